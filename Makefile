@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Find a Python >= 3.12 by itself: python3.13/python3.12 on PATH, else through pyenv.
+PYTHON_SYS := $(shell \
+  for c in python3.13 python3.12; do command -v $$c >/dev/null 2>&1 && { command -v $$c; exit 0; }; done; \
+  root=$${PYENV_ROOT:-$$HOME/.pyenv}; \
+  for v in $$(ls -d $$root/versions/3.13* $$root/versions/3.12* 2>/dev/null | sort -rV); do \
+    [ -x $$v/bin/python ] && { echo $$v/bin/python; exit 0; }; done)
+
+.PHONY: demo test lint typecheck venv games bench clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_SYS)" ]; then echo "error: no Python >= 3.12 found (install python3.12, or it via pyenv)"; exit 2; fi
+	@[ -x $(PY) ] || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/aria eval --arc
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check agent arc_client aria_tui tests benchmarks
+	$(VENV)/bin/mypy agent arc_client aria_tui
+
+bench: $(STAMP)
+	$(PY) benchmarks/client.py
+	$(PY) benchmarks/games.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
