@@ -1,0 +1,59 @@
+"""The built-in game suite: real ARC-AGI-3 games (arcengine) the toolkit loads unchanged.
+
+`SUITE` lists every game class found in `arc_client.games.sources`, sorted by NAME; `suite_dir()` is
+the committed `environment_files` tree (regenerate it with `python -m arc_client.games.bundle`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import pkgutil
+import shutil
+from pathlib import Path
+
+from ..errors import UnknownGameError
+from . import sources
+from .kit import Plan, PuzzleGame, solve
+
+__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "solve", "suite_dir"]
+
+
+def _discover() -> list[type[PuzzleGame]]:
+    found: list[type[PuzzleGame]] = []
+    for info in pkgutil.iter_modules(sources.__path__):
+        module = importlib.import_module(f"{sources.__name__}.{info.name}")
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, PuzzleGame) and value.__module__ == module.__name__ and value.NAME:
+                found.append(value)
+    return sorted(found, key=lambda cls: cls.NAME)
+
+
+SUITE: list[type[PuzzleGame]] = _discover()
+
+
+def suite_dir() -> Path:
+    """The committed environment_files tree: `<NAME>/<version>/metadata.json` + source per game."""
+    return Path(__file__).parent / "environment_files"
+
+
+def export(dest: str | Path) -> list[Path]:
+    """Copy the suite's environment_files tree into `dest`; returns the metadata.json paths written."""
+    target = Path(dest)
+    shutil.copytree(suite_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return sorted(target.rglob("metadata.json"))
+
+
+def game_class(name: str) -> type[PuzzleGame]:
+    """The suite's class for a game id ("nv01" or "nv01-1a2b3c4d")."""
+    short = name.split("-", 1)[0].lower()
+    for cls in SUITE:
+        if short == cls.NAME:
+            return cls
+    raise UnknownGameError(name, difflib.get_close_matches(short, [cls.NAME for cls in SUITE]))
+
+
+def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
+    """The oracle's shortest plan for level `level` (0-based) of game `name` built with `seed`."""
+    return list(game_class(name)(seed=seed).solutions[level])
