@@ -1,0 +1,63 @@
+"""The Agent interface: observe a frame response, return an action (with optional reasoning).
+
+Third-party agents register under the entry-point group `aria.agents`:
+
+    [project.entry-points."aria.agents"]
+    mine = "my_package.my_module:MyAgent"
+
+and are then usable as `aria eval --arc --agent mine`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from arc_client.types import FrameResponse, GameAction, GameInfo
+
+
+@dataclass(frozen=True)
+class Action:
+    """What an agent answers: an action, click coordinates for ACTION6, and optional reasoning.
+
+    `reasoning` is sent to the server (any JSON, at most 16 KiB). `info` stays local: it goes to the
+    recording under `data["aria"]` and feeds the live tables (e.g. {"policy": "fast"}).
+    """
+
+    action: GameAction
+    x: int | None = None
+    y: int | None = None
+    reasoning: Any = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class Agent(ABC):
+    """One instance plays one game instance. The harness calls, in order:
+
+    `start(game, first)` once, then `act(latest)` until the game is won or the budget is spent, with
+    `observe(latest)` after every answer so learning agents see the result of their last action.
+    """
+
+    #: shown in tables and saved in results.json
+    name: str = "agent"
+    #: whether the constructor takes `checkpoint=<path>` (trained weights)
+    loads_checkpoints: bool = False
+
+    def __init__(self, seed: int = 0, **options: Any) -> None:
+        self.seed = seed
+        self.options = options
+
+    def start(self, game: GameInfo, first: FrameResponse) -> None:  # noqa: B027 - optional hook
+        """A new game instance begins; `first` is the answer to the creating RESET."""
+
+    @abstractmethod
+    def act(self, latest: FrameResponse) -> Action:
+        """Choose the next action given the latest frame response."""
+
+    def observe(self, action: Action, result: FrameResponse) -> None:  # noqa: B027 - optional hook
+        """The result of `action`; learning agents update here."""
+
+    def stats(self) -> dict[str, Any]:
+        """Figures for the results table (e.g. {"fast_share": 0.62}); empty if none."""
+        return {}

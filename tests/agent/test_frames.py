@@ -1,0 +1,125 @@
+"""Frame processing on hand-made frames: components, click targets, HUD masking, state keys."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from agent.frames import StatusBarDetector, click_targets, label_components, state_key
+
+
+def reference_components(frame: np.ndarray) -> int:
+    """Number of 4-connected single-colour components, by plain flood fill."""
+    seen = np.zeros(frame.shape, dtype=bool)
+    count = 0
+    h, w = frame.shape
+    for y0 in range(h):
+        for x0 in range(w):
+            if seen[y0, x0]:
+                continue
+            count += 1
+            seen[y0, x0] = True
+            queue = deque([(y0, x0)])
+            while queue:
+                y, x = queue.popleft()
+                for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+                    if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and frame[ny, nx] == frame[y, x]:
+                        seen[ny, nx] = True
+                        queue.append((ny, nx))
+    return count
+
+
+def test_labels_match_flood_fill_and_stay_within_one_colour() -> None:
+    rng = np.random.default_rng(3)
+    for colours in (2, 3, 16):
+        frame = rng.integers(0, colours, (64, 64)).astype(np.uint8)
+        labels = label_components(frame)
+        assert len(np.unique(labels)) == reference_components(frame)
+        for label in np.unique(labels)[:50]:
+            assert len(np.unique(frame[labels == label])) == 1
+    snake = np.zeros((64, 64), dtype=np.uint8)  # one long winding corridor: the slowest case
+    snake[::2, :] = 1
+    snake[1::4, 63] = 1
+    snake[3::4, 0] = 1
+    assert len(np.unique(label_components(snake))) == reference_components(snake)
+
+
+def test_click_targets_find_each_object_inside_it_and_skip_the_background() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    frame[10:20, 10:20] = 3                       # a square
+    frame[40:50, 40:50] = 5
+    frame[42:48, 42:48] = 0                       # a ring: its centroid is in the hole
+    frame[30, 5:30] = 7                           # a thin line
+    frame[5:9, 50] = 9
+    frame[5:9, 51:54] = 9                         # an L-shape
+    frame[60, 60] = 12                            # a speck
+    objects = {3: frame == 3, 5: frame == 5, 7: frame == 7, 9: frame == 9, 12: frame == 12}
+    targets = click_targets(frame)
+    found = {t.colour: t for t in targets}
+    # the ring's hole (colour 0, enclosed) is an object too; the outer background is not
+    assert set(found) == {0, 3, 5, 7, 9, 12}
+    assert sum(1 for t in targets if t.colour == 0) == 1 and found[0].area == 36
+    for colour, where in objects.items():
+        target = found[colour]
+        assert where[target.y, target.x], f"click for colour {colour} at ({target.x}, {target.y}) is outside it"
+        assert target.area == int(where.sum())
+    # medium objects before specks
+    assert [t.colour for t in targets].index(12) > [t.colour for t in targets].index(3)
+
+
+def test_click_targets_cap_and_skip_masked_hud() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    for i in range(60):
+        frame[(i // 8) * 6 + 1, (i % 8) * 6 + 1] = 1 + i % 15  # 60 separate specks
+    assert len(click_targets(frame, limit=48)) == 48
+    hud = np.zeros((64, 64), dtype=bool)
+    hud[62:, :] = True
+    frame[62:, :10] = 11
+    assert all(t.y < 62 for t in click_targets(frame, mask=hud, limit=100))
+
+
+def bar_frames(steps: int, bar_every: int, rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:
+    """A 2x2 player wandering (sometimes blocked) above a budget bar in rows 62-63 that shrinks."""
+    frames, actions = [], []
+    x, y = 30, 30
+    for step in range(steps + 1):
+        frame = np.zeros((64, 64), dtype=np.uint8)
+        frame[y : y + 2, x : x + 2] = 9
+        frame[62:, : 64 - step // bar_every] = 11
+        frames.append(frame)
+        action = int(rng.integers(1, 5))
+        actions.append(action)
+        dx, dy = {1: (0, -2), 2: (0, 2), 3: (-2, 0), 4: (2, 0)}[action]
+        if rng.random() < 0.7:  # otherwise the move is blocked
+            x, y = int(np.clip(x + dx, 0, 58)), int(np.clip(y + dy, 0, 58))
+    return frames, actions
+
+
+def test_status_bar_masking_makes_frames_that_differ_only_in_the_bar_hash_equal() -> None:
+    for bar_every in (1, 2):  # a bar that shrinks every action, and one that shrinks every second
+        rng = np.random.default_rng(bar_every)
+        frames, actions = bar_frames(40, bar_every, rng)
+        detector = StatusBarDetector()
+        for before, after, action in zip(frames, frames[1:], actions, strict=False):
+            detector.observe(before, after, action)
+        mask = detector.mask()
+        assert mask[62:, :].all(), f"bar every {bar_every}: the bar rows are not masked"
+        assert not mask[:60, :].any(), f"bar every {bar_every}: play area masked"
+        same = frames[5].copy()
+        same[62:, :] = frames[30][62:, :]           # same player, other bar length
+        assert state_key(frames[5], mask) == state_key(same, mask)
+        assert state_key(frames[5]) != state_key(same)
+        moved = frames[5].copy()
+        moved[:60] = 0
+        moved[10:12, 10:12] = 9                      # same bar, other player position
+        assert state_key(frames[5], mask) != state_key(moved, mask)
+
+
+def test_nothing_is_masked_when_the_whole_frame_changes() -> None:
+    rng = np.random.default_rng(0)
+    detector = StatusBarDetector()
+    frames = [rng.integers(0, 16, (64, 64)).astype(np.uint8) for _ in range(20)]
+    for before, after in zip(frames, frames[1:], strict=False):
+        detector.observe(before, after, int(rng.integers(1, 5)))
+    assert not detector.mask().any()
