@@ -1,0 +1,286 @@
+"""The in-process backend: games from an environment_files directory, run by the official toolkit.
+
+`arc_agi.Arcade` in OFFLINE mode (no network) loads the games, keeps the scorecards and scores them
+with its own scorer, so a local scorecard is exactly what the official server would report.
+Game code is blocking Python. A thread-pool hop costs more than a whole step of a typical game, so
+each game instance is timed: while its steps stay under `inline_below` seconds they run on the
+event loop, which yields every few milliseconds; slower ones (and every game start) run on the
+pool. Either way an event loop (a TUI) stays responsive and several games run at once.
+Answers and errors mirror the official server's:
+acting on a finished game raises GameNotStartedError (400 GAME_NOT_STARTED_ERROR) there and here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+import math
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from arc_agi import Arcade, OperationMode
+from arc_agi.models import EnvironmentInfo
+from arc_agi.wrapper import EnvironmentWrapper
+from arcengine import GameAction as ToolkitAction
+from arcengine import GameState as ToolkitState
+
+from .backend import Backend
+from .errors import ArcHTTPError, GameCrashedError, GameNotStartedError, GamesDirError, UnknownGameError
+from .session import validate_action
+from .types import ActionInput, FrameResponse, GameAction, GameInfo, GameState, ScorecardSummary
+
+log = logging.getLogger("arc_client.local")
+
+METADATA = "metadata.json"
+
+
+def scan_games_dir(games_dir: str | os.PathLike[str]) -> list[EnvironmentInfo]:
+    """Every game below a directory; GamesDirError where the toolkit would skip one silently."""
+    root = Path(games_dir)
+    if not root.is_dir():
+        raise GamesDirError(f"games directory {root} does not exist; pass a directory of <game>/<version>/{METADATA}")
+    files = sorted(root.rglob(METADATA))
+    if not files:
+        raise GamesDirError(f"no {METADATA} below {root}; expected the layout <game>/<version>/{METADATA} + <class>.py")
+    infos = []
+    for path in files:
+        try:
+            infos.append(EnvironmentInfo.model_validate_json(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise GamesDirError(f"malformed {path}: {first}; fix or remove it") from None
+    return infos
+
+
+class _LastError(logging.Handler):
+    """Keeps the toolkit's latest error per thread: it logs a crashing game instead of raising."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self._local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        reason = record.exc_info[1] if record.exc_info else None
+        self._local.message = f"{type(reason).__name__}: {reason}" if reason else record.getMessage()
+
+    def take(self) -> str:
+        message = getattr(self._local, "message", None) or "see the log"
+        self._local.message = None
+        return " ".join(message.split())
+
+
+def _toolkit_logger(handler: logging.Handler) -> logging.Logger:
+    """A quiet logger for the toolkit: its INFO chatter would flood stdout (and a TUI)."""
+    logger = logging.getLogger(f"arc_client.toolkit.{id(handler)}")
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    logger.propagate = False
+    return logger
+
+
+# Enum translations as dict look-ups: conversion is on the hot path of every step.
+_TOOLKIT_ACTIONS = {GameAction(a.value): a for a in ToolkitAction}
+_OUR_ACTIONS = {a: GameAction(a.value) for a in ToolkitAction}
+_OUR_STATES = {s: GameState.parse(s) for s in ToolkitState}
+
+
+def _frame(grid: np.ndarray) -> np.ndarray:
+    # The engine renders a fresh int8 array per frame with colours 0..15: a read-only uint8 view
+    # costs nothing and shares no state with the game.
+    view = grid.view(np.uint8) if grid.dtype == np.int8 else np.asarray(grid, dtype=np.uint8)
+    view.setflags(write=False)
+    return view
+
+
+class _Instance:
+    """One running game (one guid) and how long its steps take."""
+
+    __slots__ = ("card_id", "game", "lock", "step_time")
+
+    def __init__(self, card_id: str, game: EnvironmentWrapper) -> None:
+        self.card_id = card_id
+        self.game = game
+        self.lock = asyncio.Lock()  # one action at a time per instance
+        self.step_time = math.inf  # unknown until measured, so the first step goes to the pool
+
+    def observe(self, seconds: float) -> None:
+        # A running mean: one slow step (a level change) does not move a fast game to the pool,
+        # where every step would pay a thread hop worth more than the step itself.
+        self.step_time = seconds if self.step_time == math.inf else 0.8 * self.step_time + 0.2 * seconds
+
+
+class LocalBackend(Backend):
+    kind = "local"
+
+    #: how long the event loop may run game code before it lets other tasks in
+    YIELD_EVERY = 0.005
+
+    def __init__(
+        self, games_dir: str | os.PathLike[str], max_workers: int | None = None, inline_below: float = 0.002
+    ) -> None:
+        self.games_dir = Path(games_dir)
+        self.inline_below = inline_below
+        self._inline_since_yield = 0.0
+        scan_games_dir(self.games_dir)
+        self._errors = _LastError()
+        # The toolkit's scorecard module prints to stdout at INFO on every new manager.
+        logging.getLogger("arc_agi.scorecard").setLevel(logging.WARNING)
+        self._arcade = Arcade(
+            operation_mode=OperationMode.OFFLINE,
+            environments_dir=str(self.games_dir),
+            logger=_toolkit_logger(self._errors),
+        )
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers or min(32, (os.cpu_count() or 1) + 4), thread_name_prefix="arc-local"
+        )
+        self._games: dict[str, _Instance] = {}  # by guid
+
+    async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+
+    # ----- games and scorecards -------------------------------------------------------------
+
+    async def list_games(self) -> list[GameInfo]:
+        return [
+            GameInfo(
+                game_id=env.game_id,
+                title=env.title,
+                tags=tuple(env.tags or ()),
+                baseline_actions=tuple(env.baseline_actions or ()),
+                class_name=env.class_name,
+                default_fps=env.default_fps,
+            )
+            for env in sorted(self._arcade.available_environments, key=lambda e: e.game_id)
+        ]
+
+    async def open_scorecard(
+        self,
+        tags: list[str] | None = None,
+        source_url: str | None = None,
+        opaque: Any = None,
+        competition_mode: bool = False,
+    ) -> str:
+        tags = list(tags or [])
+        if "human" not in tags and "agent" not in tags:
+            tags.append("agent")  # as the official server does
+        return str(
+            self._arcade.scorecard_manager.new_scorecard(
+                source_url=source_url,
+                tags=tags,
+                api_key=self._arcade.arc_api_key,
+                opaque=opaque,
+                competition_mode=True if competition_mode else None,
+            )
+        )
+
+    async def get_scorecard(self, card_id: str) -> ScorecardSummary:
+        card = await self._run(self._arcade.get_scorecard, card_id)
+        if card is None:
+            raise ArcHTTPError(404, "SERVER_ERROR", f"card_id `{card_id}` not found", "is the scorecard closed?")
+        return ScorecardSummary.from_json(card.model_dump(mode="json"))
+
+    async def close_scorecard(self, card_id: str) -> ScorecardSummary:
+        card = await self._run(self._arcade.close_scorecard, card_id)
+        if card is None:
+            raise ArcHTTPError(404, "VALIDATION_ERROR", f"scorecard {card_id} not found")
+        for guid in [g for g, instance in self._games.items() if instance.card_id == card_id]:
+            self._games.pop(guid, None)
+        return ScorecardSummary.from_json(card.model_dump(mode="json"))
+
+    # ----- commands -------------------------------------------------------------------------
+
+    async def command(
+        self,
+        card_id: str,
+        game_id: str,
+        action: GameAction,
+        guid: str | None = None,
+        x: int | None = None,
+        y: int | None = None,
+        reasoning: Any = None,
+        seed: int = 0,
+    ) -> FrameResponse:
+        validate_action(action, x, y)
+        if action is GameAction.RESET and guid is None:
+            return await self._run(self._make, card_id, game_id, seed)
+        instance = self._games.get(guid) if guid is not None else None
+        if instance is None:
+            raise ArcHTTPError(400, "SERVER_ERROR", f"game {game_id} not found", "start it with RESET first")
+        # Same action data as the server echoes: the request fields of the action's type.
+        data: dict[str, Any] = {"game_id": game_id}
+        if action.is_complex:
+            data["x"], data["y"] = int(x), int(y)  # type: ignore[arg-type]
+        if instance.step_time < self.inline_below and not instance.lock.locked():
+            # Inline: nothing can interleave with a call that does not await, so no lock needed.
+            try:
+                return self._step(instance, game_id, action, data, reasoning)
+            finally:
+                self._inline_since_yield += instance.step_time
+                if self._inline_since_yield >= self.YIELD_EVERY:
+                    self._inline_since_yield = 0.0
+                    await asyncio.sleep(0)
+        async with instance.lock:
+            return await self._run(self._step, instance, game_id, action, data, reasoning)
+
+    def _make(self, card_id: str, game_id: str, seed: int) -> FrameResponse:
+        if self._arcade.scorecard_manager.get_scorecard(card_id, self._arcade.arc_api_key) is None:
+            raise ArcHTTPError(400, "SERVER_ERROR", f"scorecard {card_id} is not open", "open a scorecard first")
+        game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
+        if game is None:
+            names = sorted({e.game_id for e in self._arcade.available_environments})
+            raise UnknownGameError(game_id, difflib.get_close_matches(game_id, names, n=3, cutoff=0.4))
+        raw = game.observation_space
+        if raw is None or not raw.frame:
+            raise GameCrashedError(f"game {game_id} failed to start ({self._errors.take()}); fix its source file")
+        guid = str(raw.guid)
+        self._games[guid] = _Instance(card_id, game)
+        return self._response(raw)
+
+    def _step(
+        self, instance: _Instance, game_id: str, action: GameAction, data: dict[str, Any], reasoning: Any
+    ) -> FrameResponse:
+        # CPU time of this thread, not wall time: a busy machine that pauses us is not a slow game.
+        start = time.thread_time()
+        raw = instance.game.step(_TOOLKIT_ACTIONS[action], data=data, reasoning=reasoning)
+        instance.observe(time.thread_time() - start)
+        if raw is None:
+            raise GameCrashedError(
+                f"game {game_id} raised on {action.name} ({self._errors.take()}); this is a bug in the game"
+            )
+        if not raw.frame:
+            raise GameNotStartedError(
+                400,
+                "GAME_NOT_STARTED_ERROR",
+                f"{action.name} on {game_id}: game {game_id} is available but has not been started, "
+                "send RESET to begin playing",
+            )
+        return self._response(raw)
+
+    @staticmethod
+    def _response(raw: Any) -> FrameResponse:
+        echoed = raw.action_input
+        return FrameResponse(
+            game_id=raw.game_id,
+            guid=raw.guid,
+            frames=tuple(map(_frame, raw.frame)),
+            state=_OUR_STATES.get(raw.state) or GameState.parse(raw.state),
+            levels_completed=raw.levels_completed,
+            win_levels=raw.win_levels,
+            available_actions=tuple(raw.available_actions),
+            # `data` is the fresh dict this backend built for the call: no copy needed.
+            action_input=ActionInput(id=_OUR_ACTIONS[echoed.id], data=echoed.data, reasoning=echoed.reasoning),
+            # The official server never reports full_reset (always false); match it so both
+            # backends answer identically.
+            full_reset=False,
+        )
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._games.clear()
