@@ -1,0 +1,1 @@
+"""ARIA: the agent, its training and evaluation, and the `aria` CLI."""

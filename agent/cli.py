@@ -1,0 +1,211 @@
+"""The `aria` command. Heavy imports live inside the commands so `aria --help` is instant."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+HOSTED_URL = "https://three.arcprize.org"
+HOSTED_RATE_LIMIT = 600  # requests per minute per key on the hosted API
+
+
+class CLIError(Exception):
+    """A user error the CLI reports as one line with exit code 2."""
+
+
+def fail(message: str) -> NoReturn:
+    raise CLIError(message)
+
+
+def read_api_key(api_key_file: str | None, base_url: str | None) -> str:
+    """The key from --api-key-file, else ARC_API_KEY; a loopback server accepts any key."""
+    if api_key_file:
+        try:
+            key = Path(api_key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            fail(f"cannot read the API key file {api_key_file}: {exc.strerror}")
+        if not key:
+            fail(f"the API key file {api_key_file} is empty")
+        return key
+    key = os.environ.get("ARC_API_KEY", "").strip()
+    if key:
+        return key
+    if base_url and any(h in base_url for h in ("://127.", "://localhost", "://[::1]")):
+        return "aria-local"
+    fail("no API key: set ARC_API_KEY or pass --api-key-file (get a key at https://three.arcprize.org)")
+
+
+def default_rate_limit(base_url: str) -> float | None:
+    """The hosted API's 600 requests/min; no limit for other servers (a local toolkit server)."""
+    return HOSTED_RATE_LIMIT if "arcprize.org" in base_url else None
+
+
+def make_client(games_dir: str | None, base_url: str | None, api_key_file: str | None,
+                recordings_dir: Path | None = None, rate_limit: float | None = None) -> Any:
+    """An ArcClient over a remote server (--base-url), a games directory, or the built-in suite.
+
+    `rate_limit` is in requests per minute (0: none; None: the server's default).
+    """
+    from arc_client import ArcClient
+
+    if base_url:
+        per_minute = default_rate_limit(base_url) if rate_limit is None else (rate_limit or None)
+        return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
+                              requests_per_minute=per_minute)
+    if games_dir is None:
+        from arc_client.games import suite_dir
+
+        games_dir = str(suite_dir())
+    return ArcClient.local(games_dir, recordings_dir)
+
+
+def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--games-dir", type=click.Path(file_okay=False), default=None,
+                        help="An environment_files tree (default: the built-in suite).")(f)
+
+
+def remote_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--rate-limit", type=click.FloatRange(min=0), default=None,
+                     help="Requests per minute shared by all games (default: 600 on the hosted API, "
+                          "none elsewhere; 0: none).")(f)
+    f = click.option("--api-key-file", type=click.Path(dir_okay=False), default=None,
+                     help="File holding the API key (default: $ARC_API_KEY).")(f)
+    return click.option("--base-url", default=None,
+                        help=f"A REST server: the hosted API ({HOSTED_URL}) or a local toolkit server.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aria-lite")
+def cli() -> None:
+    """ARIA: an agent for ARC-AGI-3 games, and the harness around it."""
+
+
+@cli.group()
+def games() -> None:
+    """List and export ARC-AGI-3 games (the built-in suite or any games directory)."""
+
+
+@games.command("list")
+@games_dir_option
+@remote_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | None, rate_limit: float | None,
+               as_json: bool) -> None:
+    """Id, title, tags, levels and actions of every game."""
+    import asyncio
+    import json
+
+    from agent.games_table import games_table
+
+    async def fetch() -> list[Any]:
+        async with make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit) as client:
+            return list(await client.list_games())
+
+    infos = asyncio.run(fetch())
+    if as_json:
+        click.echo(json.dumps([{"game_id": g.game_id, "title": g.title, "tags": list(g.tags),
+                                "baseline_actions": list(g.baseline_actions)} for g in infos], indent=2))
+        return
+    from rich.console import Console
+
+    Console().print(games_table(infos, games_dir))
+
+
+@games.command("export")
+@click.argument("dest", type=click.Path(file_okay=False))
+def games_export(dest: str) -> None:
+    """Write the built-in suite as an environment_files tree any ARC tool can load."""
+    from arc_client.games import export
+
+    written = export(Path(dest))
+    click.echo(f"exported {len(written)} games to {dest}")
+
+
+@cli.command()
+@click.argument("game")
+@click.option("--seed", type=int, default=0, show_default=True, help="Level generator seed (in-process games).")
+@games_dir_option
+@remote_options
+def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_key_file: str | None,
+         rate_limit: float | None) -> None:
+    """Play GAME step by step in the terminal: w/a/s/d or 1-7 for actions, `x y` to click, r to reset, q to quit."""
+    from agent.play import play_terminal
+
+    play_terminal(make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit), game, seed)
+
+
+@cli.command("eval")
+@click.option("--arc", "arc_mode", is_flag=True, help="Evaluate on ARC-AGI-3 games (the default mode).")
+@click.option("--rescore", type=click.Path(exists=True), default=None,
+              help="Recompute the official score of recorded runs (a recordings file or directory).")
+@click.option("--games", "game_ids", default="all", show_default=True,
+              help="Comma-separated ids or prefixes, or `all`.")
+@games_dir_option
+@remote_options
+@click.option("--agent", "agent_name", default="aria", show_default=True,
+              help="aria, random, or any agent registered under the `aria.agents` entry point.")
+@click.option("--checkpoint", type=click.Path(dir_okay=True), default=None, help="Agent checkpoint to load.")
+@click.option("--max-actions", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Action budget per game (RESETs after the first count).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Wall-clock seconds per game.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Games played at once.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the agents (games keep seed 0, the levels their baselines were measured on).")
+@click.option("--competition", is_flag=True, help="Competition rules: one scorecard, each game made once, level resets only.")
+@click.option("--record/--no-record", default=True, show_default=True, help="Write recordings to the run directory.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write results.json.")
+@click.option("--run-dir", type=click.Path(file_okay=False), default=None,
+              help="Run directory (default: runs/eval-<timestamp>).")
+@click.option("--tags", default=None, help="Comma-separated: only games with one of these tags (keyboard, click, ...).")
+@click.option("--quiet", is_flag=True, help="No live table.")
+def eval_cmd(arc_mode: bool, rescore: str | None, **options: Any) -> None:
+    """Evaluate an agent headless and report the official score (levels completed and RHAE)."""
+    if rescore is not None:
+        from agent.evaluation.rescore import rescore_command
+
+        rescore_command(Path(rescore), options["games_dir"])
+        return
+    from agent.evaluation.command import eval_command
+
+    sys.exit(eval_command(options))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become `error: ...` on one line and exit code 2, never a traceback."""
+    from agent.errors import AriaError
+    from arc_client.errors import ArcError
+
+    try:
+        cli.main(args=argv, prog_name="aria", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        click.echo(f"error: {exc.format_message()} (see `aria {_subcommand(exc)}--help`)", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except (CLIError, ArcError, AriaError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _subcommand(exc: click.UsageError) -> str:
+    ctx = exc.ctx
+    if ctx is None or ctx.command_path in ("", "aria"):
+        return ""
+    return ctx.command_path.removeprefix("aria ") + " "
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Headless evaluation: `aria eval --arc` and `aria eval --rescore`."""

@@ -1,0 +1,47 @@
+"""What one evaluation run is asked to do. Saved (without the API key) in results.json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class EvalConfig:
+    games: list[str] = field(default_factory=lambda: ["all"])
+    games_dir: str | None = None
+    base_url: str | None = None
+    agent: str = "aria"
+    checkpoint: str | None = None
+    max_actions: int = 5000
+    time_limit: float | None = None
+    concurrency: int = 1
+    seed: int = 0
+    competition: bool = False
+    record: bool = True
+    tags: list[str] = field(default_factory=list)
+    run_dir: Path = Path("runs/eval")
+    out: Path | None = None
+
+    @property
+    def results_path(self) -> Path:
+        return self.out if self.out is not None else self.run_dir / "results.json"
+
+    @property
+    def recordings_dir(self) -> Path | None:
+        return self.run_dir / "recordings" if self.record else None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["run_dir"] = str(self.run_dir)
+        out["out"] = str(self.results_path)
+        return out
+
+
+def game_seed(seed: int, game_id: str) -> int:
+    """Each game's agent gets its own seed from the run seed and the game's name, so results do not
+    depend on the order or concurrency in which games are played."""
+    import zlib
+
+    return (seed * 1_000_003 + zlib.crc32(game_id.split("-", 1)[0].encode())) % (2**31)

@@ -1,0 +1,113 @@
+"""results.json (the documented schema) and the final tables of an evaluation run."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from agent.evaluation.config import EvalConfig
+from agent.evaluation.harness import EvalRun, GameRow
+
+SCHEMA_VERSION = 1
+PACKAGES = ("aria-lite", "arc-agi", "arcengine", "numpy", "httpx", "torch")
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def totals(rows: list[GameRow]) -> dict[str, Any]:
+    scores = [r.score or 0.0 for r in rows]
+    return {
+        "games": len(rows),
+        "games_won": sum(r.won for r in rows),
+        "levels_completed": sum(r.levels_completed for r in rows),
+        "levels_total": sum(r.win_levels for r in rows),
+        "mean_score": sum(scores) / len(scores) if scores else 0.0,
+        "actions": sum(r.actions for r in rows),
+        "errors": sum(r.state == "ERROR" for r in rows),
+        "wall_s": round(sum(r.wall_s for r in rows), 3),
+    }
+
+
+def build_results(run: EvalRun, config: EvalConfig, agent_name: str, backend: str, source: str,
+                  started_at: datetime) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "aria-eval",
+        "started_at": started_at.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "wall_s": round(run.wall_s, 3),
+        "interrupted": run.interrupted,
+        "agent": agent_name,
+        "backend": backend,
+        "source": source,
+        "seed": config.seed,
+        "config": config.to_json(),
+        "git_commit": git_commit(),
+        "versions": package_versions(),
+        "card_id": run.card_id,
+        "games": [row.to_json() for row in run.rows],
+        "totals": totals(run.rows),
+        "scorecard": run.summary.raw if run.summary is not None else None,
+    }
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write to a temporary file in the same directory, then rename: never a half-written results.json."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def results_table(rows: list[GameRow], title: str) -> Table:
+    table = Table(title=title)
+    for column, justify in (("game", "left"), ("levels", "right"), ("actions", "right"), ("score", "right"),
+                            ("won", "center"), ("wall s", "right"), ("fast", "right"), ("state", "left")):
+        table.add_column(column, justify=justify, no_wrap=column in ("game", "state"))  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(r.game_id, f"{r.levels_completed}/{r.win_levels}", str(r.actions),
+                      "-" if r.score is None else f"{r.score:.2f}", "yes" if r.won else "",
+                      f"{r.wall_s:.1f}", _pct(r.fast_share),
+                      r.state if not r.error else f"ERROR: {r.error[:60]}")
+    t = totals(rows)
+    table.add_section()
+    table.add_row("total", f"{t['levels_completed']}/{t['levels_total']}", str(t["actions"]),
+                  f"{t['mean_score']:.2f}", f"{t['games_won']}/{t['games']}", f"{t['wall_s']:.1f}", "", "")
+    return table

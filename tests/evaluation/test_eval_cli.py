@@ -1,0 +1,213 @@
+"""`aria eval --arc` end to end through the real CLI: built-in games in-process and over the official server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from arc_client.games import suite_dir
+from arc_client.local_server import free_port
+from arc_client.recording import find_recordings, read_recording
+from arc_client.scoring import load_environment_infos, rescore
+
+from evalkit import FIXTURES, REPO, aria, load_results
+
+GAMES = sorted(p.parent.parent.name for p in suite_dir().rglob("metadata.json"))[:3]
+
+
+def comparable(results: dict) -> list[tuple]:
+    return [(g["game_id"], g["levels_completed"], g["actions"], round(g["score"], 6), g["state"])
+            for g in results["games"]]
+
+
+def eval_args(tmp: Path, name: str, *extra: str) -> list[str]:
+    return ["eval", "--arc", "--games", ",".join(GAMES), "--agent", "random", "--max-actions", "60",
+            "--seed", "7", "--quiet", "--run-dir", str(tmp / name), *extra]
+
+
+def test_results_json_has_the_documented_schema(tmp_path: Path) -> None:
+    done = aria(*eval_args(tmp_path, "a"))
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "a" / "results.json")
+    for key in ("schema_version", "kind", "started_at", "finished_at", "wall_s", "interrupted", "agent", "backend",
+                "source", "seed", "config", "git_commit", "versions", "card_id", "games", "totals", "scorecard"):
+        assert key in results, key
+    assert results["agent"] == "random" and results["backend"] == "local" and results["interrupted"] is False
+    assert results["versions"]["arc-agi"] == "0.9.9" and results["config"]["max_actions"] == 60
+    assert [g["game_id"].split("-")[0] for g in results["games"]] == GAMES
+    for game in results["games"]:
+        assert set(game) >= {"game_id", "levels_completed", "win_levels", "actions", "score", "won", "wall_s",
+                             "fast_share", "state", "stop_reason", "error"}
+        assert 0 < game["actions"] <= 60 and game["win_levels"] >= 5 and game["error"] is None
+    totals = results["totals"]
+    assert totals["actions"] == sum(g["actions"] for g in results["games"])
+    assert totals["levels_completed"] == sum(g["levels_completed"] for g in results["games"])
+    assert results["scorecard"]["card_id"] == results["card_id"]
+    # the table is printed with the totals line
+    assert "official score" in done.stdout and "levels completed" in done.stdout
+    # one recording per game, one line per action plus the creating RESET
+    recordings = find_recordings(tmp_path / "a" / "recordings")
+    assert len(recordings) == len(GAMES)
+    actions = {g["game_id"]: g["actions"] for g in results["games"]}
+    for path in recordings:
+        steps = list(read_recording(path))
+        assert len(steps) == actions[steps[0].response.game_id] + 1
+
+
+def test_fixed_seed_gives_the_same_scorecard_whatever_the_concurrency(tmp_path: Path) -> None:
+    one = aria(*eval_args(tmp_path, "k1", "--concurrency", "1"))
+    three = aria(*eval_args(tmp_path, "k3", "--concurrency", "3"))
+    assert one.returncode == 0 and three.returncode == 0, one.stderr + three.stderr
+    assert comparable(load_results(tmp_path / "k1" / "results.json")) == \
+        comparable(load_results(tmp_path / "k3" / "results.json"))
+
+
+def test_http_against_the_official_server_matches_in_process(tmp_path: Path, suite_server) -> None:
+    local = aria(*eval_args(tmp_path, "local"))
+    remote = aria(*eval_args(tmp_path, "http", "--base-url", suite_server.base_url, "--concurrency", "2"))
+    assert local.returncode == 0 and remote.returncode == 0, local.stderr + remote.stderr
+    http_results = load_results(tmp_path / "http" / "results.json")
+    assert http_results["backend"] == "http"
+    assert comparable(load_results(tmp_path / "local" / "results.json")) == comparable(http_results)
+
+
+def test_rescore_of_recordings_matches_the_live_scorecard(tmp_path: Path) -> None:
+    done = aria(*eval_args(tmp_path, "r"))
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "r" / "results.json")
+    summary = rescore(tmp_path / "r" / "recordings", load_environment_infos(suite_dir()))
+    live = {g["game_id"]: (g["levels_completed"], g["actions"], round(g["score"], 6)) for g in results["games"]}
+    again = {e.id: (e.levels_completed, e.actions, round(e.score, 6)) for e in summary.environments}
+    assert again == live
+    shown = aria("eval", "--rescore", str(tmp_path / "r" / "recordings"))
+    assert shown.returncode == 0 and "total" in shown.stdout
+
+
+def test_interrupt_closes_the_scorecard_and_flushes_recordings(tmp_path: Path, suite_server) -> None:
+    run_dir = tmp_path / "int"
+    env_path = f"{FIXTURES}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", GAMES[0], "--agent", "random",
+         "--max-actions", "100000", "--quiet", "--run-dir", str(run_dir), "--base-url", suite_server.base_url],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**__import__("os").environ, "PYTHONPATH": env_path},
+    )
+    deadline = time.monotonic() + 60
+    lines = 0
+    while time.monotonic() < deadline and lines < 30:
+        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
+        lines = sum(1 for _ in files[0].open()) if files else 0
+        time.sleep(0.1)
+    assert lines >= 30, "the run never got going"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    results = load_results(run_dir / "results.json")
+    assert results["interrupted"] is True and results["games"][0]["stop_reason"] == "interrupted"
+    # the server no longer knows the card: it was closed
+    answer = httpx.get(f"{suite_server.base_url}/api/scorecard/{results['card_id']}",
+                       headers={"X-API-Key": "aria-local"})
+    assert answer.status_code == 404
+    # the row counts what the scorecard counts
+    assert results["scorecard"]["environments"][0]["runs"][0]["actions"] == results["games"][0]["actions"]
+    # every recorded line is whole JSON: one per answered action plus the creating RESET (a command in
+    # flight at the interrupt may have been applied by the server without its answer being recorded)
+    steps = list(read_recording(find_recordings(run_dir / "recordings")[0]))
+    assert len(steps) - 1 in (results["games"][0]["actions"], results["games"][0]["actions"] - 1)
+
+
+def test_an_agent_that_raises_becomes_an_error_row_and_the_run_goes_on(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--games", ",".join(GAMES[:2]), "--agent", "faulty_agents:RaisingAgent",
+                "--quiet", "--run-dir", str(tmp_path / "x"))
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "x" / "results.json")
+    assert [g["state"] for g in results["games"]] == ["ERROR", "ERROR"]
+    assert all("deliberate failure" in g["error"] and g["actions"] == 2 for g in results["games"])
+    assert results["scorecard"] is not None  # closed, with its summary
+
+
+def test_a_game_that_raises_becomes_an_error_row_and_the_run_goes_on(tmp_path: Path) -> None:
+    games = tmp_path / "games"
+    shutil.copytree(FIXTURES / "crashing_games", games)
+    healthy = next(p.parent for p in suite_dir().rglob("metadata.json") if p.parent.parent.name == GAMES[0])
+    shutil.copytree(healthy, games / GAMES[0] / healthy.name)
+    done = aria("eval", "--arc", "--games-dir", str(games), "--agent", "random", "--max-actions", "30",
+                "--quiet", "--run-dir", str(tmp_path / "g"))
+    assert done.returncode == 0, done.stderr
+    rows = {g["game_id"].split("-")[0]: g for g in load_results(tmp_path / "g" / "results.json")["games"]}
+    assert rows["cr01"]["state"] == "ERROR" and "cr01" in rows["cr01"]["error"]
+    assert rows[GAMES[0]]["state"] != "ERROR" and rows[GAMES[0]]["actions"] == 30
+
+
+def test_unknown_game_is_one_line_with_suggestions(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--games", GAMES[0][:3] + "9x", "--run-dir", str(tmp_path / "u"))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: unknown game")
+    assert not (tmp_path / "u" / "results.json").exists()
+
+
+def test_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--base-url", f"http://127.0.0.1:{free_port()}", "--run-dir", str(tmp_path / "s"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and done.stderr.startswith("error:")
+
+
+class _Rejecting(BaseHTTPRequestHandler):
+    def _reject(self) -> None:
+        body = json.dumps({"error": "UNAUTHORIZED", "message": "invalid API key"}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _reject
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def rejecting_server():
+    server = HTTPServer(("127.0.0.1", 0), _Rejecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_a_rejected_api_key_is_one_line_and_never_printed(tmp_path: Path, rejecting_server: str) -> None:
+    key = "secret-key-4f1d9c2a-never-print-me"
+    done = aria("eval", "--arc", "--base-url", rejecting_server, "--run-dir", str(tmp_path / "k"),
+                env={"ARC_API_KEY": key})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "401" in done.stderr and "ARC_API_KEY" in done.stderr
+    assert key not in done.stderr + done.stdout
+
+
+def test_tags_select_games_and_competition_mode_runs_over_http(tmp_path: Path, suite_server) -> None:
+    done = aria("eval", "--arc", "--tags", "click", "--agent", "random", "--max-actions", "20", "--quiet",
+                "--competition", "--base-url", suite_server.base_url, "--run-dir", str(tmp_path / "c"))
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "c" / "results.json")
+    infos = {p.parent.parent.name: json.loads(p.read_text()) for p in suite_dir().rglob("metadata.json")}
+    clicks = sorted(name for name, meta in infos.items() if "click" in meta["tags"])
+    assert clicks and [g["game_id"].split("-")[0] for g in results["games"]] == clicks
+    assert results["scorecard"]["competition_mode"] is True
+    assert all(g["actions"] == 20 and g["error"] is None for g in results["games"])
+
+
+def test_a_checkpoint_for_an_agent_without_trained_parts_is_refused(tmp_path: Path) -> None:
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"not really")
+    done = aria("eval", "--arc", "--games", GAMES[0], "--checkpoint", str(weights), "--run-dir", str(tmp_path / "w"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "checkpoint" in done.stderr
