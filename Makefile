@@ -4,12 +4,14 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Find a Python >= 3.12 by itself: python3.13/python3.12 on PATH, else through pyenv.
+# Find a Python >= 3.12 by itself: python3.12/python3.13 on PATH (that really run: a pyenv shim of an
+# inactive version does not), else the newest 3.12/3.13 under pyenv's versions directory.
 PYTHON_SYS := $(shell \
-  for c in python3.13 python3.12; do command -v $$c >/dev/null 2>&1 && { command -v $$c; exit 0; }; done; \
+  ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+  for c in python3.12 python3.13; do p=$$(command -v $$c) && ok $$p && { echo $$p; exit 0; }; done; \
   root=$${PYENV_ROOT:-$$HOME/.pyenv}; \
-  for v in $$(ls -d $$root/versions/3.13* $$root/versions/3.12* 2>/dev/null | sort -rV); do \
-    [ -x $$v/bin/python ] && { echo $$v/bin/python; exit 0; }; done)
+  for v in $$(ls -d $$root/versions/3.12* $$root/versions/3.13* 2>/dev/null); do \
+    ok $$v/bin/python && { echo $$v/bin/python; exit 0; }; done)
 
 .PHONY: demo test lint typecheck venv games bench clean
 

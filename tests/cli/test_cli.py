@@ -33,7 +33,7 @@ def test_help_is_quick_and_lists_the_commands() -> None:
     assert done.returncode == 0
     for command in ("eval", "games", "play"):
         assert command in done.stdout
-    assert "torch" not in sys.modules or True  # the child process is what matters:
+    # heavy packages stay out of the CLI's import: `aria --help` must not pay for them
     probe = subprocess.run([sys.executable, "-c", "import sys, agent.cli; print('torch' in sys.modules, "
                             "'textual' in sys.modules)"], capture_output=True, text=True, cwd=REPO)
     assert probe.stdout.split() == ["False", "False"]

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from evalkit import FIXTURES, REPO, aria, load_results
 
 from arc_client.games import suite_dir
 from arc_client.local_server import free_port
 from arc_client.recording import find_recordings, read_recording
 from arc_client.scoring import load_environment_infos, rescore
-
-from evalkit import FIXTURES, REPO, aria, load_results
 
 GAMES = sorted(p.parent.parent.name for p in suite_dir().rglob("metadata.json"))[:3]
 
