@@ -16,6 +16,14 @@ FRAME_SIZE = 64
 NUM_COLOURS = 16
 
 
+def _built[T](cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of a frozen dataclass filled without its per-field guard: every field must be
+    given, already of the right type. For hot paths only (one call per game action)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
 class GameAction(enum.IntEnum):
     RESET = 0
     ACTION1 = 1
@@ -84,6 +92,10 @@ class ActionInput:
         return {"id": int(self.id), "data": dict(self.data), "reasoning": self.reasoning}
 
     @classmethod
+    def built(cls, *, id: GameAction, data: dict[str, Any], reasoning: Any) -> ActionInput:  # noqa: A002
+        return _built(cls, {"id": id, "data": data, "reasoning": reasoning})
+
+    @classmethod
     def from_json(cls, raw: dict[str, Any] | None) -> ActionInput:
         raw = raw or {}
         ident = raw.get("id", 0)
@@ -122,6 +134,15 @@ class FrameResponse:
     def frame(self) -> np.ndarray:
         """The settled frame: the last of `frames`."""
         return self.frames[-1]
+
+    @classmethod
+    def built(cls, *, game_id: str, guid: str, frames: tuple[np.ndarray, ...], state: GameState,
+              levels_completed: int, win_levels: int, available_actions: tuple[int, ...],
+              action_input: ActionInput, full_reset: bool) -> FrameResponse:
+        return _built(cls, {"game_id": game_id, "guid": guid, "frames": frames, "state": state,
+                            "levels_completed": levels_completed, "win_levels": win_levels,
+                            "available_actions": available_actions, "action_input": action_input,
+                            "full_reset": full_reset})
 
     def to_json(self, include_frames: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
