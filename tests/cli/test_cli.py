@@ -94,3 +94,16 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     done = aria("games", "list", "--games-dir", str(tmp_path / "broken"))
     one_line_error(done)
     assert "metadata.json" in done.stderr
+
+
+def test_play_over_the_official_local_server() -> None:
+    from arc_client.games import suite_dir
+    from arc_client.local_server import LocalServer
+
+    name = SUITE[0].NAME
+    keys = {1: "w", 2: "s", 3: "a", 4: "d", 5: "e", 7: "u"}
+    lines = [f"{x} {y}" if a == 6 else keys[a] for a, x, y in oracle_actions(name, 0, 0)]
+    with LocalServer(suite_dir()) as server:
+        done = aria("play", name, "--base-url", server.base_url, stdin="\n".join(lines + ["q"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert f"level 2/{SUITE[0].LEVELS}" in done.stdout and "▀" in done.stdout

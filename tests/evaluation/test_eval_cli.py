@@ -210,3 +210,46 @@ def test_a_checkpoint_for_an_agent_without_trained_parts_is_refused(tmp_path: Pa
     weights.write_bytes(b"not really")
     done = aria("eval", "--arc", "--games", GAMES[0], "--checkpoint", str(weights), "--run-dir", str(tmp_path / "w"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "checkpoint" in done.stderr
+
+
+def test_interrupting_an_in_process_run_saves_partial_results(tmp_path: Path) -> None:
+    run_dir = tmp_path / "ip"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", ",".join(GAMES), "--agent", "random",
+         "--max-actions", "10000000", "--quiet", "--run-dir", str(run_dir)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
+        if files and sum(1 for _ in files[0].open()) > 200:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    results = load_results(run_dir / "results.json")
+    assert results["interrupted"] is True and results["scorecard"] is not None
+    played = [g for g in results["games"] if g["actions"] > 0]
+    assert played and all(g["stop_reason"] == "interrupted" for g in results["games"])
+    for path in find_recordings(run_dir / "recordings"):
+        steps = list(read_recording(path))  # whole JSON lines only
+        row = next(g for g in results["games"] if g["game_id"] == steps[0].response.game_id)
+        assert len(steps) - 1 in (row["actions"], row["actions"] - 1)
+
+
+def test_time_limit_stops_each_game(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--games", GAMES[0], "--agent", "random", "--max-actions", "10000000",
+                "--time-limit", "1.5", "--quiet", "--run-dir", str(tmp_path / "t"))
+    assert done.returncode == 0, done.stderr
+    row = load_results(tmp_path / "t" / "results.json")["games"][0]
+    assert row["stop_reason"] == "time_limit" and 1.5 <= row["wall_s"] < 30 and row["actions"] > 0
+
+
+def test_the_api_key_never_reaches_results_recordings_or_output(tmp_path: Path, suite_server) -> None:
+    key = "k3y-5ecret-77c1d2e3-do-not-leak"
+    done = aria(*eval_args(tmp_path, "key", "--base-url", suite_server.base_url), env={"ARC_API_KEY": key})
+    assert done.returncode == 0, done.stderr
+    assert key not in done.stdout + done.stderr
+    for path in (tmp_path / "key").rglob("*"):
+        if path.is_file():
+            assert key not in path.read_text(), path
