@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -112,6 +113,48 @@ async def bare_httpx_loop(base_url: str, game_id: str, commands: list[int]) -> f
     return len(commands) / elapsed
 
 
+class LatencyProxy:
+    """A loopback TCP proxy that holds every client->server chunk for `delay` seconds.
+
+    It stands in for the network between us and the hosted API (tens of ms per request), so the
+    8-vs-1 figure shows whether the client overlaps waiting games, not how fast 2 local cores serve.
+    """
+
+    def __init__(self, target_port: int, delay: float) -> None:
+        self.target_port = target_port
+        self.delay = delay
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> LatencyProxy:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+
+    async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+            try:
+                while chunk := await reader.read(65536):
+                    if delay:
+                        await asyncio.sleep(delay)
+                    writer.write(chunk)
+                    await writer.drain()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+            finally:
+                writer.close()
+
+        with contextlib.suppress(asyncio.CancelledError):  # the run is over and its loop is closing
+            await asyncio.gather(pipe(client_reader, server_writer, self.delay),
+                                 pipe(server_reader, client_writer, 0.0))
+
+
 def row(label: str, ours: float, theirs: float, unit: str) -> None:
     overhead = (theirs / ours - 1.0) * 100.0
     extra_us = (1.0 / ours - 1.0 / theirs) * 1e6
@@ -135,6 +178,8 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=2000, help="in-process commands per run")
     parser.add_argument("--http-actions", type=int, default=300, help="HTTP commands per run")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the best is shown")
+    parser.add_argument("--latency-ms", type=float, default=30.0,
+                        help="delay per request added by a loopback proxy for the remote-like 8-vs-1 figure")
     args = parser.parse_args()
 
     commands = plan_commands(args.games_dir, args.game, args.actions)
@@ -169,6 +214,18 @@ def main() -> None:
         print("8 concurrent games vs 1 (aggregate)")
         eight_http, one_http = alternate(lambda: asyncio.run(http(8)), lambda: asyncio.run(http()), args.repeat)
         print(f"  {'http':<40} {eight_http:8.0f} rq/s vs {one_http:8.0f} rq/s   ratio {eight_http / one_http:5.2f}x")
+
+        async def over_latency(games: int) -> float:
+            port = int(server.base_url.rsplit(":", 1)[1])
+            async with LatencyProxy(port, args.latency_ms / 1000) as proxy:
+                url = f"http://127.0.0.1:{proxy.port}"
+                async with ArcClient.http(url, "bench", requests_per_minute=None) as client:
+                    return await _play(client, args.game, http_commands[: args.http_actions // 3], games)
+
+        eight_far, one_far = alternate(lambda: asyncio.run(over_latency(8)), lambda: asyncio.run(over_latency(1)),
+                                       args.repeat)
+        label = f"http, +{args.latency_ms:.0f} ms per request"
+        print(f"  {label:<40} {eight_far:8.0f} rq/s vs {one_far:8.0f} rq/s   ratio {eight_far / one_far:5.2f}x")
     eight_local, one_local = alternate(lambda: asyncio.run(local(8)), lambda: asyncio.run(local()), args.repeat)
     print(f"  {'local':<40} {eight_local:8.0f} st/s vs {one_local:8.0f} st/s   ratio {eight_local / one_local:5.2f}x")
 
