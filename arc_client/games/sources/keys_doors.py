@@ -27,6 +27,7 @@ from arc_client.games.kit import (
     RED,
     WALL,
     PuzzleGame,
+    carve_maze,
 )
 
 Cell = tuple[int, int]
@@ -50,28 +51,6 @@ class KeysPuzzle:
 
 # State: (player cell, bitmask of held keys).
 KeysState = tuple[Cell, int]
-
-
-def carve_maze(rng: random.Random, width: int, height: int) -> set[Cell]:
-    """Open cells of a perfect maze (a tree of corridors) on odd coordinates of a width x height grid."""
-    start = (1 + 2 * rng.randrange(width // 2), 1 + 2 * rng.randrange(height // 2))
-    opened = {start}
-    stack = [start]
-    while stack:
-        col, row = stack[-1]
-        options = [
-            (col + dx, row + dy)
-            for dx, dy in ((0, -2), (0, 2), (-2, 0), (2, 0))
-            if 0 < col + dx < width - 1 and 0 < row + dy < height - 1 and (col + dx, row + dy) not in opened
-        ]
-        if not options:
-            stack.pop()
-            continue
-        nxt = rng.choice(options)
-        opened.add(((col + nxt[0]) // 2, (row + nxt[1]) // 2))
-        opened.add(nxt)
-        stack.append(nxt)
-    return opened
 
 
 def parents_from(opened: set[Cell], source: Cell, blocked: frozenset[Cell] = frozenset()) -> dict[Cell, Cell | None]:

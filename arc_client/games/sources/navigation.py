@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # The bundler replaces this import with the kit's source.
-from arc_client.games.kit import FLOOR, GOAL, MOVES, PLAYER, WALL, PuzzleGame
+from arc_client.games.kit import FLOOR, GOAL, MOVES, PLAYER, WALL, PuzzleGame, carve_maze
 
 SIZES = [9, 11, 15, 19, 23]
 
@@ -19,28 +19,6 @@ class Maze:
     start: tuple[int, int]
     exit: tuple[int, int]
     base: np.ndarray  # floor, walls and exit; never written to
-
-
-def carve(rng: random.Random, size: int) -> set[tuple[int, int]]:
-    """Open cells of a perfect maze on odd coordinates (depth-first carving)."""
-    start = (1, 1)
-    opened = {start}
-    stack = [start]
-    while stack:
-        col, row = stack[-1]
-        options = [
-            (col + dc, row + dr)
-            for dc, dr in ((0, -2), (0, 2), (-2, 0), (2, 0))
-            if 0 < col + dc < size - 1 and 0 < row + dr < size - 1 and (col + dc, row + dr) not in opened
-        ]
-        if not options:
-            stack.pop()
-            continue
-        nxt = rng.choice(options)
-        opened.add(((col + nxt[0]) // 2, (row + nxt[1]) // 2))
-        opened.add(nxt)
-        stack.append(nxt)
-    return opened
 
 
 def distances(opened: set[tuple[int, int]], source: tuple[int, int]) -> dict[tuple[int, int], int]:
@@ -65,7 +43,7 @@ class Mz01(PuzzleGame):
 
     def generate(self, rng: random.Random, index: int) -> Maze:
         size = SIZES[index]
-        opened = carve(rng, size)
+        opened = carve_maze(rng, size, size, start=(1, 1))
         # A few extra openings make loops, so the shortest way is not the only one.
         inner_walls = [
             (c, r) for c in range(1, size - 1) for r in range(1, size - 1)

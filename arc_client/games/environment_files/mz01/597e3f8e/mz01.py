@@ -74,7 +74,7 @@ from arcengine import ARCBaseGame, Camera, Level, Sprite
 __all__ = [
     "BLACK", "BLUE", "BUDGET", "FLOOR", "GOAL", "GRAY", "GREEN", "HUD_BACK", "LIGHT_BLUE", "LIGHT_GRAY",
     "LIGHT_MAGENTA", "MAGENTA", "MAROON", "OFF_BLACK", "OFF_WHITE", "ORANGE", "PLAYER", "PURPLE", "RED",
-    "WALL", "WHITE", "YELLOW", "MOVES", "Plan", "PuzzleGame", "display_point", "room", "solve",
+    "WALL", "WHITE", "YELLOW", "MOVES", "Plan", "PuzzleGame", "carve_maze", "display_point", "room", "solve",
 ]
 
 # The ARC-AGI-3 palette (arc_agi.rendering.COLOR_MAP), by name.
@@ -359,6 +359,32 @@ def _unwind(game: PuzzleGame, puzzle: Any, parent: dict[Any, Any], end: Any) -> 
     return plan
 
 
+def carve_maze(
+    rng: random.Random, width: int, height: int, start: tuple[int, int] | None = None
+) -> set[tuple[int, int]]:
+    """Open cells of a perfect maze (a tree of corridors, depth-first carving) on the odd coordinates
+    of a width x height grid, from `start` (a random odd cell when None)."""
+    if start is None:
+        start = (1 + 2 * rng.randrange(width // 2), 1 + 2 * rng.randrange(height // 2))
+    opened = {start}
+    stack = [start]
+    while stack:
+        col, row = stack[-1]
+        options = [
+            (col + dc, row + dr)
+            for dc, dr in ((0, -2), (0, 2), (-2, 0), (2, 0))
+            if 0 < col + dc < width - 1 and 0 < row + dr < height - 1 and (col + dc, row + dr) not in opened
+        ]
+        if not options:
+            stack.pop()
+            continue
+        nxt = rng.choice(options)
+        opened.add(((col + nxt[0]) // 2, (row + nxt[1]) // 2))
+        opened.add(nxt)
+        stack.append(nxt)
+    return opened
+
+
 def room(
     rng: random.Random, width: int, height: int, density: float
 ) -> tuple[frozenset[tuple[int, int]], list[tuple[int, int]]]:
@@ -408,28 +434,6 @@ class Maze:
     base: np.ndarray  # floor, walls and exit; never written to
 
 
-def carve(rng: random.Random, size: int) -> set[tuple[int, int]]:
-    """Open cells of a perfect maze on odd coordinates (depth-first carving)."""
-    start = (1, 1)
-    opened = {start}
-    stack = [start]
-    while stack:
-        col, row = stack[-1]
-        options = [
-            (col + dc, row + dr)
-            for dc, dr in ((0, -2), (0, 2), (-2, 0), (2, 0))
-            if 0 < col + dc < size - 1 and 0 < row + dr < size - 1 and (col + dc, row + dr) not in opened
-        ]
-        if not options:
-            stack.pop()
-            continue
-        nxt = rng.choice(options)
-        opened.add(((col + nxt[0]) // 2, (row + nxt[1]) // 2))
-        opened.add(nxt)
-        stack.append(nxt)
-    return opened
-
-
 def distances(opened: set[tuple[int, int]], source: tuple[int, int]) -> dict[tuple[int, int], int]:
     dist = {source: 0}
     queue = [source]
@@ -452,7 +456,7 @@ class Mz01(PuzzleGame):
 
     def generate(self, rng: random.Random, index: int) -> Maze:
         size = SIZES[index]
-        opened = carve(rng, size)
+        opened = carve_maze(rng, size, size, start=(1, 1))
         # A few extra openings make loops, so the shortest way is not the only one.
         inner_walls = [
             (c, r) for c in range(1, size - 1) for r in range(1, size - 1)
