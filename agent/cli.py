@@ -102,18 +102,35 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
 
     from agent.games_table import games_table
 
-    async def fetch() -> list[Any]:
+    async def fetch() -> tuple[list[Any], dict[str, Any], dict[str, int]]:
+        """The games, and for in-process games their actions and level counts (read from a RESET;
+        a remote server is not asked, since that would create game instances there)."""
+        available: dict[str, Any] = {}
+        levels: dict[str, int] = {}
         async with make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit) as client:
-            return list(await client.list_games())
+            infos = list(await client.list_games())
+            if base_url is None:
+                async with client.scorecard(tags=["aria-games-list"]) as card:
+                    for info in infos:
+                        first = (await card.start(info.game_id, record=False)).last
+                        available[info.game_id] = list(first.available_actions)
+                        levels[info.game_id] = first.win_levels
+        return infos, available, levels
 
-    infos = asyncio.run(fetch())
+    infos, available, levels = asyncio.run(fetch())
     if as_json:
         click.echo(json.dumps([{"game_id": g.game_id, "title": g.title, "tags": list(g.tags),
+                                "levels": levels.get(g.game_id) or len(g.baseline_actions) or None,
+                                "available_actions": available.get(g.game_id),
                                 "baseline_actions": list(g.baseline_actions)} for g in infos], indent=2))
         return
     from rich.console import Console
 
-    Console().print(games_table(infos, games_dir))
+    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in suite)")
+    console = Console()
+    if not console.is_terminal:  # piped: the whole table rather than 80 columns
+        console = Console(width=max(console.width, 120))
+    console.print(games_table(infos, where, available, levels))
 
 
 @games.command("export")

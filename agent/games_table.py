@@ -13,24 +13,21 @@ def action_names(actions: Sequence[int]) -> str:
     return " ".join(f"A{a}" for a in actions) or "?"
 
 
-def games_table(infos: Sequence[GameInfo], games_dir: str | None = None) -> Table:
-    """Id, title, tags, levels, available actions (built-in suite) and the baseline action counts."""
-    available: dict[str, Sequence[int]] = {}
-    if games_dir is None:
-        from arc_client.games import SUITE
-
-        available = {cls.NAME: cls.AVAILABLE for cls in SUITE}
-    table = Table(title=f"{len(infos)} games" + (f" in {games_dir}" if games_dir else " (built-in suite)"))
-    for column in ("game_id", "title", "tags", "levels", "actions", "baseline actions"):
-        table.add_column(column, justify="right" if column in ("levels",) else "left")
+def games_table(infos: Sequence[GameInfo], title: str, available: dict[str, Sequence[int]],
+                levels: dict[str, int]) -> Table:
+    """Id, title, tags, levels, available actions (where known) and the baseline action counts."""
+    table = Table(title=f"{len(infos)} games {title}")
+    for column in ("game_id", "title", "tags", "levels", "actions", "baseline actions per level"):
+        table.add_column(column, justify="right" if column == "levels" else "left", no_wrap=column != "title")
     for info in sorted(infos, key=lambda g: g.game_id):
         baselines = list(info.baseline_actions)
+        count = levels.get(info.game_id) or len(baselines)
         table.add_row(
             info.game_id,
             info.title or "",
             ", ".join(info.tags),
-            str(len(baselines)) if baselines else "?",
-            action_names(available.get(info.name, ())),
-            f"{sum(baselines)} ({' '.join(map(str, baselines))})" if baselines else "",
+            str(count) if count else "?",
+            action_names(available.get(info.game_id, ())),
+            " ".join(map(str, baselines)),
         )
     return table

@@ -48,6 +48,8 @@ def test_games_list_shows_every_builtin_game() -> None:
     for cls in SUITE:
         assert len(listed[cls.NAME]["baseline_actions"]) == cls.LEVELS
         assert listed[cls.NAME]["tags"] == list(cls.TAGS)
+        assert listed[cls.NAME]["available_actions"] == list(cls.AVAILABLE)  # read from a real RESET
+        assert listed[cls.NAME]["levels"] == cls.LEVELS
     table = aria("games", "list")
     assert table.returncode == 0 and all(cls.NAME in table.stdout for cls in SUITE)
 
