@@ -8,6 +8,9 @@ event loop, which yields every few milliseconds; slower ones (and every game sta
 pool. Either way an event loop (a TUI) stays responsive and several games run at once.
 Answers and errors mirror the official server's:
 acting on a finished game raises GameNotStartedError (400 GAME_NOT_STARTED_ERROR) there and here.
+A competition-mode scorecard follows the server's rules too (`arc_agi.api.RestAPI`): it cannot be
+read while open (403), each game is made once on it, a RESET before any action of the level leaves
+the game as it is, and closing it makes the games never started so that they score 0.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import Any
 
 import numpy as np
 from arc_agi import Arcade, OperationMode
+from arc_agi.local_wrapper import LocalEnvironmentWrapper
 from arc_agi.models import EnvironmentInfo
+from arc_agi.scorecard import Scorecard as ToolkitScorecard
 from arc_agi.wrapper import EnvironmentWrapper
 from arcengine import GameAction as ToolkitAction
 from arcengine import GameState as ToolkitState
@@ -144,6 +149,8 @@ class LocalBackend(Backend):
             max_workers=max_workers or min(32, (os.cpu_count() or 1) + 4), thread_name_prefix="arc-local"
         )
         self._games: dict[str, _Instance] = {}  # by guid
+        # The server checks "game not yet on this competition card" and makes it under one lock.
+        self._competition_make_lock = threading.Lock()
 
     async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -184,19 +191,41 @@ class LocalBackend(Backend):
             )
         )
 
+    def _scorecard(self, card_id: str) -> ToolkitScorecard | None:
+        return self._arcade.scorecard_manager.get_scorecard(card_id, self._arcade.arc_api_key)
+
+    def _is_competition(self, card_id: str) -> bool:
+        card = self._scorecard(card_id)
+        return card is not None and bool(card.competition_mode)
+
     async def get_scorecard(self, card_id: str) -> ScorecardSummary:
+        if self._is_competition(card_id):
+            # Same status, code and text as HttpBackend raises for the server's 403.
+            raise ArcHTTPError(
+                403, "SERVER_ERROR", f"read scorecard {card_id}: cannot get scorecard that is in competition mode"
+            )
         card = await self._run(self._arcade.get_scorecard, card_id)
         if card is None:
             raise ArcHTTPError(404, "SERVER_ERROR", f"card_id `{card_id}` not found", "is the scorecard closed?")
         return ScorecardSummary.from_json(card.model_dump(mode="json"))
 
     async def close_scorecard(self, card_id: str) -> ScorecardSummary:
-        card = await self._run(self._arcade.close_scorecard, card_id)
+        card = await self._run(self._close, card_id)
         if card is None:
             raise ArcHTTPError(404, "VALIDATION_ERROR", f"scorecard {card_id} not found")
         for guid in [g for g, instance in self._games.items() if instance.card_id == card_id]:
             self._games.pop(guid, None)
         return ScorecardSummary.from_json(card.model_dump(mode="json"))
+
+    def _close(self, card_id: str) -> Any:
+        card = self._scorecard(card_id)
+        if card is not None and card.competition_mode:
+            # As the server does: every game not yet on a competition card is made on it first, so
+            # a game the agent never started is on the card, and scores 0.
+            for env in self._arcade.available_environments:
+                if not card.has_environment(env.game_id):
+                    self._arcade.make(env.game_id, scorecard_id=card_id)
+        return self._arcade.close_scorecard(card_id)
 
     # ----- commands -------------------------------------------------------------------------
 
@@ -221,6 +250,10 @@ class LocalBackend(Backend):
         data: dict[str, Any] = {"game_id": game_id}
         if action.is_complex:
             data["x"], data["y"] = int(x), int(y)  # type: ignore[arg-type]
+        elif action is GameAction.RESET and self._is_competition(instance.card_id):
+            # Competition state is looked at on RESET only: other actions keep the fast path.
+            async with instance.lock:
+                return await self._run(self._competition_reset, instance, game_id, data, reasoning)
         if instance.step_time < self.inline_below and not instance.lock.locked():
             # Inline: nothing can interleave with a call that does not await, so no lock needed.
             try:
@@ -234,9 +267,22 @@ class LocalBackend(Backend):
             return await self._run(self._step, instance, game_id, action, data, reasoning)
 
     def _make(self, card_id: str, game_id: str, seed: int) -> FrameResponse:
-        if self._arcade.scorecard_manager.get_scorecard(card_id, self._arcade.arc_api_key) is None:
+        card = self._scorecard(card_id)
+        if card is None:
             raise ArcHTTPError(400, "SERVER_ERROR", f"scorecard {card_id} is not open", "open a scorecard first")
-        game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
+        if card.competition_mode:
+            with self._competition_make_lock:
+                if card.has_environment(game_id):
+                    # The server's answer (and HttpBackend's text) for a second start of a game.
+                    raise ArcHTTPError(
+                        400,
+                        "SERVER_ERROR",
+                        f"RESET on {game_id}: game {game_id} not found",
+                        "a competition scorecard makes each game once; RESET its first instance by guid",
+                    )
+                game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
+        else:
+            game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
         if game is None:
             names = sorted({e.game_id for e in self._arcade.available_environments})
             raise UnknownGameError(game_id, difflib.get_close_matches(game_id, names, n=3, cutoff=0.4))
@@ -246,6 +292,30 @@ class LocalBackend(Backend):
         guid = str(raw.guid)
         self._games[guid] = _Instance(card_id, game)
         return self._response(raw, raw.frame)
+
+    def _competition_reset(
+        self, instance: _Instance, game_id: str, data: dict[str, Any], reasoning: Any
+    ) -> FrameResponse:
+        game = instance.game
+        engine = game._game if isinstance(game, LocalEnvironmentWrapper) else None
+        if engine is None or engine._action_count != 0:
+            return self._step(instance, game_id, GameAction.RESET, data, reasoning)
+        # No action yet in this level, where a RESET would restart the whole game: the server
+        # leaves the game alone, answers its last observation and books that observation on the
+        # card as a level reset (its action_input decides what is counted).
+        raw = game.observation_space
+        card = self._scorecard(instance.card_id)
+        if card is not None and raw is not None:
+            card.update_scorecard(str(raw.guid), raw, False)
+        frames = raw.frame if raw is not None else None
+        if raw is None or not frames:
+            raise GameNotStartedError(
+                400,
+                "GAME_NOT_STARTED_ERROR",
+                f"RESET on {game_id}: game {game_id} is available but has not been started, "
+                "send RESET to begin playing",
+            )
+        return self._response(raw, frames)
 
     def _step(
         self, instance: _Instance, game_id: str, action: GameAction, data: dict[str, Any], reasoning: Any

@@ -16,6 +16,7 @@ import pytest
 
 from arc_client import (
     ArcClient,
+    ArcHTTPError,
     FrameResponse,
     GameAction,
     GameNotStartedError,
@@ -100,6 +101,77 @@ async def test_both_backends_answer_identically(fixture_games_dir: Path, local_s
     assert _comparable_card(local_card) == _comparable_card(http_card)
     maze = local_card.environment(fixture_games.maze)
     assert maze is not None and len(maze.runs) == 2  # the RESET after WIN started a second run
+
+
+def _refusal(exc: ArcHTTPError, card_id: str) -> str:
+    """An error as both backends must raise it; the card id differs between them."""
+    return f"{type(exc).__name__} {exc.status} {exc.error} {exc.message.replace(card_id, '<card>')}"
+
+
+async def _competition_play(arc: ArcClient, games: Any) -> tuple[list[FrameResponse | str], ScorecardSummary]:
+    """A competition-mode session: RESETs at level starts (no-ops there), a level reset, a second
+    start of the same game and a GET (both refused); the click game is never started."""
+    log: list[FrameResponse | str] = []
+    async with arc.scorecard(tags=["competition"], competition_mode=True) as card:
+        assert card.card_id is not None
+        maze = await card.start(games.maze, seed=0)
+        log.append(maze.last)
+        log.append(await maze.reset())  # first level, no action yet
+        level1, level2, _ = games.maze_levels
+        for action in level1:
+            log.append(await maze.step(action))
+        log.append(await maze.reset())  # start of level 2: the server keeps the game as it is
+        log.append(await maze.step(level2[0]))
+        log.append(await maze.reset())  # an action was taken: a real level reset
+        log.append(await maze.reset())  # and now at the level start again
+        for action in level2:
+            log.append(await maze.step(action))
+        for refused in (card.start(games.maze), card.get()):
+            try:
+                await refused
+            except ArcHTTPError as exc:
+                log.append(_refusal(exc, card.card_id))
+    assert card.summary is not None
+    return log, card.summary
+
+
+async def test_competition_mode_answers_identically(
+    fixture_games_dir: Path, local_server: str, fixture_games: Any
+) -> None:
+    async with ArcClient.local(fixture_games_dir) as local:
+        local_log, local_card = await _competition_play(local, fixture_games)
+    async with _http(local_server) as remote:
+        http_log, http_card = await _competition_play(remote, fixture_games)
+
+    assert len(local_log) == len(http_log)
+    for number, (mine, theirs) in enumerate(zip(local_log, http_log, strict=True)):
+        if isinstance(mine, str):
+            assert mine == theirs, number
+        else:
+            assert isinstance(theirs, FrameResponse), number
+            assert _comparable(mine) == _comparable(theirs), f"response {number} differs"
+    assert _comparable_card(local_card) == _comparable_card(http_card)
+
+    # What the shared answers must show, read off the script above.
+    start, at_start, *rest = local_log
+    assert isinstance(start, FrameResponse) and isinstance(at_start, FrameResponse)
+    assert at_start.frame.tobytes() == start.frame.tobytes()
+    level_up = local_log[1 + len(fixture_games.maze_levels[0])]
+    held = local_log[2 + len(fixture_games.maze_levels[0])]
+    assert isinstance(level_up, FrameResponse) and isinstance(held, FrameResponse)
+    assert level_up.levels_completed == held.levels_completed == 1
+    assert held.frame.tobytes() == level_up.frame.tobytes()
+    assert held.action_input.id is level_up.action_input.id  # the last observation, not a new one
+    assert local_log[-2] == "ArcHTTPError 400 SERVER_ERROR " + f"RESET on {fixture_games.maze}: game {fixture_games.maze} not found"
+    assert local_log[-1] == (
+        "ArcHTTPError 403 SERVER_ERROR read scorecard <card>: cannot get scorecard that is in competition mode"
+    )
+    assert local_card.competition_mode
+    maze = local_card.environment(fixture_games.maze)
+    assert maze is not None and len(maze.runs) == 1 and maze.levels_completed == 2
+    clicks = local_card.environment(fixture_games.click)  # never started, made at close
+    assert clicks is not None and len(clicks.runs) == 1
+    assert clicks.score == 0 and clicks.actions == 0 and clicks.levels_completed == 0
 
 
 async def test_full_win_scores_with_the_official_scorer(client: ArcClient, fixture_games: Any) -> None:
