@@ -51,22 +51,31 @@ Puzzles must be immutable (tuples, frozensets): generated levels are cached per 
 shared between game instances, because the server constructs a game for every new instance.
 
 What the kit does: seeded generation of all LEVELS levels in `__init__(seed)` with a BFS check
-(`self.puzzles[i]`, `self.solutions[i]`, `self.budgets[i]`); rendering the board scaled to whole
-pixels per cell plus a HUD strip (step-budget bar that shrinks with every action, swatches) into a
-single sprite; ACTION6 display (x, y) -> cell mapping; GAME_OVER when the budget is spent; RESET as
-the engine does it (level reset restores the level's initial state and budget); next level when
-solved; undo; multi-frame animation. `solve(game, puzzle)` is the oracle: BFS over `transition`
-returning actions as (action id, x, y) with x, y in display coordinates for ACTION6.
+(`self.puzzles[i]`, `self.solutions[i]`, `self.budgets[i]`); GAME_OVER when the budget is spent;
+RESET as the engine does it (level reset restores the level's initial state and budget); next
+level when solved; undo; multi-frame animation. `solve(game, puzzle)` is the oracle: BFS over
+`transition` returning actions as (action id, x, y) with x, y in display coordinates for ACTION6.
+
+Rendering is the engine's: each level holds one sprite with the LOGICAL board (one pixel per cell,
+width x height) and its `grid_size` is the board plus a HUD strip of whole cells below it (one row,
+two or three when the scale is small). The arcengine `Camera`, resized to that grid on every level,
+scales it up by whole pixels and letterboxes it into the 64x64 frame. The HUD itself is a
+`RenderableUserDisplay` the camera draws on the finished 64x64 frame, at display resolution inside
+the strip's rows: a step-budget bar across the frame's width, ceil(room * left / total) pixels long
+(one pixel shorter per action while the budget fits the room, empty exactly when it is spent), and
+the `hud` swatches at its right. ACTION6 maps display (x, y) to a cell with `Camera.display_to_grid`;
+clicks on the HUD strip or the letterbox reach `transition` as cell None. `display_point` (used by
+the oracle) is the display pixel at a cell's centre under the same arithmetic.
 """
 
 import random
 import threading
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from typing import Any, ClassVar
 
 import numpy as np
-from arcengine import ARCBaseGame, Camera, Level, Sprite
+from arcengine import ARCBaseGame, Camera, Level, RenderableUserDisplay, Sprite
 
 __all__ = [
     "BLACK", "BLUE", "BUDGET", "FLOOR", "GOAL", "GRAY", "GREEN", "HUD_BACK", "LIGHT_BLUE", "LIGHT_GRAY",
@@ -86,8 +95,8 @@ GOAL = GREEN
 BUDGET = YELLOW
 HUD_BACK = BLACK
 
-HUD_PIXELS = 3  # one gap row, then a two-pixel bar
-SWATCH = 2
+HUD_PIXELS = 3  # display rows the HUD strip wants: a gap row, then the bar
+HUD_BAR = 3  # the tallest the bar and the swatches get, in display pixels
 FRAME = 64
 MAX_REDRAWS = 60
 MAX_SEARCH_STATES = 40_000
@@ -168,8 +177,9 @@ class PuzzleGame(ARCBaseGame):
         for index, puzzle in enumerate(self.puzzles):
             layout = _Layout(puzzle.width, puzzle.height)
             self._layouts.append(layout)
-            sprite = Sprite(np.zeros((layout.canvas_h, layout.canvas_w), dtype=np.int8), name="board")
-            levels.append(Level(sprites=[sprite], grid_size=(layout.canvas_w, layout.canvas_h), name=f"level{index + 1}"))
+            # One pixel per cell: the camera (sized in cells, board plus HUD strip) scales it up.
+            sprite = Sprite(np.zeros((layout.height, layout.width), dtype=np.int8), name="board")
+            levels.append(Level(sprites=[sprite], grid_size=(layout.grid_w, layout.grid_h), name=f"level{index + 1}"))
         # Play state of the current level; on_set_level (called by the engine) fills it in.
         self.state: Any = None
         self.budget_left = 0
@@ -177,7 +187,9 @@ class PuzzleGame(ARCBaseGame):
         self._pending: list[np.ndarray] = []
         self._board: Sprite | None = None
         first = self._layouts[0]
-        camera = Camera(0, 0, first.canvas_w, first.canvas_h, background=HUD_BACK, letter_box=HUD_BACK)
+        camera = Camera(
+            0, 0, first.grid_w, first.grid_h, background=HUD_BACK, letter_box=HUD_BACK, interfaces=[_Hud(self)]
+        )
         super().__init__(self.NAME, levels, camera, available_actions=list(self.AVAILABLE), seed=seed)
 
     def _draw_solvable(self, rng: random.Random, index: int) -> tuple[Any, Plan]:
@@ -244,15 +256,15 @@ class PuzzleGame(ARCBaseGame):
         data = self.action.data or {}
         if "x" not in data or "y" not in data:
             return None
-        return self._layouts[self.level_index].cell_at(int(data["x"]), int(data["y"]))
+        grid = self.camera.display_to_grid(int(data["x"]), int(data["y"]))
+        if grid is None or grid[1] >= self.puzzles[self.level_index].height:  # letterbox or HUD strip
+            return None
+        return grid
 
     def _show(self, board: np.ndarray) -> None:
-        puzzle = self.puzzles[self.level_index]
-        canvas = self._layouts[self.level_index].compose(
-            board, self.budget_left, self.budgets[self.level_index], self.hud(puzzle, self.state)
-        )
+        """Put a logical board on the board sprite; the HUD interface draws the strip at render time."""
         assert self._board is not None
-        self._board.pixels = canvas
+        self._board.pixels = board.astype(np.int8)
 
     # ---- oracle helpers ------------------------------------------------------------------------
     def display_point(self, puzzle: Any, cell: tuple[int, int]) -> tuple[int, int]:
@@ -261,45 +273,80 @@ class PuzzleGame(ARCBaseGame):
 
 
 class _Layout:
-    """Pixel geometry of one level: cells of `scale` pixels, the HUD strip below, the camera's letterbox."""
+    """Geometry of one level as the engine's camera sees it.
+
+    The camera is `width` x (`height` + `hud_rows`) cells: the logical board with a HUD strip of whole
+    cells below it. The camera scales it by `scale` display pixels per cell and letterboxes it into
+    64x64 at (`offset_x`, `offset_y`), the same arithmetic as `Camera._calculate_scale_and_offset`.
+    """
 
     def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
-        self.scale = max(1, min(FRAME // width, (FRAME - HUD_PIXELS) // height))
-        self.board_w, self.board_h = width * self.scale, height * self.scale
-        self.canvas_w, self.canvas_h = self.board_w, self.board_h + HUD_PIXELS
-        # The engine's camera letterboxes the canvas into 64x64 with this factor and offset.
-        self.zoom = min(FRAME // self.canvas_w, FRAME // self.canvas_h)
-        self.offset_x = (FRAME - self.canvas_w * self.zoom) // 2
-        self.offset_y = (FRAME - self.canvas_h * self.zoom) // 2
-        self._rows = np.arange(self.board_h) // self.scale
-        self._cols = np.arange(self.board_w) // self.scale
-
-    def compose(self, board: np.ndarray, left: int, total: int, swatches: Sequence[int]) -> np.ndarray:
-        canvas = np.full((self.canvas_h, self.canvas_w), HUD_BACK, dtype=np.int8)
-        canvas[: self.board_h] = board[self._rows[:, None], self._cols[None, :]]
-        bar_top = self.board_h + 1
-        room = self.canvas_w - len(swatches) * (SWATCH + 1)
-        for i, colour in enumerate(swatches):
-            x = room + 1 + i * (SWATCH + 1)
-            canvas[bar_top : bar_top + SWATCH, x : x + SWATCH] = colour
-        if left > 0:  # ceil, so the bar only vanishes when the budget is spent
-            length = max(1, (max(room, 1) * left + total - 1) // total)
-            canvas[bar_top:, : min(length, room)] = BUDGET
-        return canvas
+        self.hud_rows = 1
+        self.scale = max(1, min(FRAME // width, FRAME // (height + 1)))
+        # More HUD rows while the scale allows it, so a small-scale strip still has room for a gap and a bar.
+        while self.hud_rows * self.scale < HUD_PIXELS and FRAME // (height + self.hud_rows + 1) >= self.scale:
+            self.hud_rows += 1
+        self.grid_w, self.grid_h = width, height + self.hud_rows  # the camera's size in cells
+        self.offset_x = (FRAME - self.grid_w * self.scale) // 2
+        self.offset_y = (FRAME - self.grid_h * self.scale) // 2
+        #: display rows of the HUD strip: [hud_top, hud_bottom)
+        self.hud_top = self.offset_y + height * self.scale
+        self.hud_bottom = self.offset_y + self.grid_h * self.scale
 
     def cell_at(self, x: int, y: int) -> tuple[int, int] | None:
-        px = (x - self.offset_x) // self.zoom
-        py = (y - self.offset_y) // self.zoom
-        if x < self.offset_x or y < self.offset_y or px >= self.board_w or py >= self.board_h:
+        """The board cell under display (x, y), None off the board: `Camera.display_to_grid` arithmetic."""
+        if x < self.offset_x or y < self.offset_y:
             return None
-        return px // self.scale, py // self.scale
+        col, row = (x - self.offset_x) // self.scale, (y - self.offset_y) // self.scale
+        return (col, row) if col < self.width and row < self.height else None
 
     def display_point(self, cell: tuple[int, int]) -> tuple[int, int]:
+        """The display pixel at the centre of `cell` (inside it for every scale)."""
         col, row = cell
-        px = col * self.scale + self.scale // 2
-        py = row * self.scale + self.scale // 2
-        return px * self.zoom + self.offset_x + self.zoom // 2, py * self.zoom + self.offset_y + self.zoom // 2
+        half = self.scale // 2
+        return self.offset_x + col * self.scale + half, self.offset_y + row * self.scale + half
+
+    def bar_room(self, swatches: int) -> int:
+        """Display pixels the budget bar may fill: the frame's width less the swatches at the right."""
+        return max(1, FRAME - swatches * (self.swatch + 1))
+
+    @property
+    def swatch(self) -> int:
+        """Side of a HUD swatch (and height of the bar) in display pixels, under the gap row."""
+        return min(HUD_BAR, self.hud_bottom - self.hud_top - self.gap)
+
+    @property
+    def gap(self) -> int:
+        return 1 if self.hud_bottom - self.hud_top >= HUD_PIXELS else 0
+
+
+class _Hud(RenderableUserDisplay):
+    """The HUD strip at full display resolution: the step-budget bar and held-item swatches.
+
+    The engine's camera draws interfaces on the 64x64 frame after scaling the board up, so the bar
+    is measured in display pixels and loses at least one pixel per action while the budget is no
+    larger than the bar's room.
+    """
+
+    def __init__(self, game: PuzzleGame) -> None:
+        self.game = game
+
+    def render_interface(self, frame: np.ndarray) -> np.ndarray:
+        game = self.game
+        index = game.level_index
+        layout = game._layouts[index]
+        swatches = game.hud(game.puzzles[index], game.state)
+        top = layout.hud_top + layout.gap
+        size = layout.swatch
+        room = layout.bar_room(len(swatches))
+        for i, colour in enumerate(swatches):
+            x = room + 1 + i * (size + 1)
+            frame[top : top + size, x : x + size] = colour
+        left, total = game.budget_left, game.budgets[index]
+        if left > 0:  # ceil, so the bar only vanishes when the budget is spent
+            frame[top : top + size, : min(room, (room * left + total - 1) // total)] = BUDGET
+        return frame
 
 
 def display_point(game: PuzzleGame, puzzle: Any, cell: tuple[int, int]) -> tuple[int, int]:

@@ -14,7 +14,7 @@ def board(game: PuzzleGame, frame: np.ndarray) -> np.ndarray:
     """The board part of a display frame (the HUD band cut off)."""
     puzzle = game.puzzles[game.level_index]
     layout = _Layout(puzzle.width, puzzle.height)
-    return frame[layout.offset_y : layout.offset_y + layout.board_h * layout.zoom]
+    return frame[layout.offset_y : layout.hud_top]
 
 
 def test_walking_into_a_wall_spends_budget_but_moves_nothing() -> None:

@@ -21,8 +21,7 @@ def corridor() -> KeysPuzzle:
 def hud_pixels(game: Kd01, frame: np.ndarray, colour: int) -> int:
     puzzle = game.puzzles[game.level_index]
     layout = _Layout(puzzle.width, puzzle.height)
-    top = layout.offset_y + layout.board_h * layout.zoom
-    return int((frame[top:] == colour).sum())
+    return int((frame[layout.hud_top :] == colour).sum())
 
 
 def test_oracle_wins_every_level() -> None:

@@ -19,9 +19,7 @@ def budget_pixels(game: PuzzleGame, frame: np.ndarray) -> int:
     """Pixels of the budget colour in the HUD band under the board of the current level."""
     puzzle = game.puzzles[game.level_index]
     layout = _Layout(puzzle.width, puzzle.height)
-    top = layout.offset_y + layout.board_h * layout.zoom
-    bottom = layout.offset_y + layout.canvas_h * layout.zoom
-    return int((frame[top:bottom] == BUDGET).sum())
+    return int((frame[layout.hud_top : layout.hud_bottom] == BUDGET).sum())
 
 
 def test_suite_covers_the_required_mechanics() -> None:
@@ -67,6 +65,8 @@ def test_budget_ends_level_with_game_over_and_reset_restarts_it(cls: type[Puzzle
     cleared = play_plan(game, game.solutions[0])
     assert cleared.levels_completed == 1
     level_start = cleared.frame[-1]
+    puzzle = game.puzzles[1]
+    room = _Layout(puzzle.width, puzzle.height).bar_room(len(game.hud(puzzle, game.state)))
     bar = [budget_pixels(game, level_start)]
     for spent in range(1, game.budgets[1] + 1):
         result = act(game, 7)  # a no-op everywhere: nothing to undo, or not an action of the game
@@ -74,7 +74,8 @@ def test_budget_ends_level_with_game_over_and_reset_restarts_it(cls: type[Puzzle
         expected = GameState.GAME_OVER if spent == game.budgets[1] else GameState.NOT_FINISHED
         assert result.state == expected, f"after {spent} of {game.budgets[1]} actions"
     assert bar[0] > 0 and bar[-1] == 0 and all(a >= b for a, b in zip(bar, bar[1:], strict=False))
-    assert len(set(bar)) > min(8, game.budgets[1]) // 2, "the bar visibly shrinks as actions are spent"
+    # ceil(room * left / total) pixels long: one pixel less per action while the budget fits the room
+    assert len(set(bar)) == min(game.budgets[1], room) + 1, "the bar shrinks with every action it can"
     assert act(game, 1).state == GameState.GAME_OVER  # refused until RESET
 
     restarted = act(game, 0)
