@@ -16,7 +16,7 @@ from typing import Any
 from agent.base import Action, Agent
 from agent.evaluation.config import EvalConfig, game_seed
 from arc_client import ArcClient, GameAction, GameInfo, GameState, Scorecard, ScorecardSummary
-from arc_client.errors import ArcError, GameCrashedError, GameNotStartedError
+from arc_client.errors import ArcError, GameNotStartedError
 
 GAME_SEED = 0  # built-in levels are generated from seed 0: the seed their baseline_actions were measured on
 
@@ -74,8 +74,11 @@ class EvalRun:
     interrupted: bool = False
 
 
-AgentFactory = Callable[[int], Agent]
 Listener = Callable[[GameRow], None]
+
+
+class AgentCrashed(Exception):
+    """The agent raised while choosing or observing; the game becomes an error row."""
 
 
 async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow, config: EvalConfig,
@@ -122,13 +125,11 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             if row.actions % 25 == 0:
                 listener(row)
                 await asyncio.sleep(0)  # let other games and the live table run
-    except (AgentCrashed, GameCrashedError) as exc:
+    except (AgentCrashed, ArcError) as exc:  # ArcError includes GameCrashedError: the game's own code raised
         row.state, row.error, row.stop_reason = "ERROR", str(exc), "error"
-    except ArcError as exc:
-        row.state, row.error, row.stop_reason = "ERROR", str(exc), "error"
-    except Exception as exc:  # a game whose code raises in an unexpected way is still one row
+    except Exception as exc:  # anything else unexpected is still one row, and the run goes on
         row.state, row.stop_reason = "ERROR", "error"
-        row.error = f"{type(exc).__name__}: {exc}; " + "".join(traceback.format_exception_only(exc)).strip()
+        row.error = "".join(traceback.format_exception_only(exc)).strip()
     finally:
         row.wall_s = time.perf_counter() - row.started
         try:
@@ -136,10 +137,6 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
         except Exception:
             row.agent_stats = {}
         listener(row)
-
-
-class AgentCrashed(Exception):
-    """The agent raised while choosing or observing; the game becomes an error row."""
 
 
 async def run_games(client: ArcClient, infos: list[GameInfo], make_agent: Callable[[GameInfo], Agent],
