@@ -173,6 +173,9 @@ def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_
               help="Wall-clock seconds per game.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
               help="Games played at once.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes playing in-process games (games split across them; each plays --concurrency "
+                   "at once). Not with --base-url.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the agents (games keep seed 0, the levels their baselines were measured on).")
 @click.option("--competition", is_flag=True, help="Competition rules: one scorecard, each game made once, level resets only.")

@@ -151,6 +151,9 @@ class LocalBackend(Backend):
         self._games: dict[str, _Instance] = {}  # by guid
         # The server checks "game not yet on this competition card" and makes it under one lock.
         self._competition_make_lock = threading.Lock()
+        # The toolkit forgets a scorecard once closed; the last one is kept for callers that merge
+        # several backends' cards into one (process-parallel evaluation).
+        self._last_closed: ToolkitScorecard | None = None
 
     async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -225,7 +228,15 @@ class LocalBackend(Backend):
             for env in self._arcade.available_environments:
                 if not card.has_environment(env.game_id):
                     self._arcade.make(env.game_id, scorecard_id=card_id)
-        return self._arcade.close_scorecard(card_id)
+        closed = self._arcade.close_scorecard(card_id)
+        if card is not None and closed is not None:
+            self._last_closed = card
+        return closed
+
+    def closed_scorecard(self, card_id: str) -> ToolkitScorecard | None:
+        """The official (toolkit) Scorecard of `card_id` if it is the last one this backend closed."""
+        card = self._last_closed
+        return card if card is not None and card.card_id == card_id else None
 
     # ----- commands -------------------------------------------------------------------------
 

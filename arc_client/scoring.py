@@ -76,6 +76,11 @@ def rescore(recordings: str | os.PathLike[str], environment_infos: list[Environm
     card = OfficialScorecard(card_id=card_id)
     for path in find_recordings(recordings):
         score_responses(card, (step.response for step in read_recording(path)))
+    return official_summary(card, environment_infos)
+
+
+def official_summary(card: OfficialScorecard, environment_infos: list[EnvironmentInfo]) -> ScorecardSummary:
+    """The summary the toolkit's own scorer computes for an official scorecard (never the API key)."""
     official = EnvironmentScorecard.from_scorecard(card, environment_infos)
     official.api_key = None
-    return ScorecardSummary.from_json(official.model_dump(mode="json", exclude_none=True))
+    return ScorecardSummary.from_json(official.model_dump(mode="json"))

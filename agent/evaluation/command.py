@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from agent.base import Agent
-from agent.errors import CheckpointError
+from agent.errors import CheckpointError, ConfigError
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.harness import EvalRun, GameRow, run_games, seeded_factory
 from agent.evaluation.progress import LiveProgress
@@ -26,6 +26,12 @@ def split_list(text: str | None) -> list[str]:
 
 
 def config_from_options(options: dict[str, Any]) -> EvalConfig:
+    workers = int(options.get("workers") or 1)
+    if workers > 1 and options.get("base_url"):
+        raise ConfigError("--workers splits in-process games across processes; a --base-url server plays "
+                          "them already: drop --workers or --base-url")
+    if workers > 1 and options.get("competition"):
+        raise ConfigError("--competition plays every game on one server-side scorecard; drop --workers")
     run_dir = options.get("run_dir") or f"runs/eval-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
     return EvalConfig(
         games=split_list(options.get("game_ids")) or ["all"],
@@ -36,6 +42,7 @@ def config_from_options(options: dict[str, Any]) -> EvalConfig:
         max_actions=int(options.get("max_actions") or 5000),
         time_limit=options.get("time_limit"),
         concurrency=int(options.get("concurrency") or 1),
+        workers=workers,
         seed=int(options.get("seed") or 0),
         competition=bool(options.get("competition")),
         record=bool(options.get("record", True)),
@@ -92,13 +99,22 @@ async def evaluate(config: EvalConfig, client: ArcClient, console: Console, live
         if not infos:
             raise UnknownGameError(",".join(config.games) + (f" with tags {','.join(config.tags)}" if config.tags else ""))
         cls = agent_class(config.agent)
-        factory = seeded_factory(cls, config, **agent_options(config, cls))
+        options = agent_options(config, cls)
+        factory = seeded_factory(cls, config, **options)
         run = EvalRun(rows=[GameRow(game_id=i.game_id, title=i.title) for i in infos])
         holder.update(run=run, agent=cls.name)
+
+        def opened(card_id: str) -> None:
+            console.print(f"scorecard {card_id} opened ({len(infos)} games, agent {cls.name})")
+
         with LiveProgress(run.rows, console, enabled=live) as progress:
-            await run_games(client, infos, factory, config, listener=progress.update, run=run,
-                            on_open=lambda card_id: console.print(f"scorecard {card_id} opened"
-                                                                  f" ({len(infos)} games, agent {cls.name})"))
+            if config.workers > 1:
+                from agent.evaluation.workers import run_games_in_workers
+
+                await run_games_in_workers(client, infos, config, options,
+                                           listener=progress.update, on_open=opened, run=run)
+            else:
+                await run_games(client, infos, factory, config, listener=progress.update, run=run, on_open=opened)
         return run, cls.name
 
 

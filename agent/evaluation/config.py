@@ -17,6 +17,7 @@ class EvalConfig:
     max_actions: int = 5000
     time_limit: float | None = None
     concurrency: int = 1
+    workers: int = 1  # processes playing in-process games (games split across them)
     seed: int = 0
     competition: bool = False
     record: bool = True

@@ -253,3 +253,103 @@ def test_the_api_key_never_reaches_results_recordings_or_output(tmp_path: Path, 
     for path in (tmp_path / "key").rglob("*"):
         if path.is_file():
             assert key not in path.read_text(), path
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is `pid`, read from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _runs_without_guids(results: dict) -> list[tuple]:
+    return [(env["id"], [{k: v for k, v in run.items() if k != "guid" and v is not None} for run in env["runs"]])
+            for env in results["scorecard"]["environments"]]
+
+
+def test_workers_play_the_same_games_as_one_process(tmp_path: Path) -> None:
+    one = aria(*eval_args(tmp_path, "w1", "--workers", "1"))
+    two = aria(*eval_args(tmp_path, "w2", "--workers", "2"))
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    serial, parallel = load_results(tmp_path / "w1" / "results.json"), load_results(tmp_path / "w2" / "results.json")
+    assert comparable(parallel) == comparable(serial)
+    assert _runs_without_guids(parallel) == _runs_without_guids(serial)  # the official scorer's view, run by run
+    assert parallel["config"]["workers"] == 2 and serial["config"]["workers"] == 1
+    assert parallel["scorecard"]["card_id"] == parallel["card_id"]
+    # every recording under the run's one card directory, one line per action plus the creating RESET
+    recordings = find_recordings(tmp_path / "w2" / "recordings")
+    assert len(recordings) == len(GAMES) and {p.parent.name for p in recordings} == {parallel["card_id"]}
+    assert [p.name for p in (tmp_path / "w2" / "recordings").iterdir()] == [parallel["card_id"]]
+    actions = {g["game_id"]: g["actions"] for g in parallel["games"]}
+    for path in recordings:
+        steps = list(read_recording(path))
+        assert len(steps) == actions[steps[0].response.game_id] + 1
+
+
+def test_workers_with_a_server_is_one_line(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--workers", "2", "--base-url", f"http://127.0.0.1:{free_port()}",
+                "--run-dir", str(tmp_path / "wb"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("error: --workers") and "--base-url" in done.stderr
+    assert not (tmp_path / "wb").exists()
+    competition = aria("eval", "--arc", "--workers", "2", "--competition", "--run-dir", str(tmp_path / "wc"))
+    assert competition.returncode == 2 and competition.stderr.count("\n") == 1
+    assert "--competition" in competition.stderr and not (tmp_path / "wc").exists()
+
+
+def test_a_worker_that_dies_makes_error_rows_and_the_run_finishes(tmp_path: Path) -> None:
+    done = aria("eval", "--arc", "--games", ",".join(GAMES[:2]), "--agent", "faulty_agents:ExitingAgent",
+                "--max-actions", "30", "--workers", "2", "--quiet", "--run-dir", str(tmp_path / "d"),
+                env={"FAULTY_EXIT_GAME": GAMES[0]})
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "d" / "results.json")
+    dead, alive = results["games"]
+    assert dead["state"] == "ERROR" and "died (exit code 3)" in dead["error"]
+    assert alive["error"] is None and alive["actions"] == 30
+    assert [env["id"] for env in results["scorecard"]["environments"]] == [alive["game_id"]]
+
+
+def test_interrupting_a_workers_run_saves_partial_results_and_leaves_no_process(tmp_path: Path) -> None:
+    run_dir = tmp_path / "wi"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", ",".join(GAMES), "--agent", "random",
+         "--max-actions", "10000000", "--workers", "2", "--quiet", "--run-dir", str(run_dir)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
+        if len(files) >= 2 and all(sum(1 for _ in path.open()) > 200 for path in files):
+            break
+        time.sleep(0.1)
+    children = _children(proc.pid)
+    assert len(children) >= 2, "the workers never started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    results = load_results(run_dir / "results.json")
+    assert results["interrupted"] is True and results["scorecard"] is not None
+    assert all(g["stop_reason"] == "interrupted" and g["error"] is None for g in results["games"])
+    assert sum(g["actions"] > 200 for g in results["games"]) >= 2
+    recordings = find_recordings(run_dir / "recordings")
+    assert {p.parent.name for p in recordings} == {results["card_id"]}
+    for path in recordings:
+        steps = list(read_recording(path))  # whole JSON lines only
+        row = next(g for g in results["games"] if g["game_id"] == steps[0].response.game_id)
+        assert len(steps) - 1 in (row["actions"], row["actions"] - 1)
+    gone_by = time.monotonic() + 10
+    while any(_running(pid) for pid in children) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in children)
