@@ -147,7 +147,7 @@ def eval_command(options: dict[str, Any]) -> int:
     t = results["totals"]
     console.print(
         f"levels completed {t['levels_completed']}/{t['levels_total']}  games won {t['games_won']}/{t['games']}"
-        f"  official score (mean RHAE, %) {t['mean_score']:.2f}  actions {t['actions']}"
+        f"  official score (mean RHAE, %) {t['mean_score']:.3f}  actions {t['actions']}"
         f"  wall {run.wall_s:.1f}s  errors {t['errors']}"
     )
     console.print(f"results: {config.results_path}" + (f"  recordings: {config.recordings_dir}" if config.record else ""))

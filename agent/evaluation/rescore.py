@@ -26,7 +26,7 @@ def rescore_command(recordings: Path, games_dir: str | None) -> None:
     for column in ("game", "runs", "levels", "actions", "score"):
         table.add_column(column)
     for env in summary.environments:
-        table.add_row(env.id, str(len(env.runs)), str(env.levels_completed), str(env.actions), f"{env.score:.2f}")
+        table.add_row(env.id, str(len(env.runs)), str(env.levels_completed), str(env.actions), f"{env.score:.3f}")
     table.add_section()
-    table.add_row("total", "", str(summary.total_levels_completed), str(summary.total_actions), f"{summary.score:.2f}")
+    table.add_row("total", "", str(summary.total_levels_completed), str(summary.total_actions), f"{summary.score:.3f}")
     Console(highlight=False).print(table)

@@ -98,16 +98,16 @@ def _pct(value: float | None) -> str:
 
 def results_table(rows: list[GameRow], title: str) -> Table:
     table = Table(title=title)
-    for column, justify in (("game", "left"), ("levels", "right"), ("actions", "right"), ("score", "right"),
+    for column, justify in (("game", "left"), ("levels", "right"), ("actions", "right"), ("score %", "right"),
                             ("won", "center"), ("wall s", "right"), ("fast", "right"), ("state", "left")):
         table.add_column(column, justify=justify, no_wrap=column in ("game", "state"))  # type: ignore[arg-type]
     for r in rows:
         table.add_row(r.game_id, f"{r.levels_completed}/{r.win_levels}", str(r.actions),
-                      "-" if r.score is None else f"{r.score:.2f}", "yes" if r.won else "",
+                      "-" if r.score is None else f"{r.score:.3f}", "yes" if r.won else "",
                       f"{r.wall_s:.1f}", _pct(r.fast_share),
                       r.state if not r.error else f"ERROR: {r.error[:60]}")
     t = totals(rows)
     table.add_section()
     table.add_row("total", f"{t['levels_completed']}/{t['levels_total']}", str(t["actions"]),
-                  f"{t['mean_score']:.2f}", f"{t['games_won']}/{t['games']}", f"{t['wall_s']:.1f}", "", "")
+                  f"{t['mean_score']:.3f}", f"{t['games_won']}/{t['games']}", f"{t['wall_s']:.1f}", "", "")
     return table
