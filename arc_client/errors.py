@@ -5,12 +5,20 @@ No message ever contains the API key: `redact` is applied wherever server text i
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class ArcError(Exception):
     """Base of every error this client raises."""
 
 
 class UnknownGameError(ArcError):
+    @classmethod
+    def among(cls, game_id: str, known: Iterable[str]) -> UnknownGameError:
+        """The error for `game_id`, suggesting up to three close names from `known`."""
+        return cls(game_id, difflib.get_close_matches(game_id, sorted(set(known)), n=3, cutoff=0.4))
+
     def __init__(self, game_id: str, suggestions: list[str] | None = None) -> None:
         self.game_id = game_id
         self.suggestions = suggestions or []

@@ -16,7 +16,6 @@ the game as it is, and closing it makes the games never started so that they sco
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import math
 import os
@@ -295,8 +294,8 @@ class LocalBackend(Backend):
         else:
             game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
         if game is None:
-            names = sorted({e.game_id for e in self._arcade.available_environments})
-            raise UnknownGameError(game_id, difflib.get_close_matches(game_id, names, n=3, cutoff=0.4))
+            names = [e.game_id for e in self._arcade.available_environments]
+            raise UnknownGameError.among(game_id, names)
         raw = game.observation_space
         if raw is None or not raw.frame:
             raise GameCrashedError(f"game {game_id} failed to start ({self._errors.take()}); fix its source file")

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import os
 from pathlib import Path
@@ -206,8 +205,7 @@ class ArcClient:
         named = [g for g in games if g.name == game_id.split("-", 1)[0] and "-" not in game_id]
         if named:
             return named[-1]
-        candidates = sorted({g.game_id for g in games} | {g.name for g in games})
-        raise UnknownGameError(game_id, difflib.get_close_matches(game_id, candidates, n=3, cutoff=0.4))
+        raise UnknownGameError.among(game_id, [g.game_id for g in games] + [g.name for g in games])
 
     def scorecard(
         self,

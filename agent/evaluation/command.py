@@ -62,10 +62,7 @@ def select_games(available: list[GameInfo], wanted: list[str], tags: list[str]) 
             matches = [g for g in available if g.game_id == want] or \
                       [g for g in available if g.game_id.startswith(want)]
             if not matches:
-                import difflib
-
-                names = sorted({g.game_id for g in available} | {g.name for g in available})
-                raise UnknownGameError(want, difflib.get_close_matches(want, names, n=3, cutoff=0.4))
+                raise UnknownGameError.among(want, [g.game_id for g in available] + [g.name for g in available])
             chosen.extend(m for m in sorted(matches, key=lambda g: g.game_id) if m not in chosen)
     if tags:
         chosen = [g for g in chosen if set(g.tags) & set(tags)]

@@ -6,7 +6,6 @@ the committed `environment_files` tree (regenerate it with `python -m arc_client
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 import pkgutil
@@ -51,7 +50,7 @@ def game_class(name: str) -> type[PuzzleGame]:
     for cls in SUITE:
         if short == cls.NAME:
             return cls
-    raise UnknownGameError(name, difflib.get_close_matches(short, [cls.NAME for cls in SUITE]))
+    raise UnknownGameError.among(name, [cls.NAME for cls in SUITE])
 
 
 def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
