@@ -11,9 +11,10 @@ and are then usable as `aria eval --arc --agent mine`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from agent.decision import Decision
 from arc_client.types import FrameResponse, GameAction, GameInfo
 
 
@@ -21,22 +22,32 @@ from arc_client.types import FrameResponse, GameAction, GameInfo
 class Action:
     """What an agent answers: an action, click coordinates for ACTION6, and optional reasoning.
 
-    `reasoning` is sent to the server (any JSON, at most 16 KiB). `info` stays local: it goes to the
-    recording under `data["aria"]` and feeds the live tables (e.g. {"policy": "fast"}).
+    `reasoning` is sent to the server (any JSON, at most 16 KiB). `decision` stays local: it goes to
+    the recording under `data["aria"]["decision"]` and to live views (which system chose, and why).
     """
 
     action: GameAction
     x: int | None = None
     y: int | None = None
     reasoning: Any = None
-    info: dict[str, Any] = field(default_factory=dict)
+    decision: Decision | None = None
+
+    def __post_init__(self) -> None:
+        # numpy integers from a policy's argmax must not reach the JSON encoder of the backend
+        if self.x is not None:
+            object.__setattr__(self, "x", int(self.x))
+        if self.y is not None:
+            object.__setattr__(self, "y", int(self.y))
 
 
 class Agent(ABC):
     """One instance plays one game instance. The harness calls, in order:
 
     `start(game, first)` once, then `act(latest)` until the game is won or the budget is spent, with
-    `observe(latest)` after every answer so learning agents see the result of their last action.
+    `observe(action, result)` after every answer so learning agents see the result of every action
+    sent, including a RESET the harness sent in the agent's place (`action.decision.system ==
+    "harness"`). The harness calls them from a worker thread, never on the event loop, so an agent may
+    think for as long as it likes without freezing other games or a live view.
     """
 
     #: shown in tables and saved in results.json
@@ -59,5 +70,6 @@ class Agent(ABC):
         """The result of `action`; learning agents update here."""
 
     def stats(self) -> dict[str, Any]:
-        """Figures for the results table (e.g. {"fast_share": 0.62}); empty if none."""
+        """Figures for results.json (e.g. {"states": 120}); empty if none. The fast share is counted
+        by the harness from decisions, not here."""
         return {}

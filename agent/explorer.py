@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from agent.base import Action
+from agent.decision import Decision, Proposal
 from agent.frames import StatusBarDetector, click_targets, state_key
 from arc_client.types import FrameResponse, GameAction, GameState
 
@@ -41,6 +42,14 @@ def key_of_action(action: Action) -> ActionKey:
     if action.action is GameAction.ACTION6 and action.x is not None and action.y is not None:
         return (int(action.action), int(action.x), int(action.y))
     return (int(action.action), NO_XY, NO_XY)
+
+
+EXPLORER_REASONS = {
+    "untried": "an action not yet tried in this state",
+    "plan": "on the shortest known path to a state with untried actions",
+    "retry": "trying again an action whose outcome may vary",
+    "random": "every known action tried; a random one",
+}
 
 
 @dataclass
@@ -273,7 +282,7 @@ class GraphExplorer:
         if latest.state in (GameState.GAME_OVER, GameState.NOT_PLAYED, GameState.NOT_STARTED, GameState.WIN):
             self.pending = None
             self.plan.clear()
-            return Action(GameAction.RESET, info={"policy": "slow", "mode": "reset", "why": latest.state.value})
+            return Action(GameAction.RESET, decision=Decision("slow", "reset", reason=f"state {latest.state.value}"))
         if latest is not self.last_seen:
             self._sync(latest)
         assert self.current is not None
@@ -281,15 +290,16 @@ class GraphExplorer:
         node.visits += 1
         if not node.candidates:
             self.pending = None
-            return Action(GameAction.RESET, info={"policy": "slow", "mode": "reset", "why": "no actions"})
+            return Action(GameAction.RESET, decision=Decision("slow", "reset", reason="no actions left to try here"))
         action, mode = self._choose_key(node)
         self.pending = (self.current, action)
         self.counts[mode] += 1
         game_action = GameAction(action[0])
-        info = {"policy": "slow", "mode": mode, "states": len(self.graph.nodes)}
-        if game_action is GameAction.ACTION6:
-            return Action(game_action, x=action[1], y=action[2], info=info)
-        return Action(game_action, info=info)
+        x, y = (action[1], action[2]) if game_action is GameAction.ACTION6 else (None, None)
+        decision = Decision("slow", mode, novelty=1.0 / node.visits, plan_left=len(self.plan),
+                            slow=Proposal(game_action.name, x, y), reason=EXPLORER_REASONS.get(mode, mode),
+                            extra={"states": len(self.graph.nodes)})
+        return Action(game_action, x=x, y=y, decision=decision)
 
     # -- learning ---------------------------------------------------------------------------------
     def record(self, action: Action, result: FrameResponse) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from agent.base import Action, Agent
+from agent.decision import Decision, Proposal
 from agent.explorer import GraphExplorer
 from arc_client.types import FrameResponse, GameInfo
 
@@ -28,8 +29,6 @@ class AriaAgent(Agent):
         self.slow = GraphExplorer(seed=seed)
         self.fast = fast_policy
         self.confidence_threshold = confidence_threshold
-        self.decisions = 0
-        self.fast_decisions = 0
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.slow = GraphExplorer(seed=self.seed)
@@ -39,13 +38,12 @@ class AriaAgent(Agent):
         if self.fast is not None:
             proposal, confidence = self.fast.propose(latest)
             if confidence >= self.confidence_threshold:
-                self.fast_decisions += 1
-                return Action(proposal.action, proposal.x, proposal.y, proposal.reasoning,
-                              {**proposal.info, "policy": "fast", "confidence": round(confidence, 3)})
+                decision = Decision("fast", "policy", confidence=confidence, threshold=self.confidence_threshold,
+                                    fast=Proposal(proposal.action.name, proposal.x, proposal.y, confidence))
+                return Action(proposal.action, proposal.x, proposal.y, proposal.reasoning, decision)
         return self.slow.choose(latest)
 
     def act(self, latest: FrameResponse) -> Action:
-        self.decisions += 1
         return self.arbitrate(latest)
 
     def observe(self, action: Action, result: FrameResponse) -> None:
@@ -53,5 +51,4 @@ class AriaAgent(Agent):
         self.slow.record(action, result)
 
     def stats(self) -> dict[str, Any]:
-        fast_share = self.fast_decisions / self.decisions if self.decisions else 0.0
-        return {"fast_share": fast_share, **self.slow.stats()}
+        return self.slow.stats()

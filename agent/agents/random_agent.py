@@ -23,11 +23,11 @@ class RandomAgent(Agent):
 
     def act(self, latest: FrameResponse) -> Action:
         if latest.state in NEEDS_RESET:
-            return Action(GameAction.RESET, info={"policy": "random"})
+            return Action(GameAction.RESET)
         # RESET is never listed; an empty list (a game that lists nothing) falls back to the key actions
         available = [a for a in latest.available_actions if a != GameAction.RESET] or [1, 2, 3, 4, 5]
         action = GameAction(int(self.rng.choice(available)))
         if action is GameAction.ACTION6:
             x, y = (int(v) for v in self.rng.integers(0, FRAME_SIZE, size=2))
-            return Action(action, x=x, y=y, info={"policy": "random"})
-        return Action(action, info={"policy": "random"})
+            return Action(action, x=x, y=y)
+        return Action(action)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.base import Action, Agent
+from agent.decision import HARNESS_RESET, DecisionTally
 from agent.evaluation.config import EvalConfig, game_seed
 from arc_client import ArcClient, GameAction, GameInfo, GameState, Scorecard, ScorecardSummary
 from arc_client.errors import ArcError, GameNotStartedError
@@ -33,8 +34,7 @@ class GameRow:
     win_levels: int = 0
     actions: int = 0
     decisions: int = 0
-    policy_decisions: int = 0  # decisions where the agent said which policy chose
-    fast_decisions: int = 0
+    tally: DecisionTally = field(default_factory=DecisionTally)
     started: float | None = None
     wall_s: float = 0.0
     score: float | None = None
@@ -48,7 +48,7 @@ class GameRow:
 
     @property
     def fast_share(self) -> float | None:
-        return self.fast_decisions / self.policy_decisions if self.policy_decisions else None
+        return self.tally.fast_share
 
     @property
     def actions_per_s(self) -> float:
@@ -106,16 +106,14 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             except Exception as exc:  # an agent's bug must not end the run
                 raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
             if game.last.state is GameState.GAME_OVER and choice.action is not GameAction.RESET:
-                choice = Action(GameAction.RESET, info={"policy": "harness", "why": "game over"})
+                choice = Action(GameAction.RESET, decision=HARNESS_RESET)
             try:
                 result = await game.step(choice.action, x=choice.x, y=choice.y, reasoning=choice.reasoning,
-                                         aria=choice.info or None)
+                                         aria={"decision": choice.decision.to_json()} if choice.decision else None)
             except GameNotStartedError:
-                result = await game.reset(aria={"policy": "harness", "why": "game not started"})
+                result = await game.reset(aria={"decision": HARNESS_RESET.to_json()})
             row.decisions += 1
-            if choice.info.get("policy") in ("fast", "slow"):  # dual-system agents say which system chose
-                row.policy_decisions += 1
-                row.fast_decisions += choice.info["policy"] == "fast"
+            row.tally.add(choice.decision)
             try:
                 agent.observe(choice, result)
             except Exception as exc:

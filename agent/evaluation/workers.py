@@ -18,6 +18,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.process import BaseProcess
@@ -26,6 +27,7 @@ from typing import Any
 
 from arc_agi.scorecard import Scorecard as ToolkitScorecard
 
+from agent.decision import DecisionTally
 from agent.errors import ConfigError
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.harness import EvalRun, GameRow, Listener, attach_scores, run_games, seeded_factory
@@ -211,6 +213,8 @@ def _drain(messages: Any, run: EvalRun, listener: Listener, payloads: dict[int, 
 
 def _update(row: GameRow, data: dict[str, Any]) -> None:
     for name, value in data.items():
+        if name == "tally":  # asdict() flattened it to {"counts": {...}}
+            value = DecisionTally(Counter(value["counts"]))
         setattr(row, name, value)
 
 

@@ -7,6 +7,7 @@ from agent_testkit import FIXTURE_GAMES, frame_response, play_game
 
 from agent.agents.aria_agent import AriaAgent
 from agent.base import Action
+from agent.decision import DecisionTally
 from arc_client import FrameResponse, GameAction
 
 
@@ -15,9 +16,10 @@ async def test_every_decision_is_slow_without_a_fast_policy() -> None:
     assert agent.fast is None
     result = await play_game(FIXTURE_GAMES, "fxck", agent, 40)
     assert result.won  # the explorer clicks the red cells first: 5 clicks win both levels
-    assert all(action.info["policy"] == "slow" for _, action, _ in result.steps)
-    stats = agent.stats()
-    assert stats["fast_share"] == 0.0 and stats["states_seen"] >= 3
+    tally = DecisionTally()
+    tally.extend(action.decision for _, action, _ in result.steps)
+    assert tally.counts["slow"] == len(result.steps) and tally.fast_share == 0.0
+    assert agent.stats()["states_seen"] >= 3
 
 
 class FixedProposal:
@@ -33,8 +35,8 @@ class FixedProposal:
 def test_arbiter_takes_the_fast_policy_only_when_it_is_confident() -> None:
     frame = frame_response(np.zeros((64, 64), dtype=np.uint8), available=(1, 2))
     unsure = AriaAgent(seed=0, fast_policy=FixedProposal(0.4))
-    assert unsure.act(frame).info["policy"] == "slow"
+    assert unsure.act(frame).decision.system == "slow"
     sure = AriaAgent(seed=0, fast_policy=FixedProposal(0.9))
     action = sure.act(frame)
-    assert action.action is GameAction.ACTION2 and action.info["policy"] == "fast"
-    assert sure.stats()["fast_share"] == 1.0 and unsure.stats()["fast_share"] == 0.0
+    assert action.action is GameAction.ACTION2 and action.decision.system == "fast"
+    assert action.decision.confidence == 0.9 and action.decision.threshold == 0.7

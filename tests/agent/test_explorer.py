@@ -50,7 +50,7 @@ async def test_explorer_beats_random_on_real_games() -> None:
                 totals[name][0] += result.levels
                 totals[name][1] += result.first_level_at or BUDGET
                 if name == "explorer":
-                    assert all(a.info.get("policy") == "slow" for _, a, _ in result.steps)
+                    assert all(a.decision.system == "slow" for _, a, _ in result.steps)
             per_game[game, name] = levels
     for _, game in GAMES:
         assert per_game[game, "explorer"] >= per_game[game, "random"], per_game
@@ -93,12 +93,13 @@ def test_a_transition_is_an_observation_not_a_law() -> None:
     right[10:14, 50:54] = 9
     first = frame_response(start, available=(1,))
     action = explorer.choose(first)
-    assert action.action is GameAction.ACTION1 and action.info == {"policy": "slow", "mode": "untried", "states": 1}
+    assert action.action is GameAction.ACTION1 and action.decision.system == "slow"
+    assert action.decision.mode == "untried" and action.decision.extra == {"states": 1}
     explorer.record(action, frame_response(left, available=(1,)))
     explorer.record(Action(GameAction.RESET), first)
     # ACTION1 is tried at the start; the only untried action is at `left`, so it plans to go there
     again = explorer.choose(first)
-    assert again.action is GameAction.ACTION1 and again.info["mode"] == "plan"
+    assert again.action is GameAction.ACTION1 and again.decision.mode == "plan"
     explorer.record(again, frame_response(right, available=(1,)))
     edge = explorer.graph.nodes[state_key(start)].edges[(1, -1, -1)]
     assert edge.tries == 2 and set(edge.outcomes) == {state_key(left), state_key(right)}
