@@ -47,7 +47,8 @@ def default_rate_limit(base_url: str) -> float | None:
 
 def make_client(games_dir: str | None, base_url: str | None, api_key_file: str | None,
                 recordings_dir: Path | None = None, rate_limit: float | None = None) -> Any:
-    """An ArcClient over a remote server (--base-url), a games directory, or the built-in suite.
+    """An ArcClient over a remote server (--base-url), a games directory, or the built-in games
+    (the suite and the held-out games).
 
     `rate_limit` is in requests per minute (0: none; None: the server's default).
     """
@@ -58,15 +59,15 @@ def make_client(games_dir: str | None, base_url: str | None, api_key_file: str |
         return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
                               requests_per_minute=per_minute)
     if games_dir is None:
-        from arc_client.games import suite_dir
+        from arc_client.games import builtin_dir
 
-        games_dir = str(suite_dir())
+        games_dir = str(builtin_dir())
     return ArcClient.local(games_dir, recordings_dir)
 
 
 def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--games-dir", type=click.Path(file_okay=False), default=None,
-                        help="An environment_files tree (default: the built-in suite).")(f)
+                        help="An environment_files tree (default: the built-in games: the suite and the held-out set).")(f)
 
 
 def remote_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -126,7 +127,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
         return
     from rich.console import Console
 
-    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in suite)")
+    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in games)")
     console = Console()
     if not console.is_terminal:  # piped: the whole table rather than 80 columns
         console = Console(width=max(console.width, 120))

@@ -17,6 +17,7 @@ from agent.evaluation.progress import LiveProgress
 from agent.evaluation.results import build_results, results_table, write_json_atomic
 from arc_client import ArcClient, GameInfo
 from arc_client.errors import UnknownGameError
+from arc_client.games.heldout import HELDOUT_TAG
 
 EXIT_INTERRUPTED = 130
 
@@ -53,9 +54,15 @@ def config_from_options(options: dict[str, Any]) -> EvalConfig:
 
 
 def select_games(available: list[GameInfo], wanted: list[str], tags: list[str]) -> list[GameInfo]:
-    """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`."""
+    """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`.
+
+    `all` leaves out the held-out games (tag `heldout`) unless `tags` asks for them: they are a
+    development set played on purpose (`--tags heldout` or by id), not part of every run.
+    """
     if wanted == ["all"]:
         chosen = sorted(available, key=lambda g: g.game_id)
+        if HELDOUT_TAG not in tags:
+            chosen = [g for g in chosen if HELDOUT_TAG not in g.tags]
     else:
         chosen = []
         for want in wanted:
@@ -126,7 +133,7 @@ def eval_command(options: dict[str, Any]) -> int:
     client = make_client(config.games_dir, config.base_url, options.get("api_key_file"), config.recordings_dir,
                          rate_limit=options.get("rate_limit"))
     backend = client.backend.kind
-    source = config.base_url or config.games_dir or "built-in suite"
+    source = config.base_url or config.games_dir or "built-in games"
     holder: dict[str, Any] = {}
     try:
         run, agent_name = asyncio.run(evaluate(config, client, console, not options.get("quiet"), holder))

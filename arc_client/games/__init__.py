@@ -2,6 +2,8 @@
 
 `SUITE` lists every game class found in `arc_client.games.sources`, sorted by NAME; `suite_dir()` is
 the committed `environment_files` tree (regenerate it with `python -m arc_client.games.bundle`).
+SUITE is what training draws from. The hand-written held-out games (`arc_client.games.heldout`, tag
+`heldout`) have their own tree; `builtin_dir()` holds both, and is what the CLI plays by default.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from ..errors import UnknownGameError
 from . import sources
 from .kit import Plan, PuzzleGame, solve
 
-__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "solve", "suite_dir"]
+__all__ = ["SUITE", "Plan", "PuzzleGame", "builtin_dir", "export", "game_class", "oracle_actions", "solve",
+           "suite_dir"]
 
 
 def _discover() -> list[type[PuzzleGame]]:
@@ -35,6 +38,12 @@ SUITE: list[type[PuzzleGame]] = _discover()
 def suite_dir() -> Path:
     """The committed environment_files tree: `<NAME>/<version>/metadata.json` + source per game."""
     return Path(__file__).parent / "environment_files"
+
+
+def builtin_dir() -> Path:
+    """Every bundled game: the suite's tree and the held-out tree (`heldout/environment_files`) lie below
+    this directory, and the toolkit finds each game by its metadata.json at any depth."""
+    return Path(__file__).parent
 
 
 def export(dest: str | Path) -> list[Path]:
