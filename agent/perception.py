@@ -59,9 +59,14 @@ class Part:
 
 @dataclass(frozen=True)
 class Sprite:
-    """Touching parts of different colours taken as one object (a single part is a sprite too)."""
+    """Touching parts of different colours taken as one object (a single part is a sprite too).
+
+    (x, y) is the sprite's pixel nearest its centre: for a piece sitting in a socket, on the piece.
+    """
 
     parts: tuple[Part, ...]
+    x: int
+    y: int
 
     @property
     def main(self) -> Part:
@@ -180,7 +185,17 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
     groups: dict[int, list[Part]] = {}
     for i in sorted(parts):
         groups.setdefault(find(i), []).append(parts[i])
-    return [Sprite(tuple(members)) for members in groups.values()]
+    return [_sprite(labels, members) for members in groups.values()]
+
+
+def _sprite(labels: np.ndarray, members: list[Part]) -> Sprite:
+    if len(members) == 1:
+        return Sprite((members[0],), members[0].x, members[0].y)
+    top, left = min(p.top for p in members), min(p.left for p in members)
+    window = labels[top : max(p.bottom for p in members), left : max(p.right for p in members)]
+    ys, xs = np.nonzero(np.isin(window, [p.index for p in members]))
+    at = int(np.argmin((ys - ys.mean()) ** 2 + (xs - xs.mean()) ** 2))
+    return Sprite(tuple(members), left + int(xs[at]), top + int(ys[at]))
 
 
 @dataclass(frozen=True)
@@ -338,9 +353,9 @@ def _salience(area: int) -> int:
 
 
 def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit: int = 48) -> list[ClickCandidate]:
-    """One candidate per sprite (its main part's inside pixel), ranked; at most `limit`."""
+    """One candidate per sprite (its pixel nearest its centre), ranked; at most `limit`."""
     candidates = [
-        ClickCandidate(s.main.x, s.main.y, s.main.colour, s.area, s.signature) for s in seg.sprites
+        ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) for s in seg.sprites
     ]
     ranked = (ranker or ClickRanker()).rank(candidates)
     return ranked[:limit]

@@ -38,10 +38,11 @@ def test_candidates_are_inside_each_object_and_skip_the_background() -> None:
     frame[60, 60] = 12                            # a speck
     candidates = click_candidates(segment(frame))
     found = {c.colour: c for c in candidates}
-    assert set(found) == {3, 5, 7, 9, 12}
-    assert found[5].area == 100 and len(found[5].signature) == 2
-    for colour in (3, 5, 7, 9, 12):
-        assert frame[found[colour].y, found[colour].x] == colour
+    assert set(found) == {3, 6, 7, 9, 12}  # the ring's candidate is at its centre, on the inner square
+    ring = found[6]
+    assert ring.area == 100 and len(ring.signature) == 2 and 42 <= ring.x < 48 and 42 <= ring.y < 48
+    for colour, where in ((3, frame == 3), (7, frame == 7), (9, frame == 9), (12, frame == 12)):
+        assert where[found[colour].y, found[colour].x] and found[colour].area == int(where.sum())
     assert [c.colour for c in candidates].index(12) > [c.colour for c in candidates].index(3)  # specks later
 
 

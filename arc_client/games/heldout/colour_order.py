@@ -4,7 +4,8 @@ The legend strip at the top shows a row of swatches; the scene holds 6x6 objects
 crosses, diamonds) of several colours on a tiled floor. A right click marks the object with a white
 frame and adds a tick to the progress counter below the legend; a wrong click clears every mark (the
 effect is not local). From level 4 on, two objects share each colour and the legend shows shapes
-too: only the object of the right colour AND shape counts. Placement and order are seeded; the
+too: only the object of the right colour AND shape counts; and the rule hardens: a wrong click is
+GAME_OVER (the legend strip is then framed in red). Placement and order are seeded; the
 timer bar runs along the top.
 
 Baselines: the number of objects in the order x 1.5, rounded up.
@@ -45,6 +46,7 @@ SHAPES = (
 COLOURS = (RED, BLUE, GREEN, YELLOW, PURPLE, ORANGE, MAGENTA, LIGHT_BLUE)
 # per level: length of the order, objects on the floor, shapes matter
 LEVELS = ((3, 4, False), (4, 5, False), (5, 7, False), (3, 6, True), (4, 8, True), (5, 10, True))
+WRONG = -1  # the state after a wrong click where that is GAME_OVER
 SLOTS = [(4 + 10 * c, 14 + 10 * r) for r in range(5) for c in range(6)]
 
 Item = tuple[int, int]  # (colour, shape)
@@ -90,12 +92,17 @@ class Ho01(Stage):
         return 0  # how many of the order are marked
 
     def transition(self, puzzle: OrderPuzzle, state: int, action: int, cell: tuple[int, int] | None) -> int:
-        if action != 6 or cell is None or state >= len(puzzle.order):
+        if action != 6 or cell is None or not 0 <= state < len(puzzle.order):
             return state
         for index, (_, (x, y)) in enumerate(puzzle.items):
             if x <= cell[0] < x + 6 and y <= cell[1] < y + 6:
-                return state + 1 if index == puzzle.order[state] else 0
+                if index == puzzle.order[state]:
+                    return state + 1
+                return WRONG if puzzle.shapes_shown else 0
         return state
+
+    def is_lost(self, puzzle: OrderPuzzle, state: int) -> bool:
+        return state == WRONG
 
     def is_solved(self, puzzle: OrderPuzzle, state: int) -> bool:
         return state == len(puzzle.order)
@@ -109,12 +116,15 @@ class Ho01(Stage):
         return floor
 
     def scene(self, puzzle: OrderPuzzle, state: int) -> list[Sprite]:
-        marked = set(puzzle.order[:state])
+        marked = set(puzzle.order[: max(state, 0)])
         pieces = [sprite(item_pixels(item, i in marked), x, y) for i, (item, (x, y)) in enumerate(puzzle.items)]
         for slot, index in enumerate(puzzle.order):
             colour, shape = puzzle.items[index][0]
             swatch = art(SHAPES[shape], {"c": colour}) if puzzle.shapes_shown else block(4, 4, colour)
             pieces.append(sprite(swatch, 2 + 6 * slot, 3, layer=2, name="legend"))
-        if state:
+        if puzzle.shapes_shown:
+            pieces.append(sprite(block(64, 10, RED, border=RED), 0, 2, layer=1, name="deadly-frame"))
+            pieces.append(sprite(block(62, 8, BLACK), 1, 3, layer=1, name="deadly-frame-inside"))
+        if state > 0:
             pieces.append(sprite(block(2 * state - 1, 1, WHITE), 2, 9, layer=2, name="progress"))
         return pieces

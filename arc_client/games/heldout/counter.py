@@ -3,7 +3,7 @@
 The counter is drawn with 3x5 digit sprites at twice their size in the middle of the scene; the
 target number sits small in a framed legend at the top right. Buttons along the bottom carry their
 effect as a glyph (+1, -1, +3, x2, -5, ...), and the set of buttons changes from level to level. The
-counter stays within 0..99. From level 5 on, every click also adds 1 on its own after the button's
+counter stays within 0..999. From level 5 on, every click also adds 1 on its own after the button's
 effect (a rule change the glyphs do not show). The camera is 64x64; the timer bar runs along the top.
 Targets are seeded.
 
@@ -38,12 +38,13 @@ from arc_client.games.heldout.stage import (
 LEVELS = (
     ((("+", 1), ("-", 1)), 0, (4, 6), 0),
     ((("+", 1), ("+", 3), ("-", 1)), 2, (11, 15), 0),
-    ((("+", 3), ("-", 1), ("x", 2)), 1, (17, 25), 0),
-    ((("x", 2), ("-", 5), ("+", 1), ("-", 1)), 3, (30, 45), 0),
-    ((("+", 1), ("x", 2), ("-", 3)), 0, (20, 30), 1),
-    ((("x", 2), ("+", 3), ("-", 5), ("-", 2)), 5, (50, 70), 1),
+    ((("+", 3), ("-", 1), ("x", 2)), 1, (40, 60), 0),
+    ((("x", 2), ("-", 5), ("+", 1), ("-", 1), ("+", 9)), 3, (150, 250), 0),
+    ((("+", 1), ("x", 2), ("-", 3), ("+", 9)), 0, (200, 400), 1),
+    ((("x", 2), ("+", 3), ("-", 5), ("-", 2), ("x", 3)), 5, (500, 900), 1),
 )
-BUTTON_W, BUTTON_H = 13, 9
+TOP_VALUE = 999
+BUTTON_W, BUTTON_H = 11, 9
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class CounterPuzzle:
 
 def apply(op: str, amount: int, value: int) -> int:
     value = value + amount if op == "+" else value - amount if op == "-" else value * amount
-    return max(0, min(99, value))
+    return max(0, min(TOP_VALUE, value))
 
 
 class Hc01(Stage):
@@ -84,7 +85,7 @@ class Hc01(Stage):
         for index, (op, amount) in enumerate(puzzle.buttons):
             x, y = self._button(puzzle, index)
             if x <= cell[0] < x + BUTTON_W and y <= cell[1] < y + BUTTON_H:
-                return max(0, min(99, apply(op, amount, state) + puzzle.drift))
+                return max(0, min(TOP_VALUE, apply(op, amount, state) + puzzle.drift))
         return state
 
     def is_solved(self, puzzle: CounterPuzzle, state: int) -> bool:
@@ -100,12 +101,12 @@ class Hc01(Stage):
         return floor
 
     def scene(self, puzzle: CounterPuzzle, state: int) -> list[Sprite]:
-        digits = glyphs(f"{state:02d}", WHITE)
-        pieces = [sprite(np.repeat(np.repeat(digits, 2, axis=0), 2, axis=1), 25, 21, layer=2, name="counter")]
-        legend = block(11, 9, BLACK, border=YELLOW)
-        small = glyphs(f"{puzzle.target:02d}", YELLOW)
-        legend[2:7, 2:9] = np.where(small >= 0, small, BLACK)
-        pieces.append(sprite(legend, 51, 4, layer=2, name="legend"))
+        digits = glyphs(f"{state:03d}", WHITE)
+        pieces = [sprite(np.repeat(np.repeat(digits, 2, axis=0), 2, axis=1), 21, 21, layer=2, name="counter")]
+        legend = block(15, 9, BLACK, border=YELLOW)
+        small = glyphs(f"{puzzle.target:03d}", YELLOW)
+        legend[2:7, 2:13] = np.where(small >= 0, small, BLACK)
+        pieces.append(sprite(legend, 47, 4, layer=2, name="legend"))
         for index, (op, amount) in enumerate(puzzle.buttons):
             x, y = self._button(puzzle, index)
             face = block(BUTTON_W, BUTTON_H, BLUE if op != "-" else MAROON, border=ORANGE if op == "x" else RED)

@@ -1,8 +1,9 @@
 """Rotor: click pieces to turn them until each matches its outline in the legend (click only).
 
 Each piece is an asymmetric two-colour shape, 9x9 pixels, turned a quarter clockwise per click with
-the engine's sprite rotation. From level 3 on, pieces are geared to their right-hand neighbour: a
-click turns that neighbour too (clockwise on levels 3-4, anticlockwise on 5-6, a rule change). The
+the engine's sprite rotation; one to six pieces sit in rows of three. From level 3 on, each piece is
+geared to the next one (the chain runs on to the next row, though only pieces side by side show a
+link): a click turns that one too (clockwise on levels 3-4, anticlockwise on 5-6, a rule change). The
 legend strip at the top shows each piece's target turn as a 3x3 white miniature; the timer bar runs
 along the bottom. Start turns are seeded.
 
@@ -17,6 +18,7 @@ from arcengine import Sprite
 
 from arc_client.games.heldout.stage import (
     BLACK,
+    BLUE,
     GRAY,
     GREEN,
     MAROON,
@@ -25,6 +27,7 @@ from arc_client.games.heldout.stage import (
     PURPLE,
     RED,
     WHITE,
+    YELLOW,
     Stage,
     block,
     sprite,
@@ -37,10 +40,11 @@ SHAPES = (
     ("##.", "#..", "#.."),
     ("#..", "##.", ".#."),
 )
-COLOURS = (RED, GREEN, ORANGE, PURPLE)
+COLOURS = (RED, GREEN, ORANGE, PURPLE, BLUE, YELLOW)
 CELL = 3
 # per level: pieces, gear direction (0: none, 1: the right neighbour turns clockwise too, -1: anticlockwise)
-LEVELS = ((1, 0), (2, 0), (2, 1), (3, 1), (3, -1), (4, -1))
+LEVELS = ((1, 0), (3, 0), (3, 1), (4, 1), (5, -1), (6, -1))
+PER_ROW = 3
 
 Turns = tuple[int, ...]
 
@@ -99,9 +103,10 @@ class Hr01(Stage):
         return out
 
     def _corner(self, puzzle: RotorPuzzle, index: int) -> tuple[int, int]:
-        count = len(puzzle.shapes)
+        count = min(len(puzzle.shapes), PER_ROW)
         gap = (64 - 9 * count) // (count + 1)
-        return gap + index * (9 + gap), 28
+        row, col = divmod(index, PER_ROW)
+        return gap + col * (9 + gap), 20 + 20 * row
 
     def initial_state(self, puzzle: RotorPuzzle) -> Turns:
         return puzzle.start
@@ -133,7 +138,7 @@ class Hr01(Stage):
             piece = Sprite(shape_pixels(shape, COLOURS[index]), x=x, y=y, layer=2, rotation=90 * turn, collidable=False)
             pieces.append(piece)
             pieces.append(sprite(block(11, 11, GRAY), x - 1, y - 1, layer=1))  # the piece's socket
-            if puzzle.gear and index + 1 < len(state):
+            if puzzle.gear and index + 1 < len(state) and (index + 1) % PER_ROW:
                 nx, _ = self._corner(puzzle, index + 1)
                 pieces.append(sprite(block(nx - x - 10, 1, WHITE), x + 10, y + 4, layer=1))  # the gear link
             pieces.append(sprite(miniature(shape, puzzle.target[index]), 2 + 5 * index, 3, layer=2))
