@@ -79,7 +79,7 @@ def test_a_two_colour_sprite_that_moved_is_one_motion() -> None:
     before = frame_of(act(game, 0))
     for action in (1, 2, 3, 4):
         after = frame_of(act(game, action))
-        if game.state != game.puzzles[0].start:
+        if game.state.at != game.puzzles[0].start:
             break
     moved = motions(segment(before), segment(after))
     player = [m for m in moved if sorted(p.colour for p in m.parts) == [0, 9]]
