@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunOpened:
+    """The scorecard is open; `rows` are the run's live rows (updated in place as games play)."""
+
     card_id: str
     agent: str
     game_ids: tuple[str, ...]
     backend: str
     source: str
+    rows: tuple[GameRow, ...] = ()
 
 
 @dataclass(frozen=True)
