@@ -140,19 +140,20 @@ class Decision:
         return Decision(**values)
 
     def to_json(self, include_heatmap: bool = False) -> dict[str, Any]:
-        """A plain dict (what recordings store under `data["aria"]["decision"]`); None fields left out."""
+        """A plain dict (what recordings store under `data["aria"]["decision"]`); None fields left out.
+        Exact: `Decision.from_json(d.to_json()) == d`."""
         out: dict[str, Any] = {"system": self.system}
         for name in ("mode", "confidence", "threshold", "uncertainty", "novelty", "think_ms", "plan_left",
                      "reason"):
             value = getattr(self, name)
             if value not in (None, ""):
-                out[name] = round(value, 4) if isinstance(value, float) else value
+                out[name] = value
         if self.fast is not None:
             out["fast"] = self.fast.to_json()
         if self.slow is not None:
             out["slow"] = self.slow.to_json()
         if self.top_actions:
-            out["top_actions"] = [[label, round(p, 4)] for label, p in self.top_actions]
+            out["top_actions"] = [[label, p] for label, p in self.top_actions]
         if include_heatmap and self.click_heatmap is not None:
             out["click_heatmap"] = np.round(self.click_heatmap, 4).tolist()
         if self.extra:
