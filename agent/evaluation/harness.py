@@ -45,6 +45,7 @@ class GameRow:
     tally: DecisionTally = field(default_factory=DecisionTally)
     started: float | None = None
     wall_s: float = 0.0
+    agent_s: float = 0.0  # time inside the agent's act/observe
     score: float | None = None
     error: str | None = None
     error_detail: str | None = None  # the full traceback: errors.log, never the screen
@@ -70,6 +71,8 @@ class GameRow:
             "won": self.won, "levels_completed": self.levels_completed, "win_levels": self.win_levels,
             "actions": self.actions, "score": self.score, "wall_s": round(self.wall_s, 4),
             "actions_per_s": round(self.actions_per_s, 2), "fast_share": self.fast_share,
+            "agent_ms_per_action": round(1000 * self.agent_s / self.decisions, 4) if self.decisions else None,
+            "decisions": self.tally.to_json(),
             "stop_reason": self.stop_reason, "error": self.error, "agent_stats": self.agent_stats,
         }
 
@@ -90,12 +93,15 @@ class AgentCrashed(Exception):
     """The agent raised while choosing or observing; the game becomes an error row."""
 
 
-def _think(agent: Agent, observed: tuple[Action, FrameResponse] | None, latest: FrameResponse) -> Action:
-    """One trip to the agent's thread: learn from the last answer, then choose the next action."""
+def _think(agent: Agent, observed: tuple[Action, FrameResponse] | None,
+           latest: FrameResponse) -> tuple[Action, float]:
+    """One trip to the agent's thread: learn from the last answer, then choose the next action.
+    Returns the action and the seconds the agent spent."""
+    started = time.perf_counter()
     try:
         if observed is not None:
             agent.observe(*observed)
-        return agent.act(latest)
+        return agent.act(latest), time.perf_counter() - started
     except Exception as exc:  # an agent's bug must not end the run
         raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
 
@@ -127,6 +133,7 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
     own_pool = executor is None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"agent-{info.name}") if own_pool else executor
     emit = on_event if on_event is not None else _ignore
+    wants_decisions = on_event is not None and getattr(on_event, "wants_decisions", True)
     row.started = time.perf_counter()
     deadline = row.started + config.time_limit if config.time_limit else None
     observed: tuple[Action, FrameResponse] | None = None
@@ -146,7 +153,11 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             if deadline is not None and time.perf_counter() >= deadline:
                 row.stop_reason = "time_limit"
                 break
-            choice = await loop.run_in_executor(pool, _think, agent, observed, game.last)
+            if agent.runs_inline:
+                choice, spent = _think(agent, observed, game.last)
+            else:
+                choice, spent = await loop.run_in_executor(pool, _think, agent, observed, game.last)
+            row.agent_s += spent
             observed = None
             if game.last.state is GameState.GAME_OVER and choice.action is not GameAction.RESET:
                 choice = HARNESS_RESET_ACTION
@@ -164,9 +175,9 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             levelled_up = result.levels_completed > row.levels_completed
             row.actions, row.state = game.actions, result.state.value
             row.levels_completed = max(row.levels_completed, result.levels_completed)
-            if on_event is not None:
-                on_event(DecisionMade(info.game_id, row.decisions, choice.action, choice.x, choice.y,
-                                      choice.decision, result))
+            if wants_decisions:
+                emit(DecisionMade(info.game_id, row.decisions, choice.action, choice.x, choice.y,
+                                  choice.decision, result))
             now = time.perf_counter()
             if levelled_up or now - last_update >= UPDATE_EVERY_S:
                 last_update = now

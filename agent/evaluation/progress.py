@@ -25,6 +25,8 @@ def _duration(seconds: float) -> str:
 class EvalProgress:
     """An `on_event` sink for `run_eval`; it watches the run's live rows from `RunOpened` on."""
 
+    wants_decisions = False  # rows are enough: no per-step DecisionMade events are built for it
+
     def __init__(self, console: Console, max_actions: int, live: bool = True, heartbeat_s: float = 30.0) -> None:
         self.rows: list[GameRow] = []
         self.console = console
