@@ -76,7 +76,7 @@ class Hi01(Stage):
     def _path(self, puzzle: IcePuzzle, at: Cell, action: int) -> list[Cell]:
         """The cells the player slides through, the last one where it stops (or falls in a crack)."""
         dx, dy = MOVES[action]
-        path = []
+        path: list[Cell] = []
         while True:
             nxt = (at[0] + dx, at[1] + dy)
             if not (0 <= nxt[0] < COLS and 0 <= nxt[1] < ROWS) or nxt in puzzle.rocks:

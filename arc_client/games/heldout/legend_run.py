@@ -91,9 +91,9 @@ class Hk01(Stage):
                 goal = next(c for colour, c in puzzle.pads if colour == puzzle.goal)
                 if abs(start[0] - goal[0]) + abs(start[1] - goal[1]) < 8 + index or not self._reachable(puzzle):
                     continue
-                puzzle = self._patrol(rng, puzzle, sentries)
-                if puzzle is not None and solve(self, puzzle) is not None:
-                    out.append(puzzle)
+                patrolled = self._patrol(rng, puzzle, sentries)
+                if patrolled is not None and solve(self, patrolled) is not None:
+                    out.append(patrolled)
                     break
         return out
 
