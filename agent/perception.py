@@ -55,13 +55,16 @@ class Part:
     x: int  # a pixel inside the part, nearest its centroid
     y: int
     signature: Signature
+    cx: float  # the centroid
+    cy: float
 
 
 @dataclass(frozen=True)
 class Sprite:
     """Touching parts of different colours taken as one object (a single part is a sprite too).
 
-    (x, y) is the sprite's pixel nearest its centre: for a piece sitting in a socket, on the piece.
+    (x, y) is the inside pixel of the part nearest the sprite's centre: for a piece in a socket, on
+    the piece.
     """
 
     parts: tuple[Part, ...]
@@ -114,7 +117,8 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None) -> Segmentation:
     first = np.concatenate(([0], np.cumsum(area)[:-1]))
     ys, xs = (_YS, _XS) if (h, w) == (_SIDE, _SIDE) else np.divmod(np.arange(h * w), w)
     ys_s, xs_s, comp_s = ys[order], xs[order], comp[order]
-    top, bottom = np.minimum.reduceat(ys_s, first), np.maximum.reduceat(ys_s, first) + 1
+    # pixels of a part keep scan order after the stable sort: its first and last give its rows
+    top, bottom = ys_s[first], ys_s[first + area - 1] + 1
     left, right = np.minimum.reduceat(xs_s, first), np.maximum.reduceat(xs_s, first) + 1
     rel = (ys_s - top[comp_s]) * w + (xs_s - left[comp_s])
     weights = _SHAPE_WEIGHTS if w == _SIDE else np.arange(h * w, dtype=np.float64) + 1
@@ -147,9 +151,9 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None) -> Segmentation:
         columns = zip(objects.tolist(), colours[objects].tolist(), area[objects].tolist(), top[objects].tolist(),
                       left[objects].tolist(), bottom[objects].tolist(), right[objects].tolist(),
                       xs_s[inside[objects]].tolist(), ys_s[inside[objects]].tolist(), keys[objects].tolist(),
-                      strict=True)
-        for i, c, a, t, le, b, r, x, y, key in columns:
-            parts[i] = Part(i, c, a, t, le, b, r, x, y, (c, b - t, r - le, a, key))
+                      cx[objects].tolist(), cy[objects].tolist(), strict=True)
+        for i, c, a, t, le, b, r, x, y, key, mx, my in columns:
+            parts[i] = Part(i, c, a, t, le, b, r, x, y, (c, b - t, r - le, a, key), mx, my)
     labels = comp.reshape(h, w)
     return Segmentation(frame, labels, kinds, parts, _group(labels, parts, kinds == OBJECT))
 
@@ -185,17 +189,18 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
     groups: dict[int, list[Part]] = {}
     for i in sorted(parts):
         groups.setdefault(find(i), []).append(parts[i])
-    return [_sprite(labels, members) for members in groups.values()]
+    return [_sprite(members) for members in groups.values()]
 
 
-def _sprite(labels: np.ndarray, members: list[Part]) -> Sprite:
+def _sprite(members: list[Part]) -> Sprite:
+    """The sprite's click point: of its parts' inside pixels, the one nearest the sprite's centroid."""
     if len(members) == 1:
         return Sprite((members[0],), members[0].x, members[0].y)
-    top, left = min(p.top for p in members), min(p.left for p in members)
-    window = labels[top : max(p.bottom for p in members), left : max(p.right for p in members)]
-    ys, xs = np.nonzero(np.isin(window, [p.index for p in members]))
-    at = int(np.argmin((ys - ys.mean()) ** 2 + (xs - xs.mean()) ** 2))
-    return Sprite(tuple(members), left + int(xs[at]), top + int(ys[at]))
+    total = sum(p.area for p in members)
+    cx = sum(p.cx * p.area for p in members) / total
+    cy = sum(p.cy * p.area for p in members) / total
+    best = min(members, key=lambda p: ((p.x - cx) ** 2 + (p.y - cy) ** 2, p.index))
+    return Sprite(tuple(members), best.x, best.y)
 
 
 @dataclass(frozen=True)
