@@ -3,7 +3,8 @@
 A move sends the player (a 2x2-cell two-colour sprite) sliding across the ice until a rock or the
 rim stops it; the slide is shown frame by frame, one cell per frame, so one action answers with
 several frames. The exit is the tile whose colour the legend (top right) shows; sliding over it does
-not count, only stopping on it. From level 4 on, dark cracks appear: sliding onto one is GAME_OVER.
+not count, only stopping on it. From level 2 on, dark cracks lie about: sliding onto one is GAME_OVER.
+From level 3 on, the exit is shut (grey) until the player has stopped on the yellow switch.
 The camera is 32x32 cells (two display pixels each, a cell is 2x2 of them: 4 display pixels per
 cell of slide); the timer bar runs along the bottom. Rocks, cracks, start and exit are seeded.
 
@@ -26,6 +27,7 @@ from arc_client.games.heldout.stage import (
     OFF_BLACK,
     OFF_WHITE,
     WHITE,
+    YELLOW,
     Stage,
     block,
     solve,
@@ -37,8 +39,9 @@ CELL = 2
 COLS, ROWS = 14, 11
 LEFT, TOP = 2, 7
 PLAYER = np.array([[MAROON, MAROON], [WHITE, MAROON]], dtype=np.int8)
-# per level: rocks, cracks, shortest plan at least
-LEVELS = ((10, 0, 3), (14, 0, 4), (18, 0, 5), (16, 4, 5), (20, 6, 6), (22, 8, 7))
+# per level: rocks, cracks, shortest plan at least, a switch must be stopped on before the exit opens
+LEVELS = ((10, 0, 4, False), (12, 6, 6, False), (14, 6, 8, True), (16, 8, 9, True), (18, 10, 10, True),
+          (20, 12, 11, True))
 
 Cell = tuple[int, int]
 
@@ -49,6 +52,13 @@ class IcePuzzle:
     cracks: frozenset[Cell]
     start: Cell
     exit: Cell
+    switch: Cell | None
+
+
+@dataclass(frozen=True)
+class IceState:
+    at: Cell
+    open: bool  # the exit is open (no switch, or the switch was stopped on)
 
 
 class Hi01(Stage):
@@ -62,11 +72,12 @@ class Hi01(Stage):
 
     def levels(self, rng: random.Random) -> list[IcePuzzle]:
         out = []
-        for rocks, cracks, shortest in LEVELS:
+        for rocks, cracks, shortest, switched in LEVELS:
             cells = [(c, r) for c in range(COLS) for r in range(ROWS)]
             while True:
-                start, exit_, *rest = rng.sample(cells, 2 + rocks + cracks)
-                puzzle = IcePuzzle(frozenset(rest[:rocks]), frozenset(rest[rocks:]), start, exit_)
+                start, exit_, switch, *rest = rng.sample(cells, 3 + rocks + cracks)
+                puzzle = IcePuzzle(frozenset(rest[:rocks]), frozenset(rest[rocks:]), start, exit_,
+                                   switch if switched else None)
                 plan = solve(self, puzzle)
                 if plan is not None and len(plan) >= shortest:
                     out.append(puzzle)
@@ -86,23 +97,25 @@ class Hi01(Stage):
             if at in puzzle.cracks:
                 return path
 
-    def initial_state(self, puzzle: IcePuzzle) -> Cell:
-        return puzzle.start
+    def initial_state(self, puzzle: IcePuzzle) -> IceState:
+        return IceState(puzzle.start, puzzle.switch is None)
 
-    def transition(self, puzzle: IcePuzzle, state: Cell, action: int, cell: Cell | None) -> Cell:
+    def transition(self, puzzle: IcePuzzle, state: IceState, action: int, cell: Cell | None) -> IceState:
         if action not in MOVES:
             return state
-        path = self._path(puzzle, state, action)
-        return path[-1] if path else state
+        path = self._path(puzzle, state.at, action)
+        if not path:
+            return state
+        return IceState(path[-1], state.open or path[-1] == puzzle.switch)
 
-    def tweens(self, puzzle: IcePuzzle, before: Cell, after: Cell, action: int) -> list[Cell]:
-        return self._path(puzzle, before, action)[:-1]
+    def tweens(self, puzzle: IcePuzzle, before: IceState, after: IceState, action: int) -> list[IceState]:
+        return [IceState(at, before.open) for at in self._path(puzzle, before.at, action)[:-1]]
 
-    def is_solved(self, puzzle: IcePuzzle, state: Cell) -> bool:
-        return state == puzzle.exit
+    def is_solved(self, puzzle: IcePuzzle, state: IceState) -> bool:
+        return state.open and state.at == puzzle.exit
 
-    def is_lost(self, puzzle: IcePuzzle, state: Cell) -> bool:
-        return state in puzzle.cracks
+    def is_lost(self, puzzle: IcePuzzle, state: IceState) -> bool:
+        return state.at in puzzle.cracks
 
     def background(self, puzzle: IcePuzzle) -> np.ndarray:
         floor = texture(random.Random(puzzle.start[0]), 32, OFF_BLACK, GRAY, "noise")
@@ -113,7 +126,15 @@ class Hi01(Stage):
                 floor[TOP + row * CELL : TOP + (row + 1) * CELL, LEFT + col * CELL : LEFT + (col + 1) * CELL] = colour
         return floor
 
-    def scene(self, puzzle: IcePuzzle, state: Cell) -> list[Sprite]:
+    def scene(self, puzzle: IcePuzzle, state: IceState) -> list[Sprite]:
         legend = sprite(block(5, 5, GREEN, border=WHITE), 26, 1, layer=2, name="legend")
-        player = sprite(PLAYER, LEFT + state[0] * CELL, TOP + state[1] * CELL, layer=3, name="player")
-        return [legend, player]
+        pieces = [legend]
+        if puzzle.switch is not None:
+            col, row = puzzle.switch
+            pieces.append(sprite(block(2, 2, GRAY if state.open else YELLOW), LEFT + col * CELL, TOP + row * CELL))
+            if not state.open:  # the exit is shut: drawn grey over its green
+                col, row = puzzle.exit
+                pieces.append(sprite(block(2, 2, GRAY, border=GREEN), LEFT + col * CELL, TOP + row * CELL, name="shut"))
+        col, row = state.at
+        pieces.append(sprite(PLAYER, LEFT + col * CELL, TOP + row * CELL, layer=3, name="player"))
+        return pieces
