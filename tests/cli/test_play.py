@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from clikit import REPO, TmuxPane, aria, aria_command_line, one_line_error
+from clikit import CHILD_ENV, REPO, TmuxPane, aria, aria_command_line, one_line_error
 from rich.console import Console
 
 from agent.decision import Decision
@@ -172,6 +174,18 @@ def test_a_bad_record_dir_is_one_line_and_creates_nothing(tmp_path: Path, fixtur
     # an unknown game is refused before the default run directory is made
     one_line_error(aria("play", "nosuch", "--games-dir", str(fixture_games_dir), "--record", cwd=tmp_path))
     assert not (tmp_path / "runs").exists()
+
+
+def test_moves_read_from_a_file_play_too(fixture_games_dir: Path, fixture_games: Any, tmp_path: Path) -> None:
+    """`aria play GAME < moves.txt`: a regular file (which epoll refuses) and a last line without newline."""
+    moves = tmp_path / "moves.txt"
+    moves.write_text("\n".join(typed(list(fixture_games.maze_levels[0]))))
+    with moves.open() as stdin:
+        done = subprocess.run([sys.executable, "-m", "agent.cli", "play", fixture_games.maze, "--games-dir",
+                               str(fixture_games_dir)], stdin=stdin, capture_output=True, text=True, timeout=120,
+                              cwd=REPO, env=CHILD_ENV)
+    assert done.returncode == 0, done.stderr
+    assert f"level 1/{len(fixture_games.maze_levels)} cleared" in done.stdout
 
 
 def test_play_with_scripted_keys_and_clicks_wins_a_level() -> None:
