@@ -184,18 +184,14 @@ class ArcClient:
         return cls(HttpBackend(base_url, api_key, **options), recordings_dir)
 
     async def list_games(self, refresh: bool = False) -> list[GameInfo]:
-        """Every game that can start; the ones that cannot (`backend.broken`) are named in a warning."""
-        games = await self._list_games(refresh)
-        self._warn_broken()
-        return games
-
-    async def _list_games(self, refresh: bool = False) -> list[GameInfo]:
+        """Every game that can start (those that cannot are in `backend.broken`)."""
         if self._games is None or refresh:
             self._games = await self.backend.list_games()
         return self._games
 
     def _warn_broken(self) -> None:
-        """Once per client: a broken game is skipped, never a reason to refuse the others."""
+        """Once per client, when a game starts: a broken game is skipped, never a reason to refuse
+        the others (and asking for it raises its own error instead)."""
         if not self._warned_broken:
             self._warned_broken = True
             for error in dict.fromkeys(self.backend.broken.values()):
@@ -204,7 +200,7 @@ class ArcClient:
     async def resolve_game(self, game_id: str) -> GameInfo:
         """Exact id, or the 4-character name (newest version); UnknownGameError suggests close ids, and a
         game that cannot load (`backend.broken`) raises its own error."""
-        games = await self._list_games()
+        games = await self.list_games()
         found = [g for g in games if g.game_id == game_id]
         found = found or [g for g in games if g.name == game_id.split("-", 1)[0] and "-" not in game_id]
         if found:

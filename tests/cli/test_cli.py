@@ -92,6 +92,12 @@ def test_a_malformed_metadata_names_its_file_and_blocks_no_other_game(fixture_ga
     assert other.returncode == 0 and "actions 1" in other.stdout, other.stderr
     assert other.stderr.count("\n") == 1 and other.stderr.startswith("warning: skipping a game: malformed ")
     assert str(bad) in other.stderr
+    evaluate = ["eval", "--arc", *games, "--agent", "random", "--max-actions", "3", "--no-record", "--quiet"]
+    refused = aria(*evaluate, "--games", "fxck", "--run-dir", str(fixture_games_dir.parent / "refused"))
+    one_line_error(refused)
+    assert str(bad) in refused.stderr and not (fixture_games_dir.parent / "refused").exists()
+    run = aria(*evaluate, "--games", "fxmz", "--run-dir", str(fixture_games_dir.parent / "run"))
+    assert run.returncode == 0 and str(bad) in run.stderr and "Traceback" not in run.stderr, run.stderr
     listed = aria("games", "list", *games, "--json")
     assert listed.returncode == 0 and [g["game_id"] for g in json.loads(listed.stdout)] == ["fxmz-0a1b2c3d"]
     assert str(bad) in listed.stderr
