@@ -33,7 +33,7 @@ from arc_client import (
 from arc_client.errors import GameNotStartedError
 
 KEYS = {"w": GameAction.ACTION1, "s": GameAction.ACTION2, "a": GameAction.ACTION3, "d": GameAction.ACTION4,
-        "e": GameAction.ACTION5, " ": GameAction.ACTION5, "u": GameAction.ACTION7, "r": GameAction.RESET}
+        "e": GameAction.ACTION5, "u": GameAction.ACTION7, "r": GameAction.RESET}
 
 HELP = ("w/a/s/d or 1-4 move, e or 5 interact, u or 7 undo, `x y` click (x along the top ruler, y on the "
         "left, 0..63), r reset, q quit, ? help")
