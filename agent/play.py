@@ -11,7 +11,6 @@ import asyncio
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -19,6 +18,7 @@ from rich.console import Console
 from agent.decision import Decision
 from agent.errors import AriaError
 from agent.render import frame_with_rulers
+from agent.run_dirs import new_run_dir
 from agent.stdin_lines import StdinLines
 from arc_client import (
     ArcClient,
@@ -129,7 +129,8 @@ async def play_loop(client: ArcClient, card: Scorecard, options: PlayOptions, co
     async with client:
         await client.resolve_game(options.game_id)
         if options.record_dir is not None or options.record_default:
-            client.recordings_dir = prepare_record_dir(options.record_dir or default_record_dir())
+            client.recordings_dir = (prepare_record_dir(options.record_dir) if options.record_dir
+                                     else default_record_dir())
         async with card:
             console.print(f"scorecard {card.card_id} opened", soft_wrap=True)
             await play_game(card, options, console)
@@ -185,19 +186,9 @@ def show(console: Console, game: GameSession) -> None:
 
 
 def default_record_dir(root: Path = Path("runs")) -> Path:
-    """runs/play-<UTC stamp>/recordings, unique even for two plays started in the same second."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        run_dir = root / (f"play-{stamp}" if n == 1 else f"play-{stamp}-{n}")
-        try:
-            run_dir.mkdir(parents=True)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise RecordDirError(f"cannot create {run_dir} for the recording: {exc.strerror}; "
-                                 "pass --record DIR") from None
-        return run_dir / "recordings"
-    raise RecordDirError(f"too many play runs named {root}/play-{stamp}*; pass --record DIR")
+    """runs/play-<UTC stamp>-<random>/recordings, made here, unique even within one second."""
+    path = new_run_dir("play", root) / "recordings"
+    return prepare_record_dir(path)
 
 
 def prepare_record_dir(path: Path) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from agent.evaluation.config import EvalConfig
 from agent.evaluation.events import EventSink, RunClosed
 from agent.evaluation.harness import EvalRun, GameRow, run_games, seeded_factory
 from agent.evaluation.results import build_results, write_json_atomic
+from agent.run_dirs import new_run_dir
 from arc_client import ArcClient, GameInfo
 from arc_client.errors import UnknownGameError
 
@@ -41,9 +41,7 @@ class EvalOutcome:
 
 
 def default_run_dir(root: Path = Path("runs")) -> Path:
-    """runs/eval-<UTC time>-<random>: unique even for runs started within the same second."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return root / f"eval-{stamp}-{secrets.token_hex(3)}"
+    return new_run_dir("eval", root)
 
 
 def select_games(available: list[GameInfo], wanted: list[str], tags: list[str],
