@@ -12,6 +12,18 @@ disagrees. The policy, in order:
 4. a retry of an action whose one result was "no change" (hidden state may have changed since);
 5. a random candidate, also taken when many steps pass without discovering anything (loop guard).
 
+RESET is used deliberately: when the nearest state with untried actions is much closer from the
+level's start than from here, or when no known path leads to one at all (a dead end: a pushed crate
+in a corner), the level is restarted, since the known path from the start is then the cheapest way
+back to the frontier. (Never as the first action after a level starts or restarts: the toolkit
+answers a RESET without actions in between with a full game reset, back to level 1.) Undo (ACTION7)
+is an ordinary edge of the graph and is planned through like any other.
+
+An edge that ended the game is never tried again or planned through, unless the game over is
+explained by a step budget: when two game overs in a level came after the same number of actions
+since the level (re)started, that number is the level's budget and deaths at it blame no edge.
+The path that completed each level is kept (`winning_paths`).
+
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
 ranked by what clicking such sprites did so far in this game (`ClickRanker`).
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
@@ -38,6 +50,7 @@ ActionKey = tuple[int, int, int]
 LEVEL_UP = b"level-up"  # the effect recorded for a click that completed a level
 NO_XY = -1
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
+RESET_KEY: ActionKey = (int(GameAction.RESET), NO_XY, NO_XY)
 # mask re-checks: often at first, then rarely, since a new mask makes every state key new
 MASK_CHECKPOINTS = frozenset({6, 12, 24, 48, 96, 192, 384, 768})
 
@@ -53,6 +66,7 @@ EXPLORER_REASONS = {
     "plan": "on the shortest known path to a state with untried actions",
     "retry": "trying again an action whose outcome may vary",
     "random": "every known action tried; a random one",
+    "restart": "the frontier is closer from the level's start (or unreachable from here): restart the level",
 }
 
 
@@ -67,6 +81,11 @@ class Edge:
     tries: int = 0
     outcomes: Counter[bytes] = field(default_factory=Counter)
     game_overs: int = 0
+    death_steps: list[int] = field(default_factory=list)  # actions into the attempt when it ended the game
+
+    def deadly(self, budget: int | None) -> bool:
+        """It ended the game at least once when no step budget explains it."""
+        return any(step != budget for step in self.death_steps)
 
     def likely(self) -> tuple[bytes, float]:
         """The most frequent next state and the share of tries that led there."""
@@ -83,18 +102,24 @@ class Node:
     edges: dict[ActionKey, Edge] = field(default_factory=dict)
     visits: int = 0
 
-    def is_untried(self, action: ActionKey, max_deaths: int) -> bool:
+    def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
-        return edge is None or (edge.tries == 0 and edge.game_overs < max_deaths)
+        return edge is None or (edge.tries == 0 and edge.game_overs < max_deaths and not edge.deadly(budget))
 
-    def untried(self, max_deaths: int) -> list[ActionKey]:
-        return [a for a in self.candidates if self.is_untried(a, max_deaths)]
+    def untried(self, max_deaths: int, budget: int | None = None) -> list[ActionKey]:
+        return [a for a in self.candidates if self.is_untried(a, max_deaths, budget)]
+
+    def safe(self, budget: int | None) -> list[ActionKey]:
+        """Candidates that never ended the game unexplained."""
+        return [a for a in self.candidates if a not in self.edges or not self.edges[a].deadly(budget)]
 
 
 @dataclass
 class LevelGraph:
     nodes: dict[bytes, Node] = field(default_factory=dict)
     start: bytes | None = None
+    death_steps: Counter[int] = field(default_factory=Counter)  # game overs by actions into the attempt
+    budget: int | None = None  # the level's step budget, once two game overs agree on it
 
 
 class ActionPriors:
@@ -127,6 +152,7 @@ class GraphExplorer:
         max_retries: int = 2,
         max_deaths: int = 2,
         patience: int = 200,
+        restart_margin: int = 2,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.max_clicks = max_clicks
@@ -134,6 +160,7 @@ class GraphExplorer:
         self.max_retries = max_retries
         self.max_deaths = max_deaths
         self.patience = patience
+        self.restart_margin = restart_margin
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self.detector = StatusBarDetector()
@@ -149,6 +176,10 @@ class GraphExplorer:
         self.since_progress = 0
         self.counts: Counter[str] = Counter()
         self.states_seen = 0
+        self.steps = 0  # actions since the level started or was last reset
+        self.trace: list[ActionKey] = []  # those actions
+        self.winning_paths: dict[int, list[ActionKey]] = {}  # per level: the actions that completed it
+        self.start_frame: np.ndarray | None = None  # the level's first frame (where RESET leads)
 
     # -- state bookkeeping ------------------------------------------------------------------------
     def _node(self, key: bytes, response: FrameResponse) -> Node:
@@ -174,6 +205,8 @@ class GraphExplorer:
         self.level = level
         self.graph = self.graphs.get(level) or LevelGraph()
         self.plan.clear()
+        self.steps = 0
+        self.trace = []
         # the HUD may move with the level's layout: learn it afresh, keeping the old mask meanwhile
         self.detector = StatusBarDetector(self.detector.shape)
 
@@ -184,7 +217,9 @@ class GraphExplorer:
         self.frame = response.frame
         self.current = state_key(response.frame, self.mask)
         self._node(self.current, response)
-        if self.graph.start is None:
+        if self.steps == 0:
+            self.start_frame = response.frame
+        if self.graph.start is None and self.steps == 0:
             self.graph.start = self.current
         self.last_seen = response
 
@@ -197,7 +232,7 @@ class GraphExplorer:
     def _best_untried(self, node: Node, useful_only: bool) -> ActionKey | None:
         best, best_score = None, -1.0
         for action in node.candidates:  # the ranker's order breaks ties
-            if not node.is_untried(action, self.max_deaths):
+            if not node.is_untried(action, self.max_deaths, self.graph.budget):
                 continue
             score = self._score(node, action)
             if useful_only and score < self.useful_prior:
@@ -207,21 +242,22 @@ class GraphExplorer:
         return best
 
     def _successors(self, key: bytes, node: Node) -> list[tuple[bytes, ActionKey]]:
-        """Edges a plan may follow: they usually lead somewhere else and rarely end the game."""
+        """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained."""
         out = []
         for action, edge in node.edges.items():
-            if edge.tries == 0 or edge.game_overs > edge.tries:
+            if edge.tries == 0 or edge.deadly(self.graph.budget):
                 continue
             nxt, share = edge.likely()
             if nxt != key and share >= 0.5 and nxt in self.graph.nodes:
                 out.append((nxt, action))
         return out
 
-    def _plan_to(self, goal_test: Any) -> deque[tuple[bytes, ActionKey, bytes]] | None:
-        """BFS from the current state to the nearest other state passing `goal_test(key, node)`."""
-        assert self.current is not None
-        parents: dict[bytes, tuple[bytes, ActionKey] | None] = {self.current: None}
-        queue = deque([self.current])
+    def _plan_to(self, goal_test: Any, origin: bytes | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
+        """BFS from `origin` (the current state) to the nearest other state passing `goal_test(key, node)`."""
+        origin = self.current if origin is None else origin
+        assert origin is not None
+        parents: dict[bytes, tuple[bytes, ActionKey] | None] = {origin: None}
+        queue = deque([origin])
         while queue:
             key = queue.popleft()
             for nxt, action in self._successors(key, self.graph.nodes[key]):
@@ -238,24 +274,49 @@ class GraphExplorer:
                 queue.append(nxt)
         return None
 
+    def _random(self, node: Node) -> ActionKey:
+        safe = node.safe(self.graph.budget) or node.candidates
+        return safe[int(self.rng.integers(len(safe)))]
+
+    def _restart_pays(self, path: deque[Any] | None, goal_test: Any) -> bool:
+        """Restarting the level reaches a state passing `goal_test` in fewer actions than `path` (None:
+        no known path from here). Never right after a (re)start: that RESET would restart the game."""
+        start = self.graph.start
+        if self.steps == 0 or start is None or start == self.current or start not in self.graph.nodes:
+            return False
+        if goal_test(start, self.graph.nodes[start]):
+            from_start = 0
+        else:
+            route = self._plan_to(goal_test, origin=start)
+            if route is None:
+                return False
+            from_start = len(route)
+        return path is None or 1 + from_start + self.restart_margin < len(path)
+
     def _choose_key(self, node: Node) -> tuple[ActionKey, str]:
         assert self.current is not None
         if self.since_progress > self.patience:
             # stuck in a loop: a random move now, and every patience/2 moves until something new turns up
             self.since_progress = self.patience // 2
-            return node.candidates[int(self.rng.integers(len(node.candidates)))], "random"
+            return self._random(node), "random"
         if self.plan and self.plan[0][0] == self.current:
             return self.plan.popleft()[1], "plan"
         self.plan.clear()
-        action = self._best_untried(node, useful_only=True)
-        if action is not None:
-            return action, "untried"
-        path = self._plan_to(lambda k, n: self._best_untried(n, useful_only=True) is not None)
+        chosen = self.choose_untried(node)
+        if chosen is not None:
+            return chosen
+        useful = self._useful_frontier
+        path = self._plan_to(useful)
+        if self._restart_pays(path, useful):
+            return RESET_KEY, "restart"
         if path is None:
             action = self._best_untried(node, useful_only=False)
             if action is not None:
                 return action, "untried"
-            path = self._plan_to(lambda k, n: bool(n.untried(self.max_deaths)))
+            frontier = self._any_frontier
+            path = self._plan_to(frontier)
+            if self._restart_pays(path, frontier):
+                return RESET_KEY, "restart"
         if path is None:
             action = self._retry_here(node)
             if action is not None:
@@ -264,12 +325,24 @@ class GraphExplorer:
         if path is not None:
             self.plan = path
             return self.plan.popleft()[1], "plan"
-        return node.candidates[int(self.rng.integers(len(node.candidates)))], "random"
+        return self._random(node), "random"
+
+    def _useful_frontier(self, key: bytes, node: Node) -> bool:
+        return self._best_untried(node, useful_only=True) is not None
+
+    def _any_frontier(self, key: bytes, node: Node) -> bool:
+        return bool(node.untried(self.max_deaths, self.graph.budget))
+
+    def choose_untried(self, node: Node) -> tuple[ActionKey, str] | None:
+        """The best untried action here that priors call useful (a learner may override this)."""
+        action = self._best_untried(node, useful_only=True)
+        return None if action is None else (action, "untried")
 
     def _retry_at(self, key: bytes, node: Node) -> ActionKey | None:
         for action in node.candidates:
             edge = node.edges.get(action)
-            if edge is not None and 0 < edge.tries < self.max_retries and set(edge.outcomes) == {key}:
+            if edge is not None and 0 < edge.tries < self.max_retries and set(edge.outcomes) == {key} \
+                    and not edge.deadly(self.graph.budget):
                 return action
         return None
 
@@ -292,8 +365,13 @@ class GraphExplorer:
             self.pending = None
             return Action(GameAction.RESET, decision=Decision("slow", "reset", reason="no actions left to try here"))
         action, mode = self._choose_key(node)
-        self.pending = (self.current, action)
         self.counts[mode] += 1
+        if action == RESET_KEY:
+            self.pending = None
+            self.plan.clear()
+            return Action(GameAction.RESET, decision=Decision("slow", mode, reason=EXPLORER_REASONS[mode],
+                                                              extra={"states": len(self.graph.nodes)}))
+        self.pending = (self.current, action)
         game_action = GameAction(action[0])
         x, y = (action[1], action[2]) if game_action is GameAction.ACTION6 else (None, None)
         decision = Decision("slow", mode, novelty=1.0 / node.visits, plan_left=len(self.plan),
@@ -311,6 +389,9 @@ class GraphExplorer:
         if action.action is GameAction.RESET or pending is None or self.frame is None:
             self.counts["resets"] += int(action.action is GameAction.RESET)
             self.plan.clear()
+            if action.action is GameAction.RESET:
+                self.steps = 0
+                self.trace = []
             if result.state not in (GameState.GAME_OVER, GameState.WIN):
                 self._sync(result)
             self.last_seen = result
@@ -318,12 +399,15 @@ class GraphExplorer:
         before_key, action_key = pending
         node = self.graph.nodes[before_key]
         signature = node.click_signature.get(action_key)
-        if node.is_untried(action_key, self.max_deaths):
+        if node.is_untried(action_key, self.max_deaths, self.graph.budget):
             self.since_progress = 0
         else:
             self.since_progress += 1
         edge = node.edges.setdefault(action_key, Edge())
+        self.steps += 1
+        self.trace.append(action_key)
         if result.levels_completed > self.level:
+            self.winning_paths[self.level] = self._winning_path(before_key, action_key)
             self.priors.update(action_key, changed=True)
             if signature is not None:
                 self.ranker.update(signature, LEVEL_UP)
@@ -332,6 +416,10 @@ class GraphExplorer:
             return
         if result.state is GameState.GAME_OVER:
             edge.game_overs += 1
+            edge.death_steps.append(self.steps)
+            self.graph.death_steps[self.steps] += 1
+            if self.graph.death_steps[self.steps] >= 2:
+                self.graph.budget = self.steps
             self.counts["game_overs"] += 1
             self.plan.clear()
             self.last_seen = result
@@ -354,6 +442,16 @@ class GraphExplorer:
             self.plan.clear()  # the game disagreed with the plan's expectation: re-plan
         self._sync(result)
 
+    def _winning_path(self, last: bytes, action: ActionKey) -> list[ActionKey]:
+        """The shortest known path from the level's start to `last`, then `action` (else this attempt's)."""
+        start = self.graph.start
+        if start == last:
+            return [action]
+        route = self._plan_to(lambda k, n: k == last, origin=start) if start in self.graph.nodes else None
+        if route is None:
+            return [*self.trace]
+        return [step[1] for step in route] + [action]
+
     def _update_mask(self) -> bool:
         """Adopt a new HUD mask; every state key changes, so this level's graph starts again."""
         mask = self.detector.mask()
@@ -361,6 +459,8 @@ class GraphExplorer:
             return False
         self.mask = mask
         self.graph = LevelGraph()
+        if self.start_frame is not None:  # RESET still leads to the level's start, under its new key
+            self.graph.start = state_key(self.start_frame, mask)
         self.graphs.pop(self.level, None)
         self.plan.clear()
         self.counts["mask_changes"] += 1
@@ -375,5 +475,7 @@ class GraphExplorer:
             "masked_cells": int(self.mask.sum()),
             **{f"decisions_{k}": v for k, v in sorted(self.counts.items()) if k in {"untried", "plan", "retry", "random"}},
             "resets": self.counts["resets"],
+            "restarts": self.counts["restart"],
+            "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],
             "game_overs": self.counts["game_overs"],
         }
