@@ -42,6 +42,8 @@ import numpy as np
 from agent.base import Action
 from agent.decision import Decision, Proposal
 from agent.frames import StatusBarDetector, state_key
+from agent.online import OnlineLearner
+from agent.online import Proposal as OnlineProposal
 from agent.perception import ClickRanker, Signature, click_candidates, effect_of, segment
 from arc_client.types import FrameResponse, GameAction, GameState
 
@@ -153,6 +155,7 @@ class GraphExplorer:
         max_deaths: int = 2,
         patience: int = 200,
         restart_margin: int = 2,
+        learner: OnlineLearner | None = None,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.max_clicks = max_clicks
@@ -161,6 +164,8 @@ class GraphExplorer:
         self.max_deaths = max_deaths
         self.patience = patience
         self.restart_margin = restart_margin
+        self.learner = learner  # the fast system, when ARIA plays (None: the slow system alone)
+        self.proposal: OnlineProposal | None = None
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self.detector = StatusBarDetector()
@@ -252,18 +257,24 @@ class GraphExplorer:
                 out.append((nxt, action))
         return out
 
-    def _plan_to(self, goal_test: Any, origin: bytes | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
-        """BFS from `origin` (the current state) to the nearest other state passing `goal_test(key, node)`."""
+    def _plan_to(self, goal_test: Any, origin: bytes | None = None,
+                 max_depth: int | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
+        """BFS from `origin` (the current state) to the nearest other state passing `goal_test(key, node)`,
+        at most `max_depth` steps away."""
         origin = self.current if origin is None else origin
         assert origin is not None
         parents: dict[bytes, tuple[bytes, ActionKey] | None] = {origin: None}
+        depth = {origin: 0}
         queue = deque([origin])
         while queue:
             key = queue.popleft()
+            if max_depth is not None and depth[key] >= max_depth:
+                continue
             for nxt, action in self._successors(key, self.graph.nodes[key]):
                 if nxt in parents:
                     continue
                 parents[nxt] = (key, action)
+                depth[nxt] = depth[key] + 1
                 if goal_test(nxt, self.graph.nodes[nxt]):
                     path: deque[tuple[bytes, ActionKey, bytes]] = deque()
                     step = nxt
@@ -284,10 +295,13 @@ class GraphExplorer:
         start = self.graph.start
         if self.steps == 0 or start is None or start == self.current or start not in self.graph.nodes:
             return False
+        if path is not None and len(path) <= 2 + self.restart_margin:
+            return False
         if goal_test(start, self.graph.nodes[start]):
             from_start = 0
         else:
-            route = self._plan_to(goal_test, origin=start)
+            limit = None if path is None else len(path) - 2 - self.restart_margin
+            route = self._plan_to(goal_test, origin=start, max_depth=limit)
             if route is None:
                 return False
             from_start = len(route)
@@ -334,7 +348,15 @@ class GraphExplorer:
         return bool(node.untried(self.max_deaths, self.graph.budget))
 
     def choose_untried(self, node: Node) -> tuple[ActionKey, str] | None:
-        """The best untried action here that priors call useful (a learner may override this)."""
+        """The learner's proposal among the untried actions here when it is trusted (mode "fast"), else
+        the best untried action that priors call useful."""
+        self.proposal = None
+        if self.learner is not None and self.frame is not None:
+            untried = node.untried(self.max_deaths, self.graph.budget)
+            proposal = self.learner.propose(self.frame, self.mask, untried, node.click_signature)
+            if proposal is not None and proposal.trusted:
+                self.proposal = proposal
+                return proposal.action, "fast"
         action = self._best_untried(node, useful_only=True)
         return None if action is None else (action, "untried")
 
@@ -374,6 +396,14 @@ class GraphExplorer:
         self.pending = (self.current, action)
         game_action = GameAction(action[0])
         x, y = (action[1], action[2]) if game_action is GameAction.ACTION6 else (None, None)
+        if mode == "fast" and self.proposal is not None and self.learner is not None:
+            proposal = self.proposal
+            decision = Decision("fast", "online", confidence=proposal.chance, threshold=self.learner.min_chance,
+                                novelty=1.0 / node.visits, fast=Proposal(game_action.name, x, y, proposal.chance),
+                                reason="the online model expects progress" + (" toward the goal colour" if
+                                                                              proposal.toward > 0 else ""),
+                                extra={"states": len(self.graph.nodes), "accuracy": round(self.learner.accuracy, 3)})
+            return Action(game_action, x=x, y=y, decision=decision)
         decision = Decision("slow", mode, novelty=1.0 / node.visits, plan_left=len(self.plan),
                             slow=Proposal(game_action.name, x, y), reason=EXPLORER_REASONS.get(mode, mode),
                             extra={"states": len(self.graph.nodes)})
@@ -407,6 +437,9 @@ class GraphExplorer:
         self.steps += 1
         self.trace.append(action_key)
         if result.levels_completed > self.level:
+            if self.learner is not None:
+                self.learner.learn(self.frame, self.mask, action_key, signature, new=True)
+                self.learner.level_up(self.frame, self.mask, action_key)
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
             self.priors.update(action_key, changed=True)
             if signature is not None:
@@ -418,6 +451,8 @@ class GraphExplorer:
             edge.game_overs += 1
             edge.death_steps.append(self.steps)
             self.graph.death_steps[self.steps] += 1
+            if self.learner is not None:
+                self.learner.learn(self.frame, self.mask, action_key, signature, new=False)
             if self.graph.death_steps[self.steps] >= 2:
                 self.graph.budget = self.steps
             self.counts["game_overs"] += 1
@@ -432,6 +467,9 @@ class GraphExplorer:
             self._sync(result)
             return
         after_key = state_key(result.frame, self.mask)
+        if self.learner is not None:
+            self.learner.learn(self.frame, self.mask, action_key, signature, after_key not in self.graph.nodes,
+                               result.frame)
         edge.tries += 1
         edge.outcomes[after_key] += 1
         changed = after_key != before_key
@@ -473,7 +511,8 @@ class GraphExplorer:
             "graph_states": len(self.graph.nodes),
             "graph_edges": edges,
             "masked_cells": int(self.mask.sum()),
-            **{f"decisions_{k}": v for k, v in sorted(self.counts.items()) if k in {"untried", "plan", "retry", "random"}},
+            **{f"decisions_{k}": v for k, v in sorted(self.counts.items())
+               if k in {"untried", "plan", "retry", "random", "fast", "restart"}},
             "resets": self.counts["resets"],
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],

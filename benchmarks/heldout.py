@@ -26,7 +26,8 @@ from agent.evaluation.run import run_eval
 
 # the project's own agents by import path, for an environment installed before they were registered
 OWN_AGENTS = {"random": "agent.agents.random_agent:RandomAgent", "aria": "agent.agents.aria_agent:AriaAgent",
-              "aria-fast": "agent.agents.fast_agent:AriaFastAgent", "aria-slow": "agent.agents.slow_agent:AriaSlowAgent"}
+              "aria-fast": "agent.agents.fast_agent:AriaFastAgent", "aria-slow": "agent.agents.slow_agent:AriaSlowAgent",
+              "aria-online": "agent.agents.online_agent:AriaOnlineAgent"}
 
 
 def level_ratios(results: dict[str, Any]) -> dict[str, list[float]]:

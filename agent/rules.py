@@ -1,0 +1,179 @@
+"""Rules of one game learned while playing it, carried from level to level.
+
+- What the key actions do: which colour moves when they are pressed (the mover: of the colours in the
+  changed cells, the rarest in the frame, so a sprite rather than the floor it leaves) and by how much
+  (`moves[action]`: the mover's displacement, counted), e.g. "ACTION1 moves the blue sprite 4 px up".
+- What clicks do is counted per sprite kind by `agent.perception.ClickRanker`; here only what a click
+  that completed a level was on (`goal_clicks`: colours).
+- What happened just before each level-up (`goals`): the colours the mover stepped onto with the
+  action that completed the level (the level-up frame is the next level's, so the place is predicted
+  from the learned displacement on the frame before).
+
+`toward_goal` turns them into a prior for the next level: whether a key action brings the mover
+closer to the nearest cell of a goal colour. All of it is a few numpy reductions per step.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Box = tuple[int, int, int, int]  # top, left, bottom (exclusive), right (exclusive)
+
+
+def colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box | None:
+    cells = frame == colour
+    if mask is not None:
+        cells &= ~mask
+    rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
+    if not len(rows):
+        return None
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+@dataclass
+class GameRules:
+    mover_votes: Counter[int] = field(default_factory=Counter)
+    moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
+    goals: Counter[int] = field(default_factory=Counter)
+    goal_clicks: Counter[int] = field(default_factory=Counter)
+    max_box: int = 16  # a mover bigger than this is not one sprite (its colour is elsewhere too)
+    mover: int | None = None
+    _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+    # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
+    _frame: np.ndarray | None = None
+    _memo: dict[tuple, object] = field(default_factory=dict)
+
+    def displacement(self, action: int) -> tuple[int, int] | None:
+        return self._displacements.get(action)
+
+    def _cached(self, frame: np.ndarray, key: tuple, compute):  # type: ignore[no-untyped-def]
+        if frame is not self._frame:
+            self._frame, self._memo = frame, {}
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def mover_box(self, frame: np.ndarray, mask: np.ndarray | None) -> Box | None:
+        mover = self.mover
+        if mover is None:
+            return None
+        box = self._cached(frame, ("box", mover, id(mask)), lambda: colour_box(frame, mover, mask))
+        if box is None or box[2] - box[0] > self.max_box or box[3] - box[1] > self.max_box:
+            return None
+        return box
+
+    def observe_key(self, before: np.ndarray, after: np.ndarray, action: int, mask: np.ndarray | None) -> None:
+        """A key action's in-level transition: vote for the mover, count its displacement."""
+        diff = before != after
+        if mask is not None:
+            diff &= ~mask
+        if not diff.any():
+            return
+        present = np.unique(np.concatenate([before[diff], after[diff]]))
+        counts = np.bincount(after.ravel(), minlength=16)
+        rarest = int(present[np.argmin(counts[present] + 4096 * (counts[present] == 0))])
+        if counts[rarest] == 0:
+            return
+        self.mover_votes[rarest] += 1
+        if self.mover is None or self.mover_votes[rarest] > self.mover_votes[self.mover]:
+            self.mover = rarest
+            self._memo = {}
+        if rarest != self.mover:
+            return
+        b0, b1 = colour_box(before, rarest, mask), colour_box(after, rarest, mask)
+        if b0 is None or b1 is None or b0[2] - b0[0] > self.max_box or b1[2] - b1[0] > self.max_box:
+            return
+        move = (b1[1] - b0[1], b1[0] - b0[0])
+        if move != (0, 0):
+            counts = self.moves.setdefault(action, Counter())
+            counts[move] += 1
+            (best, n), = counts.most_common(1)
+            self._displacements[action] = best if n >= 2 or counts.total() == 1 else None
+            self._memo = {}
+
+    def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:
+        """The action that completed a level, on the frame before it."""
+        if action == 6:
+            if 0 <= y < before.shape[0] and 0 <= x < before.shape[1]:
+                self.goal_clicks[int(before[y, x])] += 1
+            return
+        box, move = self.mover_box(before, mask), self.displacement(action)
+        if box is None or move is None:
+            return
+        top, left, bottom, right = box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0]
+        h, w = before.shape
+        area = before[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
+        background = int(np.bincount(before.ravel(), minlength=16).argmax())
+        for colour in np.unique(area).tolist():
+            if colour not in (self.mover, background):
+                self.goals[int(colour)] += 1
+        self._memo = {}
+
+    def goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+        """(N, 2) rows, cols of the most frequent goal colour present in the frame (outside the mask)."""
+        return self._cached(frame, ("goal", id(mask)), lambda: self._goal_cells(frame, mask))
+
+    def _goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+        for colour, _ in self.goals.most_common():
+            cells = frame == colour
+            if mask is not None:
+                cells &= ~mask
+            if colour != self.mover and cells.any():
+                return np.argwhere(cells)
+        return None
+
+    def toward_goal(self, frame: np.ndarray, mask: np.ndarray | None, actions: list[int]) -> dict[int, float]:
+        """Per key action with a known displacement: how much closer (Manhattan, in moves) it brings the
+        mover to the nearest goal cell; empty when no goal, mover or displacement is known here."""
+        if not self.goals:
+            return {}
+        where = self._cached(frame, ("nearest", id(mask)), lambda: self._nearest_goal(frame, mask))
+        if where is None:
+            return {}
+        cy, cx, nearest = where
+        out = {}
+        for action in actions:
+            move = self.displacement(action)
+            if move is None:
+                continue
+            d0 = abs(nearest[0] - cy) + abs(nearest[1] - cx)
+            d1 = abs(nearest[0] - cy - move[1]) + abs(nearest[1] - cx - move[0])
+            out[action] = float(np.sign(d0 - d1))
+        return out
+
+    def _nearest_goal(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[float, float, np.ndarray] | None:
+        goal = self.goal_cells(frame, mask)
+        box = self.mover_box(frame, mask) if goal is not None else None
+        if goal is None or box is None:
+            return None
+        cy, cx = (box[0] + box[2] - 1) / 2, (box[1] + box[3] - 1) / 2
+        now = np.abs(goal[:, 0] - cy) + np.abs(goal[:, 1] - cx)
+        return cy, cx, goal[int(np.argmin(now))]
+
+    def ahead(self, frame: np.ndarray, mask: np.ndarray | None, action: int) -> list[int]:
+        """Colours in the strip the mover would enter with `action` (-1: the frame's edge)."""
+        return self._cached(frame, ("ahead", action, id(mask)), lambda: self._ahead(frame, mask, action))
+
+    def _ahead(self, frame: np.ndarray, mask: np.ndarray | None, action: int) -> list[int]:
+        box, move = self.mover_box(frame, mask), self.displacement(action)
+        if box is None or move is None:
+            return []
+        dx, dy = move
+        top, left, bottom, right = box
+        if dy < 0:
+            top, bottom = top + dy, top
+        elif dy > 0:
+            top, bottom = bottom, bottom + dy
+        if dx < 0:
+            left, right = left + dx, left
+        elif dx > 0:
+            left, right = right, right + dx
+        h, w = frame.shape
+        strip = frame[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
+        colours = [c for c in np.unique(strip).tolist() if c != self.mover]
+        if top < 0 or left < 0 or bottom > h or right > w:
+            colours.append(-1)
+        return colours[:4]
