@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import AriaError
-from agent.registry import list_agents
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.run import run_eval
-
+from agent.registry import list_agents
 
 # the project's own agents by import path, for an environment installed before they were registered
 OWN_AGENTS = {"random": "agent.agents.random_agent:RandomAgent", "aria": "agent.agents.aria_agent:AriaAgent",
