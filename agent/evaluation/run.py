@@ -49,9 +49,9 @@ def select_games(available: list[GameInfo], wanted: list[str], tags: list[str],
                  broken: Mapping[str, Exception] | None = None) -> list[GameInfo]:
     """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`.
 
+    A game asked for that cannot load (`broken`, by id or name) raises its own error.
     `all` leaves out the held-out games (tag `heldout`) unless `tags` asks for them: they are a
-    development set played on purpose (`--tags heldout` or by id), not part of every run. A game
-    asked for that cannot load (`broken`, by id or name) raises its own error."""
+    development set played on purpose (`--tags heldout` or by id), not part of every run."""
     if not wanted:
         raise ConfigError("no games given: pass --games with ids or prefixes (e.g. mz01,cl01) or `all`")
     if wanted == ["all"]:
