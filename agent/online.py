@@ -89,7 +89,9 @@ class Proposal:
 
 class OnlineLearner:
     def __init__(self, seed: int = 0, min_samples: int = 24, min_accuracy: float = 0.6, min_chance: float = 0.5,
-                 goal_bonus: float = 0.5, window: int = 64) -> None:
+                 goal_bonus: float = 0.5, window: int = 64, carry: bool = True) -> None:
+        self.seed = seed
+        self.carry = carry  # False: forget the model and the rules at every level-up (an ablation)
         self.model = OnlineModel(seed=seed)
         self.rules = GameRules()
         self.min_samples = min_samples
@@ -161,3 +163,7 @@ class OnlineLearner:
         self.rules.observe_level_up(before, action[0], action[1], action[2], mask)
         self.clicked.clear()
         self.prev = (0, False)
+        if not self.carry:
+            self.model, self.rules = OnlineModel(seed=self.seed), GameRules()
+            self.hits.clear()
+            self.samples = 0
