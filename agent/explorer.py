@@ -122,6 +122,10 @@ class LevelGraph:
     start: bytes | None = None
     death_steps: Counter[int] = field(default_factory=Counter)  # game overs by actions into the attempt
     budget: int | None = None  # the level's step budget, once two game overs agree on it
+    # every game over of the level: (the frame before, the action, actions into the attempt), so that a
+    # new HUD mask (new state keys, a new graph) does not forget which edges kill
+    deaths: list[tuple[np.ndarray, ActionKey, int]] = field(default_factory=list)
+    deaths_by_key: dict[bytes, list[tuple[ActionKey, int]]] = field(default_factory=dict)
 
 
 class ActionPriors:
@@ -200,6 +204,10 @@ class GraphExplorer:
                     candidates.append(action)
                     signatures[action] = t.signature
             node = Node(candidates, signatures)
+            for action, step in self.graph.deaths_by_key.get(key, ()):
+                edge = node.edges.setdefault(action, Edge())
+                edge.game_overs += 1
+                edge.death_steps.append(step)
             self.graph.nodes[key] = node
             self.states_seen += 1
             self.since_progress = 0
@@ -450,6 +458,8 @@ class GraphExplorer:
         if result.state is GameState.GAME_OVER:
             edge.game_overs += 1
             edge.death_steps.append(self.steps)
+            self.graph.deaths.append((self.frame, action_key, self.steps))
+            self.graph.deaths_by_key.setdefault(before_key, []).append((action_key, self.steps))
             self.graph.death_steps[self.steps] += 1
             if self.learner is not None:
                 self.learner.learn(self.frame, self.mask, action_key, signature, new=False)
@@ -496,7 +506,10 @@ class GraphExplorer:
         if np.array_equal(mask, self.mask):
             return False
         self.mask = mask
-        self.graph = LevelGraph()
+        old = self.graph
+        self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, deaths=old.deaths)
+        for frame, action, step in old.deaths:
+            self.graph.deaths_by_key.setdefault(state_key(frame, mask), []).append((action, step))
         if self.start_frame is not None:  # RESET still leads to the level's start, under its new key
             self.graph.start = state_key(self.start_frame, mask)
         self.graphs.pop(self.level, None)

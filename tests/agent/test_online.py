@@ -1,0 +1,142 @@
+"""ARIA on a game it has never seen: the exact planner, the model learned online, rules carried across
+levels and exact budgets. Real games in-process: the fixture maze, and `fxrc` (tests/fixtures/
+online_games), a game built for carrying a rule: every level is the same open field with the same goal
+colour in a new layout, and red pads that end the game.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agent_testkit import FIXTURE_GAMES, play_game
+
+from agent.agents.online_agent import AriaOnlineAgent
+from agent.agents.slow_agent import AriaSlowAgent
+from agent.base import Action, Agent
+from agent.evaluation.config import EvalConfig
+from agent.evaluation.run import run_eval
+from agent.explorer import GraphExplorer
+from agent.online import OnlineLearner, OnlineModel
+from arc_client import FrameResponse, GameAction, GameState
+from arc_client.games import suite_dir
+
+ONLINE_GAMES = Path(__file__).resolve().parents[1] / "fixtures" / "online_games"
+
+
+class ExplorerAgent(Agent):
+    name = "explorer"
+
+    def __init__(self, seed: int = 0, learner: OnlineLearner | None = None) -> None:
+        super().__init__(seed)
+        self.explorer = GraphExplorer(seed=seed, learner=learner)
+
+    def act(self, latest: FrameResponse) -> Action:
+        return self.explorer.choose(latest)
+
+    def observe(self, action: Action, result: FrameResponse) -> None:
+        self.explorer.record(action, result)
+
+
+class ReplayAgent(Agent):
+    name = "replay"
+
+    def __init__(self, moves: list[tuple[int, int, int]]) -> None:
+        super().__init__(0)
+        self.moves = list(moves)
+
+    def act(self, latest: FrameResponse) -> Action:
+        action, x, y = self.moves.pop(0)
+        return Action(GameAction(action), x if action == 6 else None, y if action == 6 else None)
+
+
+def actions_per_level(steps: list[tuple[FrameResponse, Action, FrameResponse]]) -> list[int]:
+    ups = [i for i, (before, _, after) in enumerate(steps) if after.levels_completed > before.levels_completed]
+    return [ups[0] + 1] + [b - a for a, b in zip(ups, ups[1:], strict=False)] if ups else []
+
+
+async def test_the_explorer_searches_out_a_level_and_keeps_the_winning_path() -> None:
+    agent = ExplorerAgent(seed=0)
+    result = await play_game(FIXTURE_GAMES, "fxmz", agent, 400)
+    assert result.levels >= 1
+    first_win = result.first_level_at
+    assert first_win is not None and first_win > 12  # it had to search: the shortest path is 12 moves
+    path = agent.explorer.winning_paths[0]
+    assert 12 <= len(path) <= 16  # the maze's budget: the kept path is a whole successful attempt
+    replay = await play_game(FIXTURE_GAMES, "fxmz", ReplayAgent(path), len(path))
+    assert replay.levels == 1 and replay.actions == len(path)
+
+
+async def test_the_planner_never_repeats_an_edge_that_ended_the_game() -> None:
+    deaths_seen = 0
+    for seed in range(3):
+        agent = ExplorerAgent(seed=seed)
+        result = await play_game(ONLINE_GAMES, "fxrc", agent, 1200)
+        killers: set[tuple[bytes, int]] = set()
+        for before, action, after in result.steps:
+            edge = (before.frame.tobytes(), int(action.action))  # no HUD here: raw frames are states
+            assert edge not in killers, f"seed {seed}: an edge that ended the game was taken again"
+            if after.state is GameState.GAME_OVER:
+                killers.add(edge)
+        deaths_seen += len(killers)
+        assert agent.explorer.graphs or agent.explorer.graph.budget is None  # no step budget in this game
+    assert deaths_seen >= 1  # the red pads were met: the check above had something to check
+
+
+async def test_a_rule_learned_on_level_one_lowers_the_actions_of_level_two() -> None:
+    carried, forgotten = [], []
+    for seed in range(3):
+        with_rules = ExplorerAgent(seed, OnlineLearner(seed=seed))
+        levels = actions_per_level((await play_game(ONLINE_GAMES, "fxrc", with_rules, 1500)).steps)
+        without = ExplorerAgent(seed, OnlineLearner(seed=seed, carry=False))
+        levels_without = actions_per_level((await play_game(ONLINE_GAMES, "fxrc", without, 1500)).steps)
+        assert len(levels) >= 2 and len(levels_without) >= 2
+        assert levels_without[0] == levels[0]  # level 1 is played alike: the difference is what carried over
+        assert with_rules.explorer.learner is not None and 14 in with_rules.explorer.learner.rules.goals  # green
+        assert levels[1] < levels[0], levels
+        carried.append(levels[1])
+        forgotten.append(levels_without[1])
+    assert 2 * sum(carried) < sum(forgotten), (carried, forgotten)
+
+
+async def test_online_learning_raises_the_models_accuracy_on_the_games_own_transitions() -> None:
+    learner = OnlineLearner(seed=0)
+    await play_game(suite_dir(), "mz01", ExplorerAgent(0, learner), 800)  # a maze of the suite, seed 0
+    samples = learner.model.memory + learner.model.buffer  # every transition, in the order played
+    assert len(samples) >= 300
+    cut = int(len(samples) * 0.7)
+    train, test = samples[:cut], samples[cut:]
+    untrained = OnlineModel()
+    trained = OnlineModel(seed=1)
+    for features, label in train:
+        trained.add(features, label)
+    positives = sum(label for _, label in test) / len(test)
+    before, after = untrained.accuracy(test), trained.accuracy(test)
+    assert after >= before + 0.1 and after > max(positives, 1 - positives) + 0.05, (before, after, positives)
+
+
+async def test_aria_online_acts_by_its_fast_system_once_it_trusts_it() -> None:
+    agent = AriaOnlineAgent(seed=0)
+    result = await play_game(ONLINE_GAMES, "fxrc", agent, 600)
+    systems = [a.decision.system for _, a, _ in result.steps if a.decision is not None]
+    fast = [i for i, s in enumerate(systems) if s == "fast"]
+    assert fast and fast[0] >= 24  # not before the model has seen enough of this game
+    assert len(fast) >= 0.3 * len(systems)
+    first_fast = next(a.decision for _, a, _ in result.steps if a.decision and a.decision.system == "fast")
+    assert first_fast.confidence is not None and first_fast.confidence >= 0.5
+
+
+async def test_budgets_are_exact(tmp_path: Path) -> None:
+    for name, agent in (("slow", "agent.agents.slow_agent:AriaSlowAgent"),
+                        ("online", "agent.agents.online_agent:AriaOnlineAgent")):
+        for games_dir, game, budget in ((FIXTURE_GAMES, "fxmz", 23), (ONLINE_GAMES, "fxrc", 97)):
+            config = EvalConfig(games=[game], games_dir=str(games_dir), agent=agent, max_actions=budget,
+                                record=False, run_dir=tmp_path / f"{name}-{game}")
+            outcome = await run_eval(config)
+            row = outcome.results["games"][0]
+            assert row["stop_reason"] == "max_actions" and row["actions"] == budget, row
+            (env,) = outcome.results["scorecard"]["environments"]
+            assert sum(run["actions"] for run in env["runs"]) == budget
+            saved = json.loads(config.results_path.read_text())
+            assert saved["totals"]["actions"] == budget
+    assert AriaSlowAgent.name == "aria-slow"
