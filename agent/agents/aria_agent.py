@@ -8,6 +8,11 @@ otherwise (the reason names the first that failed):
 - the world-model ensemble agrees on what the proposed action will do (uncertainty).
 The slow system deliberates (agent.planner: best-first search over world-model rollouts scored by the
 value) and falls back to the graph explorer's systematic exploration when the search sees no progress.
+
+A level whose first frame is novel (a game unlike anything trained on) is played by the systems that
+learn it online instead (`agent.agents.online_agent`): the graph planner, and as fast system the model
+it learns from this game's own transitions, trusted by its running accuracy. The trained models would
+only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import numpy as np
 import torch
 
 from agent.agents.fast_agent import WAITING, top_actions
+from agent.agents.online_agent import online_explorer
 from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
-from agent.explorer import GraphExplorer, key_of_action
+from agent.explorer import key_of_action
 from agent.models.encoding import frames_tensor
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
@@ -49,13 +55,16 @@ class AriaAgent(Agent):
         self.seen = arbiter.seen.cpu().numpy()
         self.arbiter = arbiter
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
-        self.explorer = GraphExplorer(seed=seed)
+        self.explorer = online_explorer(seed)
+        self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
+        self.level = -1
         self.visits = VisitCounter()
         # the rest of the slow system's last plan: (move, the frame the world model expects before it)
         self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
-        self.explorer = GraphExplorer(seed=self.seed)
+        self.explorer = online_explorer(self.seed)
+        self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
         self.plan.clear()
 
@@ -70,6 +79,12 @@ class AriaAgent(Agent):
         if latest.state in WAITING:
             return self.explorer.choose(latest)
         started = time.perf_counter()
+        if latest.levels_completed != self.level:
+            self.level = latest.levels_completed
+            novelty = self.arbiter.novelty(latest.frame, self.seen)
+            self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
+        if self.unfamiliar is not None:
+            return self._online(latest, started)
         visits = self.visits.visit(latest)
         frame = latest.frame
         fast = propose(self.policy, frame, latest.available_actions)
@@ -95,6 +110,17 @@ class AriaAgent(Agent):
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
         return self._slow(latest, started, why, uncertainty, common)
+
+    def _online(self, latest: FrameResponse, started: float) -> Action:
+        """The level is unlike training: the online systems choose (their decision says which acted)."""
+        assert self.unfamiliar is not None
+        chosen = self.explorer.choose(latest)
+        base = chosen.decision
+        note = f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar): learnt online"
+        decision = None if base is None else base.replace(
+            novelty=self.unfamiliar[1], reason=f"{note}; {base.reason}",
+            think_ms=(time.perf_counter() - started) * 1000)
+        return Action(chosen.action, chosen.x, chosen.y, decision=decision)
 
     def _on_plan(self, frame: np.ndarray) -> Move | None:
         """The plan's next move when the game went where the world model said (HUD masked), else None."""
