@@ -103,6 +103,7 @@ class Node:
     click_signature: dict[ActionKey, tuple[Signature, ...]]
     edges: dict[ActionKey, Edge] = field(default_factory=dict)
     visits: int = 0
+    frame: np.ndarray | None = field(default=None, repr=False)  # as first seen: re-keyed when the mask changes
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -203,7 +204,7 @@ class GraphExplorer:
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)
                     signatures[action] = t.signature
-            node = Node(candidates, signatures)
+            node = Node(candidates, signatures, frame=response.frame)
             for action, step in self.graph.deaths_by_key.get(key, ()):
                 edge = node.edges.setdefault(action, Edge())
                 edge.game_overs += 1
@@ -501,7 +502,9 @@ class GraphExplorer:
         return [step[1] for step in route] + [action]
 
     def _update_mask(self) -> bool:
-        """Adopt a new HUD mask; every state key changes, so this level's graph starts again."""
+        """Adopt a new HUD mask. Every state key changes: the level's graph is re-keyed from its nodes'
+        frames, nodes that the new mask makes equal merged with their edges' counts, so nothing learned
+        in this level is lost."""
         mask = self.detector.mask()
         if np.array_equal(mask, self.mask):
             return False
@@ -510,6 +513,23 @@ class GraphExplorer:
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, deaths=old.deaths)
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(state_key(frame, mask), []).append((action, step))
+        rekey = {key: state_key(node.frame, mask) for key, node in old.nodes.items() if node.frame is not None}
+        for key, node in old.nodes.items():
+            if key not in rekey:
+                continue
+            for edge in node.edges.values():
+                edge.outcomes = Counter({rekey.get(k, k): n for k, n in edge.outcomes.items()})
+            target = self.graph.nodes.get(rekey[key])
+            if target is None:
+                self.graph.nodes[rekey[key]] = node
+                continue
+            target.visits += node.visits
+            for action, edge in node.edges.items():
+                mine = target.edges.setdefault(action, Edge())
+                mine.tries += edge.tries
+                mine.outcomes.update(edge.outcomes)
+                mine.game_overs += edge.game_overs
+                mine.death_steps.extend(edge.death_steps)
         if self.start_frame is not None:  # RESET still leads to the level's start, under its new key
             self.graph.start = state_key(self.start_frame, mask)
         self.graphs.pop(self.level, None)

@@ -7,7 +7,9 @@
   that completed a level was on (`goal_clicks`: colours).
 - What happened just before each level-up (`goals`): the colours the mover stepped onto with the
   action that completed the level (the level-up frame is the next level's, so the place is predicted
-  from the learned displacement on the frame before).
+  from the learned displacement on the frame before). When that colour also showed elsewhere as a
+  small object (a legend), its place is kept (`legends`): on the next level, the colour shown there
+  is the goal first, whatever colour it is now.
 
 `toward_goal` turns them into a prior for the next level: whether a key action brings the mover
 closer to the nearest cell of a goal colour. All of it is a few numpy reductions per step.
@@ -39,6 +41,8 @@ class GameRules:
     moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
     goals: Counter[int] = field(default_factory=Counter)
     goal_clicks: Counter[int] = field(default_factory=Counter)
+    legends: list[Box] = field(default_factory=list)
+    max_legend: int = 24  # cells: a legend is a small object
     max_box: int = 16  # a mover bigger than this is not one sprite (its colour is elsewhere too)
     mover: int | None = None
     _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
@@ -110,6 +114,15 @@ class GameRules:
         for colour in np.unique(area).tolist():
             if colour not in (self.mover, background):
                 self.goals[int(colour)] += 1
+                elsewhere = before == colour
+                if mask is not None:
+                    elsewhere &= ~mask
+                elsewhere[max(top - 2, 0):max(bottom + 2, 0), max(left - 2, 0):max(right + 2, 0)] = False
+                if 0 < elsewhere.sum() <= self.max_legend:
+                    rows, cols = np.flatnonzero(elsewhere.any(1)), np.flatnonzero(elsewhere.any(0))
+                    legend = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+                    if legend not in self.legends:
+                        self.legends.append(legend)
         self._memo = {}
 
     def goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
@@ -117,8 +130,14 @@ class GameRules:
         return self._cached(frame, ("goal", id(mask)), lambda: self._goal_cells(frame, mask))
 
     def _goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
-        for colour, _ in self.goals.most_common():
-            cells = frame == colour
+        away = np.ones(frame.shape, dtype=bool)  # the legends themselves are not where to go
+        shown = []
+        for top, left, bottom, right in self.legends:
+            away[max(top - 1, 0):bottom + 1, max(left - 1, 0):right + 1] = False
+            values, counts = np.unique(frame[top:bottom, left:right], return_counts=True)
+            shown.append(int(values[np.argmax(counts)]))
+        for colour in shown + [c for c, _ in self.goals.most_common()]:
+            cells = (frame == colour) & away
             if mask is not None:
                 cells &= ~mask
             if colour != self.mover and cells.any():
