@@ -23,3 +23,8 @@ def frame_to_text(frame: np.ndarray) -> Text:
             text.append("▀", _STYLES[t][b])
         text.append("\n")
     return text
+
+
+def half_block_style(top: int, bottom: int) -> Style:
+    """The style of one '▀' cell: upper pixel `top` as foreground, lower pixel `bottom` as background."""
+    return _STYLES[top & 15][bottom & 15]

@@ -1,0 +1,99 @@
+"""Where games come from: the built-in suite, an environment_files directory, or a server.
+
+The API key is read from `ARC_API_KEY` or a key file when a client is made, and is never kept on
+screen or in these objects.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from arc_client import ArcClient, GameInfo
+from arc_client.games import suite_dir
+
+SourceKind = Literal["suite", "dir", "server"]
+LOOPBACK = ("://127.", "://localhost", "://[::1]")
+
+
+class SourceError(Exception):
+    """A games source the app cannot use; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class GameSource:
+    kind: SourceKind = "suite"
+    games_dir: str | None = None
+    base_url: str | None = None
+    api_key_file: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "server":
+            return f"server {self.base_url}"
+        if self.kind == "dir":
+            return f"directory {self.games_dir}"
+        return "built-in suite"
+
+    @property
+    def in_process(self) -> bool:
+        return self.kind != "server"
+
+    def directory(self) -> Path:
+        if self.kind == "suite":
+            return suite_dir()
+        path = Path(self.games_dir or "")
+        if not self.games_dir or not path.is_dir():
+            raise SourceError(f"no games directory at '{self.games_dir or ''}': give an environment_files folder")
+        return path
+
+    def api_key(self) -> str:
+        """From the key file, else $ARC_API_KEY; a loopback server accepts any key."""
+        if self.api_key_file:
+            try:
+                key = Path(self.api_key_file).expanduser().read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SourceError(f"cannot read the key file {self.api_key_file}: {exc.strerror}") from None
+            if not key:
+                raise SourceError(f"the key file {self.api_key_file} is empty: put your ARC API key in it")
+            return key
+        key = os.environ.get("ARC_API_KEY", "").strip()
+        if key:
+            return key
+        if self.base_url and any(h in self.base_url for h in LOOPBACK):
+            return "aria-local"
+        raise SourceError("no API key: set ARC_API_KEY or give a key file (get a key at https://three.arcprize.org)")
+
+    def client(self, recordings_dir: str | os.PathLike[str] | None = None) -> ArcClient:
+        if self.kind == "server":
+            if not self.base_url or "://" not in self.base_url:
+                raise SourceError(f"'{self.base_url or ''}' is not a server URL: give e.g. http://127.0.0.1:8001")
+            per_minute = 600 if "arcprize.org" in self.base_url else None
+            return ArcClient.http(self.base_url, self.api_key(), recordings_dir, requests_per_minute=per_minute)
+        return ArcClient.local(self.directory(), recordings_dir)
+
+
+@dataclass(frozen=True)
+class GameListing:
+    info: GameInfo
+    levels: int | None = None
+    available: tuple[int, ...] | None = None
+
+
+async def list_games(client: ArcClient) -> list[GameListing]:
+    """Every game with its tags (and, from a server, levels counted from its baselines)."""
+    infos = sorted(await client.list_games(), key=lambda g: g.game_id)
+    return [GameListing(info, len(info.baseline_actions) or None) for info in infos]
+
+
+async def probe_games(client: ArcClient, listings: list[GameListing]) -> list[GameListing]:
+    """Levels and available actions of in-process games, read from a RESET as `aria games list` does
+    (never for a server: that would create game instances there)."""
+    out = []
+    async with client.scorecard(tags=["aria-tui-list"]) as card:
+        for listing in listings:
+            first = (await card.start(listing.info.game_id, record=False)).last
+            out.append(GameListing(listing.info, first.win_levels, tuple(first.available_actions)))
+    return out

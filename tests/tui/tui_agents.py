@@ -1,0 +1,66 @@
+"""Tiny agents for the app's tests: one that makes fast decisions with every field the arbiter
+panel shows (confidence, threshold, top actions, a click heatmap), and one that thinks slowly.
+
+Loaded by import path (`tui_agents:FastTestAgent`), as any third-party agent would be.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from agent.base import Action, Agent
+from agent.decision import Decision, Proposal
+from arc_client import FrameResponse, GameAction
+
+
+class FastTestAgent(Agent):
+    """Cycles through the available actions; every decision is the fast system's, with a heatmap
+    peaked at (x, y) = (step, 2·step) so tests can tell which decision is on screen."""
+
+    name = "fast-test"
+
+    def __init__(self, seed: int = 0, **options: object) -> None:
+        super().__init__(seed)
+        self.steps = 0
+        self.observed: list[tuple[GameAction, str | None]] = []
+
+    def act(self, latest: FrameResponse) -> Action:
+        available = [a for a in latest.available_actions if a != 6] or [6]
+        action = GameAction(available[self.steps % len(available)])
+        x = y = None
+        if action is GameAction.ACTION6:
+            x, y = (self.steps * 5) % 64, (self.steps * 9) % 64
+        heat = np.zeros((64, 64), dtype=np.float32)
+        heat[(2 * self.steps) % 64, self.steps % 64] = 1.0
+        confidence = 0.9 - 0.05 * (self.steps % 4)
+        decision = Decision(
+            "fast", "policy", confidence=np.float32(confidence), threshold=0.7, uncertainty=0.125, novelty=0.25,
+            fast=Proposal(action.name, x, y, confidence),
+            top_actions=((action.name, confidence), ("ACTION5", 0.06), ("RESET", 0.01)),
+            click_heatmap=heat, plan_left=3, reason=f"test step {self.steps}",
+        )
+        self.steps += 1
+        return Action(action, x, y, decision=decision)
+
+    def observe(self, action: Action, result: FrameResponse) -> None:
+        self.observed.append((action.action, action.decision.system if action.decision else None))
+
+
+class SlowThinkingAgent(FastTestAgent):
+    """Every `act` takes half a second: the app must keep taking keys meanwhile."""
+
+    name = "slow-test"
+    think_s = 0.5
+
+    def act(self, latest: FrameResponse) -> Action:
+        time.sleep(self.think_s)
+        return super().act(latest)
+
+
+class CrashingAgent(Agent):
+    name = "crashing-test"
+
+    def act(self, latest: FrameResponse) -> Action:
+        raise RuntimeError("the test agent's act failed on purpose")
