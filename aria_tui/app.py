@@ -28,8 +28,10 @@ class AriaApp(App[None]):
     ]
 
     def __init__(self, source: GameSource | None = None, agent: str = "aria", game_seed: int = 0,
-                 agent_seed: int = 0, max_actions: int = 5000, checkpoint: str | None = None) -> None:
+                 agent_seed: int = 0, max_actions: int = 5000, checkpoint: str | None = None,
+                 train_command: list[str] | None = None) -> None:
         super().__init__()
+        self.train_command = train_command  # replaces `python -m agent.cli train` (tests use a stand-in)
         self.source = source or GameSource()
         self.agent_name = agent
         self.game_seed = game_seed
@@ -82,7 +84,7 @@ class AriaApp(App[None]):
     def action_show_train(self) -> None:
         from .screens.train import TrainScreen
 
-        self.push_screen(TrainScreen())
+        self.push_screen(TrainScreen(self.train_command))
 
     def action_show_replay(self, path: str = "") -> None:
         from .screens.replay import ReplayScreen

@@ -46,7 +46,7 @@ class PickerScreen(Screen[None]):
             yield Input(str(self.app_seed), placeholder="seed", type="integer", id="seed")
             yield Button("Load", id="load")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="games")
-        yield Static("Enter opens the game · seed applies to in-process games · ctrl+p commands", id="picker-help")
+        yield Static("", id="picker-help")
         yield Footer()
 
     @property
@@ -96,23 +96,24 @@ class PickerScreen(Screen[None]):
     async def load_games(self) -> None:
         table = self.query_one("#games", DataTable)
         table.clear()
-        table.loading = True
+        help_line = self.query_one("#picker-help", Static)
+        help_line.update(f"listing games from the {self.source.label}…")
         source = self.source
         try:
             async with source.client() as client:
                 self.listings = await list_games(client)
                 self.fill(self.listings)
-                table.loading = False
                 if source.in_process:
                     self.listings = await probe_games(client, self.listings)
                     self.fill(self.listings)
         except (SourceError, Exception) as exc:  # unreachable server, rejected key, a bad directory
-            table.loading = False
             self.listings = []
             self.fill([])
             self.notify(f"cannot list games from the {source.label}: {exc}", severity="error", timeout=10)
+            help_line.update(f"no games: {exc}"[:200])
             return
-        self.sub_title = source.label
+        help_line.update(f"{len(self.listings)} games from the {source.label} · Enter opens the selected game"
+                         " · seed applies to in-process games · ctrl+p commands")
 
     def fill(self, listings: list[GameListing]) -> None:
         table = self.query_one("#games", DataTable)
