@@ -131,23 +131,23 @@ class PlayScreen(Screen[None]):
         if not self.opened.is_set():
             return
         action = GameAction(number)
+        self.running = False
         try:
             self.session.check(action)
         except PlayRefused as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.running = False
         self.run_step(lambda: self.session.human(action))
 
     def on_frame_grid_clicked(self, message: FrameGrid.Clicked) -> None:
         if not self.opened.is_set():
             return
+        self.running = False
         try:
             self.session.check(GameAction.ACTION6)
         except PlayRefused as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.running = False
         self.run_step(lambda: self.session.human(GameAction.ACTION6, message.x, message.y))
 
     def action_agent_step(self) -> None:

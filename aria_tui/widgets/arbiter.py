@@ -7,9 +7,10 @@ uncertainty, the top actions and a click heatmap.
 
 from __future__ import annotations
 
+import io
 from collections import deque
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -111,6 +112,12 @@ class ArbiterPanel(Static):
         """Show an earlier decision (scrubbing) without counting it."""
         self.decision = decision
         self.redraw()
+
+    def plain(self, width: int = 60) -> str:
+        """The panel as plain text (what tests and the benchmark read)."""
+        console = Console(width=width, file=io.StringIO(), color_system=None)
+        console.print(render_decision(self.decision, self.tally, list(self.recent), self.heatmap_on))
+        return console.file.getvalue()  # type: ignore[attr-defined]
 
     def redraw(self) -> None:
         self.update(render_decision(self.decision, self.tally, list(self.recent), self.heatmap_on))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.widgets import DataTable
 from tuikit import fixture_app, notifications, until
 
+from arc_client import ArcClient
+from arc_client.games import suite_dir
 from aria_tui.app import AriaApp
 from aria_tui.screens.picker import PickerScreen
 from aria_tui.screens.play import PlayScreen
 from aria_tui.sources import GameSource
-from arc_client import ArcClient
-from arc_client.games import suite_dir
 
 
 async def test_opens_on_the_built_in_suite_and_enter_opens_the_first_game() -> None:
