@@ -90,7 +90,7 @@ class EvalScreen(Screen[None]):
         status = self.query_one("#eval-status", Static)
         status.update("running… ctrl+x stops (the scorecard is closed)")
         try:
-            run = await run_eval(self.config(), self.on_event)
+            run = await run_eval(self.config(), self.show_event)
         except Exception as exc:  # bad games, unreachable server, rejected key, unknown agent
             status.update(f"failed: {exc}")
             self.notify(f"{exc}", severity="error", timeout=10)
@@ -99,7 +99,7 @@ class EvalScreen(Screen[None]):
         if summary is not None:
             status.update(f"official score {summary.score:.3f}  ({summary.card_id})")
 
-    def on_event(self, event: Any) -> None:
+    def show_event(self, event: Any) -> None:
         from agent.evaluation import events
 
         table = self.query_one(DataTable)
