@@ -39,7 +39,7 @@ class FastTestAgent(Agent):
             "fast", "policy", confidence=np.float32(confidence), threshold=0.7, uncertainty=0.125, novelty=0.25,
             fast=Proposal(action.name, x, y, confidence),
             top_actions=((action.name, confidence), ("ACTION5", 0.06), ("RESET", 0.01)),
-            click_heatmap=heat, plan_left=3, reason=f"test step {self.steps}",
+            click_heatmap=heat, think_ms=1.5, plan_left=3, reason=f"test step {self.steps}",
         )
         self.steps += 1
         return Action(action, x, y, decision=decision)
