@@ -105,9 +105,9 @@ class PlayScreen(Screen[None]):
             return
         board = self.query_one("#board")
         board.border_title = self.session.game_id
+        self.opened.set()
         self.query_one(FrameGrid).show(first.frame)
         self.refresh_views()
-        self.opened.set()
 
     async def close_session(self) -> None:
         """Stop the agent and close the scorecard (once)."""

@@ -28,6 +28,8 @@ async def test_keys_reach_the_game_as_actions_and_the_grid_and_status_follow(fix
     app = fixture_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_game(app, MAZE)
+        await pilot.pause()
+        assert "fxmz-0a1b2c3d  level 1/3  NOT_FINISHED  actions 0/5000" in str(screen.query_one("#status").render())
         grid = screen.query_one(FrameGrid)
         start = grid.grid.copy()
         await pilot.press("up", "down", "left", "right", "w", "s", "a", "d")
