@@ -154,6 +154,19 @@ class LocalBackend(Backend):
         # several backends' cards into one (process-parallel evaluation).
         self._last_closed: ToolkitScorecard | None = None
 
+    @property
+    def environment_infos(self) -> list[EnvironmentInfo]:
+        """The games' infos as the official scorer sees them (baselines included)."""
+        return list(self._arcade.available_environments)
+
+    def set_baselines(self, baselines: dict[str, list[int]]) -> None:
+        """Score these games against other per-level baselines (levels built from another seed have
+        other optimal lengths). Affects scorecards closed from now on, and `list_games`."""
+        envs = self._arcade.available_environments
+        for i, env in enumerate(envs):
+            if env.game_id in baselines:
+                envs[i] = env.model_copy(update={"baseline_actions": list(baselines[env.game_id])})
+
     async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))

@@ -16,7 +16,8 @@ from ..errors import UnknownGameError
 from . import sources
 from .kit import Plan, PuzzleGame, solve
 
-__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "solve", "suite_dir"]
+__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "seed_baselines", "solve",
+           "suite_dir"]
 
 
 def _discover() -> list[type[PuzzleGame]]:
@@ -56,3 +57,12 @@ def game_class(name: str) -> type[PuzzleGame]:
 def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
     """The oracle's shortest plan for level `level` (0-based) of game `name` built with `seed`."""
     return list(game_class(name)(seed=seed).solutions[level])
+
+
+def seed_baselines(game_id: str, seed: int) -> list[int] | None:
+    """Per-level baseline actions of a built-in game built with `seed`: the oracle's optimal counts,
+    as the committed metadata holds for seed 0. None for a game that is not in the suite."""
+    short = game_id.split("-", 1)[0].lower()
+    if not any(short == cls.NAME for cls in SUITE):
+        return None
+    return [len(plan) for plan in game_class(short)(seed=seed).solutions]
