@@ -61,6 +61,10 @@ class PlaySession:
         self._lock = asyncio.Lock()
 
     async def open(self) -> FrameResponse:
+        if self.seed:  # levels built from another seed are scored against the oracle on those levels
+            from agent.evaluation.clients import apply_game_seed
+
+            apply_game_seed(self.client, [(await self.client.resolve_game(self.game_id)).game_id], self.seed)
         self.card = self.client.scorecard(tags=["aria-tui"])
         await self.card.open()
         self.game = await self.card.start(self.game_id, seed=self.seed)

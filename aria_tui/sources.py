@@ -15,7 +15,6 @@ from arc_client import ArcClient, GameInfo
 from arc_client.games import suite_dir
 
 SourceKind = Literal["suite", "dir", "server"]
-LOOPBACK = ("://127.", "://localhost", "://[::1]")
 
 
 class SourceError(Exception):
@@ -49,30 +48,16 @@ class GameSource:
             raise SourceError(f"no games directory at '{self.games_dir or ''}': give an environment_files folder")
         return path
 
-    def api_key(self) -> str:
-        """From the key file, else $ARC_API_KEY; a loopback server accepts any key."""
-        if self.api_key_file:
-            try:
-                key = Path(self.api_key_file).expanduser().read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise SourceError(f"cannot read the key file {self.api_key_file}: {exc.strerror}") from None
-            if not key:
-                raise SourceError(f"the key file {self.api_key_file} is empty: put your ARC API key in it")
-            return key
-        key = os.environ.get("ARC_API_KEY", "").strip()
-        if key:
-            return key
-        if self.base_url and any(h in self.base_url for h in LOOPBACK):
-            return "aria-local"
-        raise SourceError("no API key: set ARC_API_KEY or give a key file (get a key at https://three.arcprize.org)")
-
     def client(self, recordings_dir: str | os.PathLike[str] | None = None) -> ArcClient:
+        """A client for this source; the key is read here (agent.evaluation.clients, as `aria` does)."""
+        from agent.evaluation.clients import build_client
+
+        rec = Path(recordings_dir) if recordings_dir is not None else None
         if self.kind == "server":
             if not self.base_url or "://" not in self.base_url:
                 raise SourceError(f"'{self.base_url or ''}' is not a server URL: give e.g. http://127.0.0.1:8001")
-            per_minute = 600 if "arcprize.org" in self.base_url else None
-            return ArcClient.http(self.base_url, self.api_key(), recordings_dir, requests_per_minute=per_minute)
-        return ArcClient.local(self.directory(), recordings_dir)
+            return build_client(base_url=self.base_url, api_key_file=self.api_key_file, recordings_dir=rec)
+        return build_client(games_dir=str(self.directory()), recordings_dir=rec)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ game, and the official score when the scorecard closes."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ COLUMNS = ("game", "state", "levels", "actions", "fast share", "score", "stop")
 def row_cells(row: Any) -> tuple[str, ...]:
     share = row.tally.fast_share
     return (row.game_id, row.state, f"{row.levels_completed}/{row.win_levels}", str(row.actions),
-            "-" if share is None else f"{share:.0%}", "-" if row.score is None else f"{row.score:.3f}",
+            "-" if share is None else f"{share:.0%}", "-" if row.score is None else f"{row.score:.3f}%",
             row.stop_reason or row.error or "")
 
 
@@ -36,7 +35,8 @@ class EvalScreen(Screen[None]):
     EvalScreen #eval-bar { height: 3; }
     EvalScreen #eval-games { width: 2fr; }
     EvalScreen #eval-agent { width: 1fr; }
-    EvalScreen #eval-actions { width: 14; }
+    EvalScreen #eval-actions { width: 12; }
+    EvalScreen #eval-run-dir { width: 1fr; }
     EvalScreen #eval-rows { height: 1fr; }
     EvalScreen #eval-status { height: 2; background: $panel; padding: 0 1; }
     """
@@ -53,6 +53,7 @@ class EvalScreen(Screen[None]):
             yield Input("all", placeholder="games: all, or ids separated by commas", id="eval-games")
             yield Input(self.agent, placeholder="agent", id="eval-agent")
             yield Input("500", placeholder="max actions", type="integer", id="eval-actions")
+            yield Input(self.default_run_dir(), placeholder="run directory", id="eval-run-dir")
             yield Button("Start", id="eval-start", variant="success")
         yield DataTable(cursor_type="row", id="eval-rows")
         checkpoint = f"  checkpoint {self.checkpoint}" if self.checkpoint else ""
@@ -61,6 +62,12 @@ class EvalScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
+
+    @staticmethod
+    def default_run_dir() -> str:
+        from agent.evaluation.run import default_run_dir
+
+        return str(default_run_dir())
 
     def config(self) -> Any:
         from agent.evaluation.config import EvalConfig
@@ -71,7 +78,7 @@ class EvalScreen(Screen[None]):
             base_url=self.source.base_url if self.source.kind == "server" else None,
             api_key_file=self.source.api_key_file, agent=self.query_one("#eval-agent", Input).value.strip() or "aria",
             checkpoint=self.checkpoint, max_actions=int(self.query_one("#eval-actions", Input).value or 500),
-            run_dir=Path(f"runs/tui-eval-{time.strftime('%Y%m%d-%H%M%S')}"))
+            run_dir=Path(self.query_one("#eval-run-dir", Input).value.strip() or self.default_run_dir()))
 
     @on(Button.Pressed, "#eval-start")
     def action_start(self) -> None:
@@ -90,14 +97,10 @@ class EvalScreen(Screen[None]):
         status = self.query_one("#eval-status", Static)
         status.update("running… ctrl+x stops (the scorecard is closed)")
         try:
-            run = await run_eval(self.config(), self.show_event)
-        except Exception as exc:  # bad games, unreachable server, rejected key, unknown agent
+            await run_eval(self.config(), self.show_event)
+        except Exception as exc:  # bad games, unreachable server, rejected key, unknown agent, a used run dir
             status.update(f"failed: {exc}")
             self.notify(f"{exc}", severity="error", timeout=10)
-            return
-        summary = getattr(run, "summary", None)
-        if summary is not None:
-            status.update(f"official score {summary.score:.3f}  ({summary.card_id})")
 
     def show_event(self, event: Any) -> None:
         from agent.evaluation import events
@@ -116,7 +119,7 @@ class EvalScreen(Screen[None]):
         elif isinstance(event, events.RunClosed):
             self.score = event.summary.score if event.summary is not None else None
             where = "" if event.results is None else "  results.json written"
-            text = "no score (the scorecard did not close)" if self.score is None else f"official score {self.score:.3f}"
+            text = "no score (the scorecard did not close)" if self.score is None else f"official score {self.score:.3f}%"
             self.query_one("#eval-status", Static).update(text + (" (interrupted)" if event.interrupted else "") + where)
 
     def action_stop(self) -> None:
