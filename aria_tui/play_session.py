@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agent.base import Action, Agent
 from agent.decision import HARNESS_RESET, Decision, DecisionTally
+from agent.errors import CheckpointError
 from agent.registry import load_agent
 from arc_client import ArcClient, FrameResponse, GameAction, GameSession, GameState, Scorecard
 
@@ -109,7 +111,14 @@ class PlaySession:
     async def load_agent(self) -> Agent:
         if self.agent is None:
             cls = load_agent(self.agent_name)
-            options: dict[str, Any] = {"checkpoint": self.checkpoint} if self.checkpoint and cls.loads_checkpoints else {}
+            options: dict[str, Any] = {}
+            if self.checkpoint:
+                if not cls.loads_checkpoints:
+                    raise CheckpointError(f"agent '{cls.name}' loads no checkpoint (it has no trained parts); "
+                                          "start aria-tui without --checkpoint")
+                if not Path(self.checkpoint).exists():
+                    raise CheckpointError(f"no checkpoint at {self.checkpoint}: train one (t) or pick another")
+                options["checkpoint"] = self.checkpoint
             agent = await asyncio.to_thread(cls, seed=self.agent_seed, **options)
             info = await self.client.resolve_game(self.game_id)
             await asyncio.to_thread(agent.start, info, self.latest)

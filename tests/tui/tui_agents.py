@@ -64,3 +64,19 @@ class CrashingAgent(Agent):
 
     def act(self, latest: FrameResponse) -> Action:
         raise RuntimeError("the test agent's act failed on purpose")
+
+
+class CheckpointAgent(FastTestAgent):
+    """Loads a 'checkpoint': a text file that must start with 'weights'."""
+
+    name = "checkpoint-test"
+    loads_checkpoints = True
+
+    def __init__(self, seed: int = 0, checkpoint: str | None = None, **options: object) -> None:
+        super().__init__(seed)
+        from pathlib import Path
+
+        from agent.errors import CheckpointError
+
+        if checkpoint is None or not Path(checkpoint).read_text(errors="replace").startswith("weights"):
+            raise CheckpointError(f"{checkpoint} is not a checkpoint of this agent: train one or pick another")
