@@ -13,7 +13,7 @@ from agent.games_table import action_names
 
 from ..sources import GameListing, GameSource, SourceError, list_games, probe_games
 
-KINDS = [("built-in suite", "suite"), ("games directory", "dir"), ("server / API", "server")]
+KINDS = [("built-in suite", "suite"), ("directory", "dir"), ("server/API", "server")]
 
 
 class PickerScreen(Screen[None]):
