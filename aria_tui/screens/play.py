@@ -204,14 +204,14 @@ class PlayScreen(Screen[None]):
             return False
         self.query_one(ArbiterPanel).add(step.decision)
         self.position = None
-        await self.animate(step)
+        await self.play_frames(step)
         if step.response.levels_completed > levels:
             self.notify(f"level {step.response.levels_completed} cleared", timeout=3)
         elif step.response.state is GameState.GAME_OVER:
             self.notify("GAME OVER: r resets the level", severity="warning", timeout=4)
         return True
 
-    async def animate(self, step: Step) -> None:
+    async def play_frames(self, step: Step) -> None:
         grid = self.query_one(FrameGrid)
         for frame in step.response.frames[:-1]:
             grid.show(frame)
