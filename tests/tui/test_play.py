@@ -4,16 +4,18 @@ refused, the agent's decisions fill the arbiter panel, and the screen answers ke
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import numpy as np
 from textual import events
 from tuikit import CRASHING_GAMES, fixture_app, notifications, open_game, settle, until
 
 from arc_client import GameAction
+from aria_tui.play_session import Step
 from aria_tui.screens.picker import PickerScreen
 from aria_tui.widgets.arbiter import ArbiterPanel
 from aria_tui.widgets.frame_grid import FrameGrid
-from aria_tui.widgets.history import HistoryStrip
+from aria_tui.widgets.history import PREFIX, HistoryStrip
 
 MAZE, CLICK = "fxmz-0a1b2c3d", "fxck-4e5f6a7b"
 
@@ -223,3 +225,32 @@ async def test_usable_at_80_by_24(fixture_games) -> None:
         assert sent(screen) == [(GameAction.ACTION6, 12, 12)]
         await pilot.press("i")
         assert screen.query_one(ArbiterPanel).display
+
+
+async def test_a_multi_frame_answer_is_played_frame_by_frame(fixture_games) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_game(app, MAZE)
+        grid = screen.query_one(FrameGrid)
+        first = screen.session.latest
+        frames = tuple(np.full((64, 64), colour, dtype=np.uint8) for colour in (8, 9, 14))
+        shown: list[int] = []
+        original = grid.show
+        grid.show = lambda frame, heat=None: (shown.append(int(frame[0, 0])), original(frame, heat))[1]
+        step = Step(1, GameAction.ACTION1, None, None, None, dataclasses.replace(first, frames=frames))
+        screen.session.history.append(step)
+        await screen.play_frames(step)
+        await pilot.pause()
+        assert shown == [8, 9, 14] and int(grid.grid[0, 0]) == 14
+
+
+async def test_a_click_on_the_history_strip_shows_that_step(fixture_games) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_game(app, MAZE)
+        await pilot.press("n", "n", "n")
+        await settle(pilot, screen, 3)
+        await pilot.click("#history", offset=(PREFIX + 1, 0))  # the second mark: step 1
+        await pilot.pause()
+        assert screen.position == 1
+        assert np.array_equal(screen.query_one(FrameGrid).grid, screen.session.history[1].response.frame)
