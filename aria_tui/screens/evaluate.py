@@ -122,6 +122,19 @@ class EvalScreen(Screen[None]):
             text = "no score (the scorecard did not close)" if self.score is None else f"official score {self.score:.3f}%"
             self.query_one("#eval-status", Static).update(text + (" (interrupted)" if event.interrupted else "") + where)
 
+    @on(DataTable.RowSelected, "#eval-rows")
+    def open_recording(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: that game's recording in the replay viewer."""
+        game_id = str(event.row_key.value)
+        run_dir = Path(self.query_one("#eval-run-dir", Input).value.strip())
+        found = sorted((run_dir / "recordings").rglob(f"{game_id}-*.jsonl*")) if run_dir.is_dir() else []
+        if not found:
+            self.notify(f"no recording of {game_id} in {run_dir}/recordings (was recording off?)", severity="warning")
+            return
+        from .replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(str(found[-1])))
+
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "eval")
         self.notify("stopping the evaluation; the scorecard is closed")

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input
 from tuikit import fixture_app, notifications, until
 
 from aria_tui.screens.evaluate import EvalScreen
+from aria_tui.screens.replay import ReplayScreen
 
 
 async def open_eval(app, pilot, run_dir: Path, games: str, agent: str = "tui_agents:FastTestAgent") -> EvalScreen:
@@ -36,6 +37,15 @@ async def test_rows_fill_live_and_the_official_score_shows(tmp_path: Path) -> No
         official = results["totals"]["official_score"]
         assert official == screen.score
         assert f"official score {official:.3f}%" in str(screen.query_one("#eval-status").render())
+        # Enter on a row: its recording in the replay viewer, every step with the agent's decision
+        table.focus()
+        table.move_cursor(row=[table.get_row_at(i)[0] for i in range(2)].index("fxmz-0a1b2c3d"))
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, ReplayScreen) and app.screen.loaded.is_set(), what="the replay")
+        replay = app.screen
+        assert len(replay.steps) == 41 and replay.steps[0].response.game_id == "fxmz-0a1b2c3d"
+        assert {s.decision.system for s in replay.steps[1:] if s.decision} <= {"fast", "harness"}
+        assert replay.steps[1].decision.system == "fast"
 
 
 async def test_bad_input_is_a_notification(tmp_path: Path) -> None:
