@@ -77,3 +77,18 @@ async def test_a_missing_or_corrupt_checkpoint_is_a_notification(tmp_path: Path)
 def test_command_line_options() -> None:
     args = parse_args(["--games-dir", "x", "--agent", "random", "--seed", "3"])
     assert (args.games_dir, args.agent, args.seed, args.base_url) == ("x", "random", 3, None)
+
+
+async def test_pick_a_game_from_the_palette_closes_the_open_game() -> None:
+    app = fixture_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_game(app, "fxmz-0a1b2c3d")
+        await pilot.press("up")
+        await until(lambda: screen.session.actions == 1, what="one step")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"pick a game")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, PickerScreen), what="the picker")
+        assert screen.session.card.summary is not None and screen.session.card.summary.total_actions == 1
