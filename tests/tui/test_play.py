@@ -3,7 +3,6 @@ refused, the agent's decisions fill the arbiter panel, and the screen answers ke
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import numpy as np
@@ -159,11 +158,8 @@ async def test_the_screen_answers_keys_while_the_agent_thinks(fixture_games) -> 
         screen = await open_game(app, MAZE)
         await pilot.press("n")
         await pilot.pause(0.1)
-        loop = asyncio.get_running_loop()
-        pressed = loop.time()
-        await pilot.press("h")  # handled at once, while act() sleeps in its thread
+        await pilot.press("h")  # handled while act() sleeps in its thread: no action sent yet
         assert screen.heatmap_on and screen.session.actions == 0
-        assert loop.time() - pressed < 0.3
         await pilot.press("d")  # queued behind the agent's step, then sent
         await settle(pilot, screen, 2)
         assert [a for a, _, _ in sent(screen)] == [GameAction.ACTION1, GameAction.ACTION4]
