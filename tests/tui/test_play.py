@@ -55,8 +55,10 @@ async def test_the_maze_is_won_with_keys_and_the_level_shows(fixture_games) -> N
             await pilot.press(keys[action])
         await settle(pilot, screen, len(fixture_games.maze_levels[0]))
         assert screen.session.latest.levels_completed == 1
-        assert "level 2/3" in str(screen.query_one("#status").render())
-        assert "level 1 cleared" in notifications(app)
+        status = str(screen.query_one("#status").render())
+        assert "level 2/3" in status and "level 1 cleared" in notifications(app)
+        assert screen.session.score is not None and screen.session.score > 0  # the scorecard's own figure
+        assert f"score {screen.session.score:.3f}%" in status
 
 
 async def test_a_click_on_the_grid_is_action6_at_that_pixel(fixture_games) -> None:
