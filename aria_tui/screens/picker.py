@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Select, Static
 
 from agent.games_table import action_names
 
-from ..sources import GameListing, GameSource, SourceError, list_games, probe_games
+from ..sources import GameListing, GameSource, list_games, probe_games
 
 KINDS = [("built-in suite", "suite"), ("directory", "dir"), ("server/API", "server")]
 
@@ -106,14 +106,14 @@ class PickerScreen(Screen[None]):
                 if source.in_process:
                     self.listings = await probe_games(client, self.listings)
                     self.fill(self.listings)
-        except (SourceError, Exception) as exc:  # unreachable server, rejected key, a bad directory
+        except Exception as exc:  # unreachable server, rejected key, a bad directory
             self.listings = []
             self.fill([])
             self.notify(f"cannot list games from the {source.label}: {exc}", severity="error", timeout=10)
             help_line.update(f"no games: {exc}"[:200])
             return
-        help_line.update(f"{len(self.listings)} games from the {source.label} · Enter opens the selected game"
-                         " · seed applies to in-process games · ctrl+p commands")
+        help_line.update(f"{len(self.listings)} games from the {source.label} · Enter plays · e eval · t train"
+                         " · o replay · ctrl+p commands")
 
     def fill(self, listings: list[GameListing]) -> None:
         table = self.query_one("#games", DataTable)

@@ -202,6 +202,6 @@ class TrainScreen(Screen[None]):
 
     async def action_leave(self) -> None:
         if self.running:
-            self.notify("training continues in the background is not supported: stopping it (saves)")
+            self.notify("stopping the run (it saves a checkpoint first)")
             await self.close_session()
         self.dismiss()
