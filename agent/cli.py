@@ -94,14 +94,20 @@ def games_export(dest: str) -> None:
 @cli.command()
 @click.argument("game")
 @click.option("--seed", type=int, default=0, show_default=True, help="Level generator seed (in-process games).")
+@click.option("--allow-unavailable", is_flag=True,
+              help="Send actions the game does not list as available (they are counted) instead of refusing them.")
+@click.option("--record", "record", is_flag=False, flag_value="", default=None, metavar="[DIR]",
+              help="Record the play as an agent's is: into DIR, or alone into runs/play-<timestamp>/recordings.")
 @games_dir_option
 @remote_options
-def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_key_file: str | None,
-         rate_limit: float | None) -> None:
+def play(game: str, seed: int, allow_unavailable: bool, record: str | None, games_dir: str | None,
+         base_url: str | None, api_key_file: str | None, rate_limit: float | None) -> None:
     """Play GAME step by step in the terminal: w/a/s/d or 1-7 for actions, `x y` to click, r to reset, q to quit."""
-    from agent.play import play_terminal
+    from agent.play import PlayOptions, play_terminal
 
-    play_terminal(make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit), game, seed)
+    options = PlayOptions(game, seed=seed, allow_unavailable=allow_unavailable, interactive=sys.stdin.isatty(),
+                          record_dir=Path(record) if record else None, record_default=record == "")
+    sys.exit(play_terminal(make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit), options))
 
 
 @cli.command("eval")

@@ -131,7 +131,8 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
     """
     loop = asyncio.get_running_loop()
     own_pool = executor is None
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"agent-{info.name}") if own_pool else executor
+    pool: Executor = executor if executor is not None else ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix=f"agent-{info.name}")
     emit = on_event if on_event is not None else _ignore
     wants_decisions = on_event is not None and getattr(on_event, "wants_decisions", True)
     row.started = time.perf_counter()

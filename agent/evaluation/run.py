@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from agent.evaluation.config import EvalConfig
 from agent.evaluation.events import EventSink, RunClosed
 from agent.evaluation.harness import EvalRun, GameRow, run_games, seeded_factory
 from agent.evaluation.results import build_results, write_json_atomic
+from agent.run_dirs import new_run_dir
 from arc_client import ArcClient, GameInfo
 from arc_client.errors import UnknownGameError
 
@@ -40,13 +41,14 @@ class EvalOutcome:
 
 
 def default_run_dir(root: Path = Path("runs")) -> Path:
-    """runs/eval-<UTC time>-<random>: unique even for runs started within the same second."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return root / f"eval-{stamp}-{secrets.token_hex(3)}"
+    return new_run_dir("eval", root)
 
 
-def select_games(available: list[GameInfo], wanted: list[str], tags: list[str]) -> list[GameInfo]:
-    """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`."""
+def select_games(available: list[GameInfo], wanted: list[str], tags: list[str],
+                 broken: Mapping[str, Exception] | None = None) -> list[GameInfo]:
+    """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`.
+
+    A game asked for that cannot load (`broken`, by id or name) raises its own error."""
     if not wanted:
         raise ConfigError("no games given: pass --games with ids or prefixes (e.g. mz01,cl01) or `all`")
     if wanted == ["all"]:
@@ -57,6 +59,8 @@ def select_games(available: list[GameInfo], wanted: list[str], tags: list[str]) 
             matches = [g for g in available if g.game_id == want] or \
                       [g for g in available if g.game_id.startswith(want)]
             if not matches:
+                if broken and want in broken:
+                    raise broken[want]
                 raise UnknownGameError.among(want, [g.game_id for g in available] + [g.name for g in available])
             chosen.extend(m for m in sorted(matches, key=lambda g: g.game_id) if m not in chosen)
     if tags:
@@ -165,7 +169,7 @@ async def run_eval(config: EvalConfig, on_event: EventSink | None = None,
     client = client if client is not None else make_client(config)
     backend = client.backend.kind
     async with client:
-        infos = select_games(await client.list_games(), config.games, config.tags)
+        infos = select_games(await client.list_games(), config.games, config.tags, client.backend.broken)
         baselines = apply_game_seed(client, [i.game_id for i in infos], config.game_seed)
         prepare_run_dir(config)
         run = EvalRun(rows=[GameRow(game_id=i.game_id, title=i.title) for i in infos])

@@ -12,7 +12,7 @@ import pkgutil
 import shutil
 from pathlib import Path
 
-from ..errors import UnknownGameError
+from ..errors import GamesDirError, UnknownGameError
 from . import sources
 from .kit import Plan, PuzzleGame, solve
 
@@ -39,9 +39,19 @@ def suite_dir() -> Path:
 
 
 def export(dest: str | Path) -> list[Path]:
-    """Copy the suite's environment_files tree into `dest`; returns the metadata.json paths written."""
+    """Copy the suite's environment_files tree into `dest`; returns the metadata.json paths written.
+
+    GamesDirError (and nothing left behind) when `dest` cannot be written.
+    """
     target = Path(dest)
-    shutil.copytree(suite_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    missing = [p for p in (target, *target.parents) if not p.exists()]
+    try:
+        shutil.copytree(suite_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    except (OSError, shutil.Error) as exc:
+        if missing:  # undo what this call created; a directory that was there is left as it was
+            shutil.rmtree(missing[-1], ignore_errors=True)
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise GamesDirError(f"cannot export the games to {target}: {reason}; pick a writable directory") from None
     return sorted(target.rglob("metadata.json"))
 
 
