@@ -105,7 +105,7 @@ class AriaApp(App[None]):
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="aria-tui", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="aria-tui", description="Train, play and watch ARIA decide, in the terminal.")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--games-dir", help="an environment_files directory (default: the built-in suite)")
     where.add_argument("--base-url", help="a toolkit server or the hosted API, e.g. https://three.arcprize.org")

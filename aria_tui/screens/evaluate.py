@@ -65,9 +65,9 @@ class EvalScreen(Screen[None]):
 
     @staticmethod
     def default_run_dir() -> str:
-        from agent.evaluation.run import default_run_dir
+        from agent.run_dirs import new_run_dir
 
-        return str(default_run_dir())
+        return str(new_run_dir("eval"))
 
     def config(self) -> Any:
         from agent.evaluation.config import EvalConfig

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from textual import on, work
@@ -12,6 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Sparkline, Static
+
+from agent.run_dirs import new_run_dir
 
 from ..training_run import PhaseProgress, TrainingProcess, TrainingState, presets, train_command
 
@@ -75,7 +76,7 @@ class TrainScreen(Screen[None]):
         names = presets(Path(self.cwd) if self.cwd else None)
         with Horizontal(id="train-bar"):
             yield Select([(n, n) for n in names], value=names[0], allow_blank=False, id="preset")
-            yield Input(f"runs/train-{time.strftime('%Y%m%d-%H%M%S')}", placeholder="run directory", id="run-dir")
+            yield Input(str(new_run_dir("train")), placeholder="run directory", id="run-dir")
             yield Button("Start", id="start", variant="success")
             yield Button("Stop", id="stop", variant="error", disabled=True)
         yield Static("no run yet: choose a preset and press Start (ctrl+s)", id="train-info")
