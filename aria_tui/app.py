@@ -29,8 +29,9 @@ class AriaApp(App[None]):
 
     def __init__(self, source: GameSource | None = None, agent: str = "aria", game_seed: int = 0,
                  agent_seed: int = 0, max_actions: int = 5000, checkpoint: str | None = None,
-                 train_command: list[str] | None = None) -> None:
+                 train_command: list[str] | None = None, record_dir: str | None = None) -> None:
         super().__init__()
+        self.record_dir = record_dir  # recordings of every game played (None: not recorded)
         self.train_command = train_command  # replaces `python -m agent.cli train` (tests use a stand-in)
         self.source = source or GameSource()
         self.agent_name = agent
@@ -49,7 +50,7 @@ class AriaApp(App[None]):
         from .screens.play import PlayScreen
 
         try:
-            client = source.client()
+            client = source.client(self.record_dir)
         except SourceError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
@@ -114,6 +115,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--checkpoint", help="trained weights for agents that load them")
     parser.add_argument("--seed", type=int, default=0, help="game seed for in-process games (default: 0)")
     parser.add_argument("--max-actions", type=int, default=5000, help="actions per game (default: 5000)")
+    parser.add_argument("--record", metavar="DIR", help="record every game played (yours and the agent's) into DIR")
     return parser.parse_args(argv)
 
 
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         source = GameSource()
     AriaApp(source, agent=args.agent, game_seed=args.seed, max_actions=args.max_actions,
-            checkpoint=args.checkpoint).run()
+            checkpoint=args.checkpoint, record_dir=args.record).run()
 
 
 if __name__ == "__main__":

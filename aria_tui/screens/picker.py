@@ -26,7 +26,8 @@ class PickerScreen(Screen[None]):
     PickerScreen #kind { width: 22; }
     PickerScreen #location { width: 2fr; }
     PickerScreen #keyfile { width: 1fr; }
-    PickerScreen #seed { width: 12; }
+    PickerScreen #seed { width: 10; }
+    PickerScreen #agent { width: 14; }
     PickerScreen #load { min-width: 8; width: 8; }
     PickerScreen #games { height: 1fr; }
     PickerScreen #picker-help { height: 1; color: $text-muted; padding: 0 1; }
@@ -44,6 +45,7 @@ class PickerScreen(Screen[None]):
             yield Input(location or "", placeholder="environment_files dir or server URL", id="location")
             yield Input(self.source.api_key_file or "", placeholder="key file ($ARC_API_KEY)", id="keyfile")
             yield Input(str(self.app_seed), placeholder="seed", type="integer", id="seed")
+            yield Input(str(getattr(self.app, "agent_name", "aria")), placeholder="agent", id="agent")
             yield Button("Load", id="load")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="games")
         yield Static("", id="picker-help")
@@ -136,4 +138,7 @@ class PickerScreen(Screen[None]):
         if seed is None:
             self.notify("the seed must be a whole number", severity="warning")
             return
+        agent = self.query_one("#agent", Input).value.strip()
+        if agent:
+            self.app.agent_name = agent  # type: ignore[attr-defined]
         self.app.open_game(self.source, str(event.row_key.value), seed)  # type: ignore[attr-defined]

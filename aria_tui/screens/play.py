@@ -105,6 +105,9 @@ class PlayScreen(Screen[None]):
             return
         board = self.query_one("#board")
         board.border_title = self.session.game_id
+        recorder = self.session.game.recorder if self.session.game is not None else None
+        if recorder is not None:
+            board.border_subtitle = f"recording {recorder.path.name}"
         self.opened.set()
         self.query_one(FrameGrid).show(first.frame)
         self.refresh_views()

@@ -92,3 +92,32 @@ async def test_pick_a_game_from_the_palette_closes_the_open_game() -> None:
         await pilot.press("enter")
         await until(lambda: isinstance(app.screen, PickerScreen), what="the picker")
         assert screen.session.card.summary is not None and screen.session.card.summary.total_actions == 1
+
+
+async def test_games_are_recorded_with_who_chose_each_action(tmp_path: Path) -> None:
+    from aria_tui.recordings import load_recording
+
+    app = fixture_app(record_dir=str(tmp_path / "rec"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_game(app, "fxmz-0a1b2c3d")
+        await pilot.press("n", "d")
+        await until(lambda: screen.session.actions == 2, what="two steps")
+        await pilot.press("q")
+    (path,) = sorted((tmp_path / "rec").rglob("*.jsonl*"))
+    steps = load_recording(path)
+    assert [s.decision.system if s.decision else None for s in steps] == [None, "fast", "human"]
+
+
+async def test_the_agent_named_in_the_picker_plays() -> None:
+    app = fixture_app(agent="aria")
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#games")
+        await until(lambda: table.row_count == 2, what="the games")
+        app.screen.query_one("#agent", Input).value = "tui_agents:FastTestAgent"
+        table.focus()
+        await pilot.press("enter")
+        await until(lambda: not isinstance(app.screen, PickerScreen) and app.screen.opened.is_set(), what="a game")
+        screen = app.screen
+        await pilot.press("n")
+        await until(lambda: screen.session.actions == 1, what="one agent step")
+        assert screen.session.history[-1].decision.reason == "test step 0"
