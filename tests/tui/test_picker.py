@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 from textual.widgets import DataTable
 from tuikit import fixture_app, notifications, until
 
@@ -49,6 +55,47 @@ async def test_an_unreachable_server_is_a_notification_and_the_app_keeps_going()
         assert "127.0.0.1:9" in message
         await pilot.press("question_mark")  # still answering keys
         await until(lambda: bool(app.screen.query("HelpPanel")), what="the keys panel")
+
+
+@pytest.fixture
+def rejecting_server() -> Iterator[str]:
+    """A real HTTP server that rejects every key (as the hosted API does a wrong one), quoting it."""
+
+    class Rejecting(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            key = self.headers.get("X-API-Key", "")
+            body = json.dumps({"error": "UNAUTHORIZED", "message": f"invalid API key {key}"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Rejecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_a_rejected_key_is_a_notification_that_never_shows_the_key(rejecting_server, tmp_path) -> None:
+    secret = "sk-test-0123456789abcdef"
+    key_file = tmp_path / "key"
+    key_file.write_text(secret)
+    app = AriaApp(GameSource("server", base_url=rejecting_server, api_key_file=str(key_file)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: notifications(app), what="a notification")
+        message = notifications(app)[0]
+        assert "401" in message and "ARC_API_KEY" in message and secret not in message
+        assert secret not in pilot.app.export_screenshot()
 
 
 async def test_a_missing_or_empty_key_file_says_what_to_do(tmp_path, monkeypatch) -> None:
