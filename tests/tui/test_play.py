@@ -252,3 +252,13 @@ async def test_a_click_on_the_history_strip_shows_that_step(fixture_games) -> No
         await pilot.pause()
         assert screen.position == 1
         assert np.array_equal(screen.query_one(FrameGrid).grid, screen.session.history[1].response.frame)
+
+
+async def test_a_game_that_cannot_open_is_a_notification_and_back_to_the_picker() -> None:
+    app = fixture_app()
+    async with app.run_test(size=(120, 40)):
+        await until(lambda: isinstance(app.screen, PickerScreen), what="the picker")
+        app.open_game(app.source, "nosuch", 0)
+        await until(lambda: notifications(app), what="a notification")
+        assert "cannot open nosuch: unknown game 'nosuch'" in notifications(app)[0]
+        await until(lambda: isinstance(app.screen, PickerScreen), what="back to the picker")
