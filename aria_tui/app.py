@@ -7,6 +7,9 @@ each fast/slow decision, evaluate, replay recordings and train.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import signal
 from typing import ClassVar
 
 from textual.app import App
@@ -43,6 +46,10 @@ class AriaApp(App[None]):
     def on_mount(self) -> None:
         from .screens.picker import PickerScreen
 
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # a job scheduler or a closed terminal: quit as q does
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, lambda: self.run_worker(self.action_quit(), group="quit"))
         self.push_screen(PickerScreen(self.source))
 
     def open_game(self, source: GameSource, game_id: str, seed: int) -> None:

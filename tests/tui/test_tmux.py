@@ -3,7 +3,9 @@ the pane shows the half-block grid and a changing status line, q quits."""
 
 from __future__ import annotations
 
+import os
 import shlex
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -53,3 +55,17 @@ def test_open_a_built_in_game_play_it_with_keys_and_quit() -> None:
         assert status_line(screen) != before and "last ACTION4" in screen
         pane.keys("q")
         pane.wait_for(r"^EXIT=0$")
+
+
+def test_sigterm_quits_like_q_and_restores_the_terminal(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    app = f"echo $$ > {shlex.quote(str(pid_file))}; exec {shlex.quote(sys.executable)} -m aria_tui.app"
+    with TmuxPane(120, 40) as pane:
+        pane.type_line(f"cd {shlex.quote(str(REPO))} && PYTHONPATH={shlex.quote(str(REPO))} "
+                       f"bash -c {shlex.quote(app)}; echo EXIT=$?")
+        wait_until(pane, lambda s: "Gem Collector" in s and "A1 A2 A3 A4" in s, "the suite listed")
+        pane.keys("Enter")
+        wait_until(pane, lambda s: "actions 0/5000" in s, "the first game open")
+        os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        pane.wait_for(r"^EXIT=0$", timeout=20)
+        assert "actions 0/5000" not in visible(pane)  # the app's screen is gone: the shell is back
