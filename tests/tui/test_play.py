@@ -262,3 +262,16 @@ async def test_a_game_that_cannot_open_is_a_notification_and_back_to_the_picker(
         await until(lambda: notifications(app), what="a notification")
         assert "cannot open nosuch: unknown game 'nosuch'" in notifications(app)[0]
         await until(lambda: isinstance(app.screen, PickerScreen), what="back to the picker")
+
+
+async def test_the_budget_stops_the_agent_and_the_person() -> None:
+    app = fixture_app(max_actions=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_game(app, MAZE)
+        await pilot.press("plus", "plus", "plus", "p")
+        await until(lambda: not screen.running and screen.session.actions == 3, what="the run stopped at 3")
+        await pilot.press("up")
+        await pilot.pause(0.2)
+        assert screen.session.actions == 3
+        assert sum("the budget of 3 actions is spent" in m for m in notifications(app)) == 2
+        assert "actions 3/3" in str(screen.query_one("#status").render())
