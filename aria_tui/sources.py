@@ -74,11 +74,9 @@ async def list_games(client: ArcClient) -> list[GameListing]:
 
 
 async def probe_games(client: ArcClient, listings: list[GameListing]) -> list[GameListing]:
-    """Levels and available actions of in-process games, read from a RESET as `aria games list` does
-    (never for a server: that would create game instances there)."""
-    out = []
-    async with client.scorecard(tags=["aria-tui-list"]) as card:
-        for listing in listings:
-            first = (await card.start(listing.info.game_id, record=False)).last
-            out.append(GameListing(listing.info, first.win_levels, tuple(first.available_actions)))
-    return out
+    """Levels and available actions of in-process games, read from a RESET as `aria games list` does."""
+    from agent.games_table import probe_games as probe
+
+    available, levels = await probe(client, [listing.info for listing in listings])
+    return [GameListing(listing.info, levels[listing.info.game_id], tuple(available[listing.info.game_id]))
+            for listing in listings]
