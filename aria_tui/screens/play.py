@@ -9,7 +9,6 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -19,6 +18,7 @@ from arc_client.palette import PALETTE_HEX
 
 from ..play_session import PlayRefused, PlaySession, Step
 from ..widgets.arbiter import ArbiterPanel
+from ..widgets.episode import EpisodeView
 from ..widgets.frame_grid import FrameGrid
 from ..widgets.history import HistoryStrip
 
@@ -57,11 +57,7 @@ class PlayScreen(Screen[None]):
         Binding("escape", "leave", "games"),
     ]
     DEFAULT_CSS = """
-    PlayScreen #board { width: 66; height: auto; border: round $primary; }
-    PlayScreen #main { height: 1fr; }
-    PlayScreen ArbiterPanel { width: 1fr; min-width: 30; }
     PlayScreen #status { height: 2; background: $panel; padding: 0 1; }
-    PlayScreen #left { width: 68; height: 1fr; overflow-y: auto; }
     """
 
     def __init__(self, session: PlaySession) -> None:
@@ -77,14 +73,7 @@ class PlayScreen(Screen[None]):
         self._runner: Any = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
-                board = Vertical(id="board")
-                board.border_title = self.session.game_id
-                with board:
-                    yield FrameGrid(id="grid")
-                yield HistoryStrip(id="history")
-            yield ArbiterPanel(id="arbiter")
+        yield EpisodeView(self.session.game_id, id="main")
         yield Static("opening…", id="status")
         yield Footer()
 
@@ -289,7 +278,3 @@ class PlayScreen(Screen[None]):
         last = len(self.session.history) - 1
         self.position = None if message.index >= last else message.index
         self.refresh_views()
-
-    def on_resize(self) -> None:
-        # narrow terminals: the grid first; `i` brings the panel back
-        self.query_one(ArbiterPanel).display = self.app.size.width >= 100

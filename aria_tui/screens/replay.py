@@ -7,12 +7,12 @@ import asyncio
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ..recordings import RecordingError, ReplayStep, load_recording
 from ..widgets.arbiter import ArbiterPanel
+from ..widgets.episode import EpisodeView
 from ..widgets.frame_grid import FrameGrid
 from ..widgets.history import HistoryStrip
 
@@ -31,10 +31,6 @@ class ReplayScreen(Screen[None]):
     ]
     DEFAULT_CSS = """
     ReplayScreen #path { height: 3; }
-    ReplayScreen #main { height: 1fr; }
-    ReplayScreen #board { width: 66; height: auto; border: round $primary; }
-    ReplayScreen #left { width: 68; height: 1fr; overflow-y: auto; }
-    ReplayScreen ArbiterPanel { width: 1fr; min-width: 30; }
     ReplayScreen #replay-status { height: 2; background: $panel; padding: 0 1; }
     """
 
@@ -48,14 +44,7 @@ class ReplayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Input(self.path, placeholder="recording (.jsonl or .jsonl.gz); Enter opens it", id="path")
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
-                board = Vertical(id="board")
-                board.border_title = "replay"
-                with board:
-                    yield FrameGrid(id="grid")
-                yield HistoryStrip(id="history")
-            yield ArbiterPanel(id="arbiter")
+        yield EpisodeView("replay", id="main")
         yield Static("open a recording", id="replay-status")
         yield Footer()
 
@@ -124,6 +113,3 @@ class ReplayScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.dismiss()
-
-    def on_resize(self) -> None:
-        self.query_one(ArbiterPanel).display = self.app.size.width >= 100

@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 from textual import events
+from tui_agents import SlowThinkingAgent
 from tuikit import CRASHING_GAMES, fixture_app, notifications, open_game, settle, until
 
 from arc_client import GameAction
@@ -155,16 +156,21 @@ async def test_run_and_pause_and_a_key_takes_over(fixture_games) -> None:
 
 
 async def test_the_screen_answers_keys_while_the_agent_thinks(fixture_games) -> None:
+    SlowThinkingAgent.GATE.clear()
     app = fixture_app(agent="tui_agents:SlowThinkingAgent")
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_game(app, MAZE)
-        await pilot.press("n")
-        await pilot.pause(0.1)
-        await pilot.press("h")  # handled while act() sleeps in its thread: no action sent yet
-        assert screen.heatmap_on and screen.session.actions == 0
-        await pilot.press("d")  # queued behind the agent's step, then sent
-        await settle(pilot, screen, 2)
-        assert [a for a, _, _ in sent(screen)] == [GameAction.ACTION1, GameAction.ACTION4]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_game(app, MAZE)
+            await pilot.press("n")
+            await until(SlowThinkingAgent.THINKING.is_set, what="the agent thinking")
+            await pilot.press("h")  # handled while act() is still thinking in its thread
+            assert screen.heatmap_on and screen.session.actions == 0 and SlowThinkingAgent.THINKING.is_set()
+            await pilot.press("d")  # queued behind the agent's step, then sent
+            SlowThinkingAgent.GATE.set()
+            await settle(pilot, screen, 2)
+            assert [a for a, _, _ in sent(screen)] == [GameAction.ACTION1, GameAction.ACTION4]
+    finally:
+        SlowThinkingAgent.GATE.set()
 
 
 async def test_scrubbing_back_shows_earlier_frames_and_decisions(fixture_games) -> None:

@@ -6,7 +6,7 @@ Loaded by import path (`tui_agents:FastTestAgent`), as any third-party agent wou
 
 from __future__ import annotations
 
-import time
+import threading
 
 import numpy as np
 
@@ -49,14 +49,20 @@ class FastTestAgent(Agent):
 
 
 class SlowThinkingAgent(FastTestAgent):
-    """Every `act` takes half a second: the app must keep taking keys meanwhile."""
+    """Each `act` thinks until the test lets it go (`GATE`, at most 10 s); `THINKING` is set while it
+    thinks. The app must keep taking keys meanwhile."""
 
     name = "slow-test"
-    think_s = 0.5
+    GATE = threading.Event()
+    THINKING = threading.Event()
 
     def act(self, latest: FrameResponse) -> Action:
-        time.sleep(self.think_s)
-        return super().act(latest)
+        self.THINKING.set()
+        try:
+            self.GATE.wait(timeout=10)
+            return super().act(latest)
+        finally:
+            self.THINKING.clear()
 
 
 class CrashingAgent(Agent):
