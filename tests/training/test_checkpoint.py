@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import save_file
+from trainkit import aria, one_line_error, toy_config
 
 from agent.errors import CheckpointError
 from agent.training import toy
@@ -22,7 +23,6 @@ from agent.training.checkpoint import (
 )
 from agent.training.config import dump_toml, load_config
 from agent.training.trainer import Trainer
-from trainkit import aria, one_line_error, toy_config
 
 
 @pytest.fixture(scope="module")

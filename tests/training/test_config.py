@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trainkit import aria, one_line_error, toy_config
 
 from agent.errors import ConfigError
 from agent.training.config import CONFIGS_DIR, RESERVED_SEEDS, load_config
-from trainkit import aria, one_line_error, toy_config
 
 
 def test_an_unknown_top_level_key_is_one_line_naming_it_and_the_file(tmp_path: Path) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import torch
+from trainkit import REPO, aria, env, toy_config
 
 from agent.training.api import TrainingInterrupted
 from agent.training.checkpoint import list_checkpoints, load_checkpoint
 from agent.training.config import load_config
 from agent.training.events import read_events
 from agent.training.trainer import Trainer
-from trainkit import REPO, aria, env, toy_config
 
 
 def _metrics(run: Path) -> list[dict[str, object]]:
