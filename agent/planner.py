@@ -67,9 +67,9 @@ class SearchPlanner:
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         n = len(cands)
         frames = frames_tensor(frame).expand(n, -1, -1)
-        acts = torch.tensor([c[0] - 1 for c in cands])
-        xs = torch.tensor([c[1] for c in cands])
-        ys = torch.tensor([c[2] for c in cands])
+        acts = torch.tensor([c[0] - 1 for c in cands], dtype=torch.long)
+        xs = torch.tensor([c[1] for c in cands], dtype=torch.long)
+        ys = torch.tensor([c[2] for c in cands], dtype=torch.long)
         nxt, outcome, unc = self.world_model.predict(frames, acts, xs, ys)
         steps = self.value.steps(nxt)
         return nxt.numpy().astype(np.uint8), outcome.numpy(), unc.numpy(), steps.numpy()
