@@ -35,7 +35,7 @@ def world_model_loss(wm: torch.nn.Module, data: Transitions, rows: np.ndarray,
     ce = ce.view(members, *nxt.shape)
     frame_loss = (ce * weight).sum() / (weight.sum() * members).clamp(min=1.0)
     outcome_loss = F.cross_entropy(outcome.flatten(0, 1).float(), _long(data.outcome[rows], device).repeat(members))
-    return frame_loss + outcome_loss, {"frame_loss": float(frame_loss), "outcome_loss": float(outcome_loss)}
+    return frame_loss + outcome_loss, {"frame_loss": frame_loss.item(), "outcome_loss": outcome_loss.item()}
 
 
 def click_cell_mask(data: Transitions, rows: np.ndarray, xs: np.ndarray, ys: np.ndarray,
@@ -89,8 +89,8 @@ def policy_loss(policy: torch.nn.Module, data: Transitions, rows: np.ndarray,
     correct = policy_correct(logits.detach(), click.detach(), data, rows, device).float()
     confidence_loss = F.binary_cross_entropy_with_logits(confidence.float(), correct)
     loss = action_loss + click_loss + confidence_weight * confidence_loss
-    return loss, {"action_loss": float(action_loss), "click_loss": float(click_loss),
-                  "confidence_loss": float(confidence_loss), "accuracy": float(correct.mean())}
+    return loss, {"action_loss": action_loss.item(), "click_loss": click_loss.item(),
+                  "confidence_loss": confidence_loss.item(), "accuracy": correct.mean().item()}
 
 
 def value_loss(value: torch.nn.Module, data: Transitions, rows: np.ndarray,
