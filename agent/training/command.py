@@ -62,8 +62,9 @@ def train_command(options: dict[str, Any]) -> int:
         from agent.training.progress import TrainingProgress
 
         bar = TrainingProgress(console)
+    rerun = (options["phase"],) if options.get("resume") and options.get("phase") else ()
     trainer = Trainer(config, run_dir, on_event=bar, resume=bool(options.get("resume")),
-                      events_target=events_target)
+                      events_target=events_target, rerun=rerun)
     try:
         results = trainer.run()
     except TrainingInterrupted as stop:

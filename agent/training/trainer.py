@@ -49,11 +49,16 @@ def peak_memory(device: torch.device) -> dict[str, float]:
 
 
 class Trainer:
-    """`Trainer(config, run_dir, on_event=...).run()` → results; `resume=True` continues run_dir."""
+    """`Trainer(config, run_dir, on_event=...).run()` → results; `resume=True` continues run_dir.
+
+    `rerun` names phases to train again even when the run already completed them (`--resume RUN --phase N`).
+    """
 
     def __init__(self, config: TrainConfig, run_dir: Path | None = None, on_event: EventSink | None = None,
-                 resume: bool = False, events_target: str | None = None, handle_signals: bool = True) -> None:
+                 resume: bool = False, events_target: str | None = None, handle_signals: bool = True,
+                 rerun: tuple[int, ...] = ()) -> None:
         self.config = config
+        self.rerun = set(rerun)
         self.run_dir = Path(run_dir) if run_dir is not None else default_run_dir()
         self.resume = resume
         self.handle_signals = handle_signals
@@ -118,12 +123,12 @@ class Trainer:
                     "config_hash": config.hash()})
         started = time.perf_counter()
         for phase in selected:
-            if phase.number in completed:
+            if phase.number in completed and phase.number not in self.rerun:
                 continue
             start_step = int(state.get("step", 0)) if state.get("phase") == phase.number else 0
             metrics[phase.name] = self._run_phase(phase, start_step, completed, metrics)
-            completed.append(phase.number)
-            self._save(ckpt.checkpoint_name(phase.number + 1, 0), phase.number + 1, 0, completed, metrics, None)
+            completed = sorted({*completed, phase.number})
+            self._save(phase.number + 1, 0, completed, metrics, None)
             self._resume_from = None
         evaluation: dict[str, Any] = {}
         last = max(p.number for p in registry.PHASES)
@@ -142,7 +147,8 @@ class Trainer:
                    metrics: dict[str, Any]) -> dict[str, Any]:
         ctx = self._context(phase, start_step)
         self._phase_steps, self._phase_name = phase.steps(ctx), phase.name
-        self._completed, self._metrics = completed, metrics
+        # a re-run phase is not complete until it ends again
+        self._completed, self._metrics = [c for c in completed if c != phase.number], metrics
         self._window = {}
         self._emit({"event": "phase_started", "phase": phase.number, "name": phase.name,
                     "steps": self._phase_steps, "start_step": start_step})
@@ -207,12 +213,11 @@ class Trainer:
         stop = self._agreed_stop()
         at_end = step >= self._phase_steps  # the phase-end checkpoint follows at once
         if force or stop or (step % self.config.checkpoint_every == 0 and not at_end):
-            self._save(ckpt.checkpoint_name(ctx.phase, step), ctx.phase, step, self._completed, self._metrics,
-                       optimizer)
+            self._save(ctx.phase, step, self._completed, self._metrics, optimizer)
         if stop:
             raise TrainingInterrupted(self._stop_signal or signal.SIGINT)
 
-    def _save(self, name: str, phase: int, step: int, completed: list[int], metrics: dict[str, Any],
+    def _save(self, phase: int, step: int, completed: list[int], metrics: dict[str, Any],
               optimizer: Any) -> None:
         rng = [capture_rng(self.rng)]
         if self.world_size > 1:
@@ -222,7 +227,7 @@ class Trainer:
         if self.rank == 0:
             state = {"phase": phase, "step": step, "completed": sorted(completed), "metrics": metrics,
                      "config_hash": self.config.hash(), "world_size": self.world_size, "rng": rng}
-            path = ckpt.save_checkpoint(self.run_dir / "checkpoints" / name, self.models, state,
+            path = ckpt.save_checkpoint(ckpt.next_checkpoint(self.run_dir, phase, step), self.models, state,
                                         dump_toml(self.config.to_dict()), optimizer)
             ckpt.prune_checkpoints(self.run_dir, self.config.keep_checkpoints)
             self._emit({"event": "checkpoint", "path": str(path), "phase": phase, "step": step})

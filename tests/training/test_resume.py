@@ -100,3 +100,18 @@ def test_a_signal_to_aria_train_saves_and_exits_then_resumes(tmp_path: Path, sig
     started = [e for e in events[last_start:] if e["event"] == "phase_started"]
     assert [(e["phase"], e["start_step"]) for e in started] == [(1, saved["step"]), (2, 0)]
     assert json.loads((run / "results.json").read_text())["completed_phases"] == [1, 2]
+
+
+def test_resume_with_phase_trains_that_phase_again_from_the_run_s_weights(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    Trainer(load_config(toy_config(tmp_path, steps=10, dropout=0.0)), run, handle_signals=False).run()
+    _, before, _ = load_checkpoint(run)
+    done = aria("train", "--resume", str(run), "--phase", "2")
+    assert done.returncode == 0, done.stderr
+    events = read_events(run / "events.jsonl")
+    last_start = max(i for i, e in enumerate(events) if e["event"] == "run_started")
+    assert [(e["phase"], e["start_step"]) for e in events[last_start:] if e["event"] == "phase_started"] == [(2, 0)]
+    _, after, _ = load_checkpoint(run)
+    assert torch.equal(before["regressor"]["0.weight"], after["regressor"]["0.weight"])  # phase 2 trains the head
+    assert not torch.equal(before["head"]["weight"], after["head"]["weight"])
+    assert json.loads((run / "results.json").read_text())["completed_phases"] == [1, 2]
