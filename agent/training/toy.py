@@ -72,7 +72,7 @@ class RegressionPhase:
             ctx.maybe_checkpoint(step + 1, optimizer)
         with torch.no_grad():
             full = float(nn.functional.mse_loss(self.forward(ctx, ctx.models, x), y))
-        return {"loss": float(loss_value), "train_mse": full}
+        return {"loss": float(loss_value), "loss_first": ctx.history()[0]["loss"], "train_mse": full}
 
 
 PHASES = [RegressionPhase(1, "fit", ("regressor", "head")), RegressionPhase(2, "finetune", ("head",))]

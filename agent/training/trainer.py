@@ -70,6 +70,7 @@ class Trainer:
         self._stop_signal = 0
         self._window: dict[str, list[float]] = {}
         self._phase_steps, self._phase_name = 0, ""
+        self._history: list[dict[str, float]] = []
         self._resume_from: Path | None = None
         self._resume_state: dict[str, Any] = {}
 
@@ -150,6 +151,8 @@ class Trainer:
         # a re-run phase is not complete until it ends again
         self._completed, self._metrics = [c for c in completed if c != phase.number], metrics
         self._window = {}
+        resumed_here = self._resume_state.get("phase") == phase.number and start_step > 0
+        self._history = list(self._resume_state.get("history", [])) if resumed_here else []
         self._emit({"event": "phase_started", "phase": phase.number, "name": phase.name,
                     "steps": self._phase_steps, "start_step": start_step})
         if self.device.type == "cuda":
@@ -226,7 +229,8 @@ class Trainer:
             rng = gathered
         if self.rank == 0:
             state = {"phase": phase, "step": step, "completed": sorted(completed), "metrics": metrics,
-                     "config_hash": self.config.hash(), "world_size": self.world_size, "rng": rng}
+                     "config_hash": self.config.hash(), "world_size": self.world_size, "rng": rng,
+                     "history": self._history if step > 0 else []}
             path = ckpt.save_checkpoint(ckpt.next_checkpoint(self.run_dir, phase, step), self.models, state,
                                         dump_toml(self.config.to_dict()), optimizer)
             ckpt.prune_checkpoints(self.run_dir, self.config.keep_checkpoints)
@@ -243,7 +247,11 @@ class Trainer:
                                                    encoding="utf-8")
 
     # --- logging ---------------------------------------------------------------------------------
+    def history(self) -> list[dict[str, float]]:
+        return list(self._history)
+
     def log(self, ctx: PhaseContext, step: int, metrics: dict[str, float]) -> None:
+        self._history.append(dict(metrics))
         for key, value in metrics.items():
             self._window.setdefault(key, []).append(value)
         if step % self.config.log_every and step != self._phase_steps:

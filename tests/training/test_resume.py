@@ -53,7 +53,7 @@ def test_resume_continues_at_the_saved_step_and_matches_an_uninterrupted_run(
     started = [e for e in events[last_start:] if e["event"] == "phase_started"]
     assert (started[0]["phase"], started[0]["start_step"]) == (phase, step)
     for name in ("fit", "finetune"):
-        for key in ("loss", "train_mse"):
+        for key in ("loss", "loss_first", "train_mse"):  # loss_first: the history survives the resume
             assert resumed["phases"][name][key] == whole["phases"][name][key], (name, key)
     assert resumed["evaluation"] == whole["evaluation"]
     _, final_whole, _ = load_checkpoint(tmp_path / "whole")
