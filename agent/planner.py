@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -25,11 +25,16 @@ from agent.models.encoding import frames_tensor
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 
 
+Move = tuple[int, int, int]  # (action id, x, y); x = y = -1 unless a click
+
+
 @dataclass(frozen=True)
 class Plan:
     action: int
     x: int | None
     y: int | None
+    path: tuple[Move, ...]  # the whole best path, its first move included
+    frames: tuple[np.ndarray, ...]  # the world model's frame after each move of `path`
     steps: float  # predicted steps to the level's end along the best path
     depth: int
     expansions: int
@@ -41,13 +46,14 @@ class Plan:
 class _Node:
     score: float
     depth: int
-    first: int  # index into the root's candidates
-    frame: np.ndarray = None  # type: ignore[assignment]
+    frame: np.ndarray = field(compare=False)
+    path: tuple[Move, ...] = field(default=(), compare=False)
+    frames: tuple[np.ndarray, ...] = field(default=(), compare=False)
 
 
 class SearchPlanner:
-    def __init__(self, world_model: torch.nn.Module, value: torch.nn.Module, expansions: int = 3,
-                 max_clicks: int = 6, budget_ms: float = 40.0, margin: float = 0.5) -> None:
+    def __init__(self, world_model: torch.nn.Module, value: torch.nn.Module, expansions: int = 2,
+                 max_clicks: int = 4, budget_ms: float = 40.0, margin: float = 0.5) -> None:
         self.world_model = world_model
         self.value = value
         self.expansions = expansions
@@ -86,26 +92,27 @@ class SearchPlanner:
         best: _Node | None = None
         root_unc = 0.0
         expansions = 0
-        node = _Node(0.0, 0, -1, frame)
+        node = _Node(0.0, 0, frame)
         while True:
+            # deeper than the root, key actions only: clicks depend on objects the prediction may blur
             node_cands = cands if node.depth == 0 else [c for c in cands if c[0] != 6]
-            nxt, outcome, unc, steps = self._expand(node.frame, node_cands)
-            expansions += 1
-            if node.depth == 0:
-                root_unc = float(unc.max())
-            for i, child in enumerate(nxt):
-                first = i if node.depth == 0 else node.first
-                depth = node.depth + 1
-                if outcome[i, 2] > 0.5 or (outcome[i, 1] < 0.5 and np.array_equal(child, node.frame)):
-                    continue
-                score = float(depth) if outcome[i, 1] > 0.5 else depth + float(steps[i])
-                if visits is not None:
-                    score += 2.0 * visits.get(state_key(child, mask), 0)
-                entry = _Node(score, depth, first, child)
-                if best is None or entry.score < best.score:
-                    best = entry
-                if outcome[i, 1] <= 0.5:
-                    heapq.heappush(heap, entry)
+            if node_cands:
+                nxt, outcome, unc, steps = self._expand(node.frame, node_cands)
+                expansions += 1
+                if node.depth == 0:
+                    root_unc = float(unc.max())
+                for i, child in enumerate(nxt):
+                    depth = node.depth + 1
+                    if outcome[i, 2] > 0.5 or (outcome[i, 1] < 0.5 and np.array_equal(child, node.frame)):
+                        continue
+                    score = float(depth) if outcome[i, 1] > 0.5 else depth + float(steps[i])
+                    if visits is not None:
+                        score += 2.0 * visits.get(state_key(child, mask), 0)
+                    entry = _Node(score, depth, child, (*node.path, node_cands[i]), (*node.frames, child))
+                    if best is None or entry.score < best.score:
+                        best = entry
+                    if outcome[i, 1] <= 0.5:
+                        heapq.heappush(heap, entry)
             elapsed = (time.perf_counter() - start) * 1000
             if not heap or expansions >= self.expansions or elapsed >= self.budget_ms or \
                     (best is not None and best.score <= best.depth):
@@ -113,6 +120,6 @@ class SearchPlanner:
             node = heapq.heappop(heap)
         if best is None or best.score > root_steps + self.margin:
             return None
-        action, x, y = cands[best.first]
-        return Plan(action, x if x >= 0 else None, y if y >= 0 else None, best.score - best.depth, best.depth,
-                    expansions, root_unc, root_steps)
+        action, x, y = best.path[0]
+        return Plan(action, x if x >= 0 else None, y if y >= 0 else None, best.path, best.frames,
+                    best.score - best.depth, best.depth, expansions, root_unc, root_steps)

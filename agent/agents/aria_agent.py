@@ -13,6 +13,7 @@ value) and falls back to the graph explorer's systematic exploration when the se
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from agent.explorer import GraphExplorer, key_of_action
 from agent.models.encoding import frames_tensor
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
-from agent.planner import SearchPlanner
+from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
 from arc_client.types import FrameResponse, GameAction, GameInfo
 
@@ -35,7 +36,7 @@ class AriaAgent(Agent):
     loads_checkpoints = True
 
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
-                 threshold: float | None = None, expansions: int = 3, **options: Any) -> None:
+                 threshold: float | None = None, expansions: int = 2, **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -50,10 +51,13 @@ class AriaAgent(Agent):
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.explorer = GraphExplorer(seed=seed)
         self.visits = VisitCounter()
+        # the rest of the slow system's last plan: (move, the frame the world model expects before it)
+        self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.explorer = GraphExplorer(seed=self.seed)
         self.visits = VisitCounter()
+        self.plan.clear()
 
     # -- the arbiter ------------------------------------------------------------------------------
     def _uncertainty(self, frame: np.ndarray, fast: FastProposal) -> float:
@@ -85,18 +89,39 @@ class AriaAgent(Agent):
             if uncertainty > self.max_uncertainty:
                 why = f"world models disagree ({uncertainty:.2f}) on the fast action"
             else:
+                self.plan.clear()
                 decision = Decision("fast", "policy", uncertainty=uncertainty, **common,
                                     think_ms=(time.perf_counter() - started) * 1000,
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
         return self._slow(latest, started, why, uncertainty, common)
 
+    def _on_plan(self, frame: np.ndarray) -> Move | None:
+        """The plan's next move when the game went where the world model said (HUD masked), else None."""
+        if not self.plan:
+            return None
+        move, expected = self.plan.popleft()
+        mask = self.visits.mask
+        if np.array_equal(np.where(mask, 0, frame), np.where(mask, 0, expected)):
+            return move
+        self.plan.clear()
+        return None
+
     def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
               common: dict[str, Any]) -> Action:
+        move = self._on_plan(latest.frame)
+        if move is not None:
+            action, x, y = move
+            slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None)
+            decision = Decision("slow", "plan", uncertainty=uncertainty, slow=slow, plan_left=len(self.plan),
+                                think_ms=(time.perf_counter() - started) * 1000,
+                                reason=f"{why}; the searched plan continues as predicted", **common)
+            return Action(GameAction(action), slow.x, slow.y, decision=decision)
         useless = self._useless_here()
         plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
                                    self.visits.counts)
         if plan is not None:
+            self.plan = deque(zip(plan.path[1:], plan.frames[:-1], strict=True))
             slow = Proposal(GameAction(plan.action).name, plan.x, plan.y, plan.steps)
             decision = Decision("slow", "plan", uncertainty=plan.uncertainty if uncertainty is None else uncertainty,
                                 slow=slow, plan_left=plan.depth - 1,
