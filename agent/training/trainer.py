@@ -116,8 +116,6 @@ class Trainer:
             self.events.add_file(self.run_dir / "events.jsonl")
             if self.events_target:
                 self.events.add_target(self.events_target)
-        self.ctx_base = dict(config=config, device=self.device, models=self.models, rng=self.rng,
-                             rank=self.rank, world_size=self.world_size, run_dir=self.run_dir, _runtime=self)
         plan = [{"phase": p.number, "name": p.name, "steps": p.steps(self._context(p, 0))} for p in selected]
         self._emit({"event": "run_started", "run_dir": str(self.run_dir), "device": str(self.device),
                     "world_size": self.world_size, "phases": plan, "resumed": bool(state),
@@ -178,7 +176,9 @@ class Trainer:
         return [p for p in phases if p.number in wanted]
 
     def _context(self, phase: Phase, start_step: int) -> PhaseContext:
-        return PhaseContext(phase=phase.number, start_step=start_step, **self.ctx_base)
+        return PhaseContext(config=self.config, device=self.device, models=self.models, rng=self.rng,
+                            phase=phase.number, start_step=start_step, rank=self.rank,
+                            world_size=self.world_size, run_dir=self.run_dir, _runtime=self)
 
     # --- resume ----------------------------------------------------------------------------------
     def _load_resume_state(self) -> dict[str, Any]:

@@ -73,3 +73,33 @@ def test_the_loss_of_the_toy_phase_falls(tmp_path: Path) -> None:
     losses = [e["loss"] for e in read_events(tmp_path / "run" / "events.jsonl")
               if e["event"] == "step" and e["phase"] == 1]
     assert losses[-1] < 0.7 * losses[0], losses
+
+
+def test_a_terminal_gets_a_progress_bar_with_phase_step_loss_and_speed(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from trainkit import REPO, env
+
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "agent.cli", "train", "--config",
+                              str(toy_config(tmp_path, steps=20)), "--run-dir", str(tmp_path / "run")],
+                             stdin=follower, stdout=follower, stderr=follower, cwd=REPO, env=env())
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    assert child.wait(timeout=120) == 0, screen[-2000:]
+    os.close(leader)
+    text = screen.decode(errors="replace")
+    assert "1 fit" in text and "20/20" in text and "2 finetune" in text and "10/10" in text
+    assert "loss " in text and "it/s" in text
+    assert "results.json" in text
