@@ -121,6 +121,9 @@ class Trainer:
                     "world_size": self.world_size, "phases": plan, "resumed": bool(state),
                     "config_hash": config.hash()})
         started = time.perf_counter()
+        if not state and selected:  # a fresh run can be resumed even if stopped before its first step
+            self._completed, self._metrics = completed, metrics
+            self._save(selected[0].number, 0, completed, metrics, None)
         for phase in selected:
             if phase.number in completed and phase.number not in self.rerun:
                 continue
@@ -275,6 +278,8 @@ class Trainer:
         return bool(self._stop_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._stop_signal:  # a second Ctrl-C: stop now, keeping the latest checkpoint
+            raise TrainingInterrupted(signum)
         self._stop_signal = signum
 
     def _install_signals(self) -> dict[int, Any]:

@@ -32,6 +32,7 @@ def test_events_jsonl_has_the_documented_sequence_and_goes_to_stdout(tmp_path: P
     assert "results.json" in done.stderr
     assert _shape(events) == [
         ("run_started",),
+        ("checkpoint", 1, 0),  # a fresh run is resumable from its start
         ("phase_started", 1, "fit", 20, 0),
         ("step", 1, 5), ("step", 1, 10), ("checkpoint", 1, 10), ("step", 1, 15), ("step", 1, 20),
         ("phase_ended", 1), ("checkpoint", 2, 0),
