@@ -30,8 +30,9 @@ games = "mz01"
 seeds = 20
 levels = 1
 val_seeds = 3
-steps = 12
+steps = 60
 batch = 8
+lr = 0.003
 [fast_policy]
 seeds = 80
 levels = 1
@@ -104,8 +105,10 @@ def test_the_arbiter_picks_fast_on_familiar_states_and_slow_on_novel_ones(traine
     models = load_models(run_dir)
     config = load_config(run_dir / "config.toml")
     models["arbiter"].remember(transitions(config, "train", 80, 1).frames)  # what phase 4 does first
-    # the confidence bar is phase 4's to set; here it is open so familiarity and loops decide
+    # the confidence bar is phase 4's to set and this short run's world model is barely trained: both
+    # bars open here, so familiarity and loops decide (the last agent below shows disagreement does too)
     agent = AriaAgent(seed=0, models=models, threshold=0.0)
+    agent.max_uncertainty = 1.0
     trained_seed = 0  # the run's 80 seeds are drawn from 0..199; any maze frame is made of familiar patches
     familiar = _first_frame("mz01", trained_seed)
     decision = agent.act(familiar).decision
@@ -119,7 +122,14 @@ def test_the_arbiter_picks_fast_on_familiar_states_and_slow_on_novel_ones(traine
 
     novel = _first_frame("sq01", 3)  # a click game the models never saw
     fresh = AriaAgent(seed=0, models=models, threshold=0.0)
+    fresh.max_uncertainty = 1.0
     decision = fresh.act(novel).decision
     assert decision is not None and decision.system == "slow" and "novel" in decision.reason, decision
     assert decision.novelty is not None and decision.novelty > fresh.max_novelty
     assert decision.click_heatmap is not None  # ACTION6 is available: the fast policy's click map is shown
+
+    wary = AriaAgent(seed=0, models=models, threshold=0.0)
+    wary.max_uncertainty = -1.0  # no disagreement is small enough
+    decision = wary.act(familiar).decision
+    assert decision is not None and decision.system == "slow" and "disagree" in decision.reason, decision
+    assert decision.uncertainty is not None and 0.0 <= decision.uncertainty <= 1.0
