@@ -36,7 +36,9 @@ def resolve_device(name: str, local_rank: int = 0) -> torch.device:
 
 
 def default_run_dir() -> Path:
-    return Path("runs") / time.strftime("train-%Y%m%d-%H%M%S")
+    from agent.run_dirs import new_run_dir
+
+    return new_run_dir("train")
 
 
 def peak_memory(device: torch.device) -> dict[str, float]:
