@@ -22,7 +22,6 @@ Conventions a phase follows so that `--resume` reproduces an uninterrupted run a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -155,5 +154,3 @@ class Phase(Protocol):
         """Train from ctx.start_step to the end; the phase's final metrics (JSON-safe)."""
         ...
 
-
-EventSink = Callable[[dict[str, Any]], None]
