@@ -29,6 +29,7 @@ from .types import (
     GameInfo,
     GameState,
     ScorecardSummary,
+    validate_action,
 )
 
 __all__ = [
@@ -37,5 +38,5 @@ __all__ = [
     "GameCrashedError",
     "GameInfo", "GameNotStartedError", "GameSession", "GameState", "GamesDirError", "InvalidActionError",
     "RateLimitedError", "RecordedStep", "RecordingWriter", "ResponseFormatError", "Scorecard",
-    "ScorecardSummary", "ServerUnavailableError", "UnknownGameError", "read_recording",
+    "ScorecardSummary", "ServerUnavailableError", "UnknownGameError", "read_recording", "validate_action",
 ]
