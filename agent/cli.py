@@ -14,7 +14,7 @@ from agent.evaluation.clients import HOSTED_URL, make_client
 
 def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--games-dir", type=click.Path(file_okay=False), default=None,
-                        help="An environment_files tree (default: the built-in suite).")(f)
+                        help="An environment_files tree (default: the built-in games: the suite and the held-out set).")(f)
 
 
 def remote_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,7 +74,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
         return
     from rich.console import Console
 
-    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in suite)")
+    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in games)")
     console = Console()
     if not console.is_terminal:  # piped: the whole table rather than 80 columns
         console = Console(width=max(console.width, 120))

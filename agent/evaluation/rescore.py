@@ -14,9 +14,9 @@ from arc_client.scoring import load_environment_infos, rescore
 
 def rescore_command(recordings: Path, games_dir: str | None) -> None:
     if games_dir is None:
-        from arc_client.games import suite_dir
+        from arc_client.games import builtin_dir
 
-        games_dir = str(suite_dir())
+        games_dir = str(builtin_dir())
     files = find_recordings(recordings)
     if not files:
         raise GamesDirError(f"no recordings (*.jsonl) under {recordings}; pass a run's recordings directory")
