@@ -20,8 +20,8 @@ import numpy as np
 import torch
 
 from agent.frames import state_key
-from agent.perception import click_candidates, segment
 from agent.models.encoding import frames_tensor
+from agent.perception import click_candidates, segment
 
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 
