@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from agent.frames import click_targets, state_key
+from agent.frames import state_key
 from agent.models.encoding import frames_tensor
+from agent.perception import click_candidates, segment
 
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 
@@ -65,7 +66,7 @@ class SearchPlanner:
                    useless: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         out = [(a, -1, -1) for a in KEY_ACTIONS if a in available]
         if 6 in available:
-            out.extend((6, t.x, t.y) for t in click_targets(frame, mask, self.max_clicks))
+            out.extend((6, t.x, t.y) for t in click_candidates(segment(frame, mask), limit=self.max_clicks))
         return [c for c in out if c not in useless]
 
     @torch.no_grad()
