@@ -21,7 +21,7 @@ CLICK = 6  # the action id that carries x, y
 
 def frames_tensor(frames: np.ndarray | Sequence[np.ndarray], device: torch.device | str = "cpu") -> torch.Tensor:
     """(B, 64, 64) long colour indices from a stack (or list) of uint8 frames."""
-    arr = np.ascontiguousarray(np.asarray(frames, dtype=np.uint8))
+    arr = np.array(frames, dtype=np.uint8)  # a copy: frames from the client are read-only views
     if arr.ndim == 2:
         arr = arr[None]
     return torch.from_numpy(arr).to(device=device, dtype=torch.long)
