@@ -48,7 +48,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
     import asyncio
     import json
 
-    from agent.games_table import games_table
+    from agent.games_table import games_table, probe_games
 
     async def fetch() -> tuple[list[Any], dict[str, Any], dict[str, int]]:
         """The games, and for in-process games their actions and level counts (read from a RESET;
@@ -58,11 +58,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
         async with make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit) as client:
             infos = list(await client.list_games())
             if base_url is None:
-                async with client.scorecard(tags=["aria-games-list"]) as card:
-                    for info in infos:
-                        first = (await card.start(info.game_id, record=False)).last
-                        available[info.game_id] = list(first.available_actions)
-                        levels[info.game_id] = first.win_levels
+                available, levels = await probe_games(client, infos)
         return infos, available, levels
 
     infos, available, levels = asyncio.run(fetch())

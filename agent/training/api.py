@@ -15,13 +15,13 @@ Conventions a phase follows so that `--resume` reproduces an uninterrupted run a
 - data that a phase generates before its loop comes from `ctx.data_rng()` (the same on every rank and on
   resume); the batch of step k from `ctx.step_rng(k)`; each rank takes its shard of the global batch
   (`ctx.rank`, `ctx.world_size`) and wraps trained modules with `ctx.wrap(module)` (DDP when distributed);
+- final metrics that summarise the whole phase (first vs last loss) come from `ctx.history()`;
 - `maybe_checkpoint` raises TrainingInterrupted after saving when Ctrl-C or SIGTERM arrived; long loops
   without an optimizer step call `ctx.check_stop()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -48,6 +48,7 @@ class PhaseRuntime(Protocol):
     def maybe_checkpoint(self, ctx: PhaseContext, step: int, optimizer: Any, force: bool) -> None: ...
     def restore_optimizer(self, ctx: PhaseContext, optimizer: Any) -> None: ...
     def stop_requested(self) -> bool: ...
+    def history(self) -> list[dict[str, float]]: ...
     def wrap(self, module: torch.nn.Module) -> torch.nn.Module: ...
     def all_reduce_mean(self, tensor: torch.Tensor) -> torch.Tensor: ...
 
@@ -118,6 +119,11 @@ class PhaseContext:
     def stop_requested(self) -> bool:
         return self._runtime.stop_requested()
 
+    def history(self) -> list[dict[str, float]]:
+        """Every `log` call's metrics in this phase, in order, including those before a resume (they
+        travel in the checkpoint): compute first-vs-last trends from this, not from a local list."""
+        return self._runtime.history()
+
     def check_stop(self) -> None:
         """Raise TrainingInterrupted when Ctrl-C or SIGTERM arrived (the latest checkpoint is kept)."""
         if self._runtime.stop_requested():
@@ -148,5 +154,3 @@ class Phase(Protocol):
         """Train from ctx.start_step to the end; the phase's final metrics (JSON-safe)."""
         ...
 
-
-EventSink = Callable[[dict[str, Any]], None]

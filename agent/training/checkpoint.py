@@ -1,6 +1,6 @@
 """Checkpoints: a directory with the weights (safetensors), the optimizer, the run state and the config.
 
-    RUN_DIR/checkpoints/p{phase}-s{step:07d}/   model.safetensors  all models, keys "modelname.param"
+    RUN_DIR/checkpoints/{seq:06d}-p{phase}-s{step}/  model.safetensors  all models, keys "modelname.param"
                                                optimizer.pt       torch.save of the phase's optimizer
                                                state.json         phase, step, completed phases, RNG, ...
                                                config.toml        the resolved config
@@ -43,16 +43,16 @@ class Checkpoint:
         return iter((self.config, self.state_dicts, self.state))
 
 
-def checkpoint_name(phase: int, step: int) -> str:
-    return f"p{phase}-s{step:07d}"
+def next_checkpoint(run_dir: Path, phase: int, step: int) -> Path:
+    """Where the next checkpoint goes: numbered after the newest, so order survives re-run phases."""
+    found = list_checkpoints(run_dir)
+    seq = _sequence(found[-1]) + 1 if found else 1
+    return run_dir / "checkpoints" / f"{seq:06d}-p{phase}-s{step}"
 
 
-def _order(path: Path) -> tuple[int, int]:
-    try:
-        phase, step = path.name[1:].split("-s")
-        return int(phase), int(step)
-    except ValueError:
-        return (-1, -1)
+def _sequence(path: Path) -> int:
+    head = path.name.split("-", 1)[0]
+    return int(head) if head.isdigit() else -1
 
 
 def list_checkpoints(run_dir: Path) -> list[Path]:
@@ -60,8 +60,7 @@ def list_checkpoints(run_dir: Path) -> list[Path]:
     root = run_dir / "checkpoints"
     if not root.is_dir():
         return []
-    found = [p for p in root.iterdir() if p.is_dir() and p.name.startswith("p") and _order(p) >= (0, 0)]
-    return sorted(found, key=_order)
+    return sorted((p for p in root.iterdir() if p.is_dir() and _sequence(p) >= 0), key=_sequence)
 
 
 def flatten(models: dict[str, Any]) -> dict[str, torch.Tensor]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +62,9 @@ def train_command(options: dict[str, Any]) -> int:
         from agent.training.progress import TrainingProgress
 
         bar = TrainingProgress(console)
+    rerun = (options["phase"],) if options.get("resume") and options.get("phase") else ()
     trainer = Trainer(config, run_dir, on_event=bar, resume=bool(options.get("resume")),
-                      events_target=events_target)
+                      events_target=events_target, rerun=rerun)
     try:
         results = trainer.run()
     except TrainingInterrupted as stop:
@@ -80,7 +80,7 @@ def train_command(options: dict[str, Any]) -> int:
 
 
 def print_summary(console: Any, results: dict[str, Any]) -> None:
-    """Each phase's final metrics, the evaluation, and where the results are."""
+    """Each phase's final scalar metrics, the evaluation's summary, and where the full results are."""
     from rich.table import Table
 
     table = Table(title=f"training run {results['run_dir']} on {results['device']}")
@@ -88,22 +88,28 @@ def print_summary(console: Any, results: dict[str, Any]) -> None:
     table.add_column("metrics")
     for name, metrics in results["phases"].items():
         table.add_row(name, _fmt(metrics))
-    if results.get("evaluation"):
-        table.add_row("evaluation", _fmt(results["evaluation"]))
+    evaluation = results.get("evaluation") or {}
+    if evaluation:
+        table.add_row("evaluation", _fmt(evaluation.get("summary", evaluation)))
     console.print(table)
     console.print(f"results: {Path(results['run_dir']) / 'results.json'}; weights: "
                   f"{Path(results['run_dir']) / 'final'}")
 
 
 def _fmt(metrics: dict[str, Any]) -> str:
+    """Scalars as `key value`; a flat dict of scalars (e.g. success per agent) as `key a=1 b=2`; lists and
+    deeper values are left to results.json."""
+    def one(value: Any) -> str | None:
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        if isinstance(value, bool | int | str):
+            return str(value)
+        return None
+
     parts = []
     for key, value in metrics.items():
-        if isinstance(value, float):
-            parts.append(f"{key} {value:.4g}")
-        elif isinstance(value, int | str | bool):
-            parts.append(f"{key} {value}")
-        else:
-            parts.append(f"{key} {json.dumps(value, default=str)[:60]}")
+        if one(value) is not None:
+            parts.append(f"{key} {one(value)}")
+        elif isinstance(value, dict) and value and all(one(v) is not None for v in value.values()):
+            parts.append(f"{key} " + " ".join(f"{k}={one(v)}" for k, v in value.items()))
     return ", ".join(parts)
-
-

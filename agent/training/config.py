@@ -170,10 +170,10 @@ def resolve(data: dict[str, Any], source: str) -> TrainConfig:
     for key in ("train_seeds", "val_seeds"):
         if key in values:
             values[key] = parse_seed_range(values[key], key, source)
-    defaults = TrainConfig()
+    base = TrainConfig()
     for key in scalar_keys - {"registry", "train_seeds", "val_seeds"}:
         if key in values:
-            values[key] = _typed(key, getattr(defaults, key), values[key], source)
+            values[key] = _typed(key, getattr(base, key), values[key], source)
     if values.get("device", "auto") not in ("auto", "cpu", "cuda"):
         raise ConfigError(f"device in {source} must be auto, cpu or cuda, not {values['device']!r}")
     known_numbers = {phase.number for phase in registry.PHASES}

@@ -13,7 +13,7 @@ class TrainingProgress:
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[metrics]}"), TextColumn("{task.speed_text}"),
+                                 TextColumn("{task.fields[metrics]}"), TextColumn("{task.fields[speed_text]}"),
                                  TimeElapsedColumn(), console=console, transient=False)
         self.task: TaskID | None = None
         self.progress.start()

@@ -30,7 +30,7 @@ def build_models(config: TrainConfig) -> dict[str, nn.Module]:
 def _dataset(config: TrainConfig, rng: np.random.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor]:
     """y = sin(x · w), w fixed by the seed, x drawn from `rng`."""
     inputs = config.model["inputs"]
-    w = np.random.default_rng([config.seed, 7]).normal(size=(inputs,)).astype(np.float32)
+    w = (np.random.default_rng([config.seed, 7]).normal(size=(inputs,)) / np.sqrt(inputs)).astype(np.float32)
     x = rng.normal(size=(size, inputs)).astype(np.float32)
     return torch.from_numpy(x), torch.from_numpy(np.sin(x @ w)[:, None].astype(np.float32))
 
@@ -72,7 +72,7 @@ class RegressionPhase:
             ctx.maybe_checkpoint(step + 1, optimizer)
         with torch.no_grad():
             full = float(nn.functional.mse_loss(self.forward(ctx, ctx.models, x), y))
-        return {"loss": float(loss_value), "train_mse": full}
+        return {"loss": float(loss_value), "loss_first": ctx.history()[0]["loss"], "train_mse": full}
 
 
 PHASES = [RegressionPhase(1, "fit", ("regressor", "head")), RegressionPhase(2, "finetune", ("head",))]

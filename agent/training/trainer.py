@@ -36,7 +36,9 @@ def resolve_device(name: str, local_rank: int = 0) -> torch.device:
 
 
 def default_run_dir() -> Path:
-    return Path("runs") / time.strftime("train-%Y%m%d-%H%M%S")
+    from agent.run_dirs import new_run_dir
+
+    return new_run_dir("train")
 
 
 def peak_memory(device: torch.device) -> dict[str, float]:
@@ -49,11 +51,16 @@ def peak_memory(device: torch.device) -> dict[str, float]:
 
 
 class Trainer:
-    """`Trainer(config, run_dir, on_event=...).run()` → results; `resume=True` continues run_dir."""
+    """`Trainer(config, run_dir, on_event=...).run()` → results; `resume=True` continues run_dir.
+
+    `rerun` names phases to train again even when the run already completed them (`--resume RUN --phase N`).
+    """
 
     def __init__(self, config: TrainConfig, run_dir: Path | None = None, on_event: EventSink | None = None,
-                 resume: bool = False, events_target: str | None = None, handle_signals: bool = True) -> None:
+                 resume: bool = False, events_target: str | None = None, handle_signals: bool = True,
+                 rerun: tuple[int, ...] = ()) -> None:
         self.config = config
+        self.rerun = set(rerun)
         self.run_dir = Path(run_dir) if run_dir is not None else default_run_dir()
         self.resume = resume
         self.handle_signals = handle_signals
@@ -65,6 +72,7 @@ class Trainer:
         self._stop_signal = 0
         self._window: dict[str, list[float]] = {}
         self._phase_steps, self._phase_name = 0, ""
+        self._history: list[dict[str, float]] = []
         self._resume_from: Path | None = None
         self._resume_state: dict[str, Any] = {}
 
@@ -110,20 +118,21 @@ class Trainer:
             self.events.add_file(self.run_dir / "events.jsonl")
             if self.events_target:
                 self.events.add_target(self.events_target)
-        self.ctx_base = dict(config=config, device=self.device, models=self.models, rng=self.rng,
-                             rank=self.rank, world_size=self.world_size, run_dir=self.run_dir, _runtime=self)
         plan = [{"phase": p.number, "name": p.name, "steps": p.steps(self._context(p, 0))} for p in selected]
         self._emit({"event": "run_started", "run_dir": str(self.run_dir), "device": str(self.device),
                     "world_size": self.world_size, "phases": plan, "resumed": bool(state),
                     "config_hash": config.hash()})
         started = time.perf_counter()
+        if not state and selected:  # a fresh run can be resumed even if stopped before its first step
+            self._completed, self._metrics = completed, metrics
+            self._save(selected[0].number, 0, completed, metrics, None)
         for phase in selected:
-            if phase.number in completed:
+            if phase.number in completed and phase.number not in self.rerun:
                 continue
             start_step = int(state.get("step", 0)) if state.get("phase") == phase.number else 0
             metrics[phase.name] = self._run_phase(phase, start_step, completed, metrics)
-            completed.append(phase.number)
-            self._save(ckpt.checkpoint_name(phase.number + 1, 0), phase.number + 1, 0, completed, metrics, None)
+            completed = sorted({*completed, phase.number})
+            self._save(phase.number + 1, 0, completed, metrics, None)
             self._resume_from = None
         evaluation: dict[str, Any] = {}
         last = max(p.number for p in registry.PHASES)
@@ -142,8 +151,11 @@ class Trainer:
                    metrics: dict[str, Any]) -> dict[str, Any]:
         ctx = self._context(phase, start_step)
         self._phase_steps, self._phase_name = phase.steps(ctx), phase.name
-        self._completed, self._metrics = completed, metrics
+        # a re-run phase is not complete until it ends again
+        self._completed, self._metrics = [c for c in completed if c != phase.number], metrics
         self._window = {}
+        resumed_here = self._resume_state.get("phase") == phase.number and start_step > 0
+        self._history = list(self._resume_state.get("history", [])) if resumed_here else []
         self._emit({"event": "phase_started", "phase": phase.number, "name": phase.name,
                     "steps": self._phase_steps, "start_step": start_step})
         if self.device.type == "cuda":
@@ -169,7 +181,9 @@ class Trainer:
         return [p for p in phases if p.number in wanted]
 
     def _context(self, phase: Phase, start_step: int) -> PhaseContext:
-        return PhaseContext(phase=phase.number, start_step=start_step, **self.ctx_base)
+        return PhaseContext(config=self.config, device=self.device, models=self.models, rng=self.rng,
+                            phase=phase.number, start_step=start_step, rank=self.rank,
+                            world_size=self.world_size, run_dir=self.run_dir, _runtime=self)
 
     # --- resume ----------------------------------------------------------------------------------
     def _load_resume_state(self) -> dict[str, Any]:
@@ -207,12 +221,11 @@ class Trainer:
         stop = self._agreed_stop()
         at_end = step >= self._phase_steps  # the phase-end checkpoint follows at once
         if force or stop or (step % self.config.checkpoint_every == 0 and not at_end):
-            self._save(ckpt.checkpoint_name(ctx.phase, step), ctx.phase, step, self._completed, self._metrics,
-                       optimizer)
+            self._save(ctx.phase, step, self._completed, self._metrics, optimizer)
         if stop:
             raise TrainingInterrupted(self._stop_signal or signal.SIGINT)
 
-    def _save(self, name: str, phase: int, step: int, completed: list[int], metrics: dict[str, Any],
+    def _save(self, phase: int, step: int, completed: list[int], metrics: dict[str, Any],
               optimizer: Any) -> None:
         rng = [capture_rng(self.rng)]
         if self.world_size > 1:
@@ -221,8 +234,9 @@ class Trainer:
             rng = gathered
         if self.rank == 0:
             state = {"phase": phase, "step": step, "completed": sorted(completed), "metrics": metrics,
-                     "config_hash": self.config.hash(), "world_size": self.world_size, "rng": rng}
-            path = ckpt.save_checkpoint(self.run_dir / "checkpoints" / name, self.models, state,
+                     "config_hash": self.config.hash(), "world_size": self.world_size, "rng": rng,
+                     "history": self._history if step > 0 else []}
+            path = ckpt.save_checkpoint(ckpt.next_checkpoint(self.run_dir, phase, step), self.models, state,
                                         dump_toml(self.config.to_dict()), optimizer)
             ckpt.prune_checkpoints(self.run_dir, self.config.keep_checkpoints)
             self._emit({"event": "checkpoint", "path": str(path), "phase": phase, "step": step})
@@ -238,7 +252,11 @@ class Trainer:
                                                    encoding="utf-8")
 
     # --- logging ---------------------------------------------------------------------------------
+    def history(self) -> list[dict[str, float]]:
+        return list(self._history)
+
     def log(self, ctx: PhaseContext, step: int, metrics: dict[str, float]) -> None:
+        self._history.append(dict(metrics))
         for key, value in metrics.items():
             self._window.setdefault(key, []).append(value)
         if step % self.config.log_every and step != self._phase_steps:
@@ -262,6 +280,8 @@ class Trainer:
         return bool(self._stop_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._stop_signal:  # a second Ctrl-C: stop now, keeping the latest checkpoint
+            raise TrainingInterrupted(signum)
         self._stop_signal = signum
 
     def _install_signals(self) -> dict[int, Any]:

@@ -22,7 +22,6 @@ def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int
     params = [p for p in params if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=lr)
     ctx.restore_optimizer(optimizer)
-    history: list[dict[str, float]] = []
     for step in range(ctx.start_step, steps):
         with ctx.autocast():
             loss, metrics = step_fn(step, ctx.step_rng(step))
@@ -32,10 +31,9 @@ def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int
         optimizer.step()
         averaged = {k: float(ctx.all_reduce_mean(torch.tensor(float(v), device=ctx.device))) for k, v in
                     {"loss": float(loss.detach()), **metrics}.items()}
-        history.append(averaged)
         ctx.log(step + 1, **averaged)
         ctx.maybe_checkpoint(step + 1, optimizer)
-    return history
+    return ctx.history()  # every step's metrics, those before a resume included
 
 
 def trend(history: list[dict[str, float]], key: str, share: float = 0.2) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import save_file
+from trainkit import aria, one_line_error, toy_config
 
 from agent.errors import CheckpointError
 from agent.training import toy
@@ -22,7 +23,6 @@ from agent.training.checkpoint import (
 )
 from agent.training.config import dump_toml, load_config
 from agent.training.trainer import Trainer
-from trainkit import aria, one_line_error, toy_config
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +115,17 @@ def test_resuming_with_an_edited_config_is_refused(interrupted_run: Path) -> Non
 def test_a_missing_checkpoint_is_named(tmp_path: Path) -> None:
     with pytest.raises(CheckpointError, match=str(tmp_path / "nowhere")):
         load_checkpoint(tmp_path / "nowhere")
+
+
+def test_a_corrupt_optimizer_or_an_unknown_format_is_named(interrupted_run: Path, tmp_path: Path) -> None:
+    run = Trainer(load_config(toy_config(tmp_path, steps=20, every=10, name="mid.toml")).with_runtime(phases=(1,)),
+                  tmp_path / "mid", handle_signals=False)
+    run.run()
+    mid = next(p for p in list_checkpoints(tmp_path / "mid") if p.name.endswith("-p1-s10"))
+    (mid / "optimizer.pt").write_bytes(b"not a torch file")
+    with pytest.raises(CheckpointError, match="optimizer.pt is corrupt"):
+        load_optimizer_state(mid, "cpu")
+    latest = list_checkpoints(interrupted_run)[-1]
+    state = json.loads((latest / "state.json").read_text())
+    (latest / "state.json").write_text(json.dumps({**state, "format_version": 99}))
+    one_line_error(aria("train", "--resume", str(interrupted_run)), str(latest / "state.json"), "version 99")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trainkit import aria, one_line_error, toy_config
 
 from agent.errors import ConfigError
 from agent.training.config import CONFIGS_DIR, RESERVED_SEEDS, load_config
-from trainkit import aria, one_line_error, toy_config
 
 
 def test_an_unknown_top_level_key_is_one_line_naming_it_and_the_file(tmp_path: Path) -> None:
@@ -61,3 +61,18 @@ def test_every_preset_loads_with_seeds_outside_the_reserved_range() -> None:
 
 def test_an_unknown_preset_lists_the_presets() -> None:
     one_line_error(aria("train", "--preset", "huge"), "huge", "smoke", "quick", "full")
+
+
+def test_device_cuda_trains_on_the_gpu_or_says_there_is_none(tmp_path: Path) -> None:
+    import json
+
+    import torch
+
+    run = tmp_path / "run"
+    done = aria("train", "--config", str(toy_config(tmp_path, steps=5)), "--device", "cuda", "--run-dir", str(run))
+    if torch.cuda.is_available():
+        assert done.returncode == 0, done.stderr
+        assert json.loads((run / "results.json").read_text())["device"].startswith("cuda")
+    else:
+        one_line_error(done, "cuda", "--device cpu")
+        assert not run.exists()
