@@ -159,7 +159,7 @@ class AriaAgent(Agent):
         chosen = self.explorer.choose(latest)
         base = chosen.decision
         decision = Decision("slow", "explore", uncertainty=uncertainty,
-                            slow=base.slow if base is not None else None,
+                            slow=(base.slow or base.fast) if base is not None else None,
                             plan_left=base.plan_left if base is not None else None,
                             think_ms=(time.perf_counter() - started) * 1000,
                             reason=f"{why}; search saw no progress: "
