@@ -140,3 +140,32 @@ async def test_budgets_are_exact(tmp_path: Path) -> None:
             saved = json.loads(config.results_path.read_text())
             assert saved["totals"]["actions"] == budget
     assert AriaSlowAgent.name == "aria-slow"
+
+
+class MaskProbe(GraphExplorer):
+    """The explorer, noting its graph's size and edge counts around every change of HUD mask."""
+
+    def __init__(self) -> None:
+        super().__init__(seed=0)
+        self.changes: list[tuple[int, int, int, int]] = []
+
+    def _tries(self) -> int:
+        return sum(edge.tries for node in self.graph.nodes.values() for edge in node.edges.values())
+
+    def _update_mask(self) -> bool:
+        nodes, tries = len(self.graph.nodes), self._tries()
+        changed = super()._update_mask()
+        if changed:
+            self.changes.append((nodes, len(self.graph.nodes), tries, self._tries()))
+        return changed
+
+
+async def test_a_new_hud_mask_merges_the_states_the_bar_had_split_and_keeps_every_count() -> None:
+    agent = ExplorerAgent(0)
+    agent.explorer = MaskProbe()
+    await play_game(suite_dir(), "mz01", agent, 60)  # the suite's maze has a step-budget bar
+    changes = agent.explorer.changes
+    assert changes
+    nodes_before, nodes_after, tries_before, tries_after = changes[0]
+    assert 1 < nodes_after < nodes_before  # the bar made every frame new; masked, the states meet again
+    assert tries_after == tries_before
