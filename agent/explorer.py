@@ -366,6 +366,8 @@ class GraphExplorer:
             if proposal is not None and proposal.trusted:
                 self.proposal = proposal
                 return proposal.action, "fast"
+            if proposal is not None:  # why the fast system did not act here
+                self.counts["fast_untrusted" if not self.learner.trusted else "fast_unsure"] += 1
         action = self._best_untried(node, useful_only=True)
         return None if action is None else (action, "untried")
 
@@ -545,7 +547,7 @@ class GraphExplorer:
             "graph_edges": edges,
             "masked_cells": int(self.mask.sum()),
             **{f"decisions_{k}": v for k, v in sorted(self.counts.items())
-               if k in {"untried", "plan", "retry", "random", "fast", "restart"}},
+               if k in {"untried", "plan", "retry", "random", "fast", "restart", "fast_untrusted", "fast_unsure"}},
             "resets": self.counts["resets"],
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],

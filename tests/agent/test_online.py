@@ -169,3 +169,15 @@ async def test_a_new_hud_mask_merges_the_states_the_bar_had_split_and_keeps_ever
     nodes_before, nodes_after, tries_before, tries_after = changes[0]
     assert 1 < nodes_after < nodes_before  # the bar made every frame new; masked, the states meet again
     assert tries_after == tries_before
+
+
+async def test_aria_hands_a_novel_game_to_the_systems_that_learn_it_online() -> None:
+    from agent.agents.aria_agent import AriaAgent
+
+    agent = AriaAgent(seed=0)
+    result = await play_game(ONLINE_GAMES, "fxrc", agent, 600)
+    decisions = [a.decision for _, a, _ in result.steps if a.decision is not None and a.decision.mode != "reset"]
+    assert decisions and all("novel" in d.reason for d in decisions)
+    online = [d for d in decisions if d.system == "fast"]
+    assert online and all(d.mode == "online" for d in online)
+    assert result.levels >= 2  # the level-1 rule carries here too
