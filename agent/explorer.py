@@ -21,7 +21,8 @@ is an ordinary edge of the graph and is planned through like any other.
 
 An edge that ended the game is never tried again or planned through, unless the game over is
 explained by a step budget: when two game overs in a level came after the same number of actions
-since the level (re)started, that number is the level's budget and deaths at it blame no edge.
+since the level (re)started and no attempt ever outlived that number, it is the level's budget:
+deaths at it blame no edge, and the level is restarted rather than spending its last action.
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
@@ -68,8 +69,15 @@ EXPLORER_REASONS = {
     "plan": "on the shortest known path to a state with untried actions",
     "retry": "trying again an action whose outcome may vary",
     "random": "every known action tried; a random one",
-    "restart": "the frontier is closer from the level's start (or unreachable from here): restart the level",
+    "restart": "the frontier is closer from the level's start, unreachable from here or past the level's "
+               "step budget: restart the level",
 }
+
+
+def within_budget(step: int, budget: int | None) -> bool:
+    """A game over `step` actions into an attempt is the budget's doing. One more is allowed: games
+    differ on whether the RESET that starts an attempt counts, and the first attempt has no RESET."""
+    return budget is not None and budget <= step <= budget + 1
 
 
 @dataclass
@@ -77,7 +85,9 @@ class Edge:
     """What followed one (state, action) each time it was tried.
 
     GAME_OVER is counted apart: in games with a step budget it usually says "the budget ran out on this
-    action", not "this action kills"; the edge stays worth trying until it ended the game `max_deaths` times.
+    action", not "this action kills". Until the level's budget is known, an edge stays worth trying until it
+    ended the game `max_deaths` times; once it is known, deaths at the budget blame no edge and any other
+    death makes the edge deadly.
     """
 
     tries: int = 0
@@ -87,7 +97,7 @@ class Edge:
 
     def deadly(self, budget: int | None) -> bool:
         """It ended the game at least once when no step budget explains it."""
-        return any(step != budget for step in self.death_steps)
+        return any(not within_budget(step, budget) for step in self.death_steps)
 
     def likely(self) -> tuple[bytes, float]:
         """The most frequent next state and the share of tries that led there."""
@@ -107,7 +117,11 @@ class Node:
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
-        return edge is None or (edge.tries == 0 and edge.game_overs < max_deaths and not edge.deadly(budget))
+        if edge is None:
+            return True
+        # once the level's budget is known, a game over at it says nothing about the edge: still untried
+        blamed = edge.game_overs if budget is None else sum(not within_budget(s, budget) for s in edge.death_steps)
+        return edge.tries == 0 and blamed < max_deaths and not edge.deadly(budget)
 
     def untried(self, max_deaths: int, budget: int | None = None) -> list[ActionKey]:
         return [a for a in self.candidates if self.is_untried(a, max_deaths, budget)]
@@ -123,6 +137,7 @@ class LevelGraph:
     start: bytes | None = None
     death_steps: Counter[int] = field(default_factory=Counter)  # game overs by actions into the attempt
     budget: int | None = None  # the level's step budget, once two game overs agree on it
+    longest: int = 0  # the most actions an attempt of this level survived
     # every game over of the level: (the frame before, the action, actions into the attempt), so that a
     # new HUD mask (new state keys, a new graph) does not forget which edges kill
     deaths: list[tuple[np.ndarray, ActionKey, int]] = field(default_factory=list)
@@ -325,12 +340,16 @@ class GraphExplorer:
         if self.plan and self.plan[0][0] == self.current:
             return self.plan.popleft()[1], "plan"
         self.plan.clear()
+        budget = self.graph.budget
+        if budget is not None and 0 < budget - 1 <= self.steps:
+            # the next action would be the budget's last: its outcome would be hidden by the game over
+            return RESET_KEY, "restart"
         chosen = self.choose_untried(node)
         if chosen is not None:
             return chosen
         useful = self._useful_frontier
         path = self._plan_to(useful)
-        if self._restart_pays(path, useful):
+        if self._restart_pays(path, useful) or self._past_budget(path):
             return RESET_KEY, "restart"
         if path is None:
             action = self._best_untried(node, useful_only=False)
@@ -338,7 +357,7 @@ class GraphExplorer:
                 return action, "untried"
             frontier = self._any_frontier
             path = self._plan_to(frontier)
-            if self._restart_pays(path, frontier):
+            if self._restart_pays(path, frontier) or self._past_budget(path):
                 return RESET_KEY, "restart"
         if path is None:
             action = self._retry_here(node)
@@ -349,6 +368,12 @@ class GraphExplorer:
             self.plan = path
             return self.plan.popleft()[1], "plan"
         return self._random(node), "random"
+
+    def _past_budget(self, path: deque[Any] | None) -> bool:
+        """Following `path` and trying an action at its end would run past the level's known budget
+        (restart: the start is nearer then; at worst the graph learns nothing more from here)."""
+        budget = self.graph.budget
+        return budget is not None and path is not None and self.steps > 0 and self.steps + len(path) + 1 >= budget
 
     def _useful_frontier(self, key: bytes, node: Node) -> bool:
         return self._best_untried(node, useful_only=True) is not None
@@ -466,8 +491,8 @@ class GraphExplorer:
             self.graph.death_steps[self.steps] += 1
             if self.learner is not None:
                 self.learner.learn(self.frame, self.mask, action_key, signature, new=False)
-            if self.graph.death_steps[self.steps] >= 2:
-                self.graph.budget = self.steps
+            if self.graph.death_steps[self.steps] >= 2 and self.steps >= max(self.graph.longest, 3):
+                self.graph.budget = self.steps  # no attempt ever outlived it: a budget, not two killers
             self.counts["game_overs"] += 1
             self.plan.clear()
             self.last_seen = result
@@ -479,6 +504,9 @@ class GraphExplorer:
         if self.detector.transitions in MASK_CHECKPOINTS and self._update_mask():
             self._sync(result)
             return
+        self.graph.longest = max(self.graph.longest, self.steps)
+        if self.graph.budget is not None and self.steps > self.graph.budget + 1:
+            self.graph.budget = None  # an attempt outlived it: it was no budget
         after_key = state_key(result.frame, self.mask)
         if self.learner is not None:
             self.learner.learn(self.frame, self.mask, action_key, signature, after_key not in self.graph.nodes,
@@ -512,7 +540,8 @@ class GraphExplorer:
             return False
         self.mask = mask
         old = self.graph
-        self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, deaths=old.deaths)
+        self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
+                                deaths=old.deaths)
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(state_key(frame, mask), []).append((action, step))
         rekey = {key: state_key(node.frame, mask) for key, node in old.nodes.items() if node.frame is not None}

@@ -80,8 +80,22 @@ async def test_the_planner_never_repeats_an_edge_that_ended_the_game() -> None:
             if after.state is GameState.GAME_OVER:
                 killers.add(edge)
         deaths_seen += len(killers)
-        assert agent.explorer.graphs or agent.explorer.graph.budget is None  # no step budget in this game
+        graphs = [*agent.explorer.graphs.values(), agent.explorer.graph]
+        assert all(g.budget is None for g in graphs)  # no step budget in this game: red pads kill at any step
     assert deaths_seen >= 1  # the red pads were met: the check above had something to check
+
+
+async def test_a_step_budget_is_told_apart_from_edges_that_kill() -> None:
+    agent = ExplorerAgent(seed=0)
+    result = await play_game(FIXTURE_GAMES, "fxmz", agent, 400)  # 16 moves from a level's start, nothing kills
+    overs = [i for i, (_, _, after) in enumerate(result.steps) if after.state is GameState.GAME_OVER]
+    assert len(overs) >= 2
+    graphs = [*agent.explorer.graphs.values(), agent.explorer.graph]
+    timed_out = [g for g in graphs if g.death_steps.total() >= 2]
+    # the game counts the RESET that starts an attempt as a move: 15 actions after it, 16 after a level-up
+    assert timed_out and all(g.budget == 15 and set(g.death_steps) <= {15, 16} for g in timed_out)
+    for g in timed_out:  # no edge is blamed for the budget running out on it
+        assert not any(e.deadly(g.budget) for n in g.nodes.values() for e in n.edges.values())
 
 
 async def test_a_rule_learned_on_level_one_lowers_the_actions_of_level_two() -> None:
