@@ -21,8 +21,8 @@ is an ordinary edge of the graph and is planned through like any other.
 
 An edge that ended the game is never tried again or planned through, unless the game over is
 explained by a step budget: when two game overs in a level came after the same number of actions
-since the level (re)started and no attempt ever outlived that number, it is the level's budget:
-deaths at it blame no edge, and the level is restarted rather than spending its last action.
+since the level (re)started and no attempt ever outlived that number, it is the level's budget and
+deaths at it blame no edge.
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
@@ -69,8 +69,7 @@ EXPLORER_REASONS = {
     "plan": "on the shortest known path to a state with untried actions",
     "retry": "trying again an action whose outcome may vary",
     "random": "every known action tried; a random one",
-    "restart": "the frontier is closer from the level's start, unreachable from here or past the level's "
-               "step budget: restart the level",
+    "restart": "the frontier is closer from the level's start (or unreachable from here): restart the level",
 }
 
 
@@ -85,9 +84,9 @@ class Edge:
     """What followed one (state, action) each time it was tried.
 
     GAME_OVER is counted apart: in games with a step budget it usually says "the budget ran out on this
-    action", not "this action kills". Until the level's budget is known, an edge stays worth trying until it
-    ended the game `max_deaths` times; once it is known, deaths at the budget blame no edge and any other
-    death makes the edge deadly.
+    action", not "this action kills": deaths the level's known budget explains blame no edge, any other
+    makes it deadly, and an edge that never got past a game over stays worth trying until it ended the
+    game `max_deaths` times.
     """
 
     tries: int = 0
@@ -119,9 +118,7 @@ class Node:
         edge = self.edges.get(action)
         if edge is None:
             return True
-        # once the level's budget is known, a game over at it says nothing about the edge: still untried
-        blamed = edge.game_overs if budget is None else sum(not within_budget(s, budget) for s in edge.death_steps)
-        return edge.tries == 0 and blamed < max_deaths and not edge.deadly(budget)
+        return edge.tries == 0 and edge.game_overs < max_deaths and not edge.deadly(budget)
 
     def untried(self, max_deaths: int, budget: int | None = None) -> list[ActionKey]:
         return [a for a in self.candidates if self.is_untried(a, max_deaths, budget)]
@@ -340,16 +337,12 @@ class GraphExplorer:
         if self.plan and self.plan[0][0] == self.current:
             return self.plan.popleft()[1], "plan"
         self.plan.clear()
-        budget = self.graph.budget
-        if budget is not None and 0 < budget - 1 <= self.steps:
-            # the next action would be the budget's last: its outcome would be hidden by the game over
-            return RESET_KEY, "restart"
         chosen = self.choose_untried(node)
         if chosen is not None:
             return chosen
         useful = self._useful_frontier
         path = self._plan_to(useful)
-        if self._restart_pays(path, useful) or self._past_budget(path):
+        if self._restart_pays(path, useful):
             return RESET_KEY, "restart"
         if path is None:
             action = self._best_untried(node, useful_only=False)
@@ -357,7 +350,7 @@ class GraphExplorer:
                 return action, "untried"
             frontier = self._any_frontier
             path = self._plan_to(frontier)
-            if self._restart_pays(path, frontier) or self._past_budget(path):
+            if self._restart_pays(path, frontier):
                 return RESET_KEY, "restart"
         if path is None:
             action = self._retry_here(node)
@@ -368,12 +361,6 @@ class GraphExplorer:
             self.plan = path
             return self.plan.popleft()[1], "plan"
         return self._random(node), "random"
-
-    def _past_budget(self, path: deque[Any] | None) -> bool:
-        """Following `path` and trying an action at its end would run past the level's known budget
-        (restart: the start is nearer then; at worst the graph learns nothing more from here)."""
-        budget = self.graph.budget
-        return budget is not None and path is not None and self.steps > 0 and self.steps + len(path) + 1 >= budget
 
     def _useful_frontier(self, key: bytes, node: Node) -> bool:
         return self._best_untried(node, useful_only=True) is not None
