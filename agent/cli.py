@@ -46,7 +46,8 @@ def default_rate_limit(base_url: str) -> float | None:
 
 
 def make_client(games_dir: str | None, base_url: str | None, api_key_file: str | None,
-                recordings_dir: Path | None = None, rate_limit: float | None = None) -> Any:
+                recordings_dir: Path | None = None, rate_limit: float | None = None,
+                record_format: str = "jsonl.gz") -> Any:
     """An ArcClient over a remote server (--base-url), a games directory, or the built-in suite.
 
     `rate_limit` is in requests per minute (0: none; None: the server's default).
@@ -56,12 +57,12 @@ def make_client(games_dir: str | None, base_url: str | None, api_key_file: str |
     if base_url:
         per_minute = default_rate_limit(base_url) if rate_limit is None else (rate_limit or None)
         return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
-                              requests_per_minute=per_minute)
+                              record_format=record_format, requests_per_minute=per_minute)
     if games_dir is None:
         from arc_client.games import suite_dir
 
         games_dir = str(suite_dir())
-    return ArcClient.local(games_dir, recordings_dir)
+    return ArcClient.local(games_dir, recordings_dir, record_format=record_format)
 
 
 def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -180,6 +181,9 @@ def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_
               help="Seed of the agents (games keep seed 0, the levels their baselines were measured on).")
 @click.option("--competition", is_flag=True, help="Competition rules: one scorecard, each game made once, level resets only.")
 @click.option("--record/--no-record", default=True, show_default=True, help="Write recordings to the run directory.")
+@click.option("--record-format", type=click.Choice(["jsonl.gz", "jsonl"]), default="jsonl.gz", show_default=True,
+              help="Recordings as gzip-compressed JSONL, or plain JSONL (the toolkit's files; `zcat` turns one "
+                   "into the other).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write results.json.")
 @click.option("--run-dir", type=click.Path(file_okay=False), default=None,
               help="Run directory (default: runs/eval-<timestamp>).")

@@ -46,6 +46,7 @@ def config_from_options(options: dict[str, Any]) -> EvalConfig:
         seed=int(options.get("seed") or 0),
         competition=bool(options.get("competition")),
         record=bool(options.get("record", True)),
+        record_format=options.get("record_format") or "jsonl.gz",
         tags=split_list(options.get("tags")),
         run_dir=Path(run_dir),
         out=Path(options["out"]) if options.get("out") else None,
@@ -124,7 +125,7 @@ def eval_command(options: dict[str, Any]) -> int:
         console = Console(highlight=False, width=max(console.width, 130))
     started_at = datetime.now(UTC)
     client = make_client(config.games_dir, config.base_url, options.get("api_key_file"), config.recordings_dir,
-                         rate_limit=options.get("rate_limit"))
+                         rate_limit=options.get("rate_limit"), record_format=config.record_format)
     backend = client.backend.kind
     source = config.base_url or config.games_dir or "built-in suite"
     holder: dict[str, Any] = {}
