@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import signal
@@ -18,7 +19,7 @@ from evalkit import FIXTURES, REPO, aria, load_results
 
 from arc_client.games import suite_dir
 from arc_client.local_server import free_port
-from arc_client.recording import find_recordings, read_recording
+from arc_client.recording import count_steps, find_recordings, read_recording
 from arc_client.scoring import load_environment_infos, rescore
 
 GAMES = sorted(p.parent.parent.name for p in suite_dir().rglob("metadata.json"))[:3]
@@ -84,7 +85,9 @@ def test_rescore_of_recordings_matches_the_live_scorecard(tmp_path: Path) -> Non
     done = aria(*eval_args(tmp_path, "r"))
     assert done.returncode == 0, done.stderr
     results = load_results(tmp_path / "r" / "results.json")
+    assert all(p.name.endswith(".jsonl.gz") for p in find_recordings(tmp_path / "r"))  # gzip by default
     summary = rescore(tmp_path / "r" / "recordings", load_environment_infos(suite_dir()))
+    assert summary.card_id == results["card_id"]
     live = {g["game_id"]: (g["levels_completed"], g["actions"], round(g["score"], 6)) for g in results["games"]}
     again = {e.id: (e.levels_completed, e.actions, round(e.score, 6)) for e in summary.environments}
     assert again == live
@@ -105,7 +108,7 @@ def test_interrupt_closes_the_scorecard_and_flushes_recordings(tmp_path: Path, s
     lines = 0
     while time.monotonic() < deadline and lines < 30:
         files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        lines = sum(1 for _ in files[0].open()) if files else 0
+        lines = count_steps(files[0]) if files else 0
         time.sleep(0.1)
     assert lines >= 30, "the run never got going"
     proc.send_signal(signal.SIGINT)
@@ -221,7 +224,7 @@ def test_interrupting_an_in_process_run_saves_partial_results(tmp_path: Path) ->
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        if files and sum(1 for _ in files[0].open()) > 200:
+        if files and count_steps(files[0]) > 200:
             break
         time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
@@ -252,7 +255,8 @@ def test_the_api_key_never_reaches_results_recordings_or_output(tmp_path: Path, 
     assert key not in done.stdout + done.stderr
     for path in (tmp_path / "key").rglob("*"):
         if path.is_file():
-            assert key not in path.read_text(), path
+            data = path.read_bytes()
+            assert key not in (gzip.decompress(data) if path.name.endswith(".gz") else data).decode(), path
 
 
 def _children(pid: int) -> set[int]:
@@ -331,7 +335,7 @@ def test_interrupting_a_workers_run_saves_partial_results_and_leaves_no_process(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        if len(files) >= 2 and all(sum(1 for _ in path.open()) > 200 for path in files):
+        if len(files) >= 2 and all(count_steps(path) > 200 for path in files):
             break
         time.sleep(0.1)
     children = _children(proc.pid)
