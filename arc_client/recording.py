@@ -33,7 +33,7 @@ from .types import FrameResponse
 
 __all__ = [
     "DEFAULT_RECORD_FORMAT", "RECORD_FORMATS", "RecordedStep", "RecordingWriter", "check_record_format",
-    "count_steps", "find_recordings", "format_of", "read_recording", "recording_path", "recordings_by_card",
+    "count_steps", "find_recordings", "format_of", "is_recording_name", "read_recording", "recording_path", "recordings_by_card",
     "recordings_of_one_card",
 ]
 
