@@ -225,3 +225,32 @@ def _small_recording(root: Path, record_format: str, card: str = "card") -> Path
             return path
 
     return asyncio.run(play())
+
+
+def test_each_line_is_the_responses_own_json(tmp_path: Path) -> None:
+    """The writer's text encoder (cached rows, frames and echoes) says exactly what `to_json` says, for
+    clicks, animations (several frames), reasoning, and numpy values in `aria`."""
+    import asyncio
+
+    from arc_client.games import oracle_actions, suite_dir
+    from arc_client.recording_writer import StepEncoder
+
+    async def play() -> list[FrameResponse]:
+        """The oracle's plans for sq01's first two levels (clicks; a level clear animates), with reasoning."""
+        async with ArcClient.local(suite_dir()) as arc, arc.scorecard() as card:
+            game = await card.start("sq01")
+            sent = [game.last]
+            for level in (0, 1):
+                for n, (action, x, y) in enumerate(oracle_actions("sq01", 0, level)):
+                    sent.append(await game.step(action, x=x, y=y, reasoning={"n": n} if n % 2 else None))
+            return sent
+
+    sent = asyncio.run(play())
+    assert sent[-1].levels_completed == 2 and any(len(r.frames) > 1 for r in sent)
+    assert len({r.frame.tobytes() for r in sent}) > 5 and any(r.action_input.x is not None for r in sent)
+    encoder = StepEncoder()
+    for number, response in enumerate(sent * 2):  # twice: the second pass is served from the caches
+        aria = {"step": number, "confidence": np.float32(0.25), "heat": np.zeros(2)}
+        event = json.loads(encoder.line(1_700_000_000.25, response, aria))
+        assert event["timestamp"] == "2023-11-14T22:13:20.250000+00:00"
+        assert event["data"] == {**response.to_json(), "aria": {"step": number, "confidence": 0.25, "heat": [0.0, 0.0]}}
