@@ -1,11 +1,11 @@
 """Writing recordings off the hot path: `write` only enqueues; a thread encodes, compresses and writes.
 
-The per-step cost on the game loop is a queue put. The writer thread turns each step into one JSON
-line (frames encoded row by row through a cache, since a game's frames repeat most of their rows),
-compresses it with gzip at a fast level, and flushes every `flush_interval` seconds, so a live reader
-(or a killed process) sees every step but the last second's. `close()` drains the queue, writes the
-gzip trailer and fsyncs: the file is whole on every exit path that reaches it, and an `atexit` hook
-reaches it for writers nobody closed.
+The per-step cost on the game loop is a queue put. The writer thread wakes at most every
+`GATHER_S`, turns the steps gathered into JSON lines (built from cached parts: a game's frames, rows,
+ids and action echoes repeat), compresses them together with gzip at a fast level, and flushes every
+`flush_interval` seconds, so a live reader (or a killed process) sees every step but the last
+second's. `close()` drains the queue, writes the gzip trailer and fsyncs: the file is whole on every
+exit path that reaches it, and an `atexit` hook reaches it for writers nobody closed.
 """
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ class RecordingWriter:
                 pass
             steps = [item for item in items if isinstance(item, tuple)]
             events = [item for item in items if isinstance(item, threading.Event)]
-            closing = _CLOSE in items
+            closing = any(item is _CLOSE for item in items)
             try:
                 if steps and self._error is None:  # after a failure, only drain
                     self._out.write("".join(encoder.line(*step, include_frames=self.include_frames)

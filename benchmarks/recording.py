@@ -9,6 +9,7 @@ that a busy machine disturbs least). Disk is the recordings folder's size.
     .venv/bin/python benchmarks/recording.py                       # random on mz01 + the `make demo` run
     .venv/bin/python benchmarks/recording.py --demo-games mz01,sq01 # a subset of the demo
     .venv/bin/python benchmarks/recording.py --skip-demo --repeats 5
+    .venv/bin/python benchmarks/recording.py --skip-demo --cases "no record,jsonl.gz" --repo ../before
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ REPO = Path(__file__).resolve().parents[1]
 CASES = {"no record": ["--no-record"], "jsonl.gz": [], "jsonl": ["--record-format", "jsonl"]}
 
 
-def run_once(run_dir: Path, args: list[str]) -> tuple[float, float, float, int]:
+def run_once(run_dir: Path, args: list[str], repo: Path) -> tuple[float, float, float, int]:
     """(run wall_s, process wall s, process CPU s, recordings bytes) of one `aria eval` in a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "agent.cli", "eval", "--arc", "--quiet", "--run-dir", str(run_dir),
-                           *args], cwd=REPO, capture_output=True, text=True)
+                           *args], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
     process_s = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -47,18 +49,18 @@ def run_once(run_dir: Path, args: list[str]) -> tuple[float, float, float, int]:
     return wall_s, process_s, cpu_s, size
 
 
-def compare(title: str, common: list[str], cases: list[str], repeats: int) -> None:
+def compare(title: str, common: list[str], cases: list[str], repeats: int, repo: Path) -> None:
     figures: dict[str, list[tuple[float, float, float, int]]] = {case: [] for case in cases}
     with tempfile.TemporaryDirectory(prefix="aria-bench-rec-") as tmp:
         for repeat in range(repeats):
             for case in cases:
                 figures[case].append(run_once(Path(tmp) / f"{case}-{repeat}".replace(" ", "-"),
-                                              common + CASES[case]))
+                                              common + CASES[case], repo))
 
     def median(case: str, index: int) -> float:
         return statistics.median(f[index] for f in figures[case])
 
-    print(f"\n{title}  (median of {repeats}; `aria eval --arc --quiet {' '.join(common)}`; "
+    print(f"\n{title} with {repo}  (median of {repeats}; `aria eval --arc --quiet {' '.join(common)}`; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"{'case':<10} {'run wall_s':>11} {'ratio':>7} {'process s':>10} {'ratio':>7} {'CPU s':>7} {'ratio':>7} "
           f"{'recordings':>12}")
@@ -77,15 +79,20 @@ def main() -> None:
     parser.add_argument("--demo-games", default="all", help="Games of the demo run (`all`: the whole suite).")
     parser.add_argument("--demo-repeats", type=int, default=1, help="Runs of each demo case.")
     parser.add_argument("--skip-demo", action="store_true", help="Only the random-agent figures.")
+    parser.add_argument("--cases", default="no record,jsonl.gz,jsonl",
+                        help="Cases of the random-agent run (`no record`, `jsonl.gz`: the default, `jsonl`).")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="The checkout whose `aria` runs (another one measures code before a change; there "
+                             "`jsonl.gz` means its default recording).")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     print(f"python {sys.version.split()[0]}")
     compare(f"random agent on mz01, {args.actions} actions",
             ["--games", "mz01", "--agent", "random", "--max-actions", str(args.actions)],
-            ["no record", "jsonl.gz", "jsonl"], args.repeats)
+            args.cases.split(","), args.repeats, args.repo.resolve())
     if not args.skip_demo:
         compare(f"`make demo`: the default agent on {args.demo_games} (5,000 actions per game)",
-                ["--games", args.demo_games], ["no record", "jsonl.gz"], args.demo_repeats)
+                ["--games", args.demo_games], ["no record", "jsonl.gz"], args.demo_repeats, args.repo.resolve())
 
 
 if __name__ == "__main__":
