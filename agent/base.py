@@ -46,14 +46,19 @@ class Agent(ABC):
     `start(game, first)` once, then `act(latest)` until the game is won or the budget is spent, with
     `observe(action, result)` after every answer so learning agents see the result of every action
     sent, including a RESET the harness sent in the agent's place (`action.decision.system ==
-    "harness"`). The harness calls them from a worker thread, never on the event loop, so an agent may
-    think for as long as it likes without freezing other games or a live view.
+    "harness"`). The harness calls them from a worker thread, never on the event loop (unless the
+    agent sets `runs_inline`), so an agent may think for as long as it likes without freezing other
+    games or a live view.
     """
 
     #: shown in tables and saved in results.json
     name: str = "agent"
     #: whether the constructor takes `checkpoint=<path>` (trained weights)
     loads_checkpoints: bool = False
+    #: True only for agents whose every call takes microseconds (the random baseline): the harness
+    #: then calls them on the event loop, since a trip to a worker thread (~40-170 µs measured here)
+    #: would cost more than the agent and the game's step together. Everything else runs off the loop.
+    runs_inline: bool = False
 
     def __init__(self, seed: int = 0, **options: Any) -> None:
         self.seed = seed

@@ -2,67 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-HOSTED_URL = "https://three.arcprize.org"
-HOSTED_RATE_LIMIT = 600  # requests per minute per key on the hosted API
-
-
-class CLIError(Exception):
-    """A user error the CLI reports as one line with exit code 2."""
-
-
-def fail(message: str) -> NoReturn:
-    raise CLIError(message)
-
-
-def read_api_key(api_key_file: str | None, base_url: str | None) -> str:
-    """The key from --api-key-file, else ARC_API_KEY; a loopback server accepts any key."""
-    if api_key_file:
-        try:
-            key = Path(api_key_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            fail(f"cannot read the API key file {api_key_file}: {exc.strerror}")
-        if not key:
-            fail(f"the API key file {api_key_file} is empty")
-        return key
-    key = os.environ.get("ARC_API_KEY", "").strip()
-    if key:
-        return key
-    if base_url and any(h in base_url for h in ("://127.", "://localhost", "://[::1]")):
-        return "aria-local"
-    fail("no API key: set ARC_API_KEY or pass --api-key-file (get a key at https://three.arcprize.org)")
-
-
-def default_rate_limit(base_url: str) -> float | None:
-    """The hosted API's 600 requests/min; no limit for other servers (a local toolkit server)."""
-    return HOSTED_RATE_LIMIT if "arcprize.org" in base_url else None
-
-
-def make_client(games_dir: str | None, base_url: str | None, api_key_file: str | None,
-                recordings_dir: Path | None = None, rate_limit: float | None = None,
-                record_format: str = "jsonl.gz") -> Any:
-    """An ArcClient over a remote server (--base-url), a games directory, or the built-in suite.
-
-    `rate_limit` is in requests per minute (0: none; None: the server's default).
-    """
-    from arc_client import ArcClient
-
-    if base_url:
-        per_minute = default_rate_limit(base_url) if rate_limit is None else (rate_limit or None)
-        return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
-                              record_format=record_format, requests_per_minute=per_minute)
-    if games_dir is None:
-        from arc_client.games import suite_dir
-
-        games_dir = str(suite_dir())
-    return ArcClient.local(games_dir, recordings_dir, record_format=record_format)
+from agent.evaluation.clients import HOSTED_URL, make_client
 
 
 def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,22 +94,28 @@ def games_export(dest: str) -> None:
 @cli.command()
 @click.argument("game")
 @click.option("--seed", type=int, default=0, show_default=True, help="Level generator seed (in-process games).")
+@click.option("--allow-unavailable", is_flag=True,
+              help="Send actions the game does not list as available (they are counted) instead of refusing them.")
+@click.option("--record", "record", is_flag=False, flag_value="", default=None, metavar="[DIR]",
+              help="Record the play as an agent's is: into DIR, or alone into runs/play-<timestamp>/recordings.")
 @games_dir_option
 @remote_options
-def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_key_file: str | None,
-         rate_limit: float | None) -> None:
+def play(game: str, seed: int, allow_unavailable: bool, record: str | None, games_dir: str | None,
+         base_url: str | None, api_key_file: str | None, rate_limit: float | None) -> None:
     """Play GAME step by step in the terminal: w/a/s/d or 1-7 for actions, `x y` to click, r to reset, q to quit."""
-    from agent.play import play_terminal
+    from agent.play import PlayOptions, play_terminal
 
-    play_terminal(make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit), game, seed)
+    options = PlayOptions(game, seed=seed, allow_unavailable=allow_unavailable, interactive=sys.stdin.isatty(),
+                          record_dir=Path(record) if record else None, record_default=record == "")
+    sys.exit(play_terminal(make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit), options))
 
 
 @cli.command("eval")
 @click.option("--arc", "arc_mode", is_flag=True, help="Evaluate on ARC-AGI-3 games (the default mode).")
 @click.option("--rescore", type=click.Path(exists=True), default=None,
               help="Recompute the official score of recorded runs (a recordings file or directory).")
-@click.option("--games", "game_ids", default="all", show_default=True,
-              help="Comma-separated ids or prefixes, or `all`.")
+@click.option("--games", "game_ids", default=None,
+              help="Comma-separated ids or prefixes, or `all` (the default).")
 @games_dir_option
 @remote_options
 @click.option("--agent", "agent_name", default="aria", show_default=True,
@@ -177,13 +130,16 @@ def play(game: str, seed: int, games_dir: str | None, base_url: str | None, api_
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes playing in-process games (games split across them; each plays --concurrency "
                    "at once). Not with --base-url.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the agents (games keep seed 0, the levels their baselines were measured on).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the agents.")
+@click.option("--game-seed", type=click.IntRange(min=0), default=None,
+              help="Build in-process games' levels from this seed (default 0, as a server does). Built-in "
+                   "games are then scored against the oracle's counts on those levels. Seeds 10000-19999 "
+                   "are held out for evaluation. Not with --base-url.")
 @click.option("--competition", is_flag=True, help="Competition rules: one scorecard, each game made once, level resets only.")
 @click.option("--record/--no-record", default=True, show_default=True, help="Write recordings to the run directory.")
 @click.option("--record-format", type=click.Choice(["jsonl.gz", "jsonl"]), default="jsonl.gz", show_default=True,
-              help="Recordings as gzip-compressed JSONL, or plain JSONL (the toolkit's files; `zcat` turns one "
-                   "into the other).")
+              help="Recordings gzip-compressed, or plain JSONL.")
+@click.option("--overwrite", is_flag=True, help="Reuse a non-empty --run-dir (its earlier results and recordings go).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Where to write results.json.")
 @click.option("--run-dir", type=click.Path(file_okay=False), default=None,
               help="Run directory (default: runs/eval-<timestamp>).")
@@ -233,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(2)
-    except (CLIError, ArcError, AriaError) as exc:
+    except (ArcError, AriaError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 

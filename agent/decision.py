@@ -11,7 +11,6 @@ built, so nothing downstream (recordings, the live app, results.json) can fail o
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args
@@ -141,19 +140,20 @@ class Decision:
         return Decision(**values)
 
     def to_json(self, include_heatmap: bool = False) -> dict[str, Any]:
-        """A plain dict (what recordings store under `data["aria"]["decision"]`); None fields left out."""
+        """A plain dict (what recordings store under `data["aria"]["decision"]`); None fields left out.
+        Exact: `Decision.from_json(d.to_json()) == d`."""
         out: dict[str, Any] = {"system": self.system}
         for name in ("mode", "confidence", "threshold", "uncertainty", "novelty", "think_ms", "plan_left",
                      "reason"):
             value = getattr(self, name)
             if value not in (None, ""):
-                out[name] = round(value, 4) if isinstance(value, float) else value
+                out[name] = value
         if self.fast is not None:
             out["fast"] = self.fast.to_json()
         if self.slow is not None:
             out["slow"] = self.slow.to_json()
         if self.top_actions:
-            out["top_actions"] = [[label, round(p, 4)] for label, p in self.top_actions]
+            out["top_actions"] = [[label, p] for label, p in self.top_actions]
         if include_heatmap and self.click_heatmap is not None:
             out["click_heatmap"] = np.round(self.click_heatmap, 4).tolist()
         if self.extra:
@@ -183,17 +183,19 @@ class DecisionTally:
     """Counts decisions by system. The fast share is fast / (fast + slow): human and harness steps
     are not the agent's choice between its two systems."""
 
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: dict[str, int] = field(default_factory=dict)  # a plain dict: dataclasses.asdict copies it as is
 
     def add(self, decision: Decision | None) -> None:
-        self.counts[decision.system if decision is not None else "none"] += 1
+        system = decision.system if decision is not None else "none"
+        self.counts[system] = self.counts.get(system, 0) + 1
 
     def extend(self, decisions: Iterable[Decision | None]) -> None:
         for decision in decisions:
             self.add(decision)
 
     def merge(self, other: DecisionTally) -> None:
-        self.counts.update(other.counts)
+        for system, count in other.counts.items():
+            self.counts[system] = self.counts.get(system, 0) + count
 
     @property
     def total(self) -> int:
@@ -202,8 +204,8 @@ class DecisionTally:
     @property
     def fast_share(self) -> float | None:
         """None when the agent made no fast/slow decision at all (e.g. the random agent)."""
-        chosen = self.counts["fast"] + self.counts["slow"]
-        return self.counts["fast"] / chosen if chosen else None
+        fast, slow = self.counts.get("fast", 0), self.counts.get("slow", 0)
+        return fast / (fast + slow) if fast + slow else None
 
     def to_json(self) -> dict[str, int]:
         return {system: count for system, count in sorted(self.counts.items()) if count}

@@ -30,6 +30,7 @@ from .types import (
     GameInfo,
     GameState,
     ScorecardSummary,
+    validate_action,
 )
 
 __all__ = [
@@ -38,5 +39,5 @@ __all__ = [
     "GameCrashedError",
     "GameInfo", "GameNotStartedError", "GameSession", "GameState", "GamesDirError", "InvalidActionError",
     "RateLimitedError", "RecordedStep", "RecordingError", "RecordingWriter", "ResponseFormatError", "Scorecard",
-    "ScorecardSummary", "ServerUnavailableError", "UnknownGameError", "read_recording",
+    "ScorecardSummary", "ServerUnavailableError", "UnknownGameError", "read_recording", "validate_action",
 ]

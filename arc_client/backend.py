@@ -8,8 +8,11 @@ Both backends must give identical FrameResponses and scorecards for the same gam
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
+from .errors import ArcError
 from .types import FrameResponse, GameAction, GameInfo, ScorecardSummary
 
 
@@ -18,6 +21,9 @@ class Backend(ABC):
 
     #: a short word for tables and logs: "http" or "local"
     kind: str = "abstract"
+    #: games it knows of but cannot start (a malformed metadata.json), by the ids a user may type:
+    #: asking for one of them raises its error rather than "unknown game"
+    broken: Mapping[str, ArcError] = MappingProxyType({})
 
     @abstractmethod
     async def list_games(self) -> list[GameInfo]:

@@ -35,8 +35,7 @@ from .errors import (
     redact,
 )
 from .rate_limit import TokenBucket
-from .session import validate_action
-from .types import FRAME_SIZE, FrameResponse, GameAction, GameInfo, ScorecardSummary
+from .types import FRAME_SIZE, FrameResponse, GameAction, GameInfo, ScorecardSummary, validate_action
 
 log = logging.getLogger("arc_client.http")
 

@@ -16,12 +16,14 @@ the game as it is, and closing it makes the games never started so that they sco
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,30 +38,85 @@ from arcengine import GameState as ToolkitState
 
 from .backend import Backend
 from .errors import ArcHTTPError, GameCrashedError, GameNotStartedError, GamesDirError, UnknownGameError
-from .session import validate_action
-from .types import ActionInput, FrameResponse, GameAction, GameInfo, GameState, ScorecardSummary
+from .types import (
+    ActionInput,
+    FrameResponse,
+    GameAction,
+    GameInfo,
+    GameState,
+    ScorecardSummary,
+    validate_action,
+)
 
 log = logging.getLogger("arc_client.local")
 
 METADATA = "metadata.json"
 
 
-def scan_games_dir(games_dir: str | os.PathLike[str]) -> list[EnvironmentInfo]:
-    """Every game below a directory; GamesDirError where the toolkit would skip one silently."""
+@dataclass(frozen=True)
+class GamesScan:
+    """The games a directory holds, and the games it holds that cannot load (by name and id)."""
+
+    games: list[EnvironmentInfo]
+    broken: dict[str, GamesDirError] = field(default_factory=dict)
+
+
+def _metadata_problem(path: Path) -> str | None:
+    """Why `path` is not a valid metadata.json (the JSON or field error, one line), or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read it ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not JSON: {exc}"
+    try:
+        EnvironmentInfo.model_validate_json(text)
+    except ValueError as exc:  # pydantic's ValidationError: the fields, not "1 validation error for ..."
+        errors = exc.errors()[:3] if hasattr(exc, "errors") else []
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'the document'}: {e['msg']}" for e in errors) or str(exc)
+    return None
+
+
+def _game_names(root: Path, path: Path) -> list[str]:
+    """The ids a user may type for the game of `path` (`<game>/<version>/metadata.json`)."""
+    parts = path.relative_to(root).parts[:-1]
+    if not parts:
+        return []
+    names = [parts[0]]
+    if len(parts) >= 2:
+        names.append(f"{parts[0]}-{parts[1]}")
+    return names
+
+
+def scan_games_dir(games_dir: str | os.PathLike[str]) -> GamesScan:
+    """Every game below a directory, and the broken ones the toolkit would skip silently.
+
+    GamesDirError when the directory is missing or holds no game that loads.
+    """
     root = Path(games_dir)
     if not root.is_dir():
         raise GamesDirError(f"games directory {root} does not exist; pass a directory of <game>/<version>/{METADATA}")
     files = sorted(root.rglob(METADATA))
     if not files:
         raise GamesDirError(f"no {METADATA} below {root}; expected the layout <game>/<version>/{METADATA} + <class>.py")
-    infos = []
+    games: list[EnvironmentInfo] = []
+    broken: dict[str, GamesDirError] = {}
+    first_problem: GamesDirError | None = None
     for path in files:
-        try:
-            infos.append(EnvironmentInfo.model_validate_json(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise GamesDirError(f"malformed {path}: {first}; fix or remove it") from None
-    return infos
+        problem = _metadata_problem(path)
+        if problem is None:
+            games.append(EnvironmentInfo.model_validate_json(path.read_text(encoding="utf-8")))
+            continue
+        error = GamesDirError(f"malformed {path}: {problem}; fix or remove it")
+        first_problem = first_problem or error
+        for name in _game_names(root, path):
+            broken.setdefault(name, error)
+    if not games and first_problem is not None:
+        more = len(files) - 1
+        raise GamesDirError(f"{first_problem}" + (f" (and {more} more like it)" if more else ""))
+    return GamesScan(games, broken)
 
 
 class _LastError(logging.Handler):
@@ -135,7 +192,8 @@ class LocalBackend(Backend):
         self.games_dir = Path(games_dir)
         self.inline_below = inline_below
         self._inline_since_yield = 0.0
-        scan_games_dir(self.games_dir)
+        #: games whose metadata.json cannot load, by the ids a user may type for them
+        self.broken = scan_games_dir(self.games_dir).broken
         self._errors = _LastError()
         # The toolkit's scorecard module prints to stdout at INFO on every new manager.
         logging.getLogger("arc_agi.scorecard").setLevel(logging.WARNING)
@@ -153,6 +211,19 @@ class LocalBackend(Backend):
         # The toolkit forgets a scorecard once closed; the last one is kept for callers that merge
         # several backends' cards into one (process-parallel evaluation).
         self._last_closed: ToolkitScorecard | None = None
+
+    @property
+    def environment_infos(self) -> list[EnvironmentInfo]:
+        """The games' infos as the official scorer sees them (baselines included)."""
+        return list(self._arcade.available_environments)
+
+    def set_baselines(self, baselines: dict[str, list[int]]) -> None:
+        """Score these games against other per-level baselines (levels built from another seed have
+        other optimal lengths). Affects scorecards closed from now on, and `list_games`."""
+        envs = self._arcade.available_environments
+        for i, env in enumerate(envs):
+            if env.game_id in baselines:
+                envs[i] = env.model_copy(update={"baseline_actions": list(baselines[env.game_id])})
 
     async def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -294,6 +365,9 @@ class LocalBackend(Backend):
         else:
             game = self._arcade.make(game_id, seed=seed, scorecard_id=card_id)
         if game is None:
+            broken = self.broken.get(game_id)
+            if broken is not None:
+                raise broken
             names = [e.game_id for e in self._arcade.available_environments]
             raise UnknownGameError.among(game_id, names)
         raw = game.observation_space

@@ -18,20 +18,11 @@ from types import TracebackType
 from typing import Any
 
 from .backend import Backend
-from .errors import InvalidActionError, UnknownGameError
+from .errors import UnknownGameError
 from .recording import DEFAULT_RECORD_FORMAT, RecordingWriter, check_record_format, recording_path
-from .types import FRAME_SIZE, FrameResponse, GameAction, GameInfo, GameState, ScorecardSummary
+from .types import FrameResponse, GameAction, GameInfo, GameState, ScorecardSummary, validate_action
 
 log = logging.getLogger("arc_client")
-
-
-def validate_action(action: GameAction, x: int | None, y: int | None) -> None:
-    """ACTION6 needs x and y in 0..63; no other action carries them."""
-    if action.is_complex:
-        if x is None or y is None:
-            raise InvalidActionError("ACTION6 (click) needs x and y, each in 0..63")
-        if not (0 <= int(x) < FRAME_SIZE and 0 <= int(y) < FRAME_SIZE):
-            raise InvalidActionError(f"click ({x}, {y}) is outside the frame; x and y must be in 0..63")
 
 
 class GameSession:
@@ -169,6 +160,7 @@ class ArcClient:
         #: `jsonl.gz` (the default) or `jsonl`: how recordings under `recordings_dir` are written
         self.record_format = check_record_format(record_format)
         self._games: list[GameInfo] | None = None
+        self._warned_broken = False
 
     @classmethod
     def local(
@@ -200,19 +192,31 @@ class ArcClient:
         return cls(HttpBackend(base_url, api_key, **options), recordings_dir, record_format)
 
     async def list_games(self, refresh: bool = False) -> list[GameInfo]:
+        """Every game that can start (those that cannot are in `backend.broken`)."""
         if self._games is None or refresh:
             self._games = await self.backend.list_games()
         return self._games
 
+    def _warn_broken(self) -> None:
+        """Once per client, when a game starts: a broken game is skipped, never a reason to refuse
+        the others (and asking for it raises its own error instead)."""
+        if not self._warned_broken:
+            self._warned_broken = True
+            for error in dict.fromkeys(self.backend.broken.values()):
+                log.warning("warning: skipping a game: %s", error)
+
     async def resolve_game(self, game_id: str) -> GameInfo:
-        """Exact id, or the 4-character name (newest version); UnknownGameError suggests close ids."""
+        """Exact id, or the 4-character name (newest version); UnknownGameError suggests close ids, and a
+        game that cannot load (`backend.broken`) raises its own error."""
         games = await self.list_games()
-        for info in games:
-            if info.game_id == game_id:
-                return info
-        named = [g for g in games if g.name == game_id.split("-", 1)[0] and "-" not in game_id]
-        if named:
-            return named[-1]
+        found = [g for g in games if g.game_id == game_id]
+        found = found or [g for g in games if g.name == game_id.split("-", 1)[0] and "-" not in game_id]
+        if found:
+            self._warn_broken()
+            return found[-1]
+        broken = self.backend.broken.get(game_id) or self.backend.broken.get(game_id.split("-", 1)[0])
+        if broken is not None:
+            raise broken
         raise UnknownGameError.among(game_id, [g.game_id for g in games] + [g.name for g in games])
 
     def scorecard(

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InvalidActionError
+
 FRAME_SIZE = 64
 NUM_COLOURS = 16
 
@@ -48,6 +50,16 @@ class GameAction(enum.IntEnum):
         if text.isdigit():
             return cls(int(text))
         return cls[text]
+
+
+def validate_action(action: GameAction, x: int | None, y: int | None) -> None:
+    """The protocol's one rule on action data, checked by every backend before anything is sent:
+    ACTION6 (click) needs x and y in 0..63; other actions carry none (any given are ignored)."""
+    if action.is_complex:
+        if x is None or y is None:
+            raise InvalidActionError("ACTION6 (click) needs x and y, each in 0..63")
+        if not (0 <= int(x) < FRAME_SIZE and 0 <= int(y) < FRAME_SIZE):
+            raise InvalidActionError(f"click ({x}, {y}) is outside the frame; x and y must be in 0..63")
 
 
 class GameState(enum.StrEnum):

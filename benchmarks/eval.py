@@ -15,7 +15,7 @@ import time
 
 from agent.agents.random_agent import RandomAgent
 from agent.evaluation.config import EvalConfig
-from agent.evaluation.harness import GAME_SEED, run_games, seeded_factory
+from agent.evaluation.harness import run_games, seeded_factory
 from agent.evaluation.workers import run_games_in_workers
 from arc_client import ArcClient, GameAction, GameInfo
 from arc_client.games import suite_dir
@@ -29,7 +29,7 @@ async def bare_loop(client: ArcClient, infos: list[GameInfo], actions: int, seed
     total, started = 0, time.perf_counter()
     for info in infos:
         agent = seeded_factory(RandomAgent, EvalConfig(seed=seed))(info)
-        frame = await backend.command(card_id, info.game_id, GameAction.RESET, seed=GAME_SEED)
+        frame = await backend.command(card_id, info.game_id, GameAction.RESET, seed=0)
         agent.start(info, frame)
         for _ in range(actions):
             choice = agent.act(frame)

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/explorer_vs_random.py [--games DIR] [--seeds 5] [--max-actions 2000]
 
 Prints, per game and agent: levels completed (mean over seeds), actions to clear level 1 (median over
-the seeds that cleared it; '-' if none did) and the explorer's decision time per action.
+the seeds that cleared it; '-' if none did) and the agent's own time per action. Games are played by
+the harness's game loop (`agent.evaluation.harness.play_game`), as `aria eval` plays them.
 """
 
 from __future__ import annotations
@@ -11,35 +12,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import time
 from pathlib import Path
 
 from agent.base import Agent
+from agent.evaluation.config import EvalConfig
+from agent.evaluation.events import DecisionMade, EvalEvent
+from agent.evaluation.harness import GameRow, play_game
 from agent.registry import load_agent
-from arc_client import ArcClient, ArcError, GameAction, GameState
+from arc_client import ArcClient, GameInfo
 
 
-async def play(client: ArcClient, game_id: str, agent: Agent, max_actions: int) -> tuple[int, int | None, float]:
+async def play(client: ArcClient, info: GameInfo, agent: Agent, max_actions: int) -> tuple[int, int | None, float]:
     """Levels completed, actions when level 1 was cleared (None if never), agent seconds per action."""
+    first_level_at: list[int] = []
+
+    def on_event(event: EvalEvent) -> None:
+        if isinstance(event, DecisionMade) and event.frame.levels_completed >= 1 and not first_level_at:
+            first_level_at.append(event.step)
+
+    row = GameRow(game_id=info.game_id)
     async with client.scorecard(tags=["benchmark"]) as card:
-        game = await card.start(game_id, seed=0)
-        info = await client.resolve_game(game_id)
-        agent.start(info, game.last)
-        first_level_at, levels, thinking = None, 0, 0.0
-        while game.last.state is not GameState.WIN and game.actions < max_actions:
-            t0 = time.perf_counter()
-            action = agent.act(game.last)
-            thinking += time.perf_counter() - t0
-            if game.last.state is GameState.GAME_OVER and action.action is not GameAction.RESET:
-                action = type(action)(GameAction.RESET)
-            result = await game.step(action.action, x=action.x, y=action.y)
-            t0 = time.perf_counter()
-            agent.observe(action, result)
-            thinking += time.perf_counter() - t0
-            levels = max(levels, result.levels_completed)
-            if levels >= 1 and first_level_at is None:
-                first_level_at = game.actions
-        return levels, first_level_at, thinking / max(game.actions, 1)
+        await play_game(card, info, agent, row, EvalConfig(max_actions=max_actions), on_event)
+    if row.error:
+        raise RuntimeError(row.error)
+    return row.levels_completed, (first_level_at or [None])[0], row.agent_s / max(row.decisions, 1)
 
 
 async def main() -> None:
@@ -60,8 +56,8 @@ async def main() -> None:
             for name in names:
                 cls = load_agent(name)
                 try:
-                    runs = [await play(client, info.game_id, cls(seed=s), args.max_actions) for s in range(args.seeds)]
-                except ArcError as exc:  # one broken game must not hide the others' figures
+                    runs = [await play(client, info, cls(seed=s), args.max_actions) for s in range(args.seeds)]
+                except RuntimeError as exc:  # one broken game must not hide the others' figures
                     print(f"{info.game_id:<16}{name:<8}  error: {exc}")
                     continue
                 levels = statistics.mean(r[0] for r in runs)

@@ -16,6 +16,7 @@ class RandomAgent(Agent):
     """Every baseline comparison starts here: deterministic for a given seed."""
 
     name = "random"
+    runs_inline = True  # a few µs per action: a thread hop would cost more than the whole step
 
     def __init__(self, seed: int = 0, **options: Any) -> None:
         super().__init__(seed, **options)

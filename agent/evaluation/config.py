@@ -36,6 +36,10 @@ class EvalConfig:
     out: Path | None = None
 
     @property
+    def source(self) -> str:
+        return self.base_url or self.games_dir or "built-in suite"
+
+    @property
     def results_path(self) -> Path:
         return self.out if self.out is not None else self.run_dir / "results.json"
 

@@ -2,8 +2,8 @@
 
 `run_eval(config, on_event)` calls `on_event` on the event loop's thread with one of these. The CLI
 draws a table from them and the app its screens; nothing in the run depends on who listens. When
-nobody listens (`on_event=None`), `DecisionMade` events are not even built, so a headless run pays
-nothing for the live view.
+nobody listens (`on_event=None`), or the listener says `wants_decisions = False` (the CLI's table),
+`DecisionMade` events are not even built, so a headless run pays nothing for the live view.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunOpened:
+    """The scorecard is open; `rows` are the run's live rows (updated in place as games play)."""
+
     card_id: str
     agent: str
     game_ids: tuple[str, ...]
     backend: str
     source: str
+    rows: tuple[GameRow, ...] = ()
 
 
 @dataclass(frozen=True)

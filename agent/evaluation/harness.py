@@ -10,16 +10,24 @@ import asyncio
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent.base import Action, Agent
-from agent.decision import HARNESS_RESET, DecisionTally
+from agent.decision import HARNESS_RESET, Decision, DecisionTally, json_safe
 from agent.evaluation.config import EvalConfig, game_seed
-from arc_client import ArcClient, GameAction, GameInfo, GameState, Scorecard, ScorecardSummary
+from agent.evaluation.events import (
+    DecisionMade,
+    EvalEvent,
+    EventSink,
+    GameEnded,
+    GameStarted,
+    GameUpdated,
+    RunOpened,
+)
+from arc_client import ArcClient, FrameResponse, GameAction, GameInfo, GameState, Scorecard, ScorecardSummary
 from arc_client.errors import ArcError, GameNotStartedError
-
-GAME_SEED = 0  # built-in levels are generated from seed 0: the seed their baseline_actions were measured on
 
 
 @dataclass
@@ -37,8 +45,10 @@ class GameRow:
     tally: DecisionTally = field(default_factory=DecisionTally)
     started: float | None = None
     wall_s: float = 0.0
+    agent_s: float = 0.0  # time inside the agent's act/observe
     score: float | None = None
     error: str | None = None
+    error_detail: str | None = None  # the full traceback: errors.log, never the screen
     stop_reason: str | None = None
     agent_stats: dict[str, Any] = field(default_factory=dict)
 
@@ -61,6 +71,8 @@ class GameRow:
             "won": self.won, "levels_completed": self.levels_completed, "win_levels": self.win_levels,
             "actions": self.actions, "score": self.score, "wall_s": round(self.wall_s, 4),
             "actions_per_s": round(self.actions_per_s, 2), "fast_share": self.fast_share,
+            "agent_ms_per_action": round(1000 * self.agent_s / self.decisions, 4) if self.decisions else None,
+            "decisions": self.tally.to_json(),
             "stop_reason": self.stop_reason, "error": self.error, "agent_stats": self.agent_stats,
         }
 
@@ -81,16 +93,57 @@ class AgentCrashed(Exception):
     """The agent raised while choosing or observing; the game becomes an error row."""
 
 
+def _think(agent: Agent, observed: tuple[Action, FrameResponse] | None,
+           latest: FrameResponse) -> tuple[Action, float]:
+    """One trip to the agent's thread: learn from the last answer, then choose the next action.
+    Returns the action and the seconds the agent spent."""
+    started = time.perf_counter()
+    try:
+        if observed is not None:
+            agent.observe(*observed)
+        return agent.act(latest), time.perf_counter() - started
+    except Exception as exc:  # an agent's bug must not end the run
+        raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
+
+
+def _observe(agent: Agent, observed: tuple[Action, FrameResponse]) -> None:
+    try:
+        agent.observe(*observed)
+    except Exception as exc:
+        raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
+
+
+def _aria(decision: Decision | None) -> dict[str, Any] | None:
+    return {"decision": decision.to_json()} if decision is not None else None
+
+
+HARNESS_RESET_ACTION = Action(GameAction.RESET, decision=HARNESS_RESET)
+
+
 async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow, config: EvalConfig,
-                    listener: Listener) -> None:
-    """Play one game until WIN, the action budget, or the time limit; errors become the row's state."""
+                    on_event: EventSink | None = None, executor: Executor | None = None) -> None:
+    """Play one game until WIN, the action budget, or the time limit; errors become the row's state.
+
+    The agent runs in `executor`'s threads (a private one-thread pool when None): `act` and
+    `observe` never run on the event loop, so a long search or a forward pass freezes neither the
+    other games nor a live view. Each step is one trip to that thread (observe the last answer, then
+    act), since a trip costs more than a built-in game's whole step.
+    """
+    loop = asyncio.get_running_loop()
+    own_pool = executor is None
+    pool: Executor = executor if executor is not None else ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix=f"agent-{info.name}")
+    emit = on_event if on_event is not None else _ignore
+    wants_decisions = on_event is not None and getattr(on_event, "wants_decisions", True)
     row.started = time.perf_counter()
     deadline = row.started + config.time_limit if config.time_limit else None
+    observed: tuple[Action, FrameResponse] | None = None
+    last_update = row.started
     try:
-        game = await card.start(info.game_id, seed=GAME_SEED)
+        game = await card.start(info.game_id, seed=config.game_seed or 0)
         row.guid, row.win_levels, row.state = game.guid, game.last.win_levels, game.last.state.value
-        agent.start(info, game.last)
-        listener(row)
+        await loop.run_in_executor(pool, agent.start, info, game.last)
+        emit(GameStarted(info.game_id, game.guid, game.last, row))
         while True:
             if game.last.state is GameState.WIN:
                 row.stop_reason = "won"
@@ -101,45 +154,70 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             if deadline is not None and time.perf_counter() >= deadline:
                 row.stop_reason = "time_limit"
                 break
-            try:
-                choice = agent.act(game.last)
-            except Exception as exc:  # an agent's bug must not end the run
-                raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
+            if agent.runs_inline:
+                choice, spent = _think(agent, observed, game.last)
+            else:
+                choice, spent = await loop.run_in_executor(pool, _think, agent, observed, game.last)
+            row.agent_s += spent
+            observed = None
             if game.last.state is GameState.GAME_OVER and choice.action is not GameAction.RESET:
-                choice = Action(GameAction.RESET, decision=HARNESS_RESET)
+                choice = HARNESS_RESET_ACTION
             try:
                 result = await game.step(choice.action, x=choice.x, y=choice.y, reasoning=choice.reasoning,
-                                         aria={"decision": choice.decision.to_json()} if choice.decision else None)
+                                         aria=_aria(choice.decision))
             except GameNotStartedError:
-                result = await game.reset(aria={"decision": HARNESS_RESET.to_json()})
+                # The server refused the agent's action (not counted): the harness RESETs instead, and
+                # the agent observes that RESET, not its own action.
+                choice = HARNESS_RESET_ACTION
+                result = await game.reset(aria=_aria(HARNESS_RESET))
+            observed = (choice, result)
             row.decisions += 1
             row.tally.add(choice.decision)
-            try:
-                agent.observe(choice, result)
-            except Exception as exc:
-                raise AgentCrashed(f"agent {agent.name} raised {type(exc).__name__}: {exc}") from exc
+            levelled_up = result.levels_completed > row.levels_completed
             row.actions, row.state = game.actions, result.state.value
             row.levels_completed = max(row.levels_completed, result.levels_completed)
-            if row.actions % 25 == 0:
-                listener(row)
-                await asyncio.sleep(0)  # let other games and the live table run
+            if wants_decisions:
+                emit(DecisionMade(info.game_id, row.decisions, choice.action, choice.x, choice.y,
+                                  choice.decision, result))
+            now = time.perf_counter()
+            if levelled_up or now - last_update >= UPDATE_EVERY_S:
+                last_update = now
+                emit(GameUpdated(row))
+                await asyncio.sleep(0)  # let other games and the live view run
+        if observed is not None:
+            await loop.run_in_executor(pool, _observe, agent, observed)
     except (AgentCrashed, ArcError) as exc:  # ArcError includes GameCrashedError: the game's own code raised
         row.state, row.error, row.stop_reason = "ERROR", str(exc), "error"
+        row.error_detail = _traceback(exc)
     except Exception as exc:  # anything else unexpected is still one row, and the run goes on
         row.state, row.stop_reason = "ERROR", "error"
         row.error = "".join(traceback.format_exception_only(exc)).strip()
+        row.error_detail = _traceback(exc)
     finally:
         row.wall_s = time.perf_counter() - row.started
         try:
-            row.agent_stats = dict(agent.stats())
-        except Exception:
+            row.agent_stats = json_safe(dict(agent.stats()))
+        except Exception as exc:
             row.agent_stats = {}
-        listener(row)
+            row.error_detail = (row.error_detail or "") + f"stats() of agent {agent.name} failed:\n{_traceback(exc)}"
+        if own_pool:
+            pool.shutdown(wait=False)
+        emit(GameEnded(row))
+
+
+UPDATE_EVERY_S = 0.2
+
+
+def _ignore(event: EvalEvent) -> None:
+    pass
+
+
+def _traceback(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc))
 
 
 async def run_games(client: ArcClient, infos: list[GameInfo], make_agent: Callable[[GameInfo], Agent],
-                    config: EvalConfig, listener: Listener = lambda row: None,
-                    on_open: Callable[[str], None] = lambda card_id: None,
+                    config: EvalConfig, on_event: EventSink | None = None,
                     run: EvalRun | None = None) -> EvalRun:
     """One scorecard for the whole run, closed on every exit path (normal end, error, cancellation).
 
@@ -152,14 +230,18 @@ async def run_games(client: ArcClient, infos: list[GameInfo], make_agent: Callab
     semaphore = asyncio.Semaphore(config.concurrency)
     tags = ["aria", f"agent:{config.agent}", *config.tags]
     card = client.scorecard(tags=tags, competition_mode=config.competition)
+    pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="agent")
 
     async def one(info: GameInfo, row: GameRow) -> None:
         async with semaphore:
-            await play_game(card, info, make_agent(info), row, config, listener)
+            agent = await asyncio.get_running_loop().run_in_executor(pool, make_agent, info)
+            await play_game(card, info, agent, row, config, on_event, pool)
 
     async with card:
         run.card_id = card.card_id
-        on_open(card.card_id or "")
+        if on_event is not None:
+            on_event(RunOpened(card.card_id or "", config.agent, tuple(i.game_id for i in infos),
+                               client.backend.kind, config.source, tuple(run.rows)))
         try:
             await asyncio.gather(*(one(info, row) for info, row in zip(infos, run.rows, strict=True)))
         except asyncio.CancelledError:
@@ -169,6 +251,7 @@ async def run_games(client: ArcClient, infos: list[GameInfo], make_agent: Callab
                     row.stop_reason = "interrupted"
             raise
         finally:
+            pool.shutdown(wait=False, cancel_futures=True)
             run.summary = await asyncio.shield(card.close())
             attach_scores(run.rows, run.summary)
             run.wall_s = time.perf_counter() - started
@@ -187,6 +270,9 @@ def attach_scores(rows: list[GameRow], summary: ScorecardSummary | None) -> None
             # The scorecard is the truth: a command in flight when the run was interrupted is
             # counted by the server even though its answer never arrived.
             row.actions = max(row.actions, env.actions)
+            this_run = next((r for r in env.runs if r.guid == row.guid), None)
+            if row.state != "ERROR" and this_run is not None and this_run.state is not GameState.UNKNOWN:
+                row.state = this_run.state.value
         elif row.score is None:
             row.score = 0.0
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from rich.table import Table
 
+from agent.decision import DecisionTally
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.harness import EvalRun, GameRow
+from arc_client import ScorecardSummary
 
 SCHEMA_VERSION = 1
 PACKAGES = ("aria-lite", "arc-agi", "arcengine", "numpy", "httpx", "torch")
@@ -40,9 +42,15 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def totals(rows: list[GameRow]) -> dict[str, Any]:
+def totals(rows: list[GameRow], summary: ScorecardSummary | None = None) -> dict[str, Any]:
+    """Run totals. `official_score` is the closed scorecard's own score (the toolkit's scorer), in
+    percent; None when no scorecard was closed. `levels_completed` counts levels completed."""
     scores = [r.score or 0.0 for r in rows]
+    tally = DecisionTally()
+    for r in rows:
+        tally.merge(r.tally)
     return {
+        "official_score": summary.score if summary is not None else None,
         "games": len(rows),
         "games_won": sum(r.won for r in rows),
         "levels_completed": sum(r.levels_completed for r in rows),
@@ -51,6 +59,8 @@ def totals(rows: list[GameRow]) -> dict[str, Any]:
         "actions": sum(r.actions for r in rows),
         "errors": sum(r.state == "ERROR" for r in rows),
         "wall_s": round(sum(r.wall_s for r in rows), 3),
+        "decisions": tally.to_json(),
+        "fast_share": tally.fast_share,
     }
 
 
@@ -72,7 +82,7 @@ def build_results(run: EvalRun, config: EvalConfig, agent_name: str, backend: st
         "versions": package_versions(),
         "card_id": run.card_id,
         "games": [row.to_json() for row in run.rows],
-        "totals": totals(run.rows),
+        "totals": totals(run.rows, run.summary),
         "scorecard": run.summary.raw if run.summary is not None else None,
     }
 
@@ -96,18 +106,22 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def results_table(rows: list[GameRow], title: str) -> Table:
+def results_table(rows: list[GameRow], title: str, summary: ScorecardSummary | None = None) -> Table:
+    """The final table; the total score is the scorecard's official score (not a mean of the rows)."""
     table = Table(title=title)
     for column, justify in (("game", "left"), ("levels", "right"), ("actions", "right"), ("score %", "right"),
-                            ("won", "center"), ("wall s", "right"), ("fast", "right"), ("state", "left")):
+                            ("won", "center"), ("wall s", "right"), ("fast", "right"), ("state", "left"),
+                            ("stop", "left")):
         table.add_column(column, justify=justify, no_wrap=column in ("game", "state"))  # type: ignore[arg-type]
     for r in rows:
         table.add_row(r.game_id, f"{r.levels_completed}/{r.win_levels}", str(r.actions),
                       "-" if r.score is None else f"{r.score:.3f}", "yes" if r.won else "",
                       f"{r.wall_s:.1f}", _pct(r.fast_share),
-                      r.state if not r.error else f"ERROR: {r.error[:60]}")
-    t = totals(rows)
+                      r.state if not r.error else f"ERROR: {r.error[:60]}", r.stop_reason or "")
+    t = totals(rows, summary)
+    official = t["official_score"]
     table.add_section()
     table.add_row("total", f"{t['levels_completed']}/{t['levels_total']}", str(t["actions"]),
-                  f"{t['mean_score']:.3f}", f"{t['games_won']}/{t['games']}", f"{t['wall_s']:.1f}", "", "")
+                  "-" if official is None else f"{official:.3f}", f"{t['games_won']}/{t['games']}",
+                  f"{t['wall_s']:.1f}", _pct(t["fast_share"]), "", "")
     return table

@@ -18,7 +18,6 @@ import shutil
 import signal
 import threading
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.process import BaseProcess
@@ -29,12 +28,14 @@ from arc_agi.scorecard import Scorecard as ToolkitScorecard
 
 from agent.decision import DecisionTally
 from agent.errors import ConfigError
+from agent.evaluation.clients import apply_game_seed
 from agent.evaluation.config import EvalConfig
+from agent.evaluation.events import EvalEvent, EventSink, GameEnded, GameUpdated, RunOpened
 from agent.evaluation.harness import EvalRun, GameRow, Listener, attach_scores, run_games, seeded_factory
 from arc_client import ArcClient, GameInfo, ScorecardSummary
 from arc_client.local_backend import LocalBackend
 from arc_client.recording import find_recordings
-from arc_client.scoring import load_environment_infos, official_summary
+from arc_client.scoring import official_summary
 
 STOP_GRACE_S = 30.0  # how long interrupted workers get to close their scorecards before they are killed
 REAP_S = 5.0  # how long a worker that has handed back its results gets to exit
@@ -84,6 +85,7 @@ async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
     async with client:
         available = {info.game_id: info for info in await client.list_games()}
         infos = [available[game_id] for _, game_id in job.games]
+        apply_game_seed(client, [info.game_id for info in infos], job.config.game_seed)
         factory = seeded_factory(load_agent(job.config.agent), job.config, **job.agent_options)
         run = EvalRun(rows=[GameRow(game_id=info.game_id, title=info.title) for info in infos])
         slot_of = {id(row): slot for row, (slot, _) in zip(run.rows, job.games, strict=True)}
@@ -94,7 +96,12 @@ async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
             if os.getppid() != job.parent_pid and play is not None:  # the parent is gone: stop, orphan nothing
                 play.cancel()
 
-        play = asyncio.ensure_future(run_games(client, infos, factory, job.config, listener=report, run=run))
+        def forward(event: EvalEvent) -> None:
+            row = getattr(event, "row", None)  # rows cross the process boundary; per-step decisions do not
+            if row is not None:
+                report(row)
+
+        play = asyncio.ensure_future(run_games(client, infos, factory, job.config, on_event=forward, run=run))
         signal.signal(signal.SIGINT, lambda *_: loop.call_soon_threadsafe(play.cancel))
         if stop.is_set():  # the parent asked before this process could hear SIGINT
             play.cancel()
@@ -118,8 +125,8 @@ async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
 
 
 async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config: EvalConfig,
-                               agent_options: dict[str, Any], listener: Listener = lambda row: None,
-                               on_open: Any = lambda card_id: None, run: EvalRun | None = None) -> EvalRun:
+                               agent_options: dict[str, Any], on_event: EventSink | None = None,
+                               run: EvalRun | None = None) -> EvalRun:
     """Like `run_games`, with the games split across `config.workers` processes. One scorecard per run,
     closed on every exit path; an interrupt stops the workers cleanly and is re-raised."""
     backend = client.backend
@@ -128,6 +135,17 @@ async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config:
     if run is None:
         run = EvalRun(rows=[GameRow(game_id=info.game_id, title=info.title) for info in infos])
     started = time.perf_counter()
+    ended: set[int] = set()
+
+    def listener(row: GameRow) -> None:
+        if on_event is None:
+            return
+        if row.stop_reason is not None and id(row) not in ended:
+            ended.add(id(row))
+            on_event(GameEnded(row))
+        else:
+            on_event(GameUpdated(row))
+
     shares = split_games(infos, config.workers)
     recordings = config.recordings_dir
     staging = [recordings / f".worker-{k}" for k in range(len(shares))] if recordings is not None else []
@@ -138,7 +156,9 @@ async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config:
     card = client.scorecard(tags=["aria", f"agent:{config.agent}", *config.tags], competition_mode=config.competition)
     async with card:
         run.card_id = card.card_id
-        on_open(card.card_id or "")
+        if on_event is not None:
+            on_event(RunOpened(card.card_id or "", config.agent, tuple(i.game_id for i in infos), backend.kind,
+                               config.source, tuple(run.rows)))
         jobs = [WorkerJob(k, share, config, agent_options, str(backend.games_dir),
                           str(staging[k]) if staging else None, os.getpid()) for k, share in enumerate(shares)]
         procs = [context.Process(target=worker_main, args=(job, messages, stop), name=f"aria-eval-worker-{job.index}",
@@ -214,7 +234,7 @@ def _drain(messages: Any, run: EvalRun, listener: Listener, payloads: dict[int, 
 def _update(row: GameRow, data: dict[str, Any]) -> None:
     for name, value in data.items():
         if name == "tally":  # asdict() flattened it to {"counts": {...}}
-            value = DecisionTally(Counter(value["counts"]))
+            value = DecisionTally(dict(value["counts"]))
         setattr(row, name, value)
 
 
@@ -282,7 +302,7 @@ def _merged_summary(backend: LocalBackend, card_id: str | None, shares: list[lis
     for _, (game_id, game_card) in sorted(played.items()):
         official.cards.pop(game_id, None)
         official.cards[game_id] = game_card
-    return official_summary(official, load_environment_infos(backend.games_dir))
+    return official_summary(official, backend.environment_infos)
 
 
 def _gather_recordings(target: Path, staging: list[Path]) -> None:

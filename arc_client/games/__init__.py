@@ -12,11 +12,12 @@ import pkgutil
 import shutil
 from pathlib import Path
 
-from ..errors import UnknownGameError
+from ..errors import GamesDirError, UnknownGameError
 from . import sources
 from .kit import Plan, PuzzleGame, solve
 
-__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "solve", "suite_dir"]
+__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "seed_baselines", "solve",
+           "suite_dir"]
 
 
 def _discover() -> list[type[PuzzleGame]]:
@@ -38,9 +39,19 @@ def suite_dir() -> Path:
 
 
 def export(dest: str | Path) -> list[Path]:
-    """Copy the suite's environment_files tree into `dest`; returns the metadata.json paths written."""
+    """Copy the suite's environment_files tree into `dest`; returns the metadata.json paths written.
+
+    GamesDirError (and nothing left behind) when `dest` cannot be written.
+    """
     target = Path(dest)
-    shutil.copytree(suite_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    missing = [p for p in (target, *target.parents) if not p.exists()]
+    try:
+        shutil.copytree(suite_dir(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    except (OSError, shutil.Error) as exc:
+        if missing:  # undo what this call created; a directory that was there is left as it was
+            shutil.rmtree(missing[-1], ignore_errors=True)
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise GamesDirError(f"cannot export the games to {target}: {reason}; pick a writable directory") from None
     return sorted(target.rglob("metadata.json"))
 
 
@@ -56,3 +67,12 @@ def game_class(name: str) -> type[PuzzleGame]:
 def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
     """The oracle's shortest plan for level `level` (0-based) of game `name` built with `seed`."""
     return list(game_class(name)(seed=seed).solutions[level])
+
+
+def seed_baselines(game_id: str, seed: int) -> list[int] | None:
+    """Per-level baseline actions of a built-in game built with `seed`: the oracle's optimal counts,
+    as the committed metadata holds for seed 0. None for a game that is not in the suite."""
+    short = game_id.split("-", 1)[0].lower()
+    if not any(short == cls.NAME for cls in SUITE):
+        return None
+    return [len(plan) for plan in game_class(short)(seed=seed).solutions]

@@ -11,6 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from agent.base import Action, Agent
+from agent.evaluation.config import EvalConfig
+from agent.evaluation.events import DecisionMade, EvalEvent, GameStarted
+from agent.evaluation.harness import GameRow
+from agent.evaluation.harness import play_game as harness_play_game
 from arc_client import ArcClient, FrameResponse, GameAction, GameState
 
 FIXTURE_GAMES = Path(__file__).resolve().parents[1] / "fixtures" / "environment_files"
@@ -26,21 +30,28 @@ class PlayResult:
 
 
 async def play_game(games_dir: Path, game_id: str, agent: Agent, max_actions: int) -> PlayResult:
-    """One game instance until WIN or `max_actions`; every step is kept for inspection."""
+    """One game instance until WIN or `max_actions`, through the harness's own game loop; every step
+    is kept for inspection (the frame before, the action with its decision, the answer)."""
     out = PlayResult()
+    frames: list[FrameResponse] = []
+
+    def on_event(event: EvalEvent) -> None:
+        if isinstance(event, GameStarted):
+            frames.append(event.frame)
+        elif isinstance(event, DecisionMade):
+            action = Action(event.action, event.x, event.y, decision=event.decision)
+            out.steps.append((frames[-1], action, event.frame))
+            frames.append(event.frame)
+            if event.frame.levels_completed >= 1 and out.first_level_at is None:
+                out.first_level_at = event.step
+
     async with ArcClient.local(games_dir) as client, client.scorecard(tags=["test"]) as card:
-        game = await card.start(game_id, seed=0)
-        agent.start(await client.resolve_game(game_id), game.last)
-        while game.last.state is not GameState.WIN and game.actions < max_actions:
-            before = game.last
-            action = agent.act(before)
-            result = await game.step(action.action, x=action.x, y=action.y)
-            agent.observe(action, result)
-            out.steps.append((before, action, result))
-            out.levels = max(out.levels, result.levels_completed)
-            if out.levels >= 1 and out.first_level_at is None:
-                out.first_level_at = game.actions
-        out.actions, out.won = game.actions, game.last.state is GameState.WIN
+        row = GameRow(game_id=game_id)
+        await harness_play_game(card, await client.resolve_game(game_id), agent, row,
+                                EvalConfig(max_actions=max_actions), on_event)
+        if row.error:
+            raise AssertionError(f"{game_id}: {row.error}\n{row.error_detail}")
+        out.levels, out.actions, out.won = row.levels_completed, row.actions, row.state == GameState.WIN.value
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,29 @@ def test_missing_or_empty_directory(tmp_path: Path) -> None:
         LocalBackend(tmp_path / "empty")
 
 
-@pytest.mark.parametrize("content", ["{\"game_id\": ", "[1, 2]", "{\"title\": \"no id\"}"])
-def test_malformed_metadata_names_the_file(fixture_games_dir: Path, content: str) -> None:
+@pytest.mark.parametrize(("content", "reason"), [
+    ("{\"game_id\": ", "not JSON: Expecting value: line 1 column 13 (char 12)"),
+    ("[1, 2]", "the document: Input should be an object"),
+    ("{\"title\": \"no id\"}", "game_id: Field required"),
+])
+async def test_a_malformed_metadata_names_its_file_and_blocks_no_other_game(
+        fixture_games_dir: Path, fixture_games: Any, content: str, reason: str) -> None:
     bad = fixture_games_dir / "fxmz" / "0a1b2c3d" / "metadata.json"
     bad.write_text(content)
-    with pytest.raises(GamesDirError) as caught:
+    async with ArcClient.local(fixture_games_dir) as arc, arc.scorecard() as card:
+        assert [g.game_id for g in await arc.list_games()] == [fixture_games.click]
+        await card.start(fixture_games.click)  # the other game plays
+        for asked in ("fxmz", fixture_games.maze):
+            with pytest.raises(GamesDirError) as caught:
+                await card.start(asked)
+            message = str(caught.value)
+            assert str(bad) in message and reason in message and "\n" not in message
+            assert "validation error" not in message
+        with pytest.raises(GamesDirError, match=re.escape(reason)):  # the backend alone says the same
+            await arc.backend.command(str(card.card_id), fixture_games.maze, GameAction.RESET)
+    (fixture_games_dir / "fxck" / "4e5f6a7b" / "metadata.json").write_text(content)
+    with pytest.raises(GamesDirError, match="and 1 more"):  # nothing left to play
         LocalBackend(fixture_games_dir)
-    assert str(bad) in str(caught.value) and "\n" not in str(caught.value)
 
 
 async def test_unknown_game_suggests_close_ids(fixture_games_dir: Path) -> None:

@@ -1,30 +1,18 @@
-"""The `aria` command as a user meets it: games list/export, plain-terminal play, bad input."""
+"""The `aria` command as a user meets it: help, games list/export, bad input (`aria play`: test_play.py)."""
 
 from __future__ import annotations
 
 import json
-import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from arc_agi import Arcade, OperationMode
+from clikit import REPO, aria, one_line_error
 
-from arc_client.games import SUITE, oracle_actions
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def aria(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], input=stdin, capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO, env={**os.environ, "COLUMNS": "200"})
-
-
-def one_line_error(done: subprocess.CompletedProcess[str]) -> None:
-    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
-    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
-    assert "Traceback" not in done.stderr + done.stdout
+from arc_client.games import SUITE
 
 
 def test_help_is_quick_and_lists_the_commands() -> None:
@@ -63,22 +51,6 @@ def test_games_export_writes_a_tree_the_toolkit_loads(tmp_path: Path) -> None:
     assert listed.returncode == 0 and len(json.loads(listed.stdout)) == len(SUITE)
 
 
-def test_play_with_scripted_keys_and_clicks_wins_a_level() -> None:
-    keyboard = next(cls for cls in SUITE if cls.TAGS == ["keyboard"] or tuple(cls.TAGS) == ("keyboard",))
-    keys = {1: "w", 2: "s", 3: "a", 4: "d", 5: "e", 7: "u"}
-    lines = [f"{x} {y}" if action == 6 else keys[action] for action, x, y in oracle_actions(keyboard.NAME, 0, 0)]
-    done = aria("play", keyboard.NAME, stdin="\n".join(lines + ["q"]) + "\n")
-    assert done.returncode == 0, done.stderr
-    assert "▀" in done.stdout  # the frame, drawn with half blocks
-    assert f"level 2/{keyboard.LEVELS}" in done.stdout  # the oracle's moves cleared level 1
-    assert "scorecard" in done.stdout
-
-    click = next(cls for cls in SUITE if 6 in cls.AVAILABLE and len(cls.AVAILABLE) == 1)
-    lines = [f"{x} {y}" for _, x, y in oracle_actions(click.NAME, 0, 0)]
-    done = aria("play", click.NAME, stdin="\n".join(lines + ["q"]) + "\n")
-    assert done.returncode == 0 and f"level 2/{click.LEVELS}" in done.stdout, done.stderr
-
-
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     name = SUITE[0].NAME
     unknown = aria("play", name[:3] + "z")
@@ -98,14 +70,38 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     assert "metadata.json" in done.stderr
 
 
-def test_play_over_the_official_local_server() -> None:
-    from arc_client.games import suite_dir
-    from arc_client.local_server import LocalServer
+def test_games_export_to_an_unwritable_place_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for dest in ("/proc/aria-export", str(blocker / "env")):
+        done = aria("games", "export", dest)
+        one_line_error(done)
+        assert f"cannot export the games to {dest}" in done.stderr
+    assert not Path("/proc/aria-export").exists() and [p.name for p in tmp_path.iterdir()] == ["a-file"]
 
-    name = SUITE[0].NAME
-    keys = {1: "w", 2: "s", 3: "a", 4: "d", 5: "e", 7: "u"}
-    lines = [f"{x} {y}" if a == 6 else keys[a] for a, x, y in oracle_actions(name, 0, 0)]
-    with LocalServer(suite_dir()) as server:
-        done = aria("play", name, "--base-url", server.base_url, stdin="\n".join(lines + ["q"]) + "\n")
-    assert done.returncode == 0, done.stderr
-    assert f"level 2/{SUITE[0].LEVELS}" in done.stdout and "▀" in done.stdout
+
+def test_a_malformed_metadata_names_its_file_and_blocks_no_other_game(fixture_games_dir: Path) -> None:
+    bad = fixture_games_dir / "fxck" / "4e5f6a7b" / "metadata.json"
+    bad.write_text('{"game_id": "fxck-4e5f6a7b", "title": }')
+    games = ["--games-dir", str(fixture_games_dir)]
+    asked = aria("play", "fxck", *games, stdin="q\n")  # the bad game itself: refused, in one line
+    one_line_error(asked)
+    assert str(bad) in asked.stderr and "not JSON: Expecting value: line 1 column 39 (char 38)" in asked.stderr
+    assert "validation error" not in asked.stderr
+    other = aria("play", "fxmz", *games, stdin="d\nq\n")  # another game: played, the bad one named on stderr
+    assert other.returncode == 0 and "actions 1" in other.stdout, other.stderr
+    assert other.stderr.count("\n") == 1 and other.stderr.startswith("warning: skipping a game: malformed ")
+    assert str(bad) in other.stderr
+    evaluate = ["eval", "--arc", *games, "--agent", "random", "--max-actions", "3", "--no-record", "--quiet"]
+    refused = aria(*evaluate, "--games", "fxck", "--run-dir", str(fixture_games_dir.parent / "refused"))
+    one_line_error(refused)
+    assert str(bad) in refused.stderr and not (fixture_games_dir.parent / "refused").exists()
+    run = aria(*evaluate, "--games", "fxmz", "--run-dir", str(fixture_games_dir.parent / "run"))
+    assert run.returncode == 0 and str(bad) in run.stderr and "Traceback" not in run.stderr, run.stderr
+    listed = aria("games", "list", *games, "--json")
+    assert listed.returncode == 0 and [g["game_id"] for g in json.loads(listed.stdout)] == ["fxmz-0a1b2c3d"]
+    assert str(bad) in listed.stderr
+    shutil.copy(bad, fixture_games_dir / "fxmz" / "0a1b2c3d" / "metadata.json")
+    nothing = aria("games", "list", *games)  # no game left that loads
+    one_line_error(nothing)
+    assert str(bad) in nothing.stderr and "(and 1 more like it)" in nothing.stderr

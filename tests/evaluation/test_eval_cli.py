@@ -7,7 +7,6 @@ import json
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,11 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from evalkit import FIXTURES, REPO, aria, load_results
+from evalkit import FIXTURES, REPO, aria, load_results, running_aria, wait_for_steps
 
 from arc_client.games import suite_dir
 from arc_client.local_server import free_port
-from arc_client.recording import count_steps, find_recordings, read_recording
+from arc_client.recording import find_recordings, read_recording
 from arc_client.scoring import load_environment_infos, rescore
 
 GAMES = sorted(p.parent.parent.name for p in suite_dir().rglob("metadata.json"))[:3]
@@ -95,25 +94,17 @@ def test_rescore_of_recordings_matches_the_live_scorecard(tmp_path: Path) -> Non
     assert shown.returncode == 0 and "total" in shown.stdout
 
 
-def test_interrupt_closes_the_scorecard_and_flushes_recordings(tmp_path: Path, suite_server) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_stop_signal_closes_the_scorecard_and_flushes_recordings(tmp_path: Path, suite_server, signum: int,
+                                                                   code: int) -> None:
     run_dir = tmp_path / "int"
-    env_path = f"{FIXTURES}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", GAMES[0], "--agent", "random",
-         "--max-actions", "100000", "--quiet", "--run-dir", str(run_dir), "--base-url", suite_server.base_url],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**__import__("os").environ, "PYTHONPATH": env_path},
-    )
-    deadline = time.monotonic() + 60
-    lines = 0
-    while time.monotonic() < deadline and lines < 30:
-        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        lines = count_steps(files[0]) if files else 0
-        time.sleep(0.1)
-    assert lines >= 30, "the run never got going"
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    with running_aria("eval", "--arc", "--games", GAMES[0], "--agent", "random", "--max-actions", "100000",
+                      "--quiet", "--run-dir", str(run_dir), "--base-url", suite_server.base_url) as proc:
+        wait_for_steps(run_dir, 30)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert signal.Signals(signum).name in out and "partial results" in out
     results = load_results(run_dir / "results.json")
     assert results["interrupted"] is True and results["games"][0]["stop_reason"] == "interrupted"
     # the server no longer knows the card: it was closed
@@ -217,18 +208,11 @@ def test_a_checkpoint_for_an_agent_without_trained_parts_is_refused(tmp_path: Pa
 
 def test_interrupting_an_in_process_run_saves_partial_results(tmp_path: Path) -> None:
     run_dir = tmp_path / "ip"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", ",".join(GAMES), "--agent", "random",
-         "--max-actions", "10000000", "--quiet", "--run-dir", str(run_dir)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        if files and count_steps(files[0]) > 200:
-            break
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    with running_aria("eval", "--arc", "--games", ",".join(GAMES), "--agent", "random", "--max-actions",
+                      "10000000", "--quiet", "--run-dir", str(run_dir)) as proc:
+        wait_for_steps(run_dir, 200)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     results = load_results(run_dir / "results.json")
     assert results["interrupted"] is True and results["scorecard"] is not None
@@ -328,21 +312,22 @@ def test_a_worker_that_dies_makes_error_rows_and_the_run_finishes(tmp_path: Path
 
 def test_interrupting_a_workers_run_saves_partial_results_and_leaves_no_process(tmp_path: Path) -> None:
     run_dir = tmp_path / "wi"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli", "eval", "--arc", "--games", ",".join(GAMES), "--agent", "random",
-         "--max-actions", "10000000", "--workers", "2", "--quiet", "--run-dir", str(run_dir)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        files = find_recordings(run_dir / "recordings") if (run_dir / "recordings").exists() else []
-        if len(files) >= 2 and all(count_steps(path) > 200 for path in files):
-            break
-        time.sleep(0.1)
-    children = _children(proc.pid)
-    assert len(children) >= 2, "the workers never started"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    with running_aria("eval", "--arc", "--games", ",".join(GAMES), "--agent", "random", "--max-actions",
+                      "10000000", "--workers", "2", "--quiet", "--run-dir", str(run_dir)) as proc:
+        deadline = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        children = _children(proc.pid)
+        assert len(children) >= 2, "the workers never started"
+        wait_for_steps(run_dir, 250, files=2)  # both workers' recordings, under recordings/.worker-*
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        code = proc.returncode
+        gone_by = time.monotonic() + 10  # checked before running_aria kills what is left of the group
+        while any(_running(pid) for pid in children) and time.monotonic() < gone_by:
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in children)
+    assert code == 143, err
     results = load_results(run_dir / "results.json")
     assert results["interrupted"] is True and results["scorecard"] is not None
     assert all(g["stop_reason"] == "interrupted" and g["error"] is None for g in results["games"])
@@ -353,7 +338,59 @@ def test_interrupting_a_workers_run_saves_partial_results_and_leaves_no_process(
         steps = list(read_recording(path))  # whole JSON lines only
         row = next(g for g in results["games"] if g["game_id"] == steps[0].response.game_id)
         assert len(steps) - 1 in (row["actions"], row["actions"] - 1)
-    gone_by = time.monotonic() + 10
-    while any(_running(pid) for pid in children) and time.monotonic() < gone_by:
-        time.sleep(0.1)
-    assert not any(_running(pid) for pid in children)
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr and all(w in done.stderr for w in words), done.stderr
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--run-dir", "/proc/aria-x"), ("--run-dir", "/proc/aria-x")),
+    (("--out", "/nonexistent-aria/b/r.json"), ("/nonexistent-aria/b", "does not exist")),
+    (("--games", ","), ("--games",)),
+    (("--tags", "nosuch"), ("nosuch", "keyboard")),
+    (("--games", "mz01", "--tags", "click"), ("mz01", "click")),
+    (("--agent", "nosuch"), ("unknown agent",)),
+    (("--game-seed", "5", "--base-url", "http://127.0.0.1:9"), ("--game-seed",)),
+])
+def test_bad_input_is_one_line_exit_2_and_creates_nothing(tmp_path: Path, args: tuple[str, ...],
+                                                          words: tuple[str, ...]) -> None:
+    before = set(Path(REPO, "runs").glob("*")) if Path(REPO, "runs").exists() else set()
+    run_dir = [] if "--run-dir" in args else ["--run-dir", str(tmp_path / "new")]
+    done = aria("eval", "--arc", "--max-actions", "5", *run_dir, *args)
+    one_line_error(done, *words)
+    assert not (tmp_path / "new").exists() and not Path("/nonexistent-aria").exists()
+    after = set(Path(REPO, "runs").glob("*")) if Path(REPO, "runs").exists() else set()
+    assert after == before
+
+
+def test_a_used_run_dir_is_refused_unless_overwrite_and_then_holds_one_run(tmp_path: Path) -> None:
+    first = aria(*eval_args(tmp_path, "same"))
+    assert first.returncode == 0, first.stderr
+    card = load_results(tmp_path / "same" / "results.json")["card_id"]
+    again = aria(*eval_args(tmp_path, "same"))
+    one_line_error(again, "not empty", "--overwrite")
+    assert load_results(tmp_path / "same" / "results.json")["card_id"] == card  # nothing lost
+    third = aria(*eval_args(tmp_path, "same"), "--overwrite")
+    assert third.returncode == 0, third.stderr
+    results = load_results(tmp_path / "same" / "results.json")
+    assert results["card_id"] != card
+    assert {p.parent.name for p in find_recordings(tmp_path / "same" / "recordings")} == {results["card_id"]}
+
+
+def test_printed_official_score_is_the_scorecards(tmp_path: Path) -> None:
+    done = aria(*[a for a in eval_args(tmp_path, "s") if a != "--quiet"])
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "s" / "results.json")
+    assert results["totals"]["official_score"] == results["scorecard"]["score"]
+    assert f"official score {results['scorecard']['score']:.3f}%" in " ".join(done.stdout.split())
+    # piped output: a line per finished game
+    assert sum(line.startswith("done ") for line in done.stdout.splitlines()) == len(results["games"])
+
+
+def test_default_run_dirs_are_unique_within_a_second() -> None:
+    from agent.evaluation.run import default_run_dir
+
+    assert len({default_run_dir() for _ in range(50)}) == 50

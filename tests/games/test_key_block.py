@@ -1,9 +1,6 @@
 """Key Behind a Block (kb01): push the block aside, take the key, pass its door, reach the exit."""
 
-from arc_client.games.play import act, play_plan
 from arc_client.games.sources.key_block import Kb01, KeyBlockPuzzle
-
-SEEDS = range(20)
 
 
 def niche() -> KeyBlockPuzzle:
@@ -11,14 +8,6 @@ def niche() -> KeyBlockPuzzle:
     walls = {(c, r) for c in range(9) for r in range(8) if c in (0, 8) or r in (0, 7)}
     walls |= {(2, 1), (4, 1)} | {(6, r) for r in range(8) if r != 3}
     return KeyBlockPuzzle(9, 8, frozenset(walls), (3, 4), (3, 2), (7, 3), (((3, 1), 8),), (((6, 3), 8),))
-
-
-def test_oracle_wins_every_level() -> None:
-    for seed in SEEDS:
-        game = Kb01(seed=seed)
-        act(game, 0)
-        for level, plan in enumerate(game.solutions):
-            assert play_plan(game, plan).levels_completed == level + 1, f"seed {seed} level {level + 1}"
 
 
 def test_the_block_cannot_be_pushed_onto_the_key_only_aside() -> None:

@@ -5,10 +5,8 @@ import dataclasses
 import numpy as np
 
 from arc_client.games.kit import _Layout, solve
-from arc_client.games.play import act, play_plan
+from arc_client.games.play import act
 from arc_client.games.sources.keys_doors import Kd01, KeysPuzzle
-
-SEEDS = range(20)
 
 
 def corridor() -> KeysPuzzle:
@@ -22,14 +20,6 @@ def hud_pixels(game: Kd01, frame: np.ndarray, colour: int) -> int:
     puzzle = game.puzzles[game.level_index]
     layout = _Layout(puzzle.width, puzzle.height)
     return int((frame[layout.hud_top :] == colour).sum())
-
-
-def test_oracle_wins_every_level() -> None:
-    for seed in SEEDS:
-        game = Kd01(seed=seed)
-        act(game, 0)
-        for level, plan in enumerate(game.solutions):
-            assert play_plan(game, plan).levels_completed == level + 1, f"seed {seed} level {level + 1}"
 
 
 def test_a_door_needs_a_key_of_its_colour() -> None:

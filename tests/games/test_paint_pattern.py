@@ -1,17 +1,7 @@
 """Paint the Pattern (pp01): ACTION5 adds a coat under the cursor; ACTION7 undoes; overshooting is dead."""
 
-from arc_client.games.play import act, play_plan
+from arc_client.games.play import act
 from arc_client.games.sources.paint_pattern import Pp01
-
-SEEDS = range(20)
-
-
-def test_oracle_wins_every_level() -> None:
-    for seed in SEEDS:
-        game = Pp01(seed=seed)
-        act(game, 0)
-        for level, plan in enumerate(game.solutions):
-            assert play_plan(game, plan).levels_completed == level + 1, f"seed {seed} level {level + 1}"
 
 
 def test_painting_changes_the_canvas_and_the_frame() -> None:

@@ -11,8 +11,9 @@ from arc_client.games.kit import BUDGET, PuzzleGame, _Layout
 from arc_client.games.play import act, play_plan, random_action, random_clears_level_one
 
 RANDOM_EPISODES = 60
-# Random play must clear level 1 well below this share of episodes.
-RANDOM_CEILING = 0.6
+# Measured (seeds 100..159, rng seed 0): random play cleared level 1 in 0/60 episodes of every game.
+# A ceiling of 3/60 (5%) leaves room for luck yet fails a game whose level 1 becomes guessable.
+RANDOM_MAX_WINS = 3
 
 
 def budget_pixels(game: PuzzleGame, frame: np.ndarray) -> int:
@@ -111,6 +112,5 @@ def test_different_seeds_give_different_levels(cls: type[PuzzleGame]) -> None:
 def test_random_play_rarely_clears_level_one(cls: type[PuzzleGame]) -> None:
     rng = random.Random(0)
     wins = sum(random_clears_level_one(cls(seed=100 + seed), rng) for seed in range(RANDOM_EPISODES))
-    share = wins / RANDOM_EPISODES
-    print(f"{cls.NAME}: random play cleared level 1 in {wins}/{RANDOM_EPISODES} episodes ({share:.0%})")
-    assert share < RANDOM_CEILING, f"{cls.NAME} is trivial: random play clears level 1 {share:.0%} of the time"
+    print(f"{cls.NAME}: random play cleared level 1 in {wins}/{RANDOM_EPISODES} episodes")
+    assert wins <= RANDOM_MAX_WINS, f"{cls.NAME} got easy: random play cleared level 1 in {wins}/{RANDOM_EPISODES}"
