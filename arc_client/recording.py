@@ -164,7 +164,7 @@ def find_recordings(root: str | os.PathLike[str]) -> list[Path]:
     root = Path(root)
     if root.is_file():
         return [root]
-    found = []
+    found: list[Path] = []
     for folder, _, names in os.walk(root):  # unreadable folders are skipped, never an error
         found.extend(Path(folder) / name for name in names if is_recording_name(name))
     return sorted(found)

@@ -183,7 +183,7 @@ class RecordingWriter:
         self.flush_interval = flush_interval
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._raw: BinaryIO = open(self.path, "ab")  # noqa: SIM115 - owned by the writer thread until close
-        self._out: BinaryIO = self._raw
+        self._out: BinaryIO | gzip.GzipFile = self._raw
         if self.record_format == "jsonl.gz":
             self._out = gzip.GzipFile(fileobj=self._raw, mode="ab", compresslevel=compresslevel, mtime=0)
         self.lines = 0  # steps accepted by `write`
@@ -252,8 +252,8 @@ class RecordingWriter:
             closing = any(item is _CLOSE for item in items)
             try:
                 if steps and self._error is None:  # after a failure, only drain
-                    self._out.write("".join(encoder.line(*step, include_frames=self.include_frames)
-                                            for step in steps).encode())
+                    self._out.write("".join(encoder.line(stamp, response, aria, self.include_frames)
+                                            for stamp, response, aria in steps).encode())
                     dirty = True
                 if dirty and (not steps or events or time.monotonic() - last_flush >= self.flush_interval):
                     self._out.flush()  # gzip: a sync flush, so what is written so far decompresses
