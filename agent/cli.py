@@ -14,7 +14,7 @@ from agent.evaluation.clients import HOSTED_URL, make_client
 
 def games_dir_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--games-dir", type=click.Path(file_okay=False), default=None,
-                        help="An environment_files tree (default: the built-in suite).")(f)
+                        help="An environment_files tree (default: the built-in games: the suite and the held-out set).")(f)
 
 
 def remote_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,7 +48,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
     import asyncio
     import json
 
-    from agent.games_table import games_table
+    from agent.games_table import games_table, probe_games
 
     async def fetch() -> tuple[list[Any], dict[str, Any], dict[str, int]]:
         """The games, and for in-process games their actions and level counts (read from a RESET;
@@ -58,11 +58,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
         async with make_client(games_dir, base_url, api_key_file, rate_limit=rate_limit) as client:
             infos = list(await client.list_games())
             if base_url is None:
-                async with client.scorecard(tags=["aria-games-list"]) as card:
-                    for info in infos:
-                        first = (await card.start(info.game_id, record=False)).last
-                        available[info.game_id] = list(first.available_actions)
-                        levels[info.game_id] = first.win_levels
+                available, levels = await probe_games(client, infos)
         return infos, available, levels
 
     infos, available, levels = asyncio.run(fetch())
@@ -74,7 +70,7 @@ def games_list(games_dir: str | None, base_url: str | None, api_key_file: str | 
         return
     from rich.console import Console
 
-    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in suite)")
+    where = f"on {base_url}" if base_url else (f"in {games_dir}" if games_dir else "(built-in games)")
     console = Console()
     if not console.is_terminal:  # piped: the whole table rather than 80 columns
         console = Console(width=max(console.width, 120))

@@ -12,9 +12,11 @@ disagrees. The policy, in order:
 4. a retry of an action whose one result was "no change" (hidden state may have changed since);
 5. a random candidate, also taken when many steps pass without discovering anything (loop guard).
 
+Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
+ranked by what clicking such sprites did so far in this game (`ClickRanker`).
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
-a fresh HUD detector (layouts change between levels); the action priors (which action kinds and
-which clicked colours change the state) carry over.
+a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
+the state) and the click ranker carry over.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import numpy as np
 
 from agent.base import Action
 from agent.decision import Decision, Proposal
-from agent.frames import StatusBarDetector, click_targets, state_key
+from agent.frames import StatusBarDetector, state_key
+from agent.perception import ClickRanker, Signature, click_candidates, effect_of, segment
 from arc_client.types import FrameResponse, GameAction, GameState
 
 #: (action id, x, y); x = y = -1 unless the action is ACTION6
 ActionKey = tuple[int, int, int]
+LEVEL_UP = b"level-up"  # the effect recorded for a click that completed a level
 NO_XY = -1
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 # mask re-checks: often at first, then rarely, since a new mask makes every state key new
@@ -75,7 +79,7 @@ class Node:
     """One masked state: its candidate actions (most salient first) and what trying them did."""
 
     candidates: list[ActionKey]
-    click_colour: dict[ActionKey, int]
+    click_signature: dict[ActionKey, tuple[Signature, ...]]
     edges: dict[ActionKey, Edge] = field(default_factory=dict)
     visits: int = 0
 
@@ -94,30 +98,22 @@ class LevelGraph:
 
 
 class ActionPriors:
-    """Which kinds of action tend to change the state: per action id and per clicked colour.
-
-    Beta(1, 1) means, so an action kind never tried scores 0.5. They survive level changes.
+    """Which kinds of action tend to change the state, per action id (clicks: per sprite, in
+    `ClickRanker`). Beta(1, 1) means, so an action kind never tried scores 0.5. They survive level
+    changes.
     """
 
     def __init__(self) -> None:
         self.by_action: dict[int, list[int]] = {}
-        self.by_colour: dict[int, list[int]] = {}
 
-    def update(self, action: ActionKey, colour: int | None, changed: bool) -> None:
-        for table, key in ((self.by_action, action[0]), (self.by_colour, colour)):
-            if key is None or (table is self.by_colour and action[0] != GameAction.ACTION6):
-                continue
-            counts = table.setdefault(key, [0, 0])
-            counts[0] += 1
-            counts[1] += int(changed)
+    def update(self, action: ActionKey, changed: bool) -> None:
+        counts = self.by_action.setdefault(action[0], [0, 0])
+        counts[0] += 1
+        counts[1] += int(changed)
 
-    def score(self, action: ActionKey, colour: int | None) -> float:
+    def score(self, action: ActionKey) -> float:
         tries, changes = self.by_action.get(action[0], (0, 0))
-        score = (changes + 1) / (tries + 2)
-        if action[0] == GameAction.ACTION6 and colour is not None:
-            tries, changes = self.by_colour.get(colour, (0, 0))
-            score = min(score, (changes + 1) / (tries + 2))
-        return score
+        return (changes + 1) / (tries + 2)
 
 
 class GraphExplorer:
@@ -139,6 +135,7 @@ class GraphExplorer:
         self.max_deaths = max_deaths
         self.patience = patience
         self.priors = ActionPriors()
+        self.ranker = ClickRanker()
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
         self.graphs: dict[int, LevelGraph] = {}
@@ -159,13 +156,14 @@ class GraphExplorer:
         if node is None:
             available = tuple(response.available_actions) or (1, 2, 3, 4, 5, 6)
             candidates: list[ActionKey] = [(a, NO_XY, NO_XY) for a in KEY_ACTIONS if a in available]
-            colours: dict[ActionKey, int] = {}
+            signatures: dict[ActionKey, tuple[Signature, ...]] = {}
             if GameAction.ACTION6 in available:
-                for t in click_targets(response.frame, self.mask, self.max_clicks):
+                objects = segment(response.frame, self.mask)
+                for t in click_candidates(objects, self.ranker, self.max_clicks):
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)
-                    colours[action] = t.colour
-            node = Node(candidates, colours)
+                    signatures[action] = t.signature
+            node = Node(candidates, signatures)
             self.graph.nodes[key] = node
             self.states_seen += 1
             self.since_progress = 0
@@ -191,15 +189,17 @@ class GraphExplorer:
         self.last_seen = response
 
     # -- choosing ---------------------------------------------------------------------------------
-    def _colour(self, node: Node, action: ActionKey) -> int | None:
-        return node.click_colour.get(action)
+    def _score(self, node: Node, action: ActionKey) -> float:
+        score = self.priors.score(action)
+        signature = node.click_signature.get(action)
+        return score if signature is None else min(score, self.ranker.score(signature))
 
     def _best_untried(self, node: Node, useful_only: bool) -> ActionKey | None:
         best, best_score = None, -1.0
-        for action in node.candidates:  # salience order breaks ties
+        for action in node.candidates:  # the ranker's order breaks ties
             if not node.is_untried(action, self.max_deaths):
                 continue
-            score = self.priors.score(action, self._colour(node, action))
+            score = self._score(node, action)
             if useful_only and score < self.useful_prior:
                 continue
             if score > best_score:
@@ -317,14 +317,16 @@ class GraphExplorer:
             return
         before_key, action_key = pending
         node = self.graph.nodes[before_key]
-        colour = node.click_colour.get(action_key)
+        signature = node.click_signature.get(action_key)
         if node.is_untried(action_key, self.max_deaths):
             self.since_progress = 0
         else:
             self.since_progress += 1
         edge = node.edges.setdefault(action_key, Edge())
         if result.levels_completed > self.level:
-            self.priors.update(action_key, colour, changed=True)
+            self.priors.update(action_key, changed=True)
+            if signature is not None:
+                self.ranker.update(signature, LEVEL_UP)
             self.counts["levels"] += 1
             self._sync(result)
             return
@@ -345,7 +347,9 @@ class GraphExplorer:
         edge.tries += 1
         edge.outcomes[after_key] += 1
         changed = after_key != before_key
-        self.priors.update(action_key, colour, changed)
+        self.priors.update(action_key, changed)
+        if signature is not None:
+            self.ranker.update(signature, effect_of(self.frame, result.frame, self.mask))
         if self.plan and self.plan[0][0] != after_key:
             self.plan.clear()  # the game disagreed with the plan's expectation: re-plan
         self._sync(result)

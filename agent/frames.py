@@ -1,15 +1,14 @@
-"""Frame processing for exploration: state keys, status-bar masking and click targets.
+"""Frame processing for exploration: state keys, status-bar masking and connected components.
 
-Three things a training-free explorer needs from a 64x64 frame:
+What a training-free explorer needs from a 64x64 frame besides its objects (`agent.perception`):
 - a state key that ignores HUD areas (a shrinking step-budget bar would otherwise make every frame new),
 - a detector that learns those HUD areas from the transitions it sees,
-- salient click targets: one pixel inside each single-colour object.
+- single-colour connected components, the parts objects are made of.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,82 +27,34 @@ def label_components(frame: np.ndarray) -> np.ndarray:
     """Label 4-connected single-colour components (labels are arbitrary ints, equal within a component).
 
     Pure numpy (no scipy): cells are first grouped into horizontal runs of one colour; runs that touch
-    vertically in the same colour are then merged by propagating the smallest run id along those
-    contacts with pointer jumping, which converges in a handful of rounds even on winding shapes.
+    vertically in the same colour are then joined by hooking (Shiloach-Vishkin): every contact between
+    two trees hooks the larger root under the smaller, then pointers are jumped to the roots. Winding
+    shapes (a snake-like wall) converge in two or three rounds. Contacts repeated along a row (a wide
+    background touches itself in every column) are dropped by comparing each with its left neighbour.
     """
     h, w = frame.shape
     starts = np.ones((h, w), dtype=bool)
     starts[:, 1:] = frame[:, 1:] != frame[:, :-1]
     runs = np.cumsum(starts.ravel()).reshape(h, w) - 1
-    touching = frame[1:, :] == frame[:-1, :]
     count = int(runs[-1, -1]) + 1
-    # one contact per pair of runs (a wide background touches itself along whole rows)
-    contacts = np.unique(runs[:-1, :][touching] * count + runs[1:, :][touching])
+    touching = frame[1:, :] == frame[:-1, :]
+    contacts = runs[:-1, :][touching] * count + runs[1:, :][touching]
+    if len(contacts):
+        contacts = contacts[np.r_[True, contacts[1:] != contacts[:-1]]]
     upper, lower = np.divmod(contacts, count)
     labels = np.arange(count)
     while True:
-        new = labels.copy()
-        np.minimum.at(new, upper, labels[lower])
-        np.minimum.at(new, lower, labels[upper])
-        new = new[new]
-        new = new[new]
-        if np.array_equal(new, labels):
+        lu, lv = labels[upper], labels[lower]
+        differ = lu != lv
+        if not differ.any():
             return labels[runs]
-        labels = new
-
-
-@dataclass(frozen=True)
-class ClickTarget:
-    """One object worth clicking: a pixel inside it, its colour and its size in cells."""
-
-    x: int
-    y: int
-    colour: int
-    area: int
-
-
-def click_targets(frame: np.ndarray, mask: np.ndarray | None = None, limit: int = 48) -> list[ClickTarget]:
-    """One click per single-colour component, most salient first, at most `limit`.
-
-    The largest component is taken to be the background and skipped, as are components lying wholly
-    in masked (HUD) cells. The click point is the component's pixel nearest its centroid, so it is
-    always inside the object even for rings and L-shapes. Salience: medium objects (4..400 cells)
-    before single specks and large areas; within a group, smaller first (buttons before panels).
-    """
-    labels = label_components(frame).ravel()
-    areas_all = np.bincount(labels)
-    roots = np.flatnonzero(areas_all)  # the labels in use, one per component
-    if len(roots) <= 1:
-        return []
-    areas = areas_all[roots]
-    h, w = frame.shape
-    ys, xs = np.divmod(np.arange(h * w), w)
-    cy = np.bincount(labels, weights=ys)[labels] / areas_all[labels]
-    cx = np.bincount(labels, weights=xs)[labels] / areas_all[labels]
-    # the pixel nearest its component's centroid (first in scan order on ties) is the click point
-    dist = (ys - cy) ** 2 + (xs - cx) ** 2
-    best = np.full(len(areas_all), np.inf)
-    np.minimum.at(best, labels, dist)
-    on_best = np.flatnonzero(dist == best[labels])
-    _, first = np.unique(labels[on_best], return_index=True)
-    nearest = on_best[first]  # aligned with `roots`: both are the used labels in increasing order
-    unmasked = np.ones(len(roots), dtype=bool)
-    if mask is not None and mask.any():
-        unmasked = np.bincount(labels, weights=~mask.ravel(), minlength=len(areas_all))[roots] > 0
-    background = int(np.argmax(areas))
-    candidates: list[tuple[int, int, int]] = []
-    for comp in range(len(roots)):
-        if comp == background or not unmasked[comp]:
-            continue
-        area = int(areas[comp])
-        group = 0 if 4 <= area <= 400 else (1 if area < 4 else 2)
-        candidates.append((group, area, comp))
-    candidates.sort()
-    targets = []
-    for _, area, comp in candidates[:limit]:
-        y, x = divmod(int(nearest[comp]), w)
-        targets.append(ClickTarget(x=x, y=y, colour=int(frame[y, x]), area=area))
-    return targets
+        lu, lv = lu[differ], lv[differ]
+        np.minimum.at(labels, np.maximum(lu, lv), np.minimum(lu, lv))
+        while True:  # every label points at a root again
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
 
 
 class StatusBarDetector:

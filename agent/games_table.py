@@ -6,11 +6,25 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
+from arc_client.session import ArcClient
 from arc_client.types import GameInfo
 
 
 def action_names(actions: Sequence[int]) -> str:
     return " ".join(f"A{a}" for a in actions) or "?"
+
+
+async def probe_games(client: ArcClient, infos: Sequence[GameInfo]) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Available actions and level counts of in-process games, read from a RESET on a scratch
+    scorecard (never ask a remote server this: it would create game instances there)."""
+    available: dict[str, list[int]] = {}
+    levels: dict[str, int] = {}
+    async with client.scorecard(tags=["aria-games-list"]) as card:
+        for info in infos:
+            first = (await card.start(info.game_id, record=False)).last
+            available[info.game_id] = list(first.available_actions)
+            levels[info.game_id] = first.win_levels
+    return available, levels
 
 
 def games_table(infos: Sequence[GameInfo], title: str, available: dict[str, Sequence[int]],

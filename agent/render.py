@@ -66,3 +66,8 @@ def frame_with_rulers(frame: np.ndarray) -> Text:
         text.append(f"{row:>{margin - 1}} ", _RULER)
         _pixel_line(grid[row], grid[row + 1], text)
     return text
+
+
+def half_block_style(top: int, bottom: int) -> Style:
+    """The style of one '▀' cell: upper pixel `top` as foreground, lower pixel `bottom` as background."""
+    return _STYLES[top & 15][bottom & 15]

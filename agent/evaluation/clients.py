@@ -1,5 +1,5 @@
 """Building an ArcClient from what a user asked for: the hosted API or a local toolkit server (with
-the API key from a file or $ARC_API_KEY), a games directory, or the built-in suite.
+the API key from a file or $ARC_API_KEY), a games directory, or the built-in games.
 
 The CLI, `run_eval` and the app all build clients here; nothing below the CLI sees click options.
 """
@@ -51,7 +51,8 @@ def default_rate_limit(base_url: str) -> float | None:
 def build_client(games_dir: str | None = None, base_url: str | None = None, api_key_file: str | None = None,
                  recordings_dir: Path | None = None, rate_limit: float | None = None,
                  record_format: str = "jsonl.gz") -> ArcClient:
-    """An ArcClient over a remote server (`base_url`), a games directory, or the built-in suite.
+    """An ArcClient over a remote server (`base_url`), a games directory, or the built-in games (the
+    suite and the held-out games).
 
     `rate_limit` is in requests per minute (0: none; None: the server's default).
     """
@@ -62,9 +63,9 @@ def build_client(games_dir: str | None = None, base_url: str | None = None, api_
         return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
                               record_format=record_format, requests_per_minute=per_minute)
     if games_dir is None:
-        from arc_client.games import suite_dir
+        from arc_client.games import builtin_dir
 
-        games_dir = str(suite_dir())
+        games_dir = str(builtin_dir())
     return ArcClient.local(games_dir, recordings_dir, record_format=record_format)
 
 

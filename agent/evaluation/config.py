@@ -37,7 +37,7 @@ class EvalConfig:
 
     @property
     def source(self) -> str:
-        return self.base_url or self.games_dir or "built-in suite"
+        return self.base_url or self.games_dir or "built-in games"
 
     @property
     def results_path(self) -> Path:

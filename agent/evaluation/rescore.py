@@ -18,9 +18,9 @@ from arc_client.scoring import load_environment_infos, rescore
 
 def rescore_command(recordings: Path, games_dir: str | None) -> None:
     if games_dir is None:
-        from arc_client.games import suite_dir
+        from arc_client.games import builtin_dir
 
-        games_dir = str(suite_dir())
+        games_dir = str(builtin_dir())
     card_id, files = recordings_of_one_card(recordings)  # bad input fails before the games are loaded
     infos = load_environment_infos(games_dir)
     summary = rescore(recordings, infos)

@@ -2,6 +2,8 @@
 
 `SUITE` lists every game class found in `arc_client.games.sources`, sorted by NAME; `suite_dir()` is
 the committed `environment_files` tree (regenerate it with `python -m arc_client.games.bundle`).
+SUITE is what training draws from. The hand-written held-out games (`arc_client.games.heldout`, tag
+`heldout`) have their own tree; `builtin_dir()` holds both, and is what the CLI plays by default.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from ..errors import GamesDirError, UnknownGameError
 from . import sources
 from .kit import Plan, PuzzleGame, solve
 
-__all__ = ["SUITE", "Plan", "PuzzleGame", "export", "game_class", "oracle_actions", "seed_baselines", "solve",
-           "suite_dir"]
+__all__ = ["SUITE", "Plan", "PuzzleGame", "builtin_dir", "export", "game_class", "oracle_actions",
+           "seed_baselines", "solve", "suite_dir"]
 
 
 def _discover() -> list[type[PuzzleGame]]:
@@ -36,6 +38,12 @@ SUITE: list[type[PuzzleGame]] = _discover()
 def suite_dir() -> Path:
     """The committed environment_files tree: `<NAME>/<version>/metadata.json` + source per game."""
     return Path(__file__).parent / "environment_files"
+
+
+def builtin_dir() -> Path:
+    """Every bundled game: the suite's tree and the held-out tree (`heldout/environment_files`) lie below
+    this directory, and the toolkit finds each game by its metadata.json at any depth."""
+    return Path(__file__).parent
 
 
 def export(dest: str | Path) -> list[Path]:
@@ -71,8 +79,14 @@ def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
 
 def seed_baselines(game_id: str, seed: int) -> list[int] | None:
     """Per-level baseline actions of a built-in game built with `seed`: the oracle's optimal counts,
-    as the committed metadata holds for seed 0. None for a game that is not in the suite."""
+    as the committed metadata holds for seed 0 (held-out games: their first-time-human estimates,
+    `Stage.baselines`). None for a game that is not built in."""
+    from .heldout import HELDOUT
+
     short = game_id.split("-", 1)[0].lower()
+    for heldout in HELDOUT:
+        if short == heldout.NAME:
+            return heldout.baselines(seed)
     if not any(short == cls.NAME for cls in SUITE):
         return None
     return [len(plan) for plan in game_class(short)(seed=seed).solutions]

@@ -1,4 +1,4 @@
-"""Frame processing on hand-made frames: components, click targets, HUD masking, state keys."""
+"""Frame processing on hand-made frames: components, HUD masking, state keys."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import deque
 
 import numpy as np
 
-from agent.frames import StatusBarDetector, click_targets, label_components, state_key
+from agent.frames import StatusBarDetector, label_components, state_key
 
 
 def reference_components(frame: np.ndarray) -> int:
@@ -43,40 +43,6 @@ def test_labels_match_flood_fill_and_stay_within_one_colour() -> None:
     snake[1::4, 63] = 1
     snake[3::4, 0] = 1
     assert len(np.unique(label_components(snake))) == reference_components(snake)
-
-
-def test_click_targets_find_each_object_inside_it_and_skip_the_background() -> None:
-    frame = np.zeros((64, 64), dtype=np.uint8)
-    frame[10:20, 10:20] = 3                       # a square
-    frame[40:50, 40:50] = 5
-    frame[42:48, 42:48] = 0                       # a ring: its centroid is in the hole
-    frame[30, 5:30] = 7                           # a thin line
-    frame[5:9, 50] = 9
-    frame[5:9, 51:54] = 9                         # an L-shape
-    frame[60, 60] = 12                            # a speck
-    objects = {3: frame == 3, 5: frame == 5, 7: frame == 7, 9: frame == 9, 12: frame == 12}
-    targets = click_targets(frame)
-    found = {t.colour: t for t in targets}
-    # the ring's hole (colour 0, enclosed) is an object too; the outer background is not
-    assert set(found) == {0, 3, 5, 7, 9, 12}
-    assert sum(1 for t in targets if t.colour == 0) == 1 and found[0].area == 36
-    for colour, where in objects.items():
-        target = found[colour]
-        assert where[target.y, target.x], f"click for colour {colour} at ({target.x}, {target.y}) is outside it"
-        assert target.area == int(where.sum())
-    # medium objects before specks
-    assert [t.colour for t in targets].index(12) > [t.colour for t in targets].index(3)
-
-
-def test_click_targets_cap_and_skip_masked_hud() -> None:
-    frame = np.zeros((64, 64), dtype=np.uint8)
-    for i in range(60):
-        frame[(i // 8) * 6 + 1, (i % 8) * 6 + 1] = 1 + i % 15  # 60 separate specks
-    assert len(click_targets(frame, limit=48)) == 48
-    hud = np.zeros((64, 64), dtype=bool)
-    hud[62:, :] = True
-    frame[62:, :10] = 11
-    assert all(t.y < 62 for t in click_targets(frame, mask=hud, limit=100))
 
 
 def bar_frames(steps: int, bar_every: int, rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:

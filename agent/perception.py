@@ -1,0 +1,366 @@
+"""Perception: a 64x64 frame as objects, the objects worth clicking, and what clicking them did.
+
+Real ARC-AGI-3 frames are scenes, not boards: textured floors, multi-colour sprites, legends and a
+HUD. Numpy only, a fraction of a millisecond per frame:
+- `segment(frame)`: single-colour connected components with their colour, area, box, a pixel inside
+  each, and a translation-free shape signature; the background (the largest area's colour, in large
+  pieces) and textures (many identical specks) are marked; touching small parts of different colours
+  are grouped into sprites.
+- `motions(before, after)`: parts that moved between two frames, grouped into multi-colour sprites
+  that moved together by the same offset.
+- `click_candidates(seg, ranker)`: one pixel per sprite, ranked by what clicking such sprites did so
+  far in this game (`ClickRanker`), not 4,096 pixels; sprites whose clicks all had one and the same
+  effect are merged into one candidate.
+HUD and timer areas are masked before hashing and change detection by `agent.frames`
+(`StatusBarDetector`, `state_key`); `segment` skips objects lying wholly inside that mask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agent.frames import label_components
+
+#: (colour, height, width, area, shape key): equal for two components of one shape and colour
+Signature = tuple[int, int, int, int, int]
+NO_EFFECT = b"no-effect"
+TEXTURE_COUNT = 8  # at least this many identical specks make a texture
+TEXTURE_AREA = 6  # a texture speck is at most this big
+TILE_COUNT = 40  # this many identical parts of any size tile the floor (bricks, checkers)
+BACKGROUND_AREA = 32  # pieces of the background colour at least this big are background
+SPRITE_SIDE = 12  # touching parts group into one sprite while its box fits in this square
+SEARCH_OFFSET = 20  # the farthest a part is looked for after it moved
+
+_SIDE = 64
+_YS, _XS = np.divmod(np.arange(_SIDE * _SIDE), _SIDE)
+# a fixed pseudo-random weight per relative pixel position: their sum is a translation-free shape hash
+_SHAPE_WEIGHTS = np.random.default_rng(20261201).integers(1, 2**20, _SIDE * _SIDE).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One single-colour connected component."""
+
+    index: int
+    colour: int
+    area: int
+    top: int
+    left: int
+    bottom: int  # exclusive
+    right: int  # exclusive
+    x: int  # a pixel inside the part, nearest its centroid
+    y: int
+    signature: Signature
+    cx: float  # the centroid
+    cy: float
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """Touching parts of different colours taken as one object (a single part is a sprite too).
+
+    (x, y) is the inside pixel of the part nearest the sprite's centre: for a piece in a socket, on
+    the piece.
+    """
+
+    parts: tuple[Part, ...]
+    x: int
+    y: int
+
+    @property
+    def main(self) -> Part:
+        return max(self.parts, key=lambda p: (p.area, -p.index))
+
+    @property
+    def area(self) -> int:
+        return sum(p.area for p in self.parts)
+
+    @property
+    def signature(self) -> tuple[Signature, ...]:
+        return tuple(sorted(p.signature for p in self.parts))
+
+
+OBJECT, BACKGROUND, TEXTURE, HUD = 0, 1, 2, 3
+
+
+@dataclass
+class Segmentation:
+    frame: np.ndarray
+    labels: np.ndarray  # (64, 64) part index per pixel
+    kinds: np.ndarray  # per part index: OBJECT, BACKGROUND, TEXTURE or HUD
+    parts: dict[int, Part]  # the OBJECT parts by index (background, texture and HUD stay kinds only)
+    sprites: list[Sprite]
+
+    def objects(self) -> list[Part]:
+        return list(self.parts.values())
+
+
+def segment(frame: np.ndarray, mask: np.ndarray | None = None) -> Segmentation:
+    """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
+
+    Everything is computed on arrays; Python objects are made for object parts only, since a
+    textured floor alone is hundreds of specks.
+    """
+    frame = np.asarray(frame)
+    h, w = frame.shape
+    raw = label_components(frame).ravel()
+    used = np.zeros(h * w, dtype=bool)
+    used[raw] = True
+    comp = (np.cumsum(used) - 1)[raw]  # compact part ids 0..n-1
+    n = int(comp.max()) + 1
+    order = np.argsort(comp.astype(np.uint16), kind="stable")  # a radix sort: pixels grouped by part
+    area = np.bincount(comp, minlength=n)
+    first = np.concatenate(([0], np.cumsum(area)[:-1]))
+    ys, xs = (_YS, _XS) if (h, w) == (_SIDE, _SIDE) else np.divmod(np.arange(h * w), w)
+    ys_s, xs_s, comp_s = ys[order], xs[order], comp[order]
+    # pixels of a part keep scan order after the stable sort: its first and last give its rows
+    top, bottom = ys_s[first], ys_s[first + area - 1] + 1
+    left, right = np.minimum.reduceat(xs_s, first), np.maximum.reduceat(xs_s, first) + 1
+    rel = (ys_s - top[comp_s]) * w + (xs_s - left[comp_s])
+    weights = _SHAPE_WEIGHTS if w == _SIDE else np.arange(h * w, dtype=np.float64) + 1
+    shape_hash = np.add.reduceat(weights[rel], first).astype(np.int64)
+    colours = frame.ravel()[order[first]].astype(np.int64)
+    # one int per (colour, height, width, shape): equal for identical parts anywhere in the frame
+    keys = ((shape_hash * 65 + (bottom - top)) * 65 + (right - left)) * 16 + colours
+    kinds = np.full(n, OBJECT, dtype=np.int8)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    repeats = counts[inverse]
+    kinds[(area <= TEXTURE_AREA) & (repeats >= TEXTURE_COUNT)] = TEXTURE
+    tiles = repeats >= TILE_COUNT  # a tiled floor; its cut-off tiles at the edges are texture too
+    if tiles.any():
+        kinds[np.isin(colours, colours[tiles]) & (area <= area[tiles].max())] = TEXTURE
+    largest = int(np.argmax(area))
+    kinds[(colours == colours[largest]) & (area >= BACKGROUND_AREA)] = BACKGROUND
+    kinds[largest] = BACKGROUND
+    if mask is not None and mask.any():
+        unmasked = np.bincount(comp, weights=~mask.ravel(), minlength=n)
+        kinds[(unmasked == 0) & (kinds == OBJECT)] = HUD
+    objects = np.flatnonzero(kinds == OBJECT)
+    parts: dict[int, Part] = {}
+    if len(objects):
+        cy = np.bincount(comp, weights=ys, minlength=n) / area
+        cx = np.bincount(comp, weights=xs, minlength=n) / area
+        dist = (ys_s - cy[comp_s]) ** 2 + (xs_s - cx[comp_s]) ** 2
+        hits = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, first), area))
+        inside = hits[np.r_[True, comp_s[hits][1:] != comp_s[hits][:-1]]]  # per part: the pixel nearest
+        # its centroid (the first in scan order on ties), inside it even for a ring
+        columns = zip(objects.tolist(), colours[objects].tolist(), area[objects].tolist(), top[objects].tolist(),
+                      left[objects].tolist(), bottom[objects].tolist(), right[objects].tolist(),
+                      xs_s[inside[objects]].tolist(), ys_s[inside[objects]].tolist(), keys[objects].tolist(),
+                      cx[objects].tolist(), cy[objects].tolist(), strict=True)
+        for i, c, a, t, le, b, r, x, y, key, mx, my in columns:
+            parts[i] = Part(i, c, a, t, le, b, r, x, y, (c, b - t, r - le, a, key), mx, my)
+    labels = comp.reshape(h, w)
+    return Segmentation(frame, labels, kinds, parts, _group(labels, parts, kinds == OBJECT))
+
+
+def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) -> list[Sprite]:
+    """Union touching object parts while the union's box fits in SPRITE_SIDE x SPRITE_SIDE."""
+    if not parts:
+        return []
+    n = len(is_object)
+    pairs = []
+    for a, b in ((labels[:, 1:], labels[:, :-1]), (labels[1:, :], labels[:-1, :])):
+        touch = (a != b) & is_object[a] & is_object[b]
+        pairs.append(a[touch] * n + b[touch])
+    parent = {i: i for i in parts}
+    box = {i: (p.top, p.left, p.bottom, p.right) for i, p in parts.items()}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for pair in np.unique(np.concatenate(pairs)).tolist():
+        ra, rb = (find(i) for i in divmod(pair, n))
+        if ra == rb:
+            continue
+        ta, la, ba, rta = box[ra]
+        tb, lb, bb, rtb = box[rb]
+        merged = (min(ta, tb), min(la, lb), max(ba, bb), max(rta, rtb))
+        if merged[2] - merged[0] <= SPRITE_SIDE and merged[3] - merged[1] <= SPRITE_SIDE:
+            parent[rb] = ra
+            box[ra] = merged
+    groups: dict[int, list[Part]] = {}
+    for i in sorted(parts):
+        groups.setdefault(find(i), []).append(parts[i])
+    return [_sprite(members) for members in groups.values()]
+
+
+def _sprite(members: list[Part]) -> Sprite:
+    """The sprite's click point: of its parts' inside pixels, the one nearest the sprite's centroid."""
+    if len(members) == 1:
+        return Sprite((members[0],), members[0].x, members[0].y)
+    total = sum(p.area for p in members)
+    cx = sum(p.cx * p.area for p in members) / total
+    cy = sum(p.cy * p.area for p in members) / total
+    best = min(members, key=lambda p: ((p.x - cx) ** 2 + (p.y - cy) ** 2, p.index))
+    return Sprite(tuple(members), best.x, best.y)
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Parts that moved together by (dx, dy) between two frames: one (maybe multi-colour) sprite."""
+
+    dx: int
+    dy: int
+    parts: tuple[Part, ...]  # as they were in the first frame
+
+
+def motions(before: Segmentation, after: Segmentation) -> list[Motion]:
+    """Object parts whose pixels changed and that reappear, same shape and colour, at an offset."""
+    changed = before.frame != after.frame
+    if not changed.any():
+        return []
+    touched = set(np.unique(before.labels[changed]).tolist())
+    by_signature: dict[Signature, list[Part]] = {}
+    for part in after.parts.values():
+        by_signature.setdefault(part.signature, []).append(part)
+    moved: dict[tuple[int, int], list[Part]] = {}
+    for index in sorted(touched):
+        if index not in before.parts:
+            continue
+        part = before.parts[index]
+        options = [(abs(q.left - part.left) + abs(q.top - part.top), q.left - part.left, q.top - part.top)
+                   for q in by_signature.get(part.signature, ())]
+        options = [o for o in options if o[0] > 0 and max(abs(o[1]), abs(o[2])) <= SEARCH_OFFSET]
+        if options:
+            _, dx, dy = min(options)
+            moved.setdefault((dx, dy), []).append(part)
+    out: list[Motion] = []
+    for (dx, dy), parts in moved.items():
+        out.extend(Motion(dx, dy, group) for group in _touching_groups(before.labels, parts))
+    return out
+
+
+def _touching_groups(labels: np.ndarray, parts: list[Part]) -> list[tuple[Part, ...]]:
+    """Split `parts` into groups that touch each other (4-neighbours) in `labels`."""
+    ids = {p.index for p in parts}
+    near: dict[int, set[int]] = {p.index: set() for p in parts}
+    for p in parts:
+        window = labels[max(p.top - 1, 0) : p.bottom + 1, max(p.left - 1, 0) : p.right + 1]
+        inside = window == p.index
+        grown = inside.copy()
+        grown[1:, :] |= inside[:-1, :]
+        grown[:-1, :] |= inside[1:, :]
+        grown[:, 1:] |= inside[:, :-1]
+        grown[:, :-1] |= inside[:, 1:]
+        near[p.index] = set(np.unique(window[grown & ~inside]).tolist()) & ids
+    groups, seen = [], set()
+    for p in parts:
+        if p.index in seen:
+            continue
+        stack, members = [p.index], []
+        seen.add(p.index)
+        while stack:
+            i = stack.pop()
+            members.append(i)
+            for j in near[i] - seen:
+                seen.add(j)
+                stack.append(j)
+        groups.append(tuple(q for q in parts if q.index in members))
+    return groups
+
+
+def effect_of(before: np.ndarray, after: np.ndarray, mask: np.ndarray | None = None) -> bytes:
+    """A digest of what an action changed outside the mask (which cells, to which colours);
+    NO_EFFECT when nothing did. Equal digests: the two actions did exactly the same thing."""
+    diff = before != after
+    if mask is not None:
+        diff &= ~mask
+    where = np.flatnonzero(diff)
+    if not len(where):
+        return NO_EFFECT
+    payload = where.astype(np.uint16).tobytes() + np.asarray(after).ravel()[where].astype(np.uint8).tobytes()
+    return hashlib.blake2b(payload, digest_size=12).digest()
+
+
+@dataclass(frozen=True)
+class ClickCandidate:
+    """One click worth trying: a pixel inside a sprite, its colour and the sprite's signature."""
+
+    x: int
+    y: int
+    colour: int
+    area: int
+    signature: tuple[Signature, ...]
+
+
+@dataclass
+class _Tally:
+    tries: int = 0
+    changes: int = 0
+    effects: Counter[bytes] = field(default_factory=Counter)
+
+
+class ClickRanker:
+    """What clicking each kind of sprite did so far in this game.
+
+    `update(signature, effect)` after every click; `score` is the chance that a click on such a sprite
+    changes something: a Beta mean per sprite signature whose prior is the same mean for its main
+    colour (and that one's, over all clicks), so a never-clicked shape borrows from its colour.
+    """
+
+    def __init__(self) -> None:
+        self.by_signature: dict[tuple[Signature, ...], _Tally] = {}
+        self.by_colour: dict[int, _Tally] = {}
+        self.overall = _Tally()
+
+    def update(self, signature: tuple[Signature, ...], effect: bytes) -> None:
+        colour = _main_colour(signature)
+        for tally in (self.by_signature.setdefault(signature, _Tally()),
+                      self.by_colour.setdefault(colour, _Tally()), self.overall):
+            tally.tries += 1
+            tally.changes += int(effect != NO_EFFECT)
+            tally.effects[effect] += 1
+
+    def score(self, signature: tuple[Signature, ...]) -> float:
+        overall = (self.overall.changes + 1) / (self.overall.tries + 2)
+        colour = self.by_colour.get(_main_colour(signature))
+        prior = overall if colour is None else (colour.changes + 2 * overall) / (colour.tries + 2)
+        own = self.by_signature.get(signature)
+        return prior if own is None else (own.changes + 2 * prior) / (own.tries + 2)
+
+    def sole_effect(self, signature: tuple[Signature, ...]) -> bytes | None:
+        """The one effect every click on this kind of sprite had, if it had one and it did something."""
+        own = self.by_signature.get(signature)
+        if own is None or len(own.effects) != 1:
+            return None
+        (effect,) = own.effects
+        return None if effect == NO_EFFECT else effect
+
+    def rank(self, candidates: list[ClickCandidate]) -> list[ClickCandidate]:
+        """Most promising first; of candidates whose clicks all did one and the same thing, the first."""
+        ordered = sorted(candidates, key=lambda c: (-self.score(c.signature), _salience(c.area), c.area))
+        kept, effects = [], set()
+        for candidate in ordered:
+            effect = self.sole_effect(candidate.signature)
+            if effect is not None:
+                if effect in effects:
+                    continue
+                effects.add(effect)
+            kept.append(candidate)
+        return kept
+
+
+def _main_colour(signature: tuple[Signature, ...]) -> int:
+    return max(signature, key=lambda s: s[3])[0] if signature else -1
+
+
+def _salience(area: int) -> int:
+    """Medium objects before specks before large areas (buttons before panels)."""
+    return 0 if 4 <= area <= 400 else (1 if area < 4 else 2)
+
+
+def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit: int = 48) -> list[ClickCandidate]:
+    """One candidate per sprite (its pixel nearest its centre), ranked; at most `limit`."""
+    candidates = [
+        ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) for s in seg.sprites
+    ]
+    ranked = (ranker or ClickRanker()).rank(candidates)
+    return ranked[:limit]

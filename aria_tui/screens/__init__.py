@@ -1,0 +1,1 @@
+"""The app's screens: pick a game, play it, evaluate, replay a recording, train."""

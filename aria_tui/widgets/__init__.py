@@ -1,0 +1,1 @@
+"""Widgets of the app: the frame grid, the arbiter panel and the history strip."""

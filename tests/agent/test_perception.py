@@ -1,0 +1,174 @@
+"""Perception on hand-made frames and on real frames of the held-out games and the suite: objects,
+sprites that move together, HUD masking, click candidates and what clicking them did."""
+
+import random
+
+import numpy as np
+import pytest
+
+from agent.frames import StatusBarDetector, state_key
+from agent.perception import (
+    NO_EFFECT,
+    ClickCandidate,
+    ClickRanker,
+    click_candidates,
+    effect_of,
+    motions,
+    segment,
+)
+from arc_client.games import SUITE
+from arc_client.games.heldout import HELDOUT
+from arc_client.games.heldout.colour_order import Ho01
+from arc_client.games.heldout.legend_run import CELL, TOP, Hk01
+from arc_client.games.play import act
+
+
+def frame_of(result) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.array(result.frame[-1], dtype=np.uint8)
+
+
+def test_candidates_are_inside_each_object_and_skip_the_background() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    frame[10:20, 10:20] = 3                       # a square
+    frame[40:50, 40:50] = 5
+    frame[42:48, 42:48] = 6                       # a ring around a square: one two-colour sprite
+    frame[30, 5:30] = 7                           # a thin line
+    frame[5:9, 50] = 9
+    frame[5:9, 51:54] = 9                         # a block
+    frame[60, 60] = 12                            # a speck
+    candidates = click_candidates(segment(frame))
+    found = {c.colour: c for c in candidates}
+    assert set(found) == {3, 6, 7, 9, 12}  # the ring's candidate is at its centre, on the inner square
+    ring = found[6]
+    assert ring.area == 100 and len(ring.signature) == 2 and 42 <= ring.x < 48 and 42 <= ring.y < 48
+    for colour, where in ((3, frame == 3), (7, frame == 7), (9, frame == 9), (12, frame == 12)):
+        assert where[found[colour].y, found[colour].x] and found[colour].area == int(where.sum())
+    assert [c.colour for c in candidates].index(12) > [c.colour for c in candidates].index(3)  # specks later
+
+
+def test_candidates_are_capped_and_skip_masked_hud() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    for i in range(60):
+        frame[(i // 8) * 6 + 1, (i % 8) * 6 + 1] = 1 + i % 15  # 60 separate specks, four of each colour
+    assert len(click_candidates(segment(frame), limit=48)) == 48
+    hud = np.zeros((64, 64), dtype=bool)
+    hud[62:, :] = True
+    frame[62:, :10] = 11
+    assert all(c.y < 62 for c in click_candidates(segment(frame, hud), limit=100))
+
+
+def test_segmentation_finds_the_sprites_of_a_heldout_game() -> None:
+    game = Hk01(seed=0)
+    frame = frame_of(act(game, 0))
+    puzzle = game.puzzles[0]
+    seg = segment(frame)
+    texture = int((seg.kinds == 2).sum())
+    assert texture > 100  # the speckled floor is texture, not hundreds of objects
+    sprites = {(s.main.left, s.main.top): s for s in seg.sprites}
+    col, row = puzzle.start
+    player = next(s for s in seg.sprites if any(p.left == col * CELL and p.top == TOP + row * CELL for p in s.parts))
+    assert sorted(p.colour for p in player.parts) == [0, 9] and player.area == 9  # blue ring, white eye
+    for colour, (pc, pr) in puzzle.pads:
+        assert any(p.colour == colour and p.left <= pc * CELL < p.right and p.top <= TOP + pr * CELL < p.bottom
+                   for s in seg.sprites for p in s.parts), f"pad {colour} not found"
+    assert len(sprites) < 60
+
+
+def test_a_two_colour_sprite_that_moved_is_one_motion() -> None:
+    game = Hk01(seed=0)
+    before = frame_of(act(game, 0))
+    for action in (1, 2, 3, 4):
+        after = frame_of(act(game, action))
+        if game.state.at != game.puzzles[0].start:
+            break
+    moved = motions(segment(before), segment(after))
+    player = [m for m in moved if sorted(p.colour for p in m.parts) == [0, 9]]
+    assert len(player) == 1 and abs(player[0].dx) + abs(player[0].dy) == CELL
+
+
+def test_candidates_on_a_click_game_are_its_objects() -> None:
+    game = Ho01(seed=0)
+    frame = frame_of(act(game, 0))
+    candidates = click_candidates(segment(frame))
+    items = game.puzzles[0].items
+    for _, (x, y) in items:
+        inside = [c for c in candidates if x <= c.x < x + 6 and y <= c.y < y + 6]
+        assert len(inside) == 1, (x, y, candidates)
+    others = [c for c in candidates if not any(x <= c.x < x + 6 and y <= c.y < y + 6 for _, (x, y) in items)]
+    assert all(c.y < 12 for c in others)  # the legend strip and the timer bar, nothing from the floor
+    # each candidate, clicked, does what clicking its object does: the first of the order advances
+    first = next(c for c in candidates if any(x <= c.x < x + 6 and y <= c.y < y + 6 for _, (x, y) in
+                                          [items[game.puzzles[0].order[0]]]))
+    act(game, 6, first.x, first.y)
+    assert game.state == 1
+
+
+def hud_pairs(cls, steps: int = 40):  # type: ignore[no-untyped-def]
+    """Random in-level transitions of a game: (before, after, action, the game's state changed)."""
+    game, rng = cls(seed=0), random.Random(1)
+    frame = frame_of(act(game, 0))
+    out = []
+    for _ in range(steps):
+        action = rng.choice(cls.AVAILABLE)
+        state, level = game.state, game.level_index
+        result = act(game, action, rng.randrange(64), rng.randrange(64)) if action == 6 else act(game, action)
+        after = frame_of(result) if result.frame else frame
+        if result.state.name != "NOT_FINISHED" or game.level_index != level:
+            frame = frame_of(act(game, 0))
+            continue
+        out.append((frame, after, action, game.state != state))
+        frame = after
+    return out
+
+
+@pytest.mark.parametrize("cls", [*HELDOUT, *SUITE], ids=lambda cls: cls.NAME)
+def test_hud_masking_makes_frames_that_differ_only_by_the_bar_hash_equal(cls) -> None:  # type: ignore[no-untyped-def]
+    pairs = hud_pairs(cls)
+    detector = StatusBarDetector()
+    for before, after, action, _ in pairs:
+        detector.observe(before, after, action)
+    mask = detector.mask()
+    bar_only = [(b, a) for b, a, _, changed in pairs if not changed and not np.array_equal(b, a)]
+    assert bar_only, "no transition changed the bar alone"
+    for before, after in bar_only:
+        assert state_key(before) != state_key(after)
+        assert state_key(before, mask) == state_key(after, mask)
+    for before, after, _, changed in pairs:
+        if changed:
+            assert state_key(before, mask) != state_key(after, mask)
+
+
+def test_ranker_prefers_sprites_whose_clicks_did_something_and_merges_equal_effects() -> None:
+    red, blue, green = [((c, 4, 4, 16, c),) for c in (8, 9, 14)]
+    button_face, button_label = ((9, 6, 6, 36, 1),), ((0, 3, 5, 9, 2),)
+    ranker = ClickRanker()
+    for _ in range(3):
+        ranker.update(red, NO_EFFECT)
+        ranker.update(blue, b"opened the door")
+    assert ranker.score(blue) > ranker.score(green) > ranker.score(red)
+    # a never-clicked shape of a colour whose clicks worked borrows that colour's record
+    assert ranker.score(button_face) > ranker.score(green)
+    ranker.update(button_face, b"counter +1")
+    ranker.update(button_label, b"counter +1")
+    ranker.update(green, b"counter +1")
+    ranker.update(green, b"counter -1")
+    candidates = [ClickCandidate(1, 1, 9, 36, button_face), ClickCandidate(2, 2, 0, 9, button_label),
+                  ClickCandidate(3, 3, 14, 16, green), ClickCandidate(4, 4, 8, 16, red)]
+    ranked = ranker.rank(candidates)
+    assert len([c for c in ranked if c.signature in (button_face, button_label)]) == 1  # same effect: merged
+    assert green in [c.signature for c in ranked] and ranked[-1].signature == red
+
+
+def test_effect_digests_ignore_the_mask_and_name_what_changed() -> None:
+    before = np.zeros((64, 64), dtype=np.uint8)
+    after = before.copy()
+    after[63, :10] = 11
+    hud = np.zeros((64, 64), dtype=bool)
+    hud[62:, :] = True
+    assert effect_of(before, after, hud) == NO_EFFECT != effect_of(before, after)
+    moved = after.copy()
+    moved[5, 5] = 3
+    other = after.copy()
+    other[5, 6] = 3
+    assert effect_of(before, moved, hud) != effect_of(before, other, hud)
+    assert effect_of(before, moved, hud) == effect_of(before, moved.copy(), hud)
