@@ -167,6 +167,29 @@ def replay(recording: str, start: int) -> None:
     replay_terminal(Path(recording), start)
 
 
+@cli.command("train")
+@click.option("--preset", default=None, help="A preset in configs/: smoke, quick (default) or full.")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="A TOML config file.")
+@click.option("--phase", type=click.IntRange(min=1), default=None, help="Run only phase N (1-5).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where to train (default: the config's, normally auto).")
+@click.option("--run-dir", type=click.Path(file_okay=False), default=None,
+              help="Run directory (default: runs/train-<timestamp>).")
+@click.option("--resume", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Continue RUN_DIR at its latest checkpoint.")
+@click.option("--train-seeds", default=None,
+              help="Game seeds A-B for training data (10000-19999 are reserved for evaluation).")
+@click.option("--events-jsonl", default=None, help="Also write the event stream here (`-`: stdout).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key, e.g. --set seed=3 --set world_model.steps=100.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def train_cmd(**options: Any) -> None:
+    """Train ARIA's models through the five phases; weights, metrics and results in the run directory."""
+    from agent.training.command import train_command
+
+    sys.exit(train_command(options))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become `error: ...` on one line and exit code 2, never a traceback."""
     from agent.errors import AriaError

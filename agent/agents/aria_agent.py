@@ -1,54 +1,157 @@
-"""ARIA as it exists today: an arbiter over a fast policy (not built yet) and the slow graph explorer.
+"""ARIA: the fast policy and the slow system, with an arbiter choosing per step.
 
-The fast policy, world model and a calibrated arbiter come in later steps. Until a fast policy exists
-the slot is None and every decision is the slow system's, so `fast_share` is honestly 0.0.
+The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
+otherwise (the reason names the first that failed):
+- its trained confidence is at least the threshold phase 4 calibrated on validation seeds;
+- the frame is familiar (novelty: the share of its patches never seen in training);
+- the state is not being revisited in this level (loop detection over HUD-masked state keys);
+- the world-model ensemble agrees on what the proposed action will do (uncertainty).
+The slow system deliberates (agent.planner: best-first search over world-model rollouts scored by the
+value) and falls back to the graph explorer's systematic exploration when the search sees no progress.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import time
+from collections import deque
+from typing import Any
 
+import numpy as np
+import torch
+
+from agent.agents.fast_agent import WAITING, top_actions
 from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
-from agent.explorer import GraphExplorer
-from arc_client.types import FrameResponse, GameInfo
-
-
-class FastPolicy(Protocol):
-    """What the arbiter needs from a fast policy: a proposal and how sure it is of it (0..1)."""
-
-    def propose(self, latest: FrameResponse) -> tuple[Action, float]: ...
+from agent.explorer import GraphExplorer, key_of_action
+from agent.models.encoding import frames_tensor
+from agent.models.loading import load_models
+from agent.models.policy_runtime import FastProposal, propose
+from agent.planner import Move, SearchPlanner
+from agent.visits import VisitCounter
+from arc_client.types import FrameResponse, GameAction, GameInfo
 
 
 class AriaAgent(Agent):
     name = "aria"
+    loads_checkpoints = True
 
-    def __init__(self, seed: int = 0, fast_policy: FastPolicy | None = None,
-                 confidence_threshold: float = 0.7, **options: Any) -> None:
+    def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
+                 threshold: float | None = None, expansions: int = 2, **options: Any) -> None:
         super().__init__(seed, **options)
-        self.slow = GraphExplorer(seed=seed)
-        self.fast = fast_policy
-        self.confidence_threshold = confidence_threshold
+        torch.set_num_threads(1)
+        self.models = models if models is not None else load_models(checkpoint)
+        self.policy = self.models["fast_policy"]
+        self.world_model = self.models["world_model"]
+        arbiter = self.models["arbiter"]
+        self.threshold = float(arbiter.threshold) if threshold is None else float(threshold)
+        self.max_uncertainty = float(arbiter.max_uncertainty)
+        self.max_novelty = float(arbiter.max_novelty)
+        self.seen = arbiter.seen.cpu().numpy()
+        self.arbiter = arbiter
+        self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
+        self.explorer = GraphExplorer(seed=seed)
+        self.visits = VisitCounter()
+        # the rest of the slow system's last plan: (move, the frame the world model expects before it)
+        self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
-        self.slow = GraphExplorer(seed=self.seed)
+        self.explorer = GraphExplorer(seed=self.seed)
+        self.visits = VisitCounter()
+        self.plan.clear()
 
-    def arbitrate(self, latest: FrameResponse) -> Action:
-        """Fast only when a fast policy exists and is confident; the slow explorer otherwise."""
-        if self.fast is not None:
-            proposal, confidence = self.fast.propose(latest)
-            if confidence >= self.confidence_threshold:
-                decision = Decision("fast", "policy", confidence=confidence, threshold=self.confidence_threshold,
-                                    fast=Proposal(proposal.action.name, proposal.x, proposal.y, confidence))
-                return Action(proposal.action, proposal.x, proposal.y, proposal.reasoning, decision)
-        return self.slow.choose(latest)
+    # -- the arbiter ------------------------------------------------------------------------------
+    def _uncertainty(self, frame: np.ndarray, fast: FastProposal) -> float:
+        xs = torch.tensor([fast.x if fast.x is not None else -1])
+        ys = torch.tensor([fast.y if fast.y is not None else -1])
+        _, _, unc = self.world_model.predict(frames_tensor(frame), torch.tensor([fast.action - 1]), xs, ys)
+        return float(unc[0])
 
     def act(self, latest: FrameResponse) -> Action:
-        return self.arbitrate(latest)
+        if latest.state in WAITING:
+            return self.explorer.choose(latest)
+        started = time.perf_counter()
+        visits = self.visits.visit(latest)
+        frame = latest.frame
+        fast = propose(self.policy, frame, latest.available_actions)
+        novelty = self.arbiter.novelty(frame, self.seen)
+        fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
+        common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
+                  "fast": fast_proposal, "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
+        uncertainty = None
+        if fast.confidence < self.threshold:
+            why = f"fast confidence {fast.confidence:.2f} below the threshold {self.threshold:.2f}"
+        elif novelty > self.max_novelty:
+            why = f"novel frame ({novelty:.0%} of it unfamiliar)"
+        elif visits > 1:
+            why = f"state visited {visits} times in this level: a loop"
+        else:
+            uncertainty = self._uncertainty(frame, fast)
+            if uncertainty > self.max_uncertainty:
+                why = f"world models disagree ({uncertainty:.2f}) on the fast action"
+            else:
+                self.plan.clear()
+                decision = Decision("fast", "policy", uncertainty=uncertainty, **common,
+                                    think_ms=(time.perf_counter() - started) * 1000,
+                                    reason="confident, familiar, no loop: the fast policy acts")
+                return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
+        return self._slow(latest, started, why, uncertainty, common)
+
+    def _on_plan(self, frame: np.ndarray) -> Move | None:
+        """The plan's next move when the game went where the world model said (HUD masked), else None."""
+        if not self.plan:
+            return None
+        move, expected = self.plan.popleft()
+        mask = self.visits.mask
+        if np.array_equal(np.where(mask, 0, frame), np.where(mask, 0, expected)):
+            return move
+        self.plan.clear()
+        return None
+
+    def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
+              common: dict[str, Any]) -> Action:
+        move = self._on_plan(latest.frame)
+        if move is not None:
+            action, x, y = move
+            slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None)
+            decision = Decision("slow", "plan", uncertainty=uncertainty, slow=slow, plan_left=len(self.plan),
+                                think_ms=(time.perf_counter() - started) * 1000,
+                                reason=f"{why}; the searched plan continues as predicted", **common)
+            return Action(GameAction(action), slow.x, slow.y, decision=decision)
+        useless = self._useless_here()
+        plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
+                                   self.visits.counts)
+        if plan is not None:
+            self.plan = deque(zip(plan.path[1:], plan.frames[:-1], strict=True))
+            slow = Proposal(GameAction(plan.action).name, plan.x, plan.y, plan.steps)
+            decision = Decision("slow", "plan", uncertainty=plan.uncertainty if uncertainty is None else uncertainty,
+                                slow=slow, plan_left=plan.depth - 1,
+                                think_ms=(time.perf_counter() - started) * 1000,
+                                reason=f"{why}; search ({plan.expansions} expansions) expects "
+                                       f"{plan.steps:.0f} steps left vs {plan.root_steps:.0f}",
+                                extra={"expansions": plan.expansions}, **common)
+            return Action(GameAction(plan.action), plan.x, plan.y, decision=decision)
+        chosen = self.explorer.choose(latest)
+        base = chosen.decision
+        decision = Decision("slow", "explore", uncertainty=uncertainty,
+                            slow=base.slow if base is not None else None,
+                            plan_left=base.plan_left if base is not None else None,
+                            think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"{why}; search saw no progress: "
+                                   f"{base.reason if base is not None else 'exploring'}", **common)
+        return Action(chosen.action, chosen.x, chosen.y, decision=decision)
+
+    def _useless_here(self) -> set[tuple[int, int, int]]:
+        """Actions the exact transition graph saw leave this state unchanged."""
+        current = self.explorer.current
+        node = self.explorer.graph.nodes.get(current) if current is not None else None
+        if node is None:
+            return set()
+        return {a for a, edge in node.edges.items() if edge.tries and set(edge.outcomes) == {current}}
 
     def observe(self, action: Action, result: FrameResponse) -> None:
-        # the slow system learns from every transition, whichever system chose the action
-        self.slow.record(action, result)
+        # the slow system's graph learns from every transition, whichever system chose the action
+        self.explorer.record(action, result)
+        self.visits.observe(key_of_action(action)[0], result)
 
     def stats(self) -> dict[str, Any]:
-        return self.slow.stats()
+        return self.explorer.stats()

@@ -1,19 +1,19 @@
-"""ARIA today: the arbiter has only the slow system, so every decision is slow and fast_share is 0."""
+"""The agents to compare: aria-slow (the explorer alone) and aria (arbiter over the fast policy and the
+slow search, with the shipped default checkpoint), playing real games in-process."""
 
 from __future__ import annotations
 
-import numpy as np
-from agent_testkit import FIXTURE_GAMES, frame_response, play_game
+from agent_testkit import FIXTURE_GAMES, play_game
 
 from agent.agents.aria_agent import AriaAgent
-from agent.base import Action
+from agent.agents.slow_agent import AriaSlowAgent
 from agent.decision import DecisionTally
-from arc_client import FrameResponse, GameAction
+from agent.models.loading import DEFAULT_CHECKPOINT, load_models
+from arc_client.games import suite_dir
 
 
-async def test_every_decision_is_slow_without_a_fast_policy() -> None:
-    agent = AriaAgent(seed=0)
-    assert agent.fast is None
+async def test_aria_slow_wins_with_the_explorer_alone() -> None:
+    agent = AriaSlowAgent(seed=0)
     result = await play_game(FIXTURE_GAMES, "fxck", agent, 40)
     assert result.won  # the explorer clicks the red cells first: 5 clicks win both levels
     tally = DecisionTally()
@@ -22,21 +22,23 @@ async def test_every_decision_is_slow_without_a_fast_policy() -> None:
     assert agent.stats()["states_seen"] >= 3
 
 
-class FixedProposal:
-    """A stand-in fast policy with a set confidence, to test the arbiter's rule (not a real policy)."""
-
-    def __init__(self, confidence: float) -> None:
-        self.confidence = confidence
-
-    def propose(self, latest: FrameResponse) -> tuple[Action, float]:
-        return Action(GameAction.ACTION2), self.confidence
-
-
-def test_arbiter_takes_the_fast_policy_only_when_it_is_confident() -> None:
-    frame = frame_response(np.zeros((64, 64), dtype=np.uint8), available=(1, 2))
-    unsure = AriaAgent(seed=0, fast_policy=FixedProposal(0.4))
-    assert unsure.act(frame).decision.system == "slow"
-    sure = AriaAgent(seed=0, fast_policy=FixedProposal(0.9))
-    action = sure.act(frame)
-    assert action.action is GameAction.ACTION2 and action.decision.system == "fast"
-    assert action.decision.confidence == 0.9 and action.decision.threshold == 0.7
+async def test_aria_with_the_default_checkpoint_decides_every_step_with_its_reasons() -> None:
+    assert (DEFAULT_CHECKPOINT / "model.safetensors").is_file()
+    agent = AriaAgent(seed=0)
+    threshold = float(load_models()["arbiter"].threshold)
+    assert threshold <= 1.0  # phase 4 calibrated it (1.01, its initial value, would mean "never fast")
+    result = await play_game(suite_dir(), "mz01", agent, 120)
+    assert len(result.steps) == 120  # (how often it clears levels is measured in benchmarks/aria_heldout.py)
+    tally = DecisionTally()
+    for _, action, _ in result.steps:
+        decision = action.decision
+        assert decision is not None and decision.system in ("fast", "slow")
+        tally.add(decision)
+        if decision.mode == "reset":
+            continue
+        assert decision.threshold == threshold and decision.confidence is not None
+        assert decision.fast is not None and decision.novelty is not None and decision.think_ms is not None
+        assert decision.reason
+        if decision.system == "slow":
+            assert decision.slow is not None  # both proposals on a slow step
+    assert tally.counts["fast"] > 0 and tally.counts["slow"] > 0, tally.counts

@@ -1,0 +1,243 @@
+"""The five phases of ARIA's training, each with a real objective on suite data (training seeds only).
+
+1. world_model: the ensemble on random and oracle transitions; 1- and 5-step error on changed cells
+   against the copy-last-frame baseline (validation seeds).
+2. fast_policy: behaviour cloning of noisy-oracle demonstrations plus the confidence head; the
+   confidence loss's first and last values, accuracy and calibration (ECE) on validation seeds.
+3. slow_value: the oracle's steps-to-go, which the slow system's search minimises.
+4. arbiter: familiarity memory from training frames, then a sweep of the confidence threshold on
+   validation levels played by the full agent: the most fast usage that loses no success.
+5. joint: DAgger: the agent plays training levels, the oracle relabels every state it reached, and the
+   fast policy and the value are fine-tuned on the union.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from agent.training.api import PhaseContext
+from agent.training.datasets import transitions
+from agent.training.objectives import (
+    calibration,
+    policy_loss,
+    value_loss,
+    world_model_errors,
+    world_model_loss,
+)
+from agent.training.training_loop import optimise, trend
+
+DATA_DEFAULTS: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 8}
+
+
+class WorldModelPhase:
+    number, name = 1, "world_model"
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 16, "lr": 2e-3}
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return int(ctx.settings(self.name)["steps"])
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        s = ctx.settings(self.name)
+        data = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        wm = ctx.models["world_model"]
+        model = ctx.wrap(wm)
+        rows_all = np.arange(len(data))
+
+        def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
+            rows = rng.choice(rows_all, size=s["batch"])[ctx.shard(s["batch"])]
+            return world_model_loss(model, data, rows, ctx.device)
+
+        history = optimise(ctx, wm.parameters(), self.steps(ctx), s["lr"], step)
+        wm.eval()
+        val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
+        return {**trend(history, "loss"), **world_model_errors(wm, val, ctx.device), "rows": len(data)}
+
+
+class FastPolicyPhase:
+    number, name = 2, "fast_policy"
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 400, "batch": 32, "lr": 2e-3, "confidence_weight": 0.5}
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return int(ctx.settings(self.name)["steps"])
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        s = ctx.settings(self.name)
+        data = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        policy = ctx.models["fast_policy"]
+        history = train_policy(ctx, data, self.steps(ctx), s)
+        policy.eval()
+        val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
+        calib = calibration(policy, val, ctx.device)
+        policy.train()
+        return {**trend(history, "confidence_loss"), **trend(history, "action_loss"), **trend(history, "accuracy"),
+                "val_accuracy": calib.get("accuracy"), "val_ece": calib.get("ece"),
+                "reliability": calib.get("reliability"), "rows": int((data.label >= 0).sum())}
+
+
+def train_policy(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any]) -> list[dict[str, float]]:
+    policy = ctx.models["fast_policy"]
+    model = ctx.wrap(policy)
+    labelled = np.flatnonzero(data.label >= 0)
+
+    def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
+        rows = rng.choice(labelled, size=s["batch"])[ctx.shard(s["batch"])]
+        return policy_loss(model, data, rows, ctx.device, s["confidence_weight"])
+
+    return optimise(ctx, policy.parameters(), steps, s["lr"], step)
+
+
+class ValuePhase:
+    number, name = 3, "slow_value"
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 32, "lr": 2e-3}
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return int(ctx.settings(self.name)["steps"])
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        s = ctx.settings(self.name)
+        data = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        history = train_value(ctx, data, self.steps(ctx), s)
+        value = ctx.models["value"]
+        value.eval()
+        val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
+        rows = np.flatnonzero(val.steps_to_go >= 0)[:512]
+        import torch
+
+        with torch.no_grad():
+            _, metrics = value_loss(value, val, rows, ctx.device)
+        value.train()
+        return {**trend(history, "loss"), "val_steps_mae": metrics["steps_mae"],
+                "val_mean_steps": float(val.steps_to_go[rows].mean()) if len(rows) else None}
+
+
+def train_value(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any]) -> list[dict[str, float]]:
+    value = ctx.models["value"]
+    model = ctx.wrap(value)
+    labelled = np.flatnonzero(data.steps_to_go >= 0)
+
+    def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
+        rows = rng.choice(labelled, size=s["batch"])[ctx.shard(s["batch"])]
+        return value_loss(model, data, rows, ctx.device)
+
+    return optimise(ctx, value.parameters(), steps, s["lr"], step)
+
+
+def play_models(ctx: PhaseContext) -> dict[str, Any]:
+    """CPU copies of the trained models in eval mode, for agents playing inside training."""
+    import copy
+
+    out = {}
+    for name, module in ctx.models.items():
+        clone = copy.deepcopy(module).to("cpu").eval()
+        out[name] = clone
+    return out
+
+
+def validation_games(ctx: PhaseContext) -> list[Any]:
+    from agent.training.datasets import suite_games
+
+    return suite_games(str(ctx.config.model.get("games", "")))
+
+
+class ArbiterPhase:
+    number, name = 4, "arbiter"
+    defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
+                                "thresholds": [0.5, 0.7, 0.85, 1.01], "tolerance": 0.0,
+                                "max_uncertainty": 0.5, "max_novelty": 0.25}
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return len(ctx.settings(self.name)["thresholds"])
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        import torch
+
+        from agent.agents.aria_agent import AriaAgent
+        from agent.training.datasets import pick_seeds
+        from agent.training.evaluate import evaluate_agents
+
+        s = ctx.settings(self.name)
+        arbiter = ctx.models["arbiter"]
+        data = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        arbiter.remember(data.frames)
+        arbiter.max_uncertainty.fill_(float(s["max_uncertainty"]))
+        arbiter.max_novelty.fill_(float(s["max_novelty"]))
+        models = play_models(ctx)
+        seeds = pick_seeds(ctx.config.val_seeds, s["val_seeds"], ctx.config.seed, 3)
+        sweep = []
+        for step, threshold in enumerate(s["thresholds"]):
+            if step < ctx.start_step:
+                continue
+            result = evaluate_agents({"aria": lambda seed, t=threshold: AriaAgent(seed, models=models, threshold=t)},
+                                     validation_games(ctx), seeds, range(s["val_levels"]), stop=ctx.check_stop)
+            overall = result["aria"]["overall"]
+            sweep.append({"threshold": threshold, "success": overall["success"],
+                          "fast_share": overall.get("fast_share") or 0.0})
+            ctx.log(step + 1, success=overall["success"], fast_share=overall.get("fast_share") or 0.0,
+                    threshold=threshold)
+        best_success = max(p["success"] for p in sweep)
+        keep = [p for p in sweep if p["success"] >= best_success - s["tolerance"]]
+        chosen = max(keep, key=lambda p: (p["fast_share"], p["success"]))
+        arbiter.threshold.copy_(torch.tensor(float(chosen["threshold"])))
+        ctx.maybe_checkpoint(len(s["thresholds"]))
+        return {"threshold": chosen["threshold"], "sweep": sweep, "val_seeds": seeds,
+                "familiar_patches": int(arbiter.seen.sum())}
+
+
+class JointPhase:
+    number, name = 5, "joint"
+    defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "dagger_seeds": 10, "rounds": 1, "steps": 200,
+                                "batch": 32, "lr": 1e-3, "confidence_weight": 0.5,
+                                "eval_seeds": 67, "eval_levels": 3}
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return int(ctx.settings(self.name)["steps"])
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        import random
+
+        from agent.training.data import Transitions, _Builder, play_episode
+        from agent.training.datasets import pick_seeds
+
+        s = ctx.settings(self.name)
+        base = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        models = play_models(ctx)
+        policy = models["fast_policy"]
+        games = validation_games(ctx)
+        seeds = pick_seeds(ctx.config.train_seeds, s["seeds"] + s["dagger_seeds"], ctx.config.seed, 1)[s["seeds"]:]
+        builder = _Builder()
+        rng = random.Random(ctx.config.seed)
+        np_rng = np.random.default_rng(ctx.config.seed)
+
+        def learner(game: Any, raw: Any) -> tuple[int, int, int]:
+            from agent.models.policy_runtime import propose
+            from agent.training.levels import frame_of
+
+            fast = propose(policy, frame_of(raw), game.AVAILABLE, np_rng)
+            return fast.action, fast.x if fast.x is not None else -1, fast.y if fast.y is not None else -1
+
+        episode = 0
+        for gi, cls in enumerate(games):
+            for seed in seeds:
+                for level in range(s["levels"]):
+                    ctx.check_stop()
+                    play_episode(builder, cls, gi, seed, level, 0.0, rng, episode, chooser=learner)
+                    episode += 1
+        extra = builder.build()
+        union = Transitions.concat([base, extra])
+        reached = extra.label >= 0
+        learner_agreement = float((extra.action[reached] == extra.label[reached]).mean()) if reached.any() else None
+        history = train_policy(ctx, union, self.steps(ctx), s)
+        return {"dagger_rows": len(extra), "learner_agreement_before": learner_agreement,
+                **trend(history, "accuracy"), **trend(history, "confidence_loss")}
+
+
+PHASES = [WorldModelPhase(), FastPolicyPhase(), ValuePhase(), ArbiterPhase(), JointPhase()]
+
+
+def evaluate(ctx: PhaseContext) -> dict[str, Any]:
+    """Held-out figures (seeds 10,000–19,999; see agent/training/evaluate.py) for results.json."""
+    from agent.training.heldout import heldout_report
+
+    return heldout_report(ctx)

@@ -1,0 +1,34 @@
+"""ARIA's models and five phases, as `aria train` runs them (the plug-in API: agent/training/api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import nn
+
+from agent.training.config import TrainConfig
+from agent.training.phases import PHASES, evaluate
+
+#: the [model] section: sizes, and the games the agent is trained on ("" = the whole built-in suite)
+MODEL_DEFAULTS: dict[str, Any] = {
+    "games": "", "policy_width": 32, "policy_hidden": 128, "wm_members": 3, "wm_width": 16,
+    "value_width": 32, "value_hidden": 128,
+}
+
+
+def build_models(config: TrainConfig) -> dict[str, nn.Module]:
+    from agent.models.arbiter import ArbiterState
+    from agent.models.fast_policy import FastPolicy
+    from agent.models.value import ValueNet
+    from agent.models.world_model import WorldModelEnsemble
+
+    m = config.model
+    return {
+        "world_model": WorldModelEnsemble(m["wm_members"], m["wm_width"]),
+        "fast_policy": FastPolicy(m["policy_width"], m["policy_hidden"]),
+        "value": ValueNet(m["value_width"], m["value_hidden"]),
+        "arbiter": ArbiterState(),
+    }
+
+
+__all__ = ["MODEL_DEFAULTS", "PHASES", "build_models", "evaluate"]

@@ -1,0 +1,45 @@
+"""The one optimisation loop the phases share: resume-aware steps, logging, checkpoints, DDP averaging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import torch
+
+from agent.training.api import PhaseContext
+
+StepFn = Callable[[int, np.random.Generator], tuple[torch.Tensor, dict[str, float]]]
+
+
+def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int, lr: float, step_fn: StepFn,
+             clip: float = 1.0) -> list[dict[str, float]]:
+    """Adam over `params` for steps ctx.start_step..steps; `step_fn(step, rng)` returns (loss, metrics).
+
+    Returns every step's metrics (averaged over ranks), for first-vs-last comparisons.
+    """
+    params = [p for p in params if p.requires_grad]
+    optimizer = torch.optim.Adam(params, lr=lr)
+    ctx.restore_optimizer(optimizer)
+    for step in range(ctx.start_step, steps):
+        with ctx.autocast():
+            loss, metrics = step_fn(step, ctx.step_rng(step))
+        optimizer.zero_grad()
+        loss.float().backward()
+        torch.nn.utils.clip_grad_norm_(params, clip)
+        optimizer.step()
+        averaged = {k: float(ctx.all_reduce_mean(torch.tensor(float(v), device=ctx.device))) for k, v in
+                    {"loss": float(loss.detach()), **metrics}.items()}
+        ctx.log(step + 1, **averaged)
+        ctx.maybe_checkpoint(step + 1, optimizer)
+    return ctx.history()  # every step's metrics, those before a resume included
+
+
+def trend(history: list[dict[str, float]], key: str, share: float = 0.2) -> dict[str, Any]:
+    """Mean of `key` over the first and the last `share` of the steps (None when no steps ran)."""
+    values = [h[key] for h in history if key in h]
+    if not values:
+        return {f"{key}_first": None, f"{key}_last": None}
+    n = max(1, int(len(values) * share))
+    return {f"{key}_first": float(np.mean(values[:n])), f"{key}_last": float(np.mean(values[-n:]))}

@@ -1,0 +1,72 @@
+"""ARIA on held-out seeds: success on levels 1-3 of every suite game beside random, oracle, the fast
+policy alone and the slow explorer alone; fast share; ms per decision; peak memory.
+
+    .venv/bin/python benchmarks/aria_heldout.py [--checkpoint RUN_DIR] [--seeds 67] [--levels 3]
+        [--games mz01,sq01] [--agents random,oracle,aria-slow,aria-fast,aria] [--out FILE.json]
+
+Seeds are 10,000.. (the evaluation range no training touches); each game gets seeds × levels attempts
+(67 × 3 = 201). Success = the level completed within its budget on the first attempt; 95% Wilson
+intervals. One thread, as the decision-time targets are stated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+
+from agent.agents.aria_agent import AriaAgent
+from agent.agents.fast_agent import AriaFastAgent
+from agent.agents.slow_agent import AriaSlowAgent
+from agent.models.loading import load_models
+from agent.training.datasets import suite_games
+from agent.training.evaluate import evaluate_agents, peak_rss_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", default=None, help="run or checkpoint directory (default: the shipped one)")
+    parser.add_argument("--seeds", type=int, default=67)
+    parser.add_argument("--levels", type=int, default=3)
+    parser.add_argument("--games", default="")
+    parser.add_argument("--agents", default="random,oracle,aria-slow,aria-fast,aria")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    models = load_models(args.checkpoint)
+    factories = {"random": None, "oracle": None,
+                 "aria-slow": lambda seed: AriaSlowAgent(seed),
+                 "aria-fast": lambda seed: AriaFastAgent(seed, models=models),
+                 "aria": lambda seed: AriaAgent(seed, models=models)}
+    chosen = {name: factories[name] for name in args.agents.split(",")}
+    seeds = range(10_000, 10_000 + args.seeds)
+    games = suite_games(args.games)
+    started = time.perf_counter()
+    results = evaluate_agents(chosen, games, seeds, range(args.levels))
+    print(f"{len(games)} games × {args.seeds} seeds × levels 1-{args.levels} "
+          f"({args.seeds * args.levels} attempts per game), {time.perf_counter() - started:.0f} s, "
+          f"peak RSS {peak_rss_mb():.0f} MB, threshold {float(models['arbiter'].threshold):.2f}")
+    header = f"{'game':6}" + "".join(f"{name:>20}" for name in chosen)
+    print(header)
+    for game in [cls.NAME for cls in games] + ["ALL"]:
+        cells = []
+        for name in chosen:
+            row = results[name]["overall"] if game == "ALL" else results[name]["games"][game]
+            lo, hi = row["ci95"]
+            cells.append(f"{row['success']:6.1%} [{lo:4.0%},{hi:4.0%}]")
+        print(f"{game:6}" + "".join(f"{c:>20}" for c in cells))
+    for name in ("aria", "aria-fast"):
+        if name in results:
+            row = results[name]["overall"]
+            print(f"{name}: fast share {row.get('fast_share')}, fast ms p50/p95 "
+                  f"{row.get('fast_ms_p50')}/{row.get('fast_ms_p95')}, slow ms p50/p95 "
+                  f"{row.get('slow_ms_p50')}/{row.get('slow_ms_p95')}")
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

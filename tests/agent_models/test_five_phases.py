@@ -1,0 +1,47 @@
+"""`aria train --preset smoke` runs all five phases end to end and writes the held-out report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.models.loading import load_models
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tmp_path: Path) -> None:
+    run_dir = tmp_path / "smoke"
+    done = subprocess.run([sys.executable, "-m", "agent.cli", "train", "--preset", "smoke", "--device", "cpu",
+                           "--run-dir", str(run_dir)], capture_output=True, text=True, timeout=600, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((run_dir / "results.json").read_text())
+    assert results["completed_phases"] == [1, 2, 3, 4, 5]
+    phases = results["phases"]
+    arbiter = phases["arbiter"]
+    swept = {point["threshold"]: point for point in arbiter["sweep"]}
+    best = max(point["success"] for point in swept.values())
+    chosen = swept[arbiter["threshold"]]
+    assert chosen["success"] >= best  # no success lost (tolerance 0 in the preset)
+    assert chosen["fast_share"] == max(p["fast_share"] for p in swept.values() if p["success"] >= best)
+    assert phases["joint"]["dagger_rows"] > 0
+    summary = results["evaluation"]["summary"]
+    agents = results["evaluation"]["agents"]
+    assert set(agents) == {"random", "oracle", "aria-fast", "aria"}
+    assert summary["success"]["oracle"] == 1.0  # the oracle clears every held-out level it is given
+    attempts = summary["attempts_per_game"]
+    for name, report in agents.items():
+        for game in report["games"].values():
+            assert game["attempts"] == attempts and 0.0 <= game["ci95"][0] <= game["ci95"][1] <= 1.0, name
+    assert summary["eval_seeds"][0] >= 10_000
+    for key in ("wm_error_1step", "wm_error_5step", "confidence_ece", "peak_rss_mb", "fast_share"):
+        assert summary[key] is not None, key
+    # the threshold the sweep chose is the one the agent plays with
+    assert float(load_models(run_dir)["arbiter"].threshold) == pytest.approx(arbiter["threshold"])
