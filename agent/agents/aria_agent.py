@@ -52,12 +52,14 @@ class AriaAgent(Agent):
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.explorer = GraphExplorer(seed=seed)
         self.visits = VisitCounter()
+        self.fruitless: set[bytes] = set()  # states (graph keys) where the world-model search found no plan
         # the rest of the slow system's last plan: (move, the frame the world model expects before it)
         self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.explorer = GraphExplorer(seed=self.seed)
         self.visits = VisitCounter()
+        self.fruitless.clear()
         self.plan.clear()
 
     # -- the arbiter ------------------------------------------------------------------------------
@@ -128,9 +130,14 @@ class AriaAgent(Agent):
                                 think_ms=(time.perf_counter() - started) * 1000,
                                 reason=f"{why}; exact graph: {base.reason}", extra=dict(base.extra), **common)
             return Action(chosen.action, chosen.x, chosen.y, decision=decision)
-        useless = self._useless_here()
-        plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
-                                   self.visits.counts)
+        state = self.explorer.current
+        plan = None
+        if state not in self.fruitless:  # a search that found nothing here would find nothing again
+            useless = self._useless_here()
+            plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
+                                       self.visits.counts)
+            if plan is None and state is not None:
+                self.fruitless.add(state)
         if plan is not None:
             self.explorer.pending = None  # the explorer's pick is not sent: it learns from what is
             self.plan = deque(zip(plan.path[1:], plan.frames[:-1], strict=True))
