@@ -21,6 +21,8 @@ import torch
 
 from agent.frames import state_key
 from agent.models.encoding import frames_tensor
+from agent.models.value import ValueNet
+from agent.models.world_model import WorldModelEnsemble
 from agent.perception import click_candidates, segment
 
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
@@ -53,7 +55,7 @@ class _Node:
 
 
 class SearchPlanner:
-    def __init__(self, world_model: torch.nn.Module, value: torch.nn.Module, expansions: int = 2,
+    def __init__(self, world_model: WorldModelEnsemble, value: ValueNet, expansions: int = 2,
                  max_clicks: int = 4, budget_ms: float = 40.0, margin: float = 0.5) -> None:
         self.world_model = world_model
         self.value = value

@@ -29,6 +29,11 @@ def patch_hashes(frame: np.ndarray) -> np.ndarray:
 
 
 class ArbiterState(nn.Module):
+    threshold: torch.Tensor
+    max_uncertainty: torch.Tensor
+    max_novelty: torch.Tensor
+    seen: torch.Tensor
+
     def __init__(self) -> None:
         super().__init__()
         self.register_buffer("threshold", torch.tensor(1.01))

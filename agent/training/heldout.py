@@ -3,8 +3,10 @@ models' own figures (world-model error, confidence calibration) on validation se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from agent.base import Agent
 from agent.training.api import PhaseContext
 
 EVAL_FIRST_SEED = 10_000
@@ -23,7 +25,7 @@ def heldout_report(ctx: PhaseContext) -> dict[str, Any]:
     games = validation_games(ctx)
     seeds = list(range(EVAL_FIRST_SEED, EVAL_FIRST_SEED + int(s["eval_seeds"])))
     levels = range(int(s["eval_levels"]))
-    agents = {
+    agents: dict[str, Callable[[int], Agent] | None] = {
         "random": None,
         "oracle": None,
         "aria-fast": lambda seed: AriaFastAgent(seed, models=models),

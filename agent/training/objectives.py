@@ -147,13 +147,13 @@ def world_model_errors(wm: WorldModelEnsemble, data: Transitions, device: torch.
         moved = nxt != frames
         wrong += float((moved & (pred != nxt)).sum())
         changed += float(moved.sum())
-    starts = []
+    found = []
     for i in range(len(data) - horizon + 1):
         window = slice(i, i + horizon)
         if (data.episode[window] == data.episode[i]).all() and (data.dst[window] >= 0).all() and \
                 (data.src[i + 1:i + horizon] == data.dst[i:i + horizon - 1]).all():
-            starts.append(i)
-    starts = np.asarray(starts[:max_windows], dtype=np.int64)
+            found.append(i)
+    starts = np.asarray(found[:max_windows], dtype=np.int64)
     wrong5 = changed5 = 0.0
     for chunk in batches(starts, 64):
         first = frames_tensor(data.frames[data.src[chunk]], device)

@@ -13,10 +13,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 
+from agent.base import Agent
+from agent.models.arbiter import ArbiterState
+from agent.models.fast_policy import FastPolicy
+from agent.models.world_model import WorldModelEnsemble
 from agent.training.api import PhaseContext
 from agent.training.datasets import transitions
 from agent.training.objectives import (
@@ -52,7 +57,8 @@ class WorldModelPhase:
         history = optimise(ctx, wm.parameters(), self.steps(ctx), s["lr"], step)
         wm.eval()
         val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
-        return {**trend(history, "loss"), **world_model_errors(wm, val, ctx.device), "rows": len(data)}
+        return {**trend(history, "loss"), **world_model_errors(cast(WorldModelEnsemble, wm), val, ctx.device),
+                "rows": len(data)}
 
 
 class FastPolicyPhase:
@@ -69,7 +75,7 @@ class FastPolicyPhase:
         history = train_policy(ctx, data, self.steps(ctx), s)
         policy.eval()
         val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
-        calib = calibration(policy, val, ctx.device)
+        calib = calibration(cast(FastPolicy, policy), val, ctx.device)
         policy.train()
         return {**trend(history, "confidence_loss"), **trend(history, "action_loss"), **trend(history, "accuracy"),
                 "val_accuracy": calib.get("accuracy"), "val_ece": calib.get("ece"),
@@ -141,6 +147,13 @@ def validation_games(ctx: PhaseContext) -> list[Any]:
     return suite_games(str(ctx.config.model.get("games", "")))
 
 
+def aria_with(models: dict[str, Any], threshold: float) -> Callable[[int], Agent]:
+    """A factory of full agents playing with `threshold` (the sweep's point)."""
+    from agent.agents.aria_agent import AriaAgent
+
+    return lambda seed: AriaAgent(seed, models=models, threshold=threshold)
+
+
 class ArbiterPhase:
     number, name = 4, "arbiter"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
@@ -153,12 +166,11 @@ class ArbiterPhase:
     def run(self, ctx: PhaseContext) -> dict[str, Any]:
         import torch
 
-        from agent.agents.aria_agent import AriaAgent
         from agent.training.datasets import pick_seeds
         from agent.training.evaluate import evaluate_agents
 
         s = ctx.settings(self.name)
-        arbiter = ctx.models["arbiter"]
+        arbiter = cast(ArbiterState, ctx.models["arbiter"])
         data = transitions(ctx.config, "train", s["seeds"], s["levels"])
         arbiter.remember(data.frames)
         arbiter.max_uncertainty.fill_(float(s["max_uncertainty"]))
@@ -169,7 +181,7 @@ class ArbiterPhase:
         for step, threshold in enumerate(s["thresholds"]):
             if step < ctx.start_step:
                 continue
-            result = evaluate_agents({"aria": lambda seed, t=threshold: AriaAgent(seed, models=models, threshold=t)},
+            result = evaluate_agents({"aria": aria_with(models, threshold)},
                                      validation_games(ctx), seeds, range(s["val_levels"]), stop=ctx.check_stop)
             overall = result["aria"]["overall"]
             sweep.append({"threshold": threshold, "success": overall["success"],
