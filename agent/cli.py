@@ -153,6 +153,20 @@ def eval_cmd(arc_mode: bool, rescore: str | None, **options: Any) -> None:
     sys.exit(eval_command(options))
 
 
+@cli.command()
+@click.argument("recording", type=click.Path(dir_okay=False))
+@click.option("--step", "start", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The step to start at (0: the frame the game started on; N: after the N-th action).")
+def replay(recording: str, start: int) -> None:
+    """Step through a RECORDING (.jsonl or .jsonl.gz): each step's frame, action, state and decision.
+
+    Keys: n/Enter/→ next, p/← back, g N go to step N, q quit (one command per line when piped).
+    """
+    from agent.replay import replay_terminal
+
+    replay_terminal(Path(recording), start)
+
+
 @cli.command("train")
 @click.option("--preset", default=None, help="A preset in configs/: smoke, quick (default) or full.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="A TOML config file.")

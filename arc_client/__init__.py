@@ -14,6 +14,7 @@ from .errors import (
     GamesDirError,
     InvalidActionError,
     RateLimitedError,
+    RecordingError,
     ResponseFormatError,
     ServerUnavailableError,
     UnknownGameError,
@@ -37,6 +38,6 @@ __all__ = [
     "CommandUnconfirmedError", "EnvironmentScore", "EnvironmentScoreList", "FrameResponse", "GameAction",
     "GameCrashedError",
     "GameInfo", "GameNotStartedError", "GameSession", "GameState", "GamesDirError", "InvalidActionError",
-    "RateLimitedError", "RecordedStep", "RecordingWriter", "ResponseFormatError", "Scorecard",
+    "RateLimitedError", "RecordedStep", "RecordingError", "RecordingWriter", "ResponseFormatError", "Scorecard",
     "ScorecardSummary", "ServerUnavailableError", "UnknownGameError", "read_recording", "validate_action",
 ]

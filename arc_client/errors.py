@@ -30,6 +30,11 @@ class GamesDirError(ArcError):
     """A games directory that is missing, empty, or holds a malformed metadata.json."""
 
 
+class RecordingError(ArcError, ValueError):
+    """A recording that cannot be read: missing, not a recording, damaged (the message names file:line),
+    or a set of recordings that mixes scorecards."""
+
+
 class InvalidActionError(ArcError):
     """An action the protocol cannot carry (ACTION6 without or with out-of-range x, y)."""
 

@@ -18,7 +18,7 @@ from arcengine import FrameDataRaw
 from arcengine import GameAction as EngineAction
 from arcengine import GameState as EngineState
 
-from .recording import find_recordings, read_recording
+from .recording import read_recording, recordings_of_one_card
 from .types import FrameResponse, GameAction, GameState, ScorecardSummary
 
 _ENGINE_STATE = {s.value: s for s in EngineState}
@@ -71,10 +71,15 @@ def load_environment_infos(games_dir: str | os.PathLike[str]) -> list[Environmen
 
 
 def rescore(recordings: str | os.PathLike[str], environment_infos: list[EnvironmentInfo],
-            card_id: str = "rescored") -> ScorecardSummary:
-    """The official scorecard summary of every recording under a file or directory."""
-    card = OfficialScorecard(card_id=card_id)
-    for path in find_recordings(recordings):
+            card_id: str | None = None) -> ScorecardSummary:
+    """The official scorecard summary of the recordings under a file or directory (plain or gzip).
+
+    They must belong to one scorecard (RecordingError otherwise, as for a damaged or foreign file);
+    the summary carries that card's id unless `card_id` is given.
+    """
+    found_card, files = recordings_of_one_card(recordings)
+    card = OfficialScorecard(card_id=card_id or found_card)
+    for path in files:
         score_responses(card, (step.response for step in read_recording(path)))
     return official_summary(card, environment_infos)
 

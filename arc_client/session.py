@@ -19,7 +19,7 @@ from typing import Any
 
 from .backend import Backend
 from .errors import UnknownGameError
-from .recording import RecordingWriter, recording_path
+from .recording import DEFAULT_RECORD_FORMAT, RecordingWriter, check_record_format, recording_path
 from .types import FrameResponse, GameAction, GameInfo, GameState, ScorecardSummary, validate_action
 
 log = logging.getLogger("arc_client")
@@ -119,7 +119,8 @@ class Scorecard:
         record = self._client.recordings_dir is not None if record is None else record
         recorder = None
         if record and self._client.recordings_dir is not None:
-            recorder = RecordingWriter(recording_path(self._client.recordings_dir, card_id, first.game_id, first.guid))
+            recorder = RecordingWriter(recording_path(self._client.recordings_dir, card_id, first.game_id, first.guid,
+                                                      self._client.record_format))
             recorder.write(first)
         session = GameSession(self._client.backend, card_id, first, recorder)
         self.games.append(session)
@@ -152,9 +153,12 @@ class Scorecard:
 class ArcClient:
     """One entry point for the three ways to reach games: hosted API, local server, directory."""
 
-    def __init__(self, backend: Backend, recordings_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, backend: Backend, recordings_dir: str | os.PathLike[str] | None = None,
+                 record_format: str = DEFAULT_RECORD_FORMAT) -> None:
         self.backend = backend
         self.recordings_dir = Path(recordings_dir) if recordings_dir is not None else None
+        #: `jsonl.gz` (the default) or `jsonl`: how recordings under `recordings_dir` are written
+        self.record_format = check_record_format(record_format)
         self._games: list[GameInfo] | None = None
         self._warned_broken = False
 
@@ -164,11 +168,13 @@ class ArcClient:
         games_dir: str | os.PathLike[str],
         recordings_dir: str | os.PathLike[str] | None = None,
         max_workers: int | None = None,
+        *,
+        record_format: str = DEFAULT_RECORD_FORMAT,
     ) -> ArcClient:
         """In-process games from an environment_files directory, through the official toolkit (offline)."""
         from .local_backend import LocalBackend
 
-        return cls(LocalBackend(games_dir, max_workers=max_workers), recordings_dir)
+        return cls(LocalBackend(games_dir, max_workers=max_workers), recordings_dir, record_format)
 
     @classmethod
     def http(
@@ -176,12 +182,14 @@ class ArcClient:
         base_url: str,
         api_key: str,
         recordings_dir: str | os.PathLike[str] | None = None,
+        *,
+        record_format: str = DEFAULT_RECORD_FORMAT,
         **options: Any,
     ) -> ArcClient:
         """The hosted API (https://three.arcprize.org) or the toolkit's local REST server."""
         from .http_backend import HttpBackend
 
-        return cls(HttpBackend(base_url, api_key, **options), recordings_dir)
+        return cls(HttpBackend(base_url, api_key, **options), recordings_dir, record_format)
 
     async def list_games(self, refresh: bool = False) -> list[GameInfo]:
         """Every game that can start (those that cannot are in `backend.broken`)."""

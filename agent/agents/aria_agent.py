@@ -6,8 +6,9 @@ otherwise (the reason names the first that failed):
 - the frame is familiar (novelty: the share of its patches never seen in training);
 - the state is not being revisited in this level (loop detection over HUD-masked state keys);
 - the world-model ensemble agrees on what the proposed action will do (uncertainty).
-The slow system deliberates (agent.planner: best-first search over world-model rollouts scored by the
-value) and falls back to the graph explorer's systematic exploration when the search sees no progress.
+The slow system deliberates over the exact transition graph first (agent.explorer: untried actions, the
+shortest known path to one), and, when nothing untried is within reach, over world-model rollouts
+scored by the value (agent.planner: best-first search under an expansion budget).
 
 A level whose first frame is novel (a game unlike anything trained on) is played by the systems that
 learn it online instead (`agent.agents.online_agent`): the graph planner, and as fast system the model
@@ -59,6 +60,7 @@ class AriaAgent(Agent):
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
         self.visits = VisitCounter()
+        self.fruitless: set[bytes] = set()  # states (graph keys) where the world-model search found no plan
         # the rest of the slow system's last plan: (move, the frame the world model expects before it)
         self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
@@ -66,6 +68,7 @@ class AriaAgent(Agent):
         self.explorer = online_explorer(self.seed)
         self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
+        self.fruitless.clear()
         self.plan.clear()
 
     # -- the arbiter ------------------------------------------------------------------------------
@@ -143,21 +146,36 @@ class AriaAgent(Agent):
                                 think_ms=(time.perf_counter() - started) * 1000,
                                 reason=f"{why}; the searched plan continues as predicted", **common)
             return Action(GameAction(action), slow.x, slow.y, decision=decision)
-        useless = self._useless_here()
-        plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
-                                   self.visits.counts)
+        # The exact transition graph first: an untried action here or a short known path to one is
+        # cheaper (about a millisecond) and surer than any rollout of a learned model. The
+        # world-model search ranks moves only when nothing untried is within reach.
+        chosen = self.explorer.choose(latest)
+        base = chosen.decision
+        if base is not None and base.mode != "random":
+            decision = Decision("slow", "explore", uncertainty=uncertainty, slow=base.slow or base.fast,
+                                plan_left=base.plan_left,
+                                think_ms=(time.perf_counter() - started) * 1000,
+                                reason=f"{why}; exact graph: {base.reason}", extra=dict(base.extra), **common)
+            return Action(chosen.action, chosen.x, chosen.y, decision=decision)
+        state = self.explorer.current
+        plan = None
+        if state not in self.fruitless:  # a search that found nothing here would find nothing again
+            useless = self._useless_here()
+            plan = self.planner.search(latest.frame, latest.available_actions, self.explorer.mask, useless,
+                                       self.visits.counts)
+            if plan is None and state is not None:
+                self.fruitless.add(state)
         if plan is not None:
+            self.explorer.pending = None  # the explorer's pick is not sent: it learns from what is
             self.plan = deque(zip(plan.path[1:], plan.frames[:-1], strict=True))
             slow = Proposal(GameAction(plan.action).name, plan.x, plan.y, plan.steps)
             decision = Decision("slow", "plan", uncertainty=plan.uncertainty if uncertainty is None else uncertainty,
                                 slow=slow, plan_left=plan.depth - 1,
                                 think_ms=(time.perf_counter() - started) * 1000,
-                                reason=f"{why}; search ({plan.expansions} expansions) expects "
-                                       f"{plan.steps:.0f} steps left vs {plan.root_steps:.0f}",
+                                reason=f"{why}; nothing untried within reach; search ({plan.expansions} "
+                                       f"expansions) expects {plan.steps:.0f} steps left vs {plan.root_steps:.0f}",
                                 extra={"expansions": plan.expansions}, **common)
             return Action(GameAction(plan.action), plan.x, plan.y, decision=decision)
-        chosen = self.explorer.choose(latest)
-        base = chosen.decision
         decision = Decision("slow", "explore", uncertainty=uncertainty,
                             slow=(base.slow or base.fast) if base is not None else None,
                             plan_left=base.plan_left if base is not None else None,

@@ -49,7 +49,8 @@ def default_rate_limit(base_url: str) -> float | None:
 
 
 def build_client(games_dir: str | None = None, base_url: str | None = None, api_key_file: str | None = None,
-                 recordings_dir: Path | None = None, rate_limit: float | None = None) -> ArcClient:
+                 recordings_dir: Path | None = None, rate_limit: float | None = None,
+                 record_format: str = "jsonl.gz") -> ArcClient:
     """An ArcClient over a remote server (`base_url`), a games directory, or the built-in games (the
     suite and the held-out games).
 
@@ -60,12 +61,12 @@ def build_client(games_dir: str | None = None, base_url: str | None = None, api_
     if base_url:
         per_minute = default_rate_limit(base_url) if rate_limit is None else (rate_limit or None)
         return ArcClient.http(base_url, read_api_key(api_key_file, base_url), recordings_dir,
-                                requests_per_minute=per_minute)
+                              record_format=record_format, requests_per_minute=per_minute)
     if games_dir is None:
         from arc_client.games import builtin_dir
 
         games_dir = str(builtin_dir())
-    return ArcClient.local(games_dir, recordings_dir)
+    return ArcClient.local(games_dir, recordings_dir, record_format=record_format)
 
 
 def make_client(config_or_games_dir: EvalConfig | str | None = None, base_url: str | None = None,
@@ -76,7 +77,8 @@ def make_client(config_or_games_dir: EvalConfig | str | None = None, base_url: s
 
     if isinstance(config_or_games_dir, EvalConfig):
         c = config_or_games_dir
-        return build_client(c.games_dir, c.base_url, c.api_key_file, c.recordings_dir, c.rate_limit)
+        return build_client(c.games_dir, c.base_url, c.api_key_file, c.recordings_dir, c.rate_limit,
+                            c.record_format)
     return build_client(config_or_games_dir, base_url, api_key_file, recordings_dir, rate_limit)
 
 

@@ -1,4 +1,9 @@
-"""`aria eval --rescore RECORDINGS`: the official score of recorded runs, without replaying them."""
+"""`aria eval --rescore RECORDINGS`: the official score of recorded runs, without replaying them.
+
+RECORDINGS is a run directory, its recordings folder, or one recording (plain or gzip). Recordings
+of more than one scorecard are refused with the card ids: pass `<recordings>/<card_id>` to rescore
+each run on its own.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from arc_client.errors import GamesDirError
-from arc_client.recording import find_recordings
+from arc_client.recording import recordings_of_one_card
 from arc_client.scoring import load_environment_infos, rescore
 
 
@@ -17,12 +21,10 @@ def rescore_command(recordings: Path, games_dir: str | None) -> None:
         from arc_client.games import builtin_dir
 
         games_dir = str(builtin_dir())
-    files = find_recordings(recordings)
-    if not files:
-        raise GamesDirError(f"no recordings (*.jsonl) under {recordings}; pass a run's recordings directory")
+    card_id, files = recordings_of_one_card(recordings)  # bad input fails before the games are loaded
     infos = load_environment_infos(games_dir)
     summary = rescore(recordings, infos)
-    table = Table(title=f"official score of {len(files)} recordings in {recordings}")
+    table = Table(title=f"official score of {len(files)} recordings of scorecard {card_id} in {recordings}")
     for column in ("game", "runs", "levels", "actions", "score"):
         table.add_column(column)
     for env in summary.environments:

@@ -81,7 +81,7 @@ async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
     from agent.registry import load_agent
 
     loop = asyncio.get_running_loop()
-    client = ArcClient.local(job.games_dir, job.recordings_dir)
+    client = ArcClient.local(job.games_dir, job.recordings_dir, record_format=job.config.record_format)
     async with client:
         available = {info.game_id: info for info in await client.list_games()}
         infos = [available[game_id] for _, game_id in job.games]

@@ -58,16 +58,10 @@ def running_aria(*args: str, env: dict[str, str] | None = None) -> Iterator[subp
 
 def recorded_steps(run_dir: Path) -> list[int]:
     """How many whole steps each recording of a run holds so far (plain or gzip, still being written)."""
-    from arc_client.recording import find_recordings, read_recording
+    from arc_client.recording import count_steps, find_recordings
 
     folder = run_dir / "recordings"
-    counts = []
-    for path in find_recordings(folder) if folder.exists() else []:
-        try:
-            counts.append(sum(1 for _ in read_recording(path)))
-        except (OSError, ValueError, EOFError):
-            counts.append(0)
-    return counts
+    return [count_steps(path) for path in (find_recordings(folder) if folder.exists() else [])]
 
 
 def wait_for_steps(run_dir: Path, steps: int, files: int = 1, timeout: float = 60) -> None:

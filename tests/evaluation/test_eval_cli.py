@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import signal
@@ -83,7 +84,9 @@ def test_rescore_of_recordings_matches_the_live_scorecard(tmp_path: Path) -> Non
     done = aria(*eval_args(tmp_path, "r"))
     assert done.returncode == 0, done.stderr
     results = load_results(tmp_path / "r" / "results.json")
+    assert all(p.name.endswith(".jsonl.gz") for p in find_recordings(tmp_path / "r"))  # gzip by default
     summary = rescore(tmp_path / "r" / "recordings", load_environment_infos(suite_dir()))
+    assert summary.card_id == results["card_id"]
     live = {g["game_id"]: (g["levels_completed"], g["actions"], round(g["score"], 6)) for g in results["games"]}
     again = {e.id: (e.levels_completed, e.actions, round(e.score, 6)) for e in summary.environments}
     assert again == live
@@ -236,7 +239,8 @@ def test_the_api_key_never_reaches_results_recordings_or_output(tmp_path: Path, 
     assert key not in done.stdout + done.stderr
     for path in (tmp_path / "key").rglob("*"):
         if path.is_file():
-            assert key not in path.read_text(), path
+            data = path.read_bytes()
+            assert key not in (gzip.decompress(data) if path.name.endswith(".gz") else data).decode(), path
 
 
 def _children(pid: int) -> set[int]:

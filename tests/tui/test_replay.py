@@ -19,8 +19,8 @@ from aria_tui.widgets.frame_grid import FrameGrid
 
 async def record_game(tmp_path: Path) -> tuple[Path, PlaySession]:
     """Three agent steps and a person's step on the maze, recorded as the app would."""
-    session = PlaySession(ArcClient.local(FIXTURE_GAMES, recordings_dir=tmp_path / "rec"), "fxmz-0a1b2c3d",
-                          agent_name="tui_agents:FastTestAgent")
+    client = ArcClient.local(FIXTURE_GAMES, recordings_dir=tmp_path / "rec", record_format="jsonl")
+    session = PlaySession(client, "fxmz-0a1b2c3d", agent_name="tui_agents:FastTestAgent")
     await session.open()
     for _ in range(3):
         await session.agent_step()
@@ -65,10 +65,11 @@ async def test_scrub_through_a_plain_and_a_gzip_recording(tmp_path: Path) -> Non
 
 async def test_a_damaged_or_missing_recording_is_a_notification(tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.jsonl"
-    damaged.write_text('{"data": {}}\nnot json\n{"data": {}}\n')
+    step = '{"timestamp": "", "data": {"game_id": "g", "guid": "u", "state": "NOT_FINISHED", "action_input": {"id": 0}}}'
+    damaged.write_text(f"{step}\nnot json\n{step}\n")
     not_gzip = tmp_path / "fake.jsonl.gz"
     not_gzip.write_text("plain text")
-    for path, expected in ((damaged, "not a JSON line"), (not_gzip, "is it an ARC recording"),
+    for path, expected in ((damaged, "damaged.jsonl:2: not a JSON line"), (not_gzip, "is it an ARC recording"),
                            (tmp_path / "missing.jsonl", "no recording at")):
         app = fixture_app()
         async with app.run_test(size=(120, 40)) as pilot:

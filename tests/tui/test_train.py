@@ -89,3 +89,21 @@ async def test_quitting_during_a_run_stops_the_trainer(tmp_path: Path) -> None:
         process = screen.process.process
         await pilot.press("q")
     assert process.returncode == 130
+
+
+async def test_the_real_trainer_drives_the_screen(tmp_path: Path) -> None:
+    """`aria train` itself (phase 2 of the smoke preset, shrunk): its stream is what the screen reads."""
+    real = [sys.executable, "-m", "agent.cli", "train", "--phase", "2", "--set", "fast_policy.steps=6",
+            "--set", "fast_policy.seeds=2", "--set", "fast_policy.val_seeds=1"]
+    app = fixture_app(train_command=real)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_train(app, pilot, tmp_path / "run")
+        await pilot.press("ctrl+s")
+        await until(lambda: screen.done.is_set(), timeout=240, what="the real run's end")
+        await pilot.pause(0.2)
+        state = screen.state
+        assert state.exit_code == 0 and state.device == "cpu", state
+        (phase,) = state.phases.values()
+        assert phase.name == "fast_policy" and phase.ended and phase.step == 6 and len(phase.losses) >= 1
+        assert state.checkpoints and all(Path(c).exists() for c in state.checkpoints)
+        assert (tmp_path / "run" / "final" / "model.safetensors").exists()
