@@ -203,3 +203,13 @@ async def test_aria_hands_a_novel_game_to_the_systems_that_learn_it_online() -> 
     online = [d for d in decisions if d.system == "fast"]
     assert online and all(d.mode == "online" for d in online)
     assert result.levels >= 2  # the level-1 rule carries here too
+
+
+async def test_the_wall_clock_budget_stops_the_online_agent_within_one_action(tmp_path: Path) -> None:
+    config = EvalConfig(games=["mz01"], agent="agent.agents.online_agent:AriaOnlineAgent",  # the suite's maze
+                        max_actions=100_000, time_limit=0.5, record=False, run_dir=tmp_path / "run")
+    outcome = await run_eval(config)
+    row = outcome.results["games"][0]
+    assert row["stop_reason"] == "time_limit" and 0 < row["actions"] < 100_000
+    slowest_action = 0.5 / row["actions"] * 50  # generous: fifty average actions past the deadline at most
+    assert 0.5 <= row["wall_s"] <= 0.5 + slowest_action + 0.25, row
