@@ -92,10 +92,10 @@ class GameRules:
             return
         move = (b1[1] - b0[1], b1[0] - b0[0])
         if move != (0, 0):
-            counts = self.moves.setdefault(action, Counter())
-            counts[move] += 1
-            (best, n), = counts.most_common(1)
-            self._displacements[action] = best if n >= 2 or counts.total() == 1 else None
+            seen = self.moves.setdefault(action, Counter())
+            seen[move] += 1
+            (best, n), = seen.most_common(1)
+            self._displacements[action] = best if n >= 2 or seen.total() == 1 else None
             self._memo = {}
 
     def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:
