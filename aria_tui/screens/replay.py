@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,7 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ..recordings import RecordingError, ReplayStep, load_recording
+from agent.replay import ReplayStep, load_replay
+from arc_client.errors import RecordingError
+
 from ..widgets.arbiter import ArbiterPanel
 from ..widgets.episode import EpisodeView
 from ..widgets.frame_grid import FrameGrid
@@ -61,7 +64,7 @@ class ReplayScreen(Screen[None]):
     @work(exclusive=True, group="load")
     async def open_recording(self, path: str) -> None:
         try:
-            steps = await asyncio.to_thread(load_recording, path)
+            steps = await asyncio.to_thread(load_replay, str(Path(path).expanduser()))
         except RecordingError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return

@@ -95,7 +95,7 @@ async def test_pick_a_game_from_the_palette_closes_the_open_game() -> None:
 
 
 async def test_games_are_recorded_with_who_chose_each_action(tmp_path: Path) -> None:
-    from aria_tui.recordings import load_recording
+    from agent.replay import load_replay
 
     app = fixture_app(record_dir=str(tmp_path / "rec"))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -104,7 +104,7 @@ async def test_games_are_recorded_with_who_chose_each_action(tmp_path: Path) -> 
         await until(lambda: screen.session.actions == 2, what="two steps")
         await pilot.press("q")
     (path,) = sorted((tmp_path / "rec").rglob("*.jsonl*"))
-    steps = load_recording(path)
+    steps = load_replay(path)
     assert [s.decision.system if s.decision else None for s in steps] == [None, "fast", "human"]
 
 

@@ -69,8 +69,9 @@ async def test_a_damaged_or_missing_recording_is_a_notification(tmp_path: Path) 
     damaged.write_text(f"{step}\nnot json\n{step}\n")
     not_gzip = tmp_path / "fake.jsonl.gz"
     not_gzip.write_text("plain text")
-    for path, expected in ((damaged, "damaged.jsonl:2: not a JSON line"), (not_gzip, "is it an ARC recording"),
-                           (tmp_path / "missing.jsonl", "no recording at")):
+    # the messages of the one recording reader (agent.replay.load_replay), shared with `aria replay`
+    for path, expected in ((damaged, "damaged.jsonl:2"), (not_gzip, "holds no steps"),
+                           (tmp_path / "missing.jsonl", "cannot read the recording")):
         app = fixture_app()
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_replay(app, pilot, path)
