@@ -114,6 +114,7 @@ def _observe(agent: Agent, observed: tuple[Action, FrameResponse]) -> None:
 
 
 def _aria(decision: Decision | None) -> dict[str, Any] | None:
+    """What the recording keeps of a decision; built only when the game is recorded."""
     return {"decision": decision.to_json()} if decision is not None else None
 
 
@@ -164,12 +165,12 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
                 choice = HARNESS_RESET_ACTION
             try:
                 result = await game.step(choice.action, x=choice.x, y=choice.y, reasoning=choice.reasoning,
-                                         aria=_aria(choice.decision))
+                                         aria=_aria(choice.decision) if game.recorder is not None else None)
             except GameNotStartedError:
                 # The server refused the agent's action (not counted): the harness RESETs instead, and
                 # the agent observes that RESET, not its own action.
                 choice = HARNESS_RESET_ACTION
-                result = await game.reset(aria=_aria(HARNESS_RESET))
+                result = await game.reset(aria=_aria(HARNESS_RESET) if game.recorder is not None else None)
             observed = (choice, result)
             row.decisions += 1
             row.tally.add(choice.decision)
