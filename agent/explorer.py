@@ -45,7 +45,15 @@ from agent.decision import Decision, Proposal
 from agent.frames import StatusBarDetector, state_key
 from agent.online import OnlineLearner
 from agent.online import Proposal as OnlineProposal
-from agent.perception import ClickRanker, Signature, click_candidates, effect_of, segment
+from agent.perception import (
+    ClickRanker,
+    MovingColours,
+    Signature,
+    blank,
+    click_candidates,
+    effect_of,
+    segment,
+)
 from arc_client.types import FrameResponse, GameAction, GameState
 
 #: (action id, x, y); x = y = -1 unless the action is ACTION6
@@ -95,8 +103,11 @@ class Edge:
     death_steps: list[int] = field(default_factory=list)  # actions into the attempt when it ended the game
 
     def deadly(self, budget: int | None) -> bool:
-        """It ended the game at least once when no step budget explains it."""
-        return any(not within_budget(step, budget) for step in self.death_steps)
+        """It ended the game when no step budget explains it, at least as often as it led on: an edge
+        that led on more often than it killed is a hazard of timing (a sentry's phase, which the state
+        key leaves out), worth another try."""
+        unexplained = sum(not within_budget(step, budget) for step in self.death_steps)
+        return unexplained > 0 and unexplained >= self.tries
 
     def likely(self) -> tuple[bytes, float]:
         """The most frequent next state and the share of tries that led there."""
@@ -183,10 +194,13 @@ class GraphExplorer:
         self.restart_margin = restart_margin
         self.learner = learner  # the fast system, when ARIA plays (None: the slow system alone)
         self.proposal: OnlineProposal | None = None
+        self.mode = ""  # how the pending action was chosen
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
+        self.moving = MovingColours()
+        self.hidden: tuple[int, ...] = ()  # colours the game moves by itself, blanked in state keys
         self.graphs: dict[int, LevelGraph] = {}
         self.level = 0
         self.graph = LevelGraph()
@@ -235,13 +249,17 @@ class GraphExplorer:
         self.trace = []
         # the HUD may move with the level's layout: learn it afresh, keeping the old mask meanwhile
         self.detector = StatusBarDetector(self.detector.shape)
+        self.moving = MovingColours()
+
+    def _key(self, frame: np.ndarray) -> bytes:
+        return state_key(blank(frame, self.hidden), self.mask)
 
     def _sync(self, response: FrameResponse) -> None:
         """Make `response` the current state (first frame, after RESET or a level change)."""
         if response.levels_completed != self.level:
             self._enter_level(response.levels_completed)
         self.frame = response.frame
-        self.current = state_key(response.frame, self.mask)
+        self.current = self._key(response.frame)
         self._node(self.current, response)
         if self.steps == 0:
             self.start_frame = response.frame
@@ -411,6 +429,7 @@ class GraphExplorer:
             return Action(GameAction.RESET, decision=Decision("slow", "reset", reason="no actions left to try here"))
         action, mode = self._choose_key(node)
         self.counts[mode] += 1
+        self.mode = mode
         if action == RESET_KEY:
             self.pending = None
             self.plan.clear()
@@ -421,7 +440,7 @@ class GraphExplorer:
         x, y = (action[1], action[2]) if game_action is GameAction.ACTION6 else (None, None)
         if mode == "fast" and self.proposal is not None and self.learner is not None:
             proposal = self.proposal
-            decision = Decision("fast", "online", confidence=proposal.chance, threshold=self.learner.min_chance,
+            decision = Decision("fast", "online", confidence=proposal.chance, threshold=self.learner.threshold,
                                 novelty=1.0 / node.visits, fast=Proposal(game_action.name, x, y, proposal.chance),
                                 reason="the online model expects progress" + (" toward the goal colour" if
                                                                               proposal.toward > 0 else ""),
@@ -436,6 +455,7 @@ class GraphExplorer:
     def record(self, action: Action, result: FrameResponse) -> None:
         """Count what `action` did; called with every result, RESETs included."""
         pending, self.pending = self.pending, None
+        mode, self.mode = self.mode, ""
         if pending is None and self.current is not None and action.action is not GameAction.RESET:
             # an action this explorer did not choose (the fast policy's): learn from it all the same
             pending = (self.current, key_of_action(action))
@@ -462,6 +482,8 @@ class GraphExplorer:
         if result.levels_completed > self.level:
             if self.learner is not None:
                 self.learner.learn(self.frame, self.mask, action_key, signature, new=True)
+                if mode in ("fast", "untried") and edge.tries == 0:
+                    self.learner.judge(mode == "fast", True)
                 self.learner.level_up(self.frame, self.mask, action_key)
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
             self.priors.update(action_key, changed=True)
@@ -487,17 +509,21 @@ class GraphExplorer:
         if result.state is GameState.WIN:
             self.last_seen = result
             return
-        self.detector.observe(self.frame, result.frame, action_key[0])
+        # the HUD detector sees the frames as keyed: a sentry's walk is no HUD
+        self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), action_key[0])
+        self.moving.observe(self.frame, result.frame, action_key[0], self.mask)
         if self.detector.transitions in MASK_CHECKPOINTS and self._update_mask():
             self._sync(result)
             return
         self.graph.longest = max(self.graph.longest, self.steps)
         if self.graph.budget is not None and self.steps > self.graph.budget + 1:
             self.graph.budget = None  # an attempt outlived it: it was no budget
-        after_key = state_key(result.frame, self.mask)
+        after_key = self._key(result.frame)
         if self.learner is not None:
-            self.learner.learn(self.frame, self.mask, action_key, signature, after_key not in self.graph.nodes,
-                               result.frame)
+            new = after_key not in self.graph.nodes
+            self.learner.learn(self.frame, self.mask, action_key, signature, new, result.frame)
+            if pending is not None and mode in ("fast", "untried") and edge.tries == 0:
+                self.learner.judge(mode == "fast", new)
         edge.tries += 1
         edge.outcomes[after_key] += 1
         changed = after_key != before_key
@@ -522,16 +548,25 @@ class GraphExplorer:
         """Adopt a new HUD mask. Every state key changes: the level's graph is re-keyed from its nodes'
         frames, nodes that the new mask makes equal merged with their edges' counts, so nothing learned
         in this level is lost."""
-        mask = self.detector.mask()
-        if np.array_equal(mask, self.mask):
-            return False
-        self.mask = mask
+        verdict = self.moving.colours()
+        hidden = self.hidden if verdict is None else verdict
+        if hidden != self.hidden:
+            # the HUD detector counted the changes of the colours now hidden: it starts again, and the
+            # mask stays until it has seen enough
+            self.detector = StatusBarDetector(self.detector.shape)
+            mask = self.mask
+        else:
+            mask = self.detector.mask()
+            if np.array_equal(mask, self.mask):
+                return False
+            self.moving = MovingColours()  # its counts included changes the new mask hides
+        self.mask, self.hidden = mask, hidden
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
                                 deaths=old.deaths)
         for frame, action, step in old.deaths:
-            self.graph.deaths_by_key.setdefault(state_key(frame, mask), []).append((action, step))
-        rekey = {key: state_key(node.frame, mask) for key, node in old.nodes.items() if node.frame is not None}
+            self.graph.deaths_by_key.setdefault(self._key(frame), []).append((action, step))
+        rekey = {key: self._key(node.frame) for key, node in old.nodes.items() if node.frame is not None}
         for key, node in old.nodes.items():
             if key not in rekey:
                 continue
@@ -549,7 +584,7 @@ class GraphExplorer:
                 mine.game_overs += edge.game_overs
                 mine.death_steps.extend(edge.death_steps)
         if self.start_frame is not None:  # RESET still leads to the level's start, under its new key
-            self.graph.start = state_key(self.start_frame, mask)
+            self.graph.start = self._key(self.start_frame)
         self.graphs.pop(self.level, None)
         self.plan.clear()
         self.counts["mask_changes"] += 1
@@ -562,6 +597,7 @@ class GraphExplorer:
             "graph_states": len(self.graph.nodes),
             "graph_edges": edges,
             "masked_cells": int(self.mask.sum()),
+            "moving_colours": list(self.hidden),
             **{f"decisions_{k}": v for k, v in sorted(self.counts.items())
                if k in {"untried", "plan", "retry", "random", "fast", "restart", "fast_untrusted", "fast_unsure"}},
             "resets": self.counts["resets"],

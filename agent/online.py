@@ -14,7 +14,10 @@ plus as many replayed old ones), so a step costs microseconds. Features:
 actions of the current state it proposes the one with the highest predicted chance of progress
 (plus a bonus for heading to a goal colour), and the arbiter trusts it when the model has seen enough
 of this game, its running accuracy on predictions made before each outcome was known is high, and the
-proposal's chance is high. Everything learned (weights, rules) carries over to the next level.
+proposal's chance reaches the arbiter's threshold. The threshold is calibrated while playing (`judge`):
+it falls while the fast system's own picks reach new states at least as often as the slow system's
+picks of untried actions do, and rises while they do worse, so the fast system acts more where it is
+right. Everything learned (weights, rules, threshold) carries over to the next level.
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ class Proposal:
 
 class OnlineLearner:
     def __init__(self, seed: int = 0, min_samples: int = 24, min_accuracy: float = 0.6, min_chance: float = 0.5,
-                 goal_bonus: float = 0.5, window: int = 64, carry: bool = True) -> None:
+                 goal_bonus: float = 0.5, window: int = 64, carry: bool = True, calibrate: bool = True,
+                 step: float = 0.02, lowest: float = 0.2, highest: float = 0.8, min_picks: int = 8) -> None:
         self.seed = seed
         self.carry = carry  # False: forget the model and the rules at every level-up (an ablation)
         self.model = OnlineModel(seed=seed)
@@ -97,6 +101,11 @@ class OnlineLearner:
         self.min_samples = min_samples
         self.min_accuracy = min_accuracy
         self.min_chance = min_chance
+        self.threshold = min_chance  # the arbiter's bar for the proposal's chance, calibrated by `judge`
+        self.calibrate = calibrate
+        self.step, self.lowest, self.highest, self.min_picks = step, lowest, highest, min_picks
+        # whether each system's recent picks of an untried action reached somewhere new
+        self.picks: dict[bool, deque[bool]] = {True: deque(maxlen=window), False: deque(maxlen=window)}
         self.goal_bonus = goal_bonus
         self.hits: deque[bool] = deque(maxlen=window)  # prequential: predicted before the outcome was known
         self.samples = 0
@@ -140,7 +149,7 @@ class OnlineLearner:
         bonus = np.array([self.goal_bonus * max(toward.get(a[0], 0.0), 0.0) if a[0] != 6 else 0.0 for a in untried])
         best = int(np.argmax(chance + bonus))  # the first on ties: the explorer's salience order
         heading = toward.get(untried[best][0], 0.0) if untried[best][0] != 6 else 0.0
-        sure = chance[best] >= self.min_chance or (heading > 0 and chance[best] >= self.min_chance / 2)
+        sure = chance[best] >= self.threshold or (heading > 0 and chance[best] >= self.threshold / 2)
         return Proposal(untried[best], float(chance[best]), heading, self.trusted and sure)
 
     # -- learning ---------------------------------------------------------------------------------
@@ -159,6 +168,18 @@ class OnlineLearner:
             self.rules.observe_key(before, after, action[0], mask)
         self.prev = (action[0], new)
 
+    def judge(self, fast: bool, new: bool) -> None:
+        """The outcome of an untried action that the fast (`fast`) or the slow system picked: move the
+        threshold down while the fast system's picks do at least as well as the slow system's, up while
+        they do worse."""
+        self.picks[fast].append(new)
+        mine, theirs = self.picks[True], self.picks[False]
+        if not self.calibrate or len(mine) < self.min_picks or len(theirs) < self.min_picks:
+            return
+        better = float(np.mean(mine)) >= float(np.mean(theirs))
+        self.threshold = float(np.clip(self.threshold + (-self.step if better else self.step),
+                                       self.lowest, self.highest))
+
     def level_up(self, before: np.ndarray, mask: np.ndarray | None, action: ActionKey) -> None:
         self.rules.observe_level_up(before, action[0], action[1], action[2], mask)
         self.clicked.clear()
@@ -167,3 +188,6 @@ class OnlineLearner:
             self.model, self.rules = OnlineModel(seed=self.seed), GameRules()
             self.hits.clear()
             self.samples = 0
+            self.threshold = self.min_chance
+            for picks in self.picks.values():
+                picks.clear()

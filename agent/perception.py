@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import MASKED, label_components
 
 #: (colour, height, width, area, shape key): equal for two components of one shape and colour
 Signature = tuple[int, int, int, int, int]
@@ -364,3 +364,66 @@ def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit
     ]
     ranked = (ranker or ClickRanker()).rank(candidates)
     return ranked[:limit]
+
+
+class MovingColours:
+    """Colours the game moves by itself: they change on (almost) every action, whatever the action.
+
+    A patrolling sentry or an animated hazard redraws its cells on every step, so every frame is a new
+    state and a level's graph grows with the sentry's phase times the player's place. The player's own
+    colours stay still now and then (a move into a wall), so they fail the test; the floor a sentry
+    uncovers passes it, which costs nothing, since the floor is what the other colours leave. These
+    colours are blanked in the state key (`blank`), as HUD areas are, and the level's graph is then
+    one node per place of what the player controls. Changes inside the HUD mask are not counted: a
+    timer bar ticks on every step too. In an open field every move succeeds, so the player's colours
+    pass the test as well: colours are hidden only when at least `still_visible` of the transitions
+    still change a colour left in the key (the player's moves do, a sentry's walk alone does not).
+    """
+
+    def __init__(self, rate: float = 0.95, per_action: float = 0.9, min_transitions: int = 16,
+                 min_tries: int = 4, still_visible: float = 0.2) -> None:
+        self.rate = rate
+        self.per_action = per_action
+        self.min_transitions = min_transitions
+        self.min_tries = min_tries
+        self.still_visible = still_visible
+        self.transitions = 0
+        self.patterns: Counter[int] = Counter()  # the set of colours a transition changed, as a bit set
+        self.changes = np.zeros(16, dtype=np.int64)
+        self.by_action: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # action: ([tries], changes per colour)
+
+    def observe(self, before: np.ndarray, after: np.ndarray, action: int, mask: np.ndarray | None = None) -> None:
+        """One in-level transition (not a RESET, a level-up or a GAME_OVER)."""
+        diff = before != after
+        if mask is not None:
+            diff &= ~mask
+        changed = np.zeros(16, dtype=bool)
+        changed[np.concatenate([before[diff], after[diff]]) & 15] = True
+        tries, per_colour = self.by_action.setdefault(action, (np.zeros(1, np.int64), np.zeros(16, np.int64)))
+        tries += 1
+        per_colour += changed
+        self.changes += changed
+        self.transitions += 1
+        self.patterns[int(np.dot(changed, 1 << np.arange(16)))] += 1
+
+    def colours(self) -> tuple[int, ...] | None:
+        """The colours that changed in at least `rate` of the transitions and `per_action` of every action's
+        (None: too few transitions seen to tell)."""
+        if self.transitions < self.min_transitions:
+            return None
+        moving = self.changes >= self.rate * self.transitions
+        for tries, per_colour in self.by_action.values():
+            if tries[0] >= self.min_tries:
+                moving &= per_colour >= self.per_action * tries[0]
+        hidden = int(np.dot(moving, 1 << np.arange(16)))
+        visible = sum(n for pattern, n in self.patterns.items() if pattern & ~hidden)
+        if visible < self.still_visible * self.transitions:
+            return ()  # hiding them would hide what the actions do
+        return tuple(np.flatnonzero(moving).tolist())
+
+
+def blank(frame: np.ndarray, colours: tuple[int, ...]) -> np.ndarray:
+    """`frame` with `colours` set to MASKED (the value masked cells hash as)."""
+    if not colours:
+        return frame
+    return np.where(np.isin(frame, colours), np.uint8(MASKED), frame)
