@@ -194,7 +194,7 @@ class GraphExplorer:
         self.restart_margin = restart_margin
         self.learner = learner  # the fast system, when ARIA plays (None: the slow system alone)
         self.proposal: OnlineProposal | None = None
-        self.mode = ""  # how the pending action was chosen
+        self.trial: bool | None = None  # for the pending action: taken by the fast system (True) or held out
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self.detector = StatusBarDetector()
@@ -389,11 +389,18 @@ class GraphExplorer:
     def choose_untried(self, node: Node) -> tuple[ActionKey, str] | None:
         """The learner's proposal among the untried actions here when it is trusted (mode "fast"), else
         the best untried action that priors call useful."""
-        self.proposal = None
+        self.proposal, self.trial = None, None
         if self.learner is not None and self.frame is not None:
             untried = node.untried(self.max_deaths, self.graph.budget)
             proposal = self.learner.propose(self.frame, self.mask, untried, node.click_signature)
             if proposal is not None and proposal.trusted:
+                slow = self._best_untried(node, useful_only=True)  # what the slow system would pick
+                if slow is not None and slow != proposal.action:
+                    # a choice the comparison that calibrates the fast system's bar can use
+                    self.trial = not self.learner.hold_out()
+                    if not self.trial:
+                        self.counts["fast_held_out"] += 1
+                        return slow, "untried"
                 self.proposal = proposal
                 return proposal.action, "fast"
             if proposal is not None:  # why the fast system did not act here
@@ -429,7 +436,6 @@ class GraphExplorer:
             return Action(GameAction.RESET, decision=Decision("slow", "reset", reason="no actions left to try here"))
         action, mode = self._choose_key(node)
         self.counts[mode] += 1
-        self.mode = mode
         if action == RESET_KEY:
             self.pending = None
             self.plan.clear()
@@ -455,7 +461,7 @@ class GraphExplorer:
     def record(self, action: Action, result: FrameResponse) -> None:
         """Count what `action` did; called with every result, RESETs included."""
         pending, self.pending = self.pending, None
-        mode, self.mode = self.mode, ""
+        trial, self.trial = self.trial, None
         if pending is None and self.current is not None and action.action is not GameAction.RESET:
             # an action this explorer did not choose (the fast policy's): learn from it all the same
             pending = (self.current, key_of_action(action))
@@ -482,8 +488,8 @@ class GraphExplorer:
         if result.levels_completed > self.level:
             if self.learner is not None:
                 self.learner.learn(self.frame, self.mask, action_key, signature, new=True)
-                if mode in ("fast", "untried") and edge.tries == 0:
-                    self.learner.judge(mode == "fast", True)
+                if trial is not None:
+                    self.learner.judge(trial, True)
                 self.learner.level_up(self.frame, self.mask, action_key)
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
             self.priors.update(action_key, changed=True)
@@ -522,8 +528,8 @@ class GraphExplorer:
         if self.learner is not None:
             new = after_key not in self.graph.nodes
             self.learner.learn(self.frame, self.mask, action_key, signature, new, result.frame)
-            if pending is not None and mode in ("fast", "untried") and edge.tries == 0:
-                self.learner.judge(mode == "fast", new)
+            if trial is not None:
+                self.learner.judge(trial, new)
         edge.tries += 1
         edge.outcomes[after_key] += 1
         changed = after_key != before_key
@@ -599,7 +605,8 @@ class GraphExplorer:
             "masked_cells": int(self.mask.sum()),
             "moving_colours": list(self.hidden),
             **{f"decisions_{k}": v for k, v in sorted(self.counts.items())
-               if k in {"untried", "plan", "retry", "random", "fast", "restart", "fast_untrusted", "fast_unsure"}},
+               if k in {"untried", "plan", "retry", "random", "fast", "restart", "fast_untrusted", "fast_unsure",
+                       "fast_held_out"}},
             "resets": self.counts["resets"],
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],

@@ -14,10 +14,12 @@ plus as many replayed old ones), so a step costs microseconds. Features:
 actions of the current state it proposes the one with the highest predicted chance of progress
 (plus a bonus for heading to a goal colour), and the arbiter trusts it when the model has seen enough
 of this game, its running accuracy on predictions made before each outcome was known is high, and the
-proposal's chance reaches the arbiter's threshold. The threshold is calibrated while playing (`judge`):
-it falls while the fast system's own picks reach new states at least as often as the slow system's
-picks of untried actions do, and rises while they do worse, so the fast system acts more where it is
-right. Everything learned (weights, rules, threshold) carries over to the next level.
+proposal's chance reaches the arbiter's threshold. The threshold is calibrated while playing by a
+held-out comparison (`hold_out`, `judge`): where the fast system is sure and the slow system would pick
+another action, a small share of the time the slow system's pick is taken instead; the threshold falls
+while the fast system's picks reach new states at least as often as the slow system's do in those same
+situations, and rises while they do worse, so the fast system acts more where it is right.
+Everything learned (weights, rules, threshold) carries over to the next level.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ class Proposal:
 class OnlineLearner:
     def __init__(self, seed: int = 0, min_samples: int = 24, min_accuracy: float = 0.6, min_chance: float = 0.5,
                  goal_bonus: float = 0.5, window: int = 64, carry: bool = True, calibrate: bool = True,
-                 step: float = 0.02, lowest: float = 0.2, highest: float = 0.8, min_picks: int = 8) -> None:
+                 step: float = 0.02, lowest: float = 0.2, highest: float = 0.8, min_picks: int = 8,
+                 holdout: float = 0.15) -> None:
         self.seed = seed
         self.carry = carry  # False: forget the model and the rules at every level-up (an ablation)
         self.model = OnlineModel(seed=seed)
@@ -104,7 +107,10 @@ class OnlineLearner:
         self.threshold = min_chance  # the arbiter's bar for the proposal's chance, calibrated by `judge`
         self.calibrate = calibrate
         self.step, self.lowest, self.highest, self.min_picks = step, lowest, highest, min_picks
-        # whether each system's recent picks of an untried action reached somewhere new
+        self.holdout = holdout
+        self.coin = np.random.default_rng(seed + 1)
+        # where the fast system was sure and the slow system would pick otherwise: whether each system's
+        # recent picks there reached somewhere new
         self.picks: dict[bool, deque[bool]] = {True: deque(maxlen=window), False: deque(maxlen=window)}
         self.goal_bonus = goal_bonus
         self.hits: deque[bool] = deque(maxlen=window)  # prequential: predicted before the outcome was known
@@ -168,10 +174,15 @@ class OnlineLearner:
             self.rules.observe_key(before, after, action[0], mask)
         self.prev = (action[0], new)
 
+    def hold_out(self) -> bool:
+        """Whether the slow system takes this one of the choices the fast system was sure of, for the
+        comparison that calibrates the threshold (never when calibration is off)."""
+        return self.calibrate and bool(self.coin.random() < self.holdout)
+
     def judge(self, fast: bool, new: bool) -> None:
-        """The outcome of an untried action that the fast (`fast`) or the slow system picked: move the
-        threshold down while the fast system's picks do at least as well as the slow system's, up while
-        they do worse."""
+        """The outcome of a choice the fast system was sure of and the slow system would have made
+        otherwise, taken by the fast (`fast`) or the slow system: move the threshold down while the fast
+        system's picks do at least as well as the slow system's, up while they do worse."""
         self.picks[fast].append(new)
         mine, theirs = self.picks[True], self.picks[False]
         if not self.calibrate or len(mine) < self.min_picks or len(theirs) < self.min_picks:

@@ -172,6 +172,18 @@ def test_the_fast_systems_bar_falls_while_its_picks_do_better_than_the_slow_syst
     assert uncalibrated.threshold == uncalibrated.min_chance
 
 
+async def test_the_fast_systems_bar_is_set_by_a_held_out_comparison_where_it_was_sure() -> None:
+    agent = AriaOnlineAgent(seed=1)
+    await play_game(heldout_dir(), "hs01", agent, 1500)  # the held-out crates game
+    learner = agent.explorer.learner
+    assert learner is not None
+    stats = agent.stats()
+    held_out, fast = stats["decisions_fast_held_out"], stats["decisions_fast"]
+    assert 0 < held_out <= 0.3 * (held_out + fast)  # a small share of its sure choices went to the slow system
+    assert len(learner.picks[False]) >= 5 and len(learner.picks[True]) >= 5  # both sides were compared
+    assert learner.threshold != learner.min_chance  # and the comparison moved the bar
+
+
 def test_an_edge_that_led_on_more_often_than_it_killed_is_a_hazard_of_timing_not_a_killer() -> None:
     edge = Edge(tries=0, game_overs=1, death_steps=[7])
     assert edge.deadly(None)  # it only ever killed
