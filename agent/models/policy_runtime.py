@@ -26,18 +26,17 @@ def propose(policy: FastPolicy, frame: np.ndarray, available: Sequence[int],
             rng: np.random.Generator | None = None) -> FastProposal:
     """The argmax action (sampled from the probabilities when `rng` is given) and the argmax click."""
     mask = action_mask(available)
-    with torch.no_grad():
+    with torch.inference_mode():  # cheaper than no_grad: no version counters or views to track
         logits, click, confidence = policy(frames_tensor(frame), torch.from_numpy(mask)[None])
-    probs = logits.softmax(-1)[0].numpy()
+        probs = logits.softmax(-1)[0].numpy()
+        heat = click.softmax(-1)[0].reshape(FRAME, FRAME).numpy() if mask[CLICK - 1] else None
+        sure = float(torch.sigmoid(confidence)[0])
     if rng is not None:
         action = int(rng.choice(ACTIONS, p=probs / probs.sum())) + 1
     else:
         action = int(probs.argmax()) + 1
-    heat = None
     x = y = None
-    if mask[CLICK - 1]:
-        heat = click.softmax(-1)[0].reshape(FRAME, FRAME).numpy()
-        if action == CLICK:
-            flat = int(rng.choice(FRAME * FRAME, p=heat.ravel() / heat.sum())) if rng is not None else int(heat.argmax())
-            y, x = divmod(flat, FRAME)
-    return FastProposal(action, x, y, float(torch.sigmoid(confidence)[0]), probs, heat)
+    if heat is not None and action == CLICK:
+        flat = int(rng.choice(FRAME * FRAME, p=heat.ravel() / heat.sum())) if rng is not None else int(heat.argmax())
+        y, x = divmod(flat, FRAME)
+    return FastProposal(action, x, y, sure, probs, heat)
