@@ -35,13 +35,14 @@ from arc_client.types import GameInfo
 Timings = dict[str, list[tuple[float, float]]]  # (wall ms, CPU ms) per call
 
 
-def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: Timings, by_mode: Timings) -> float:
-    """`steps` actions of one game; the agent's act times go into the two tallies. Total wall s."""
+def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: Timings, by_mode: Timings) -> list[float]:
+    """`steps` actions of one game; the agent's act times go into the two tallies. Wall ms per step
+    (act, game step and observe)."""
     game = cls(seed=seed)
     raw = act(game, 0)
     latest = response_of(raw, game)
     agent.start(GameInfo(game.game_id), latest)
-    started = time.perf_counter()
+    per_step = []
     for _ in range(steps):
         before, cpu = time.perf_counter(), time.thread_time()
         chosen = agent.act(latest)
@@ -53,7 +54,8 @@ def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: 
         raw = act(game, int(chosen.action), chosen.x, chosen.y)
         latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
         agent.observe(chosen, latest)
-    return time.perf_counter() - started
+        per_step.append((time.perf_counter() - before) * 1000)
+    return per_step
 
 
 def factories(names: list[str], checkpoint: str | None) -> dict[str, Callable[[int], Agent]]:
@@ -100,20 +102,19 @@ def main() -> None:
         names.insert(0, "random")
     games = suite_games(args.games)
     makers = factories(names, args.checkpoint)
-    rows: dict[str, tuple[Timings, Timings, float]] = {}
+    rows: dict[str, tuple[Timings, Timings, list[float]]] = {}
     for name, make in makers.items():
         by_system: Timings = defaultdict(list)
         by_mode: Timings = defaultdict(list)
-        wall = 0.0
+        steps: list[float] = []
         for cls in games:
             for seed in seeds:
-                wall += play(make(seed), cls, seed, args.steps, by_system, by_mode)
-        rows[name] = (by_system, by_mode, wall)
-    base_timings, _, base_wall = rows["random"]
-    unit = base_wall * 1000 / sum(len(v) for v in base_timings.values())  # ms per random step, game included
+                steps += play(make(seed), cls, seed, args.steps, by_system, by_mode)
+        rows[name] = (by_system, by_mode, steps)
+    unit = float(np.median(rows["random"][2]))  # ms per random step (act, game step, observe): the median
     print(f"{len(games)} games ({args.games}) × seeds {args.seeds} × {args.steps} steps, torch threads "
           f"{torch.get_num_threads()}, load average {' '.join(f'{x:.2f}' for x in _loadavg())}")
-    print(f"random baseline: {unit:.3f} ms per step (act + game step), the unit of ×step")
+    print(f"random baseline: {unit:.3f} ms per step (act + game step, median), the unit of ×step")
     print(f"{'agent':10} {'system':6} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} "
           f"{'p50 ×step':>10} {'p95 ×step':>10}")
     for name, (by_system, _, _) in rows.items():

@@ -18,20 +18,21 @@ function:
 Only the order of floating-point additions differs from the modules': logits agree to about 1e-5 and
 the predicted frames exactly on real frames (tests/agent_models/test_world_model_runtime.py).
 
-`runtime_of(ensemble)` builds one per ensemble and rebuilds it when the ensemble's weights change
-(training steps or a loaded state dict bump their version counters).
+`runtime_of(ensemble)` builds one per ensemble, checks it against the modules on a probe batch (a
+`WorldModel.forward` changed since would fail the check: the modules' own `predict` is used then),
+and rebuilds it when the ensemble's weights change (`agent.models.runtime_cache`).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from typing import cast
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from agent.models.encoding import ACTIONS, COLOURS, FRAME, coord_planes
+from agent.models.runtime_cache import RuntimeCache
 from agent.models.world_model import COPY_PRIOR, WorldModel, WorldModelEnsemble
 
 SLOPE = 0.1  # the members' LeakyReLU slope
@@ -62,10 +63,6 @@ def _conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, **op
     return F.conv2d(x.permute(0, 3, 1, 2), weight, bias, **options).permute(0, 2, 3, 1)
 
 
-def weights_version(ensemble: WorldModelEnsemble) -> tuple[int, ...]:
-    return tuple(p._version for p in ensemble.parameters())
-
-
 class WorldModelRuntime:
     def __init__(self, ensemble: WorldModelEnsemble) -> None:
         members = cast(list[WorldModel], list(ensemble.members))
@@ -74,7 +71,6 @@ class WorldModelRuntime:
         w = self.width = int(first.down1.out_channels)
         embed = int(first.embed.embedding_dim)
         planes = ACTIONS + 1
-        self.version = weights_version(ensemble)
         device = self.device = torch.device(first.down1.weight.device)
         with torch.no_grad():
             def stacked(name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -201,7 +197,6 @@ class ModulePath:
 
     def __init__(self, ensemble: WorldModelEnsemble) -> None:
         self.ensemble = ensemble
-        self.version = weights_version(ensemble)
 
     def uncertainty(self, frames: torch.Tensor, actions: torch.Tensor, xs: torch.Tensor,
                     ys: torch.Tensor) -> torch.Tensor:
@@ -231,16 +226,16 @@ def reproduces(runtime: WorldModelRuntime, ensemble: WorldModelEnsemble, toleran
     return bool(torch.allclose(mine, theirs, atol=tolerance) and torch.allclose(mine_outcome, outcome, atol=tolerance))
 
 
-_RUNTIMES: weakref.WeakKeyDictionary[WorldModelEnsemble, WorldModelRuntime | ModulePath] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+def _build(ensemble: nn.Module) -> WorldModelRuntime | ModulePath:
+    assert isinstance(ensemble, WorldModelEnsemble)
+    built = WorldModelRuntime(ensemble)
+    return built if reproduces(built, ensemble) else ModulePath(ensemble)
+
+
+_RUNTIMES: RuntimeCache[WorldModelRuntime | ModulePath] = RuntimeCache(_build)
 
 
 def runtime_of(ensemble: WorldModelEnsemble) -> WorldModelRuntime | ModulePath:
     """The runtime of `ensemble`: built on first use and checked against the modules (else the modules'
     own path), shared (agents share their loaded models), rebuilt when the weights have changed since."""
-    with _LOCK:
-        runtime = _RUNTIMES.get(ensemble)
-        if runtime is None or runtime.version != weights_version(ensemble):
-            built = WorldModelRuntime(ensemble)
-            runtime = _RUNTIMES[ensemble] = built if reproduces(built, ensemble) else ModulePath(ensemble)
-        return runtime
+    return _RUNTIMES.of(ensemble)

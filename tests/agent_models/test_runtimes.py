@@ -12,11 +12,16 @@ import pytest
 import torch
 
 from agent.agents.aria_agent import AriaAgent
-from agent.base import Action
+from agent.agents.fast_agent import AriaFastAgent
+from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
+from agent.models import policy_runtime
 from agent.models.encoding import CLICK, FRAME, action_mask, frames_tensor
+from agent.models.fast_policy import FastPolicy
 from agent.models.loading import load_models
-from agent.models.policy_runtime import propose
+from agent.models.policy_runtime import PolicyRuntime, propose
+from agent.models.policy_runtime import runtime_of as policy_runtime_of
+from agent.models.runtime_cache import RuntimeCache
 from agent.models.world_model import WorldModelEnsemble
 from agent.models.world_model_runtime import ModulePath, WorldModelRuntime, runtime_of
 from agent.planner import SearchPlanner
@@ -97,7 +102,7 @@ def test_a_world_model_whose_forward_differs_from_the_runtime_falls_back_to_its_
     assert torch.equal(runtime.uncertainty(*args), ensemble.predict(*args)[2])
 
 
-def play(agent: AriaAgent, name: str, seed: int, steps: int) -> list[tuple[Action, Decision | None]]:
+def play(agent: Agent, name: str, seed: int, steps: int) -> list[tuple[Action, Decision | None]]:
     game = game_class(name)(seed=seed)
     latest = response_of(act(game, 0), game)
     agent.start(GameInfo(game.game_id), latest)
@@ -111,24 +116,44 @@ def play(agent: AriaAgent, name: str, seed: int, steps: int) -> list[tuple[Actio
     return out
 
 
+def module_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on `propose` runs the policy module itself: the straightforward path."""
+    monkeypatch.setattr(policy_runtime, "_RUNTIMES", RuntimeCache(lambda policy: policy))
+
+
 @pytest.mark.parametrize(("name", "seed"), [("pb01", 2), ("cl01", 1), ("sq01", 1)])
-def test_aria_decides_the_same_with_the_runtime_as_with_the_modules(name: str, seed: int) -> None:
+def test_aria_decides_the_same_with_the_runtimes_as_with_the_modules(name: str, seed: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     models = load_models()
     fast, reference = AriaAgent(seed, models=models), AriaAgent(seed, models=models)
     assert isinstance(fast.runtime, WorldModelRuntime)
     reference.runtime = reference.planner.runtime = ModulePath(models["world_model"])
     for agent in (fast, reference):
         agent.planner.budget_ms = float("inf")  # a search cut by the clock would differ by machine load
-    ours, theirs = play(fast, name, seed, 100), play(reference, name, seed, 100)
+    with monkeypatch.context() as patched:
+        module_paths(patched)
+        theirs = play(reference, name, seed, 100)
+    ours = play(fast, name, seed, 100)
     gated = 0
     for (mine, mine_d), (ref, ref_d) in zip(ours, theirs, strict=True):
         assert (mine.action, mine.x, mine.y) == (ref.action, ref.x, ref.y)
         assert mine_d is not None and ref_d is not None
         assert (mine_d.system, mine_d.mode, mine_d.uncertainty) == (ref_d.system, ref_d.mode, ref_d.uncertainty)
+        assert mine_d.confidence == pytest.approx(ref_d.confidence, abs=1e-5)
         assert mine_d.reason == ref_d.reason
         gated += mine_d.uncertainty is not None
     systems = {d.system for _, d in ours if d is not None}
     assert gated >= 10 and systems == {"fast", "slow"}  # the uncertainty gate was consulted, both systems acted
+
+
+def test_aria_fast_plays_the_same_with_the_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    models = load_models()
+    with monkeypatch.context() as patched:
+        module_paths(patched)
+        theirs = play(AriaFastAgent(5, models=models), "sq01", 5, 60)
+    ours = play(AriaFastAgent(5, models=models), "sq01", 5, 60)
+    assert [(a.action, a.x, a.y) for a, _ in ours] == [(a.action, a.x, a.y) for a, _ in theirs]
+    assert {d.mode for _, d in ours if d is not None} >= {"policy", "sample"}  # argmax and sampled steps
 
 
 def test_the_search_plans_the_same_with_the_runtime() -> None:
@@ -151,6 +176,7 @@ def test_the_search_plans_the_same_with_the_runtime() -> None:
 
 def test_the_fast_proposal_is_the_policys_argmax_on_real_frames() -> None:
     policy = load_models()["fast_policy"]
+    assert isinstance(policy_runtime_of(policy), PolicyRuntime)  # the shortcuts, not the module, answer
     heatmaps = 0
     for response in real_frames():
         fast = propose(policy, response.frame, response.available_actions)
@@ -159,17 +185,47 @@ def test_the_fast_proposal_is_the_policys_argmax_on_real_frames() -> None:
             logits, click, confidence = policy(frames_tensor(response.frame), torch.from_numpy(mask)[None])
         probs = logits.softmax(-1)[0]
         assert fast.action == int(probs.argmax()) + 1
-        assert fast.confidence == pytest.approx(float(torch.sigmoid(confidence)[0]), abs=1e-7)
-        assert np.allclose(fast.probs, probs.numpy(), atol=1e-7)
+        assert fast.confidence == pytest.approx(float(torch.sigmoid(confidence)[0]), abs=1e-5)
+        assert np.allclose(fast.probs, probs.numpy(), atol=1e-5)
         if mask[CLICK - 1]:
             heat = click.softmax(-1)[0]
-            assert fast.heatmap is not None and np.allclose(fast.heatmap, heat.view(FRAME, FRAME).numpy(), atol=1e-7)
+            assert fast.heatmap is not None and np.allclose(fast.heatmap, heat.view(FRAME, FRAME).numpy(), rtol=1e-4, atol=0)
             heatmaps += 1
             if fast.action == CLICK:
                 assert (fast.y, fast.x) == divmod(int(heat.argmax()), FRAME)
         else:
             assert fast.heatmap is None and fast.x is None
     assert heatmaps >= 2  # the click games' frames were among them
+
+
+def test_the_policy_runtime_follows_the_weights_and_falls_back_for_another_forward() -> None:
+    torch.manual_seed(0)
+    policy = FastPolicy(width=16, hidden=32).eval()  # another size than the shipped one
+    frame = real_frames()[2].frame
+    first = policy_runtime_of(policy)
+    assert isinstance(first, PolicyRuntime)
+    with torch.no_grad():
+        policy.click_fine.weight.mul_(3.0)
+    again = policy_runtime_of(policy)
+    assert again is not first and isinstance(again, PolicyRuntime)
+    mask = torch.ones(1, 7, dtype=torch.bool)
+    with torch.inference_mode():
+        for got, want in zip(again(frames_tensor(frame), mask), policy(frames_tensor(frame), mask), strict=True):
+            assert torch.allclose(got, want, atol=1e-5)
+
+    class Tempered(FastPolicy):
+        """Same layers, another function: no runtime built from its weights reproduces it."""
+
+        def forward(self, frames: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+            logits, click, confidence = super().forward(frames, mask)
+            return logits / 2.0, click, confidence
+
+    tempered = Tempered().eval()
+    assert policy_runtime_of(tempered) is tempered
+    keys = torch.from_numpy(action_mask((1, 2, 3, 4)))[None]
+    with torch.no_grad():
+        probs = tempered(frames_tensor(frame), keys)[0].softmax(-1)[0].numpy()
+    assert np.allclose(propose(tempered, frame, (1, 2, 3, 4)).probs, probs, atol=1e-6)
 
 
 def test_a_decision_with_its_click_heatmap_round_trips_through_json() -> None:
