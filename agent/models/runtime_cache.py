@@ -38,6 +38,6 @@ class RuntimeCache[R]:
         with self._lock:
             entry = self._built.get(module)
             if entry is None or _version(entry.params) != entry.version:
-                params = list(module.parameters())
+                params: list[torch.Tensor] = list(module.parameters())
                 entry = self._built[module] = _Entry(params, _version(params), self.build(module))
             return entry.runtime
