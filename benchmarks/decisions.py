@@ -78,6 +78,29 @@ def factories(names: list[str], checkpoint: str | None) -> dict[str, Callable[[i
     return {n: known[n] for n in names}
 
 
+def search_times(games: list[type[PuzzleGame]], seeds: list[int], checkpoint: str | None) -> Timings:
+    """The slow system's world-model search alone, as `aria` runs it (its default expansions and
+    budget), from the first frame of levels 1 and 2 of every game and seed: rare in play (the exact
+    graph usually has an untried action), so timed here on its own."""
+    from agent.agents.aria_agent import AriaAgent
+    from agent.models.loading import load_models
+    from agent.training.levels import start_level
+
+    planner = AriaAgent(0, models=load_models(checkpoint)).planner
+    out: Timings = defaultdict(list)
+    for cls in games:
+        for seed in seeds:
+            for level in (0, 1):
+                game, raw = start_level(cls, seed, level)
+                latest = response_of(raw, game)
+                before, cpu = time.perf_counter(), time.thread_time()
+                plan = planner.search(latest.frame, latest.available_actions)
+                ms = ((time.perf_counter() - before) * 1000, (time.thread_time() - cpu) * 1000)
+                out[f"{plan.expansions} expansions" if plan is not None else "no plan"].append(ms)
+                out["all"].append(ms)
+    return out
+
+
 def percentiles(values: list[tuple[float, float]]) -> tuple[float, float, float, float]:
     """Wall p50, p95, CPU p50, p95 (ms)."""
     wall, cpu = np.array(values).T
@@ -129,6 +152,12 @@ def main() -> None:
         for mode in sorted(by_mode):
             p50, p95, c50, c95 = percentiles(by_mode[mode])
             print(f"  {name:10} {mode:22} {len(by_mode[mode]):6d} {p50:8.3f} {p95:8.3f} {c50:8.3f} {c95:8.3f}")
+    if "aria" in names:
+        print("the search alone, from levels' first frames (wall p50, p95, cpu p50, p95 ms):")
+        searches = search_times(games, seeds, args.checkpoint)
+        for label in sorted(searches):
+            p50, p95, c50, c95 = percentiles(searches[label])
+            print(f"  {'search':10} {label:22} {len(searches[label]):6d} {p50:8.3f} {p95:8.3f} {c50:8.3f} {c95:8.3f}")
 
 
 def _loadavg() -> tuple[float, float, float]:

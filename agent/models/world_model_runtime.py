@@ -160,8 +160,8 @@ class WorldModelRuntime:
         """`WorldModelEnsemble.predict`'s uncertainty: the share of cells where the members' argmax
         colours disagree, over the cells any member changes."""
         votes = _first_max(logits, 1)  # (M, B, 4, 32·32)
-        disagree = (votes != votes[:1]).any(0).float().flatten(1).sum(1)
-        changed = (votes != frames.unsqueeze(0)).any(0).float().flatten(1).sum(1)
+        disagree = (votes != votes[:1]).any(0).flatten(1).sum(1).float()  # counts: exact as floats
+        changed = (votes != frames.unsqueeze(0)).any(0).flatten(1).sum(1).float()
         return (disagree / changed.clamp(min=1.0)).clamp(max=1.0)
 
     @torch.inference_mode()
