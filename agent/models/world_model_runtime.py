@@ -16,7 +16,7 @@ function:
   read per cell, the action part one vector per action plus the clicked cell's;
 - the argmax over colours is a max along the channel axis then the first channel equal to it.
 Only the order of floating-point additions differs from the modules': logits agree to about 1e-5 and
-the predicted frames exactly on real frames (tests/agent_models/test_world_model_runtime.py).
+the predicted frames exactly on real frames (tests/agent_models/test_runtimes.py).
 
 `runtime_of(ensemble)` builds one per ensemble, checks it against the modules on a probe batch (a
 `WorldModel.forward` changed since would fail the check: the modules' own `predict` is used then),
