@@ -14,7 +14,9 @@ function:
   planes], is split along its inputs: the feature part runs at 32×32 (a 1×1 convolution commutes with
   nearest upsampling), the colour part is a 16-row table (embedding, bias and copy prior folded in)
   read per cell, the action part one vector per action plus the clicked cell's;
-- the argmax over colours is a max along the channel axis then the first channel equal to it.
+- the argmax over colours is a max along the channel axis then the first channel equal to it, and
+  the uncertainty compares the other members' logits at member 0's vote and at the cell's colour
+  with their maxima instead of taking their argmax.
 Only the order of floating-point additions differs from the modules': logits agree to about 1e-5 and
 the predicted frames exactly on real frames (tests/agent_models/test_runtimes.py).
 
@@ -158,10 +160,19 @@ class WorldModelRuntime:
     @staticmethod
     def _uncertainty(logits: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
         """`WorldModelEnsemble.predict`'s uncertainty: the share of cells where the members' argmax
-        colours disagree, over the cells any member changes."""
-        votes = _first_max(logits, 1)  # (M, B, 4, 32·32)
-        disagree = (votes != votes[:1]).any(0).flatten(1).sum(1).float()  # counts: exact as floats
-        changed = (votes != frames.unsqueeze(0)).any(0).flatten(1).sum(1).float()
+        colours disagree, over the cells any member changes. `frames` in parity-major order.
+
+        Member 0's vote is its first maximum; another member agrees with it (or keeps the cell's colour)
+        when its logit there is its maximum. The two differ only where a member's maximum is tied
+        exactly between two colours, and this way reads 3 of the 16 logits per cell instead of all."""
+        top = logits.amax(1)  # (M, B, 4, 32·32)
+        first = _first_max(logits[0], 0)  # member 0's vote
+        shape = (logits.shape[0], 1, *first.shape)
+        agree = logits.gather(1, first.long()[None, None].expand(shape)).squeeze(1) == top
+        keep = logits.gather(1, frames.long()[None, None].expand(shape)).squeeze(1) == top
+        keep[0] = first == frames.to(first.dtype)
+        disagree = (~agree.all(0)).flatten(1).sum(1).float()  # counts: exact as floats
+        changed = (~keep.all(0)).flatten(1).sum(1).float()
         return (disagree / changed.clamp(min=1.0)).clamp(max=1.0)
 
     @torch.inference_mode()
@@ -169,7 +180,7 @@ class WorldModelRuntime:
                     ys: torch.Tensor) -> torch.Tensor:
         """`WorldModelEnsemble.predict`'s uncertainty alone, (B,)."""
         logits, _ = self._logits(frames, actions, xs, ys)
-        return self._uncertainty(logits, _parity_major(frames).float())
+        return self._uncertainty(logits, _parity_major(frames))
 
     @torch.inference_mode()
     def predict(self, frames: torch.Tensor, actions: torch.Tensor, xs: torch.Tensor,
@@ -182,7 +193,7 @@ class WorldModelRuntime:
         nxt = _first_max(logits.mean(0), 0).long().view(b, 2, 2, HALF, HALF).permute(0, 3, 1, 4, 2)
         outcome = torch.einsum("bmw,mow->mbo", pooled, self.outcome_w) + self.outcome_b[:, None]
         return (nxt.reshape(b, FRAME, FRAME), outcome.softmax(-1).mean(0),
-                self._uncertainty(logits, _parity_major(frames).float()))
+                self._uncertainty(logits, _parity_major(frames)))
 
 
 def _parity_major(frames: torch.Tensor) -> torch.Tensor:
