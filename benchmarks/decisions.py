@@ -11,12 +11,14 @@ same calls (`time.thread_time`): on a machine shared with other jobs the wall ti
 a core, the CPU time does not. The random baseline's wall time per step (its `act` plus the game's
 step) is the unit of the `×step` columns, another way to compare runs made under different loads.
 Seeds are training (0-1,999) or validation (20,000+) seeds; the evaluation range 10,000-19,999 is
-refused. Prints figures, asserts nothing.
+refused. A digest of every action each agent played is printed, so runs of two versions of the code
+can be checked for the same decisions. Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,9 +37,10 @@ from arc_client.types import GameInfo
 Timings = dict[str, list[tuple[float, float]]]  # (wall ms, CPU ms) per call
 
 
-def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: Timings, by_mode: Timings) -> list[float]:
-    """`steps` actions of one game; the agent's act times go into the two tallies. Wall ms per step
-    (act, game step and observe)."""
+def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: Timings, by_mode: Timings,
+         digest: hashlib._Hash) -> list[float]:
+    """`steps` actions of one game; the agent's act times go into the two tallies and its actions
+    into `digest`. Wall ms per step (act, game step and observe)."""
     game = cls(seed=seed)
     raw = act(game, 0)
     latest = response_of(raw, game)
@@ -51,6 +54,7 @@ def play(agent: Agent, cls: type[PuzzleGame], seed: int, steps: int, by_system: 
         system = decision.system if decision is not None else "none"
         by_system[system].append(ms)
         by_mode[f"{system}/{decision.mode if decision is not None else '-'}"].append(ms)
+        digest.update(f"{int(chosen.action)},{chosen.x},{chosen.y};".encode())
         raw = act(game, int(chosen.action), chosen.x, chosen.y)
         latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
         agent.observe(chosen, latest)
@@ -126,14 +130,17 @@ def main() -> None:
     games = suite_games(args.games)
     makers = factories(names, args.checkpoint)
     rows: dict[str, tuple[Timings, Timings, list[float]]] = {}
+    digests: dict[str, str] = {}
     for name, make in makers.items():
         by_system: Timings = defaultdict(list)
         by_mode: Timings = defaultdict(list)
         steps: list[float] = []
+        digest = hashlib.sha256()
         for cls in games:
             for seed in seeds:
-                steps += play(make(seed), cls, seed, args.steps, by_system, by_mode)
+                steps += play(make(seed), cls, seed, args.steps, by_system, by_mode, digest)
         rows[name] = (by_system, by_mode, steps)
+        digests[name] = digest.hexdigest()[:12]
     unit = float(np.median(rows["random"][2]))  # ms per random step (act, game step, observe): the median
     print(f"{len(games)} games ({args.games}) × seeds {args.seeds} × {args.steps} steps, torch threads "
           f"{torch.get_num_threads()}, load average {' '.join(f'{x:.2f}' for x in _loadavg())}")
@@ -145,6 +152,8 @@ def main() -> None:
             p50, p95, c50, c95 = percentiles(by_system[system])
             print(f"{name:10} {system:6} {len(by_system[system]):6d} {p50:8.3f} {p95:8.3f} {c50:8.3f} {c95:8.3f} "
                   f"{p50 / unit:10.1f} {p95 / unit:10.1f}")
+    print("actions played (sha256 of every action, x, y; equal digests: the same decisions):",
+          ", ".join(f"{name} {d}" for name, d in digests.items()))
     print("by mode (wall p50, p95, cpu p50, p95 ms):")
     for name, (_, by_mode, _) in rows.items():
         if name == "random":
