@@ -4,10 +4,9 @@ From the current frame it expands every available key action and up to `max_clic
 one batched world-model call, scores each predicted frame by depth + the value's steps-to-go (a
 predicted level-up scores its depth alone; predicted GAME_OVER and "nothing changes" are pruned, as
 are actions the exact transition graph has already seen do nothing here), then expands the best
-node, up to `expansions` times and only while one more expansion (timed as the dearest so far) fits
-in `budget_ms`, so the budget bounds the search instead of being overrun by its last expansion. The
-first action of the best node is the proposal; when no node promises progress over the current
-state, the graph explorer's systematic exploration acts instead.
+node, up to `expansions` times or `budget_ms`. The first action of the best node is the proposal;
+when no node promises progress over the current state, the graph explorer's systematic exploration
+acts instead.
 """
 
 from __future__ import annotations
@@ -98,15 +97,12 @@ class SearchPlanner:
         best: _Node | None = None
         root_unc = 0.0
         expansions = 0
-        dearest = 0.0  # the longest expansion so far (ms): the next one is not started unless it fits
         node = _Node(0.0, 0, frame)
         while True:
             # deeper than the root, key actions only: clicks depend on objects the prediction may blur
             node_cands = cands if node.depth == 0 else [c for c in cands if c[0] != 6]
             if node_cands:
-                began = time.perf_counter()
                 nxt, outcome, unc, steps = self._expand(node.frame, node_cands)
-                dearest = max(dearest, (time.perf_counter() - began) * 1000)
                 expansions += 1
                 if node.depth == 0:
                     root_unc = float(unc.max())
@@ -123,7 +119,7 @@ class SearchPlanner:
                     if outcome[i, 1] <= 0.5:
                         heapq.heappush(heap, entry)
             elapsed = (time.perf_counter() - start) * 1000
-            if not heap or expansions >= self.expansions or elapsed + dearest > self.budget_ms or \
+            if not heap or expansions >= self.expansions or elapsed >= self.budget_ms or \
                     (best is not None and best.score <= best.depth):
                 break
             node = heapq.heappop(heap)
