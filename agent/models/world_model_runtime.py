@@ -120,8 +120,8 @@ class WorldModelRuntime:
         features (B, 16, 16, M·W)). Activations are kept channels-last, (B, H, W, M·W), which is what
         the table lookups produce and what the grouped convolutions run fastest on."""
         b, m, w = frames.shape[0], self.m, self.width
-        clicks = [(i, int(y), int(x)) for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True))
-                  if x >= 0 and y >= 0]
+        clicks = [(i, min(int(y), FRAME - 1), min(int(x), FRAME - 1))  # clamped, as `action_planes` does
+                  for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)) if x >= 0 and y >= 0]
         padded = F.pad(frames, (1, 1, 1, 1), value=PAD)
         cells = padded.unfold(1, 3, 2).unfold(2, 3, 2).reshape(b * HALF * HALF, 9)  # each output cell's 3×3 inputs
         x1 = F.embedding_bag(cells + self.tap_offsets, self.taps, mode="sum").view(b, HALF, HALF, m * w)
