@@ -1,7 +1,8 @@
 """GraphExplorer: ARIA's slow system, a training-free systematic explorer of the transition graph.
 
 While playing it builds a graph per level: nodes are settled frames with HUD areas masked
-(`agent.frames`), edges are (state, action) with counts of the states that followed. Transitions are
+(`agent.frames`) and the colours the game moves by itself, such as patrolling sentries, blanked
+(`agent.perception.MovingColours`), edges are (state, action) with counts of the states that followed. Transitions are
 observations, not laws: the same masked frame and action may lead to different states (hidden counters,
 animations), so every outcome is counted, plans follow the most frequent one and re-plan when the game
 disagrees. The policy, in order:
@@ -22,7 +23,8 @@ is an ordinary edge of the graph and is planned through like any other.
 An edge that ended the game is never tried again or planned through, unless the game over is
 explained by a step budget: when two game overs in a level came after the same number of actions
 since the level (re)started and no attempt ever outlived that number, it is the level's budget and
-deaths at it blame no edge.
+deaths at it blame no edge; nor is an edge a killer once it led on more often than it killed (the
+timing of what the key leaves out, a sentry's phase, killed it).
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
@@ -551,7 +553,7 @@ class GraphExplorer:
         return [step[1] for step in route] + [action]
 
     def _update_mask(self) -> bool:
-        """Adopt a new HUD mask. Every state key changes: the level's graph is re-keyed from its nodes'
+        """Adopt a new HUD mask or a new set of colours that move by themselves. Every state key changes: the level's graph is re-keyed from its nodes'
         frames, nodes that the new mask makes equal merged with their edges' counts, so nothing learned
         in this level is lost."""
         verdict = self.moving.colours()
