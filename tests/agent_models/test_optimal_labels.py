@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 import torch
 
 from agent.models.fast_policy import FastPolicy
@@ -105,13 +106,14 @@ def test_old_transitions_files_load_with_the_oracle_label_as_the_only_optimal_mo
     assert xs.tolist() == loaded.label_x.tolist() and ys.tolist() == loaded.label_y.tolist()
 
 
-def test_cloning_the_optimal_sets_picks_optimal_moves_far_above_chance() -> None:
+@pytest.mark.parametrize("blocks", [0, 2])
+def test_cloning_the_optimal_sets_picks_optimal_moves_far_above_chance(blocks: int) -> None:
     torch.manual_seed(0)
     torch.set_num_threads(1)
     games = [game_class("cl01")]
     train = generate(games, range(40), levels=[0], rng_seed=1)
     val = generate(games, range(20_000, 20_008), levels=[0], rng_seed=2)
-    policy = FastPolicy(16, 64)
+    policy = FastPolicy(16, 64, blocks)
     before = calibration(policy.eval(), val, torch.device("cpu"))["accuracy"]
     policy.train()
     optimiser = torch.optim.Adam(policy.parameters(), lr=3e-3)
@@ -127,3 +129,19 @@ def test_cloning_the_optimal_sets_picks_optimal_moves_far_above_chance() -> None
     chance = float(val.optimal[val.label >= 0].sum(1).mean() / 4)  # a uniform pick among the 4 moves
     assert after["accuracy"] > max(before, chance) + 0.15, (before, chance, after)
     assert after["accuracy"] >= after["oracle_accuracy"]  # an optimal move need not be the oracle's
+
+
+def test_rows_set_aside_for_calibration_train_the_confidence_and_not_the_actions() -> None:
+    torch.manual_seed(0)
+    data = generate([game_class("cl01")], [5], levels=[0], noise=0.0, random_share=0.0)
+    rows = np.flatnonzero(data.label >= 0)[:16]
+    policy = FastPolicy(16, 64, 1)
+    grads = {}
+    for name, aside in (("cloned", np.zeros(len(rows), bool)), ("aside", np.ones(len(rows), bool))):
+        policy.zero_grad()
+        loss, metrics = policy_loss(policy, data, rows, torch.device("cpu"), 0.5, aside)
+        loss.backward()
+        grads[name] = (policy.action_head.weight.grad.abs().sum().item(),
+                       policy.confidence_head[0].weight.grad.abs().sum().item())
+    assert grads["cloned"][0] > 0 and grads["cloned"][1] > 0
+    assert grads["aside"][0] == 0.0 and grads["aside"][1] > 0  # no behaviour cloning on them, only the confidence
