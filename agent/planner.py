@@ -23,6 +23,7 @@ from agent.frames import state_key
 from agent.models.encoding import frames_tensor
 from agent.models.value import ValueNet
 from agent.models.world_model import WorldModelEnsemble
+from agent.models.world_model_runtime import runtime_of
 from agent.perception import click_candidates, segment
 
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
@@ -58,6 +59,7 @@ class SearchPlanner:
     def __init__(self, world_model: WorldModelEnsemble, value: ValueNet, expansions: int = 2,
                  max_clicks: int = 4, budget_ms: float = 40.0, margin: float = 0.5) -> None:
         self.world_model = world_model
+        self.runtime = runtime_of(world_model)  # the ensemble's members in one batched pass
         self.value = value
         self.expansions = expansions
         self.max_clicks = max_clicks
@@ -71,7 +73,7 @@ class SearchPlanner:
             out.extend((6, t.x, t.y) for t in click_candidates(segment(frame, mask), limit=self.max_clicks))
         return [c for c in out if c not in useless]
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _expand(self, frame: np.ndarray, cands: list[tuple[int, int, int]]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         n = len(cands)
@@ -79,11 +81,11 @@ class SearchPlanner:
         acts = torch.tensor([c[0] - 1 for c in cands], dtype=torch.long)
         xs = torch.tensor([c[1] for c in cands], dtype=torch.long)
         ys = torch.tensor([c[2] for c in cands], dtype=torch.long)
-        nxt, outcome, unc = self.world_model.predict(frames, acts, xs, ys)
+        nxt, outcome, unc = self.runtime.predict(frames, acts, xs, ys)
         steps = self.value.steps(nxt)
         return nxt.numpy().astype(np.uint8), outcome.numpy(), unc.numpy(), steps.numpy()
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def search(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None = None,
                useless: set[tuple[int, int, int]] | None = None, visits: Counter[bytes] | None = None) -> Plan | None:
         start = time.perf_counter()

@@ -33,6 +33,7 @@ from agent.explorer import key_of_action
 from agent.models.encoding import frames_tensor
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
+from agent.models.world_model_runtime import runtime_of
 from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
 from arc_client.types import FrameResponse, GameAction, GameInfo
@@ -49,6 +50,7 @@ class AriaAgent(Agent):
         self.models = models if models is not None else load_models(checkpoint)
         self.policy = self.models["fast_policy"]
         self.world_model = self.models["world_model"]
+        self.runtime = runtime_of(self.world_model)  # the ensemble in one batched pass (same function)
         arbiter = self.models["arbiter"]
         self.threshold = float(arbiter.threshold) if threshold is None else float(threshold)
         self.max_uncertainty = float(arbiter.max_uncertainty)
@@ -75,7 +77,7 @@ class AriaAgent(Agent):
     def _uncertainty(self, frame: np.ndarray, fast: FastProposal) -> float:
         xs = torch.tensor([fast.x if fast.x is not None else -1])
         ys = torch.tensor([fast.y if fast.y is not None else -1])
-        _, _, unc = self.world_model.predict(frames_tensor(frame), torch.tensor([fast.action - 1]), xs, ys)
+        unc = self.runtime.uncertainty(frames_tensor(frame), torch.tensor([fast.action - 1]), xs, ys)
         return float(unc[0])
 
     def act(self, latest: FrameResponse) -> Action:
