@@ -30,12 +30,16 @@ class GridEncoder(nn.Module):
 
     def forward(self, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(full-resolution embedding (B, E, 64, 64), mid features (B, W, 16, 16), code (B, W·64))."""
+        emb, mid = self.features(frames)
+        low = self.act(self.down3(mid))
+        return emb, mid, low.flatten(1)
+
+    def features(self, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The embedding and the mid features alone, for a caller that works on them before the code."""
         emb = self.embed(frames).permute(0, 3, 1, 2)
         x = torch.cat([emb, coord_planes(frames.shape[0], frames.shape[-1], frames.device)], 1)
         x = self.act(self.down1(x))
-        mid = self.act(self.down2(x))
-        low = self.act(self.down3(mid))
-        return emb, mid, low.flatten(1)
+        return emb, self.act(self.down2(x))
 
     def code(self, frames: torch.Tensor) -> torch.Tensor:
         return self.forward(frames)[2]

@@ -2,8 +2,13 @@
 trained confidence.
 
 The confidence head is trained (binary cross-entropy) to predict whether the policy's own argmax (and,
-for a click, the clicked cell) is the oracle's choice, so its output is a probability of being right
+for a click, the clicked cell) is an optimal move, so its output is a probability of being right
 that phase 4 calibrates the arbiter's threshold on.
+
+With `blocks` > 0, a stack of dilated residual convolutions on the 16×16 features gives every position
+a view of the whole board (receptive field 4·2^blocks cells of 4 pixels), and a spatial action head
+adds to the global logits: per-position action logits pooled by a learned attention map, so a rule
+learnt at one place (the player beside a wall) holds at every place. `blocks` = 0 is the plain model.
 """
 
 from __future__ import annotations
@@ -19,9 +24,14 @@ NEG = -1e9
 
 
 class FastPolicy(nn.Module):
-    def __init__(self, width: int = 32, hidden: int = 128) -> None:
+    def __init__(self, width: int = 32, hidden: int = 128, blocks: int = 0) -> None:
         super().__init__()
         self.encoder = GridEncoder(width)
+        self.context = nn.ModuleList(nn.Conv2d(width, width, 3, padding=2 ** i, dilation=2 ** i)
+                                     for i in range(blocks))
+        if blocks:
+            self.spatial_actions = nn.Conv2d(width, ACTIONS, 1)
+            self.spatial_attention = nn.Conv2d(width, 1, 1)
         self.trunk = nn.Sequential(nn.Linear(self.encoder.code_size, hidden), nn.LeakyReLU(0.1))
         self.action_head = nn.Linear(hidden, ACTIONS)
         self.click_film = nn.Linear(hidden, width)
@@ -34,9 +44,16 @@ class FastPolicy(nn.Module):
 
         `mask` (B, 7) is True for available actions.
         """
-        emb, mid, code = self.encoder(frames)
-        hidden = self.trunk(code)
-        logits = self.action_head(hidden).masked_fill(~mask, NEG)
+        enc = self.encoder
+        emb, mid = enc.features(frames)
+        for conv in self.context:
+            mid = mid + enc.act(conv(mid))
+        hidden = self.trunk(enc.act(enc.down3(mid)).flatten(1))
+        logits = self.action_head(hidden)
+        if len(self.context):
+            attention = self.spatial_attention(mid).flatten(1).softmax(-1)
+            logits = logits + (self.spatial_actions(mid).flatten(2) * attention[:, None]).sum(-1)
+        logits = logits.masked_fill(~mask, NEG)
         film = self.click_film(hidden)[:, :, None, None]
         coarse = self.click_mid(F.leaky_relu(mid + film, 0.1))
         click = F.interpolate(coarse, size=(FRAME, FRAME), mode="nearest") + self.click_fine(emb)

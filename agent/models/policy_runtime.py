@@ -76,6 +76,12 @@ class PolicyRuntime:
         self.action_head = _linear(policy.action_head)
         self.click_film = _linear(policy.click_film)
         self.confidence1, self.confidence2 = _linear(policy.confidence_head[0]), _linear(policy.confidence_head[2])
+        # the board-wide context (FastPolicy(blocks > 0)): dilated residual convolutions, spatial action head
+        self.context = [cast(nn.Conv2d, conv) for conv in policy.context]
+        if self.context:
+            actions, attention = cast(nn.Conv2d, policy.spatial_actions), cast(nn.Conv2d, policy.spatial_attention)
+            self.spatial_actions = (actions.weight[:, :, 0, 0].t().contiguous(), cast(torch.Tensor, actions.bias))
+            self.spatial_attention = (attention.weight[0, :, 0, 0].contiguous(), cast(torch.Tensor, attention.bias))
 
     def __call__(self, frames: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """What `FastPolicy.forward` answers: (masked action logits (B, 7), click logits (B, 64·64),
@@ -86,10 +92,19 @@ class PolicyRuntime:
         x = F.embedding_bag(cells + self.tap_offsets, self.taps, mode="sum").view(b, HALF, HALF, -1)
         x = F.leaky_relu_(x + self.constant1, SLOPE)
         mid = F.leaky_relu_(_conv(x, cast(nn.Conv2d, encoder.down2), 2), SLOPE)  # (B, 16, 16, W)
+        for conv in self.context:
+            dilation = int(conv.dilation[0])
+            step = F.conv2d(mid.permute(0, 3, 1, 2), conv.weight, conv.bias, padding=dilation, dilation=dilation)
+            mid = mid + F.leaky_relu_(step.permute(0, 2, 3, 1), SLOPE)
         low = F.leaky_relu_(_conv(mid, cast(nn.Conv2d, encoder.down3), 2), SLOPE)
         code = low.permute(0, 3, 1, 2).reshape(b, -1)  # in the module's (C, H, W) order
         hidden = F.leaky_relu_(F.linear(code, *self.trunk), SLOPE)
-        logits = F.linear(hidden, *self.action_head).masked_fill(~mask, NEG)
+        logits = F.linear(hidden, *self.action_head)
+        if self.context:
+            attention = (mid @ self.spatial_attention[0] + self.spatial_attention[1]).view(b, -1).softmax(-1)
+            per_cell = (mid @ self.spatial_actions[0] + self.spatial_actions[1]).view(b, -1, ACTIONS)
+            logits = logits + (per_cell * attention[:, :, None]).sum(1)
+        logits = logits.masked_fill(~mask, NEG)
         film = F.linear(hidden, *self.click_film)[:, None, None, :]
         coarse = F.leaky_relu(mid + film, SLOPE) @ self.mid_weight + self.mid_bias  # (B, 16, 16)
         fine = F.embedding(frames, self.fine_table).view(b, 16, 4, 16, 4)

@@ -4,8 +4,9 @@ One episode plays one level of one seed. At each step the oracle (BFS from the c
 the state with its action and the steps it still needs; the action actually sent is the oracle's,
 or with probability `noise` a random one, so demonstrations include the states a learner's mistakes
 lead to, each with the expert's correction (noise injection, as in DART). Episodes with noise 1 are
-the world model's random transitions. Seeds 10,000–19,999 are reserved for evaluation: the generator
-itself refuses them, whatever calls it.
+the world model's random transitions. Besides the oracle's one action, each state carries the SET of
+optimal actions (and optimal click cells), from exact distances over the level's graph (optimal.py).
+Seeds 10,000–19,999 are reserved for evaluation: the generator itself refuses them, whatever calls it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from arcengine import FrameDataRaw
 from agent.errors import ConfigError
 from agent.models.encoding import action_mask
 from agent.training.levels import frame_of, geometry, start_level, state_of
+from agent.training.optimal import LevelDistances, level_distances
 from agent.training.oracle import solve_from
 from arc_client.games.kit import PuzzleGame
 from arc_client.games.play import act
@@ -54,6 +56,10 @@ class Transitions:
       `steps_to_go`: the oracle's plan length from `src`
     - `mask`: available actions; `geometry`: (offset_x, offset_y, scale) of the board, to tell which
       clicks land in the oracle's cell; `game`: index into the generator's game list; `episode`
+    - `optimal` (N, 7): every action one step nearer the goal (the oracle's label alone where the
+      level's graph was too large, or the state is unsolvable); `click_row`, `click_x`, `click_y`:
+      one entry per optimal click cell (display point of its centre), rows ascending. Files saved
+      before these existed load with the oracle's label as the only optimal move.
     """
 
     frames: np.ndarray
@@ -71,6 +77,32 @@ class Transitions:
     geometry: np.ndarray
     game: np.ndarray
     episode: np.ndarray
+    optimal: np.ndarray | None = None
+    click_row: np.ndarray | None = None
+    click_x: np.ndarray | None = None
+    click_y: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.optimal is None:
+            labelled = np.flatnonzero(self.label >= 0)
+            self.optimal = np.zeros((len(self.src), 7), dtype=bool)
+            self.optimal[labelled, self.label[labelled]] = True
+        if self.click_row is None:
+            clicks = np.flatnonzero(self.label == 5)
+            self.click_row = clicks.astype(np.int32)
+            self.click_x = self.label_x[clicks].astype(np.int16)
+            self.click_y = self.label_y[clicks].astype(np.int16)
+
+    def optimal_clicks(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(position in `rows`, x, y) of every optimal click cell of those rows."""
+        assert self.click_row is not None and self.click_x is not None and self.click_y is not None
+        rows = np.asarray(rows)
+        lo = np.searchsorted(self.click_row, rows, "left")
+        hi = np.searchsorted(self.click_row, rows, "right")
+        which = np.repeat(np.arange(len(rows)), hi - lo)
+        entries = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.zeros(0, np.int64)])
+        entries = entries.astype(np.int64)
+        return which, self.click_x[entries].astype(np.int64), self.click_y[entries].astype(np.int64)
 
     def __len__(self) -> int:
         return len(self.src)
@@ -81,11 +113,11 @@ class Transitions:
     @classmethod
     def load(cls, path: str) -> Transitions:
         with np.load(path) as data:
-            return cls(**{f.name: data[f.name] for f in fields(cls)})
+            return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data.files})
 
     @classmethod
     def concat(cls, parts: Sequence[Transitions]) -> Transitions:
-        offset = 0
+        offset = rows = 0
         out: dict[str, list[np.ndarray]] = {f.name: [] for f in fields(cls)}
         episodes = 0
         for part in parts:
@@ -95,8 +127,11 @@ class Transitions:
                     value = np.where(value >= 0, value + offset, value)
                 elif f.name == "episode":
                     value = value + episodes
+                elif f.name == "click_row":
+                    value = value + rows
                 out[f.name].append(value)
             offset += len(part.frames)
+            rows += len(part)
             episodes += int(part.episode.max()) + 1 if len(part) else 0
         return cls(**{name: np.concatenate(values) for name, values in out.items()})
 
@@ -105,14 +140,21 @@ class _Builder:
     def __init__(self) -> None:
         self.frames: list[np.ndarray] = []
         self.rows: dict[str, list] = {f.name: [] for f in fields(Transitions) if f.name != "frames"}
+        self.count = 0
 
     def frame(self, frame: np.ndarray) -> int:
         self.frames.append(frame)
         return len(self.frames) - 1
 
-    def row(self, **values: object) -> None:
+    def row(self, clicks: Sequence[tuple[int, int]] = (), **values: object) -> None:
+        """One row; `clicks`: the display points of its optimal click cells."""
         for name, value in values.items():
             self.rows[name].append(value)
+        for x, y in clicks:
+            self.rows["click_row"].append(self.count)
+            self.rows["click_x"].append(x)
+            self.rows["click_y"].append(y)
+        self.count += 1
 
     def build(self) -> Transitions:
         def arr(name: str, dtype: type) -> np.ndarray:
@@ -126,7 +168,8 @@ class _Builder:
             x=arr("x", np.int16), y=arr("y", np.int16), outcome=arr("outcome", np.int8), label=arr("label", np.int8),
             label_x=arr("label_x", np.int16), label_y=arr("label_y", np.int16),
             steps_to_go=arr("steps_to_go", np.int16), mask=mask, geometry=geo, game=arr("game", np.int16),
-            episode=arr("episode", np.int32),
+            episode=arr("episode", np.int32), optimal=np.asarray(self.rows["optimal"], dtype=bool).reshape(-1, 7),
+            click_row=arr("click_row", np.int32), click_x=arr("click_x", np.int16), click_y=arr("click_y", np.int16),
         )
 
 
@@ -152,11 +195,9 @@ def play_episode(builder: _Builder, cls: type[PuzzleGame], game_index: int, seed
     `chooser`'s when given (DAgger: the learner acts, the oracle labels), else the noisy oracle's."""
     game, raw = start_level(cls, seed, level)
     current = builder.frame(frame_of(raw))
+    graph = level_distances(game, game.puzzles[level], game.state)
     for _ in range(game.budgets[level]):
-        plan = solve_from(game, game.state)
-        label = plan[0] if plan else None
-        if plan is None and game.UNDO and game._undo:
-            label = (7, None, None)  # a dead end the oracle cannot search out of: undo is the expert's move
+        label, steps, optimal, clicks = oracle_labels(game, graph)
         if chooser is not None:
             action, x, y = chooser(game, raw)
         elif label is not None and rng.random() >= noise:
@@ -172,12 +213,53 @@ def play_episode(builder: _Builder, cls: type[PuzzleGame], game_index: int, seed
             label=label[0] - 1 if label else -1,
             label_x=label[1] if label and label[1] is not None else -1,
             label_y=label[2] if label and label[2] is not None else -1,
-            steps_to_go=len(plan) if plan is not None else -1, mask=action_mask(game.AVAILABLE),
-            geometry=geometry(game), game=game_index, episode=episode,
+            steps_to_go=steps, mask=action_mask(game.AVAILABLE),
+            geometry=geometry(game), game=game_index, episode=episode, optimal=optimal, clicks=clicks,
         )
         if outcome != CONTINUE:
             return
         current = nxt
+
+
+Step = tuple[int, int | None, int | None]
+
+
+def oracle_labels(game: PuzzleGame, graph: LevelDistances | None
+                  ) -> tuple[Step | None, int, np.ndarray, list[tuple[int, int]]]:
+    """(the oracle's action, its plan length (-1: unsolvable), the (7,) optimal-action mask, the
+    display points of the optimal click cells) for `game`'s current state.
+
+    From the level's exact distances when there are some: the oracle's action is then the first optimal
+    move in the BFS's move order, which is exactly the first step of `solve_from`'s plan (BFS meets
+    shortest paths in that order). Without distances (graph over the cap), `solve_from` labels and its
+    action is the only optimal one. In an unsolvable state the oracle undoes, where there is undo.
+    """
+    puzzle = game.puzzles[game.level_index]
+    optimal = np.zeros(7, dtype=bool)
+    clicks: list[tuple[int, int]] = []
+    label: Step | None = None
+    if graph is not None:
+        known = graph.steps_to_go(game.state)
+        steps = -1 if known is None else known
+        for action, cell in graph.optimal_moves(game.state):
+            optimal[action - 1] = True
+            point = game.display_point(puzzle, cell) if cell is not None else None
+            if point is not None:
+                clicks.append(point)
+            if label is None:
+                label = (action, None, None) if point is None else (action, *point)
+    else:
+        plan = solve_from(game, game.state)
+        steps = -1 if plan is None else len(plan)
+        label = plan[0] if plan else None
+        if label is not None:
+            optimal[label[0] - 1] = True
+            if label[0] == 6 and label[1] is not None and label[2] is not None:
+                clicks.append((label[1], label[2]))
+    if steps < 0 and game.UNDO and game._undo:
+        label = (7, None, None)  # a dead end the oracle cannot search out of: undo is the expert's move
+        optimal[6] = True
+    return label, steps, optimal, clicks
 
 
 def generate(games: Sequence[type[PuzzleGame]], seeds: Iterable[int], levels: Sequence[int] = (0, 1, 2),

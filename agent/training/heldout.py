@@ -53,6 +53,8 @@ def heldout_report(ctx: PhaseContext) -> dict[str, Any]:
         summary["peak_gpu_mb"] = torch.cuda.max_memory_allocated() / 2**20
     summary.update(world_model_errors(models["world_model"], val, device))
     calib = calibration(models["fast_policy"], val, device)
+    summary["fast_val_accuracy"] = calib.get("accuracy")  # argmax optimal, validation seeds
+    summary["fast_val_oracle_accuracy"] = calib.get("oracle_accuracy")  # argmax = the oracle's action
     summary["confidence_ece"] = calib.get("ece")
     summary["confidence_reliability"] = calib.get("reliability")
     return {"summary": summary, "agents": results}

@@ -58,6 +58,16 @@ def policy_outputs(policy: torch.nn.Module, data: Transitions, rows: np.ndarray,
     return policy(frames, torch.as_tensor(data.mask[rows], device=device))
 
 
+def optimal_click_mask(data: Transitions, rows: np.ndarray, device: torch.device) -> torch.Tensor:
+    """(B, 64·64) True on the pixels of every optimal click cell of each row (all False: none)."""
+    which, xs, ys = data.optimal_clicks(rows)
+    out = torch.zeros(len(rows), FRAME * FRAME, device=device)
+    if len(which):
+        cells = click_cell_mask(data, np.asarray(rows)[which], xs, ys, device)
+        out.index_add_(0, torch.as_tensor(which, device=device), cells.float())
+    return out > 0
+
+
 def policy_correct(logits: torch.Tensor, click: torch.Tensor, data: Transitions, rows: np.ndarray,
                    device: torch.device) -> torch.Tensor:
     """Whether the argmax action (and for a click, the argmax pixel's cell) is the oracle's, per row."""
@@ -72,25 +82,52 @@ def policy_correct(logits: torch.Tensor, click: torch.Tensor, data: Transitions,
     return correct
 
 
-def policy_loss(policy: torch.nn.Module, data: Transitions, rows: np.ndarray,
-                device: torch.device, confidence_weight: float = 0.5) -> tuple[torch.Tensor, dict[str, float]]:
-    """Behaviour cloning (action cross-entropy, click likelihood of the oracle's cell) plus the
-    confidence head's binary cross-entropy against whether the policy's own argmax was right."""
+def policy_optimal(logits: torch.Tensor, click: torch.Tensor, data: Transitions, rows: np.ndarray,
+                   device: torch.device, cells: torch.Tensor | None = None) -> torch.Tensor:
+    """Whether the argmax action (and for a click, the argmax pixel's cell) is one of the optimal ones."""
+    optimal = torch.as_tensor(data.optimal[rows], device=device)
+    chosen = logits.argmax(-1)
+    correct = optimal.gather(1, chosen[:, None]).squeeze(1)
+    clicked = chosen == CLICK - 1
+    if bool(clicked.any()):
+        cells = optimal_click_mask(data, rows, device) if cells is None else cells
+        hit = cells.gather(1, click.argmax(-1, keepdim=True)).squeeze(1)
+        correct = correct & (~clicked | hit)
+    return correct
+
+
+def policy_loss(policy: torch.nn.Module, data: Transitions, rows: np.ndarray, device: torch.device,
+                confidence_weight: float = 0.5, calibrate: np.ndarray | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    """Behaviour cloning on the set of optimal moves: -log of the probability the policy gives to all
+    optimal actions together (and for clicks, to all optimal cells' pixels), plus the confidence head's
+    binary cross-entropy against whether the policy's own argmax is optimal.
+
+    `calibrate` (bool per row) sets rows aside for the confidence head alone: cloned on none of them,
+    it learns how often the policy is right on states it was not fitted to, as at play time.
+    """
     logits, click, confidence = policy_outputs(policy, data, rows, device)
-    labels = _long(data.label[rows], device)
-    action_loss = F.cross_entropy(logits.float(), labels)
-    is_click = labels == CLICK - 1
+    logits = logits.float()
+    held = torch.zeros(len(rows), dtype=torch.bool, device=device) if calibrate is None else \
+        torch.as_tensor(np.asarray(calibrate, dtype=bool), device=device)
+    fit = ~held
+    optimal = torch.as_tensor(data.optimal[rows], device=device)
+    per_row = logits.logsumexp(-1) - logits.masked_fill(~optimal, -1e9).logsumexp(-1)
+    action_loss = (per_row * fit).sum() / fit.sum().clamp(min=1)
+    cells = optimal_click_mask(data, rows, device)
+    click_rows = optimal[:, CLICK - 1] & cells.any(-1) & fit
     click_loss = torch.zeros((), device=device)
-    if bool(is_click.any()):
-        cell = click_cell_mask(data, rows, data.label_x[rows], data.label_y[rows], device)
+    if bool(click_rows.any()):
         log_probs = click.float().log_softmax(-1)
-        in_cell = torch.logsumexp(log_probs.masked_fill(~cell, -1e9), -1)
-        click_loss = -(in_cell * is_click).sum() / is_click.sum()
-    correct = policy_correct(logits.detach(), click.detach(), data, rows, device).float()
-    confidence_loss = F.binary_cross_entropy_with_logits(confidence.float(), correct)
+        in_cells = torch.logsumexp(log_probs.masked_fill(~cells, -1e9), -1)
+        click_loss = -(in_cells * click_rows).sum() / click_rows.sum()
+    correct = policy_optimal(logits.detach(), click.detach(), data, rows, device, cells).float()
+    judged = held if bool(held.any()) else fit
+    confidence_loss = F.binary_cross_entropy_with_logits(confidence.float()[judged], correct[judged])
     loss = action_loss + click_loss + confidence_weight * confidence_loss
+    oracle = policy_correct(logits.detach(), click.detach(), data, rows, device).float()
     return loss, {"action_loss": action_loss.item(), "click_loss": click_loss.item(),
-                  "confidence_loss": confidence_loss.item(), "accuracy": correct.mean().item()}
+                  "confidence_loss": confidence_loss.item(), "accuracy": correct[fit].mean().item(),
+                  "oracle_accuracy": oracle[fit].mean().item()}
 
 
 def value_loss(value: torch.nn.Module, data: Transitions, rows: np.ndarray,
@@ -109,12 +146,14 @@ def batches(rows: np.ndarray, size: int) -> list[np.ndarray]:
 
 @torch.no_grad()
 def calibration(policy: FastPolicy, data: Transitions, device: torch.device, bins: int = 10) -> dict[str, Any]:
-    """Accuracy, ECE and the reliability table of the confidence head on labelled rows."""
+    """Accuracy (argmax optimal; `oracle_accuracy`: argmax = the oracle's own action), ECE and the
+    reliability table of the confidence head against "argmax is optimal", on labelled rows."""
     rows = np.flatnonzero(data.label >= 0)
-    confs, hits = [], []
+    confs, hits, same = [], [], []
     for chunk in batches(rows, 256):
         logits, click, confidence = policy_outputs(policy, data, chunk, device)
-        hits.append(policy_correct(logits, click, data, chunk, device).float().cpu().numpy())
+        hits.append(policy_optimal(logits, click, data, chunk, device).float().cpu().numpy())
+        same.append(policy_correct(logits, click, data, chunk, device).float().cpu().numpy())
         confs.append(torch.sigmoid(confidence.float()).cpu().numpy())
     if not confs:
         return {"rows": 0}
@@ -129,7 +168,8 @@ def calibration(policy: FastPolicy, data: Transitions, device: torch.device, bin
             table.append({"bin": f"{lo:.1f}-{hi:.1f}", "count": int(inside.sum()),
                           "confidence": round(float(conf[inside].mean()), 4),
                           "accuracy": round(float(hit[inside].mean()), 4)})
-    return {"rows": int(len(rows)), "accuracy": float(hit.mean()), "ece": float(ece), "reliability": table}
+    return {"rows": int(len(rows)), "accuracy": float(hit.mean()), "oracle_accuracy": float(np.concatenate(same).mean()),
+            "ece": float(ece), "reliability": table}
 
 
 @torch.no_grad()

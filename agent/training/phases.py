@@ -2,8 +2,9 @@
 
 1. world_model: the ensemble on random and oracle transitions; 1- and 5-step error on changed cells
    against the copy-last-frame baseline (validation seeds).
-2. fast_policy: behaviour cloning of noisy-oracle demonstrations plus the confidence head; the
-   confidence loss's first and last values, accuracy and calibration (ECE) on validation seeds.
+2. fast_policy: behaviour cloning of noisy-oracle demonstrations on the set of optimal moves, plus the
+   confidence head ("is my argmax optimal"); the confidence loss's first and last values, accuracy
+   (argmax optimal, and argmax = the oracle's action) and calibration (ECE) on validation seeds.
 3. slow_value: the oracle's steps-to-go, which the slow system's search minimises.
 4. arbiter: familiarity memory from training frames, then a sweep of the confidence threshold on
    validation levels played by the full agent: the most fast usage that loses no success.
@@ -63,7 +64,8 @@ class WorldModelPhase:
 
 class FastPolicyPhase:
     number, name = 2, "fast_policy"
-    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 400, "batch": 32, "lr": 2e-3, "confidence_weight": 0.5}
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 400, "batch": 32, "lr": 2e-3, "confidence_weight": 0.5,
+                                "calibration_share": 0.0}
 
     def steps(self, ctx: PhaseContext) -> int:
         return int(ctx.settings(self.name)["steps"])
@@ -78,18 +80,29 @@ class FastPolicyPhase:
         calib = calibration(cast(FastPolicy, policy), val, ctx.device)
         policy.train()
         return {**trend(history, "confidence_loss"), **trend(history, "action_loss"), **trend(history, "accuracy"),
-                "val_accuracy": calib.get("accuracy"), "val_ece": calib.get("ece"),
+                **trend(history, "oracle_accuracy"), "val_accuracy": calib.get("accuracy"),
+                "val_oracle_accuracy": calib.get("oracle_accuracy"), "val_ece": calib.get("ece"),
                 "reliability": calib.get("reliability"), "rows": int((data.label >= 0).sum())}
 
 
 def train_policy(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any]) -> list[dict[str, float]]:
+    """Behaviour cloning on the optimal sets. With `calibration_share` > 0, that share of the episodes
+    is never cloned: each step adds a quarter batch of their rows for the confidence head alone."""
     policy = ctx.models["fast_policy"]
     model = ctx.wrap(policy)
     labelled = np.flatnonzero(data.label >= 0)
+    share = float(s.get("calibration_share", 0.0))
+    held = (data.episode[labelled] * 0.6180339887 % 1.0) < share  # a fixed, spread-out share of episodes
+    fit, calib = labelled[~held], labelled[held]
+    extra = max(1, s["batch"] // 4) if len(calib) else 0
 
     def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
-        rows = rng.choice(labelled, size=s["batch"])[ctx.shard(s["batch"])]
-        return policy_loss(model, data, rows, ctx.device, s["confidence_weight"])
+        rows = rng.choice(fit, size=s["batch"])[ctx.shard(s["batch"])]
+        if not extra:
+            return policy_loss(model, data, rows, ctx.device, s["confidence_weight"])
+        aside = rng.choice(calib, size=extra)[ctx.shard(extra)]
+        flags = np.r_[np.zeros(len(rows), bool), np.ones(len(aside), bool)]
+        return policy_loss(model, data, np.r_[rows, aside], ctx.device, s["confidence_weight"], flags)
 
     return optimise(ctx, policy.parameters(), steps, s["lr"], step)
 
@@ -200,7 +213,7 @@ class ArbiterPhase:
 class JointPhase:
     number, name = 5, "joint"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "dagger_seeds": 10, "rounds": 1, "steps": 200,
-                                "batch": 32, "lr": 1e-3, "confidence_weight": 0.5,
+                                "batch": 32, "lr": 1e-3, "confidence_weight": 0.5, "calibration_share": 0.0,
                                 "eval_seeds": 67, "eval_levels": 3}
 
     def steps(self, ctx: PhaseContext) -> int:
@@ -240,8 +253,12 @@ class JointPhase:
         union = Transitions.concat([base, extra])
         reached = extra.label >= 0
         learner_agreement = float((extra.action[reached] == extra.label[reached]).mean()) if reached.any() else None
+        assert extra.optimal is not None
+        learner_optimal = float(extra.optimal[np.flatnonzero(reached), extra.action[reached]].mean()) \
+            if reached.any() else None
         history = train_policy(ctx, union, self.steps(ctx), s)
         return {"dagger_rows": len(extra), "learner_agreement_before": learner_agreement,
+                "learner_optimal_action_before": learner_optimal,
                 **trend(history, "accuracy"), **trend(history, "confidence_loss")}
 
 

@@ -11,7 +11,7 @@ from agent.training.phases import PHASES, evaluate
 
 #: the [model] section: sizes, and the games the agent is trained on ("" = the whole built-in suite)
 MODEL_DEFAULTS: dict[str, Any] = {
-    "games": "", "policy_width": 32, "policy_hidden": 128, "wm_members": 3, "wm_width": 16,
+    "games": "", "policy_width": 32, "policy_hidden": 128, "policy_blocks": 0, "wm_members": 3, "wm_width": 16,
     "value_width": 32, "value_hidden": 128,
 }
 
@@ -25,7 +25,7 @@ def build_models(config: TrainConfig) -> dict[str, nn.Module]:
     m = config.model
     return {
         "world_model": WorldModelEnsemble(m["wm_members"], m["wm_width"]),
-        "fast_policy": FastPolicy(m["policy_width"], m["policy_hidden"]),
+        "fast_policy": FastPolicy(m["policy_width"], m["policy_hidden"], m["policy_blocks"]),
         "value": ValueNet(m["value_width"], m["value_hidden"]),
         "arbiter": ArbiterState(),
     }

