@@ -3,6 +3,10 @@ policy alone and the slow explorer alone; fast share; ms per decision; peak memo
 
     .venv/bin/python benchmarks/aria_heldout.py [--checkpoint RUN_DIR] [--seeds 67] [--levels 3]
         [--games mz01,sq01] [--agents random,oracle,aria-slow,aria-fast,aria] [--out FILE.json]
+        [--first-seed 10000] [--threshold T] [--max-uncertainty U]
+
+`--first-seed 20000` plays validation seeds instead (the range tuning may use); `--threshold` and
+`--max-uncertainty` override the checkpoint's arbiter settings for `aria`, to sweep them there.
 
 Seeds are 10,000.. (the evaluation range no training touches); each game gets seeds × levels attempts
 (67 × 3 = 201). Success = the level completed within its budget on the first attempt; 95% Wilson
@@ -26,6 +30,13 @@ from agent.training.datasets import suite_games
 from agent.training.evaluate import evaluate_agents, peak_rss_mb
 
 
+def full_agent(seed: int, models: dict, threshold: float | None, max_uncertainty: float | None) -> AriaAgent:
+    agent = AriaAgent(seed, models=models, threshold=threshold)
+    if max_uncertainty is not None:
+        agent.max_uncertainty = max_uncertainty
+    return agent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", default=None, help="run or checkpoint directory (default: the shipped one)")
@@ -34,21 +45,26 @@ def main() -> None:
     parser.add_argument("--games", default="")
     parser.add_argument("--agents", default="random,oracle,aria-slow,aria-fast,aria")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--first-seed", type=int, default=10_000)
+    parser.add_argument("--threshold", type=float, default=None, help="aria's confidence threshold")
+    parser.add_argument("--max-uncertainty", type=float, default=None, help="aria's world-model disagreement bound")
     args = parser.parse_args()
     torch.set_num_threads(1)
     models = load_models(args.checkpoint)
     factories = {"random": None, "oracle": None,
                  "aria-slow": lambda seed: AriaSlowAgent(seed),
                  "aria-fast": lambda seed: AriaFastAgent(seed, models=models),
-                 "aria": lambda seed: AriaAgent(seed, models=models)}
+                 "aria": lambda seed: full_agent(seed, models, args.threshold, args.max_uncertainty)}
     chosen = {name: factories[name] for name in args.agents.split(",")}
-    seeds = range(10_000, 10_000 + args.seeds)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     games = suite_games(args.games)
     started = time.perf_counter()
     results = evaluate_agents(chosen, games, seeds, range(args.levels))
     print(f"{len(games)} games × {args.seeds} seeds × levels 1-{args.levels} "
           f"({args.seeds * args.levels} attempts per game), {time.perf_counter() - started:.0f} s, "
-          f"peak RSS {peak_rss_mb():.0f} MB, threshold {float(models['arbiter'].threshold):.2f}")
+          f"peak RSS {peak_rss_mb():.0f} MB, seeds from {args.first_seed}, threshold "
+          f"{args.threshold if args.threshold is not None else float(models['arbiter'].threshold):.2f}, max uncertainty "
+          f"{args.max_uncertainty if args.max_uncertainty is not None else float(models['arbiter'].max_uncertainty):.2f}")
     header = f"{'game':6}" + "".join(f"{name:>20}" for name in chosen)
     print(header)
     for game in [cls.NAME for cls in games] + ["ALL"]:
