@@ -269,6 +269,22 @@ class GraphExplorer:
             self.graph.start = self.current
         self.last_seen = response
 
+    def see(self, latest: FrameResponse) -> bytes:
+        """Make `latest` the current state (another system may be choosing) and answer its key."""
+        if latest is not self.last_seen:
+            self._sync(latest)
+        assert self.current is not None
+        return self.current
+
+    def state_key(self, frame: np.ndarray) -> bytes:
+        """The graph's key of `frame` (HUD masked, self-moving colours blanked)."""
+        return self._key(frame)
+
+    def successors(self, key: bytes) -> list[tuple[bytes, ActionKey]]:
+        """The known next states of `key` that a plan may go to, with the action that leads there."""
+        node = self.graph.nodes.get(key)
+        return [] if node is None else self._successors(key, node)
+
     # -- choosing ---------------------------------------------------------------------------------
     def _score(self, node: Node, action: ActionKey) -> float:
         score = self.priors.score(action)

@@ -30,6 +30,7 @@ from agent.agents.online_agent import online_explorer
 from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
 from agent.explorer import key_of_action
+from agent.guided import GuidedSearch
 from agent.models.encoding import frames_tensor
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
@@ -44,7 +45,8 @@ class AriaAgent(Agent):
     loads_checkpoints = True
 
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
-                 threshold: float | None = None, expansions: int = 2, **options: Any) -> None:
+                 threshold: float | None = None, expansions: int = 2, guided: bool = True,
+                 **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -59,6 +61,8 @@ class AriaAgent(Agent):
         self.arbiter = arbiter
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.explorer = online_explorer(seed)
+        self.use_guided = guided
+        self.guided = GuidedSearch(self.explorer, self.runtime)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
         self.visits = VisitCounter()
@@ -68,6 +72,7 @@ class AriaAgent(Agent):
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.explorer = online_explorer(self.seed)
+        self.guided = GuidedSearch(self.explorer, self.runtime)
         self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
         self.fruitless.clear()
@@ -93,6 +98,8 @@ class AriaAgent(Agent):
         visits = self.visits.visit(latest)
         frame = latest.frame
         fast = propose(self.policy, frame, latest.available_actions)
+        if self.use_guided:
+            self.guided.see(latest, fast)  # the graph's state and the policy's ranking there, whoever acts
         novelty = self.arbiter.novelty(frame, self.seen)
         fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
@@ -114,7 +121,7 @@ class AriaAgent(Agent):
                                     think_ms=(time.perf_counter() - started) * 1000,
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
-        return self._slow(latest, started, why, uncertainty, common)
+        return self._slow(latest, started, why, uncertainty, common, fast)
 
     def _online(self, latest: FrameResponse, started: float) -> Action:
         """The level is unlike training: the online systems choose (their decision says which acted)."""
@@ -139,7 +146,11 @@ class AriaAgent(Agent):
         return None
 
     def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
-              common: dict[str, Any]) -> Action:
+              common: dict[str, Any], fast: FastProposal) -> Action:
+        if self.use_guided:
+            guided = self._guided(latest, started, why, uncertainty, common, fast)
+            if guided is not None:
+                return guided
         move = self._on_plan(latest.frame)
         if move is not None:
             action, x, y = move
@@ -185,6 +196,22 @@ class AriaAgent(Agent):
                             reason=f"{why}; search saw no progress: "
                                    f"{base.reason if base is not None else 'exploring'}", **common)
         return Action(chosen.action, chosen.x, chosen.y, decision=decision)
+
+    def _guided(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
+                common: dict[str, Any], fast: FastProposal) -> Action | None:
+        """The policy-guided search over the exact graph (`agent.guided`); None when nothing is left to try."""
+        choice = self.guided.choose(latest, fast)
+        if choice is None:
+            return None
+        self.plan.clear()
+        action, x, y = choice.move
+        slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None,
+                        choice.probability)
+        decision = Decision("slow", "guided", uncertainty=uncertainty, slow=slow, plan_left=choice.distance,
+                            think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"{why}; guided search: {choice.why}",
+                            extra={"pruned": choice.pruned}, **common)
+        return Action(GameAction(action), slow.x, slow.y, decision=decision)
 
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
