@@ -3,46 +3,40 @@ ordered by the fast policy's probabilities and pruned by the world model.
 
 Every state of the level gets a ranked list of moves: the available key actions with the policy's
 probability, and clicks, one per single-colour component of the frame (its most likely cell), with
-the policy's click probability times the click map's mass on that component (so clicks on the same
-component are one move, as the graph explorer merges them by object). The world model predicts each
-untried move of the current state in one batched pass; moves it expects to change nothing or to end
-the game are pruned, and a move it expects to complete the level goes first.
+the policy's click probability times the click map's mass on that component (clicks on one component
+are one move, as the graph explorer merges them by object). The world model predicts each untried
+move of the current state in one batched pass; moves it expects to change nothing or to end the game
+are pruned, and a move it expects to complete the level goes first.
 
-Deliberation is then a best-first search over the real graph (`agent.explorer.GraphExplorer`'s, which
-learns from every transition whichever system acted): a move already tried from a state is never
-sent again there (the graph knows where it leads), so a loop or a wall costs one action, not many;
-among the untried moves here the policy's favourite wins, unless a known state `d` steps away has an
-untried move whose probability times `decay ** d` is higher, in which case the shortest known path
-leads there. When no state within reach has an untried move, the caller falls back (None).
+Deliberation is then a best-first search over the real graph (`LevelMap`, fed every transition
+whichever system acted): a move already tried from a state is not sent again there (the graph knows
+where it leads), so a wall or a loop costs one action, not many; among the untried moves here the
+policy's favourite wins, unless a known state `d` steps away has an untried move whose probability
+times `decay ** d` is higher, in which case the shortest known path leads there. When no known state
+has an untried move left, the policy's distribution is sampled over the moves that did something.
+
+The map keys states with HUD lines masked (`LevelMap`): a step-budget bar would make every frame new,
+and a wall bump would look like progress.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 
-from agent.explorer import GraphExplorer
-from agent.frames import label_components
+from agent.frames import StatusBarDetector, label_components, state_key
 from agent.models.encoding import frames_tensor
 from agent.models.policy_runtime import FastProposal
-from arc_client.types import FrameResponse
+from arc_client.types import FrameResponse, GameState
 
 Move = tuple[int, int, int]  # (action id, x, y); x = y = -1 unless a click
 CLICK = 6
 NO_XY = -1
-
-
-@dataclass(frozen=True)
-class GuidedChoice:
-    move: Move
-    probability: float  # the policy's probability of the move at the state it is tried from
-    distance: int  # known steps to that state (0: here)
-    pruned: int  # moves here the world model expected to do nothing or to end the game
-    why: str
 
 
 def ranked_moves(frame: np.ndarray, fast: FastProposal, available: tuple[int, ...],
@@ -62,82 +56,65 @@ def ranked_moves(frame: np.ndarray, fast: FastProposal, available: tuple[int, ..
     return moves
 
 
-class GuidedSearch:
-    def __init__(self, explorer: GraphExplorer, world_model_runtime: object | None, decay: float = 0.5,
-                 max_clicks: int = 6) -> None:
-        self.explorer = explorer
-        self.runtime = world_model_runtime
-        self.decay = decay
-        self.max_clicks = max_clicks
-        self.ranks: dict[bytes, list[tuple[Move, float]]] = {}  # per state key of this level
-        self.level = -1
-        self.target: bytes | None = None
+@dataclass
+class LevelMap:
+    """The level's transitions, keyed by frames with HUD lines masked, re-keyed when the mask changes.
 
-    def see(self, latest: FrameResponse, fast: FastProposal) -> bytes:
-        """Make `latest` the graph's current state and remember the policy's ranking there."""
-        if latest.levels_completed != self.level:
-            self.level = latest.levels_completed
-            self.ranks.clear()
-            self.target = None
-        key = self.explorer.see(latest)
-        if key not in self.ranks:
-            self.ranks[key] = ranked_moves(latest.frame, fast, tuple(latest.available_actions), self.max_clicks)
-        return key
+    The HUD lines are a `StatusBarDetector`'s, asked after every transition from the fourth on (the
+    explorer asks at a few checkpoints, the sixth transition first): until a step-budget bar is
+    masked every frame is new, and a wall bump or a repeated useless click looks like progress. A line
+    taken for a bar by mistake (a player walking one way) is dropped, and the graph re-keyed, as soon
+    as the detector's rates say so.
+    """
 
-    def _untried(self, key: bytes) -> list[tuple[Move, float]]:
-        node = self.explorer.graph.nodes.get(key)
-        ranks = self.ranks.get(key, [])
-        if node is None:
-            return ranks
-        budget = self.explorer.graph.budget
-        return [(m, p) for m, p in ranks if node.is_untried(m, self.explorer.max_deaths, budget)]
+    transitions: list[tuple[np.ndarray, Move, np.ndarray | None]] = field(default_factory=list)
+    edges: dict[bytes, dict[Move, Counter[bytes]]] = field(default_factory=dict)
+    detector: StatusBarDetector = field(default_factory=lambda: StatusBarDetector(min_transitions=4))
+    mask: np.ndarray = field(default_factory=lambda: np.zeros((64, 64), dtype=bool))
 
-    @torch.inference_mode()
-    def _prune(self, key: bytes, frame: np.ndarray) -> int:
-        """Drop this state's untried moves the world model expects to change nothing or to end the game;
-        a move it expects to complete the level goes first. Answers how many were dropped."""
-        untried = self._untried(key)
-        if self.runtime is None or not untried:
-            return 0
-        moves = [m for m, _ in untried]
-        n = len(moves)
-        nxt, outcome, _ = self.runtime.predict(  # type: ignore[attr-defined]
-            frames_tensor(frame).expand(n, -1, -1), torch.tensor([m[0] - 1 for m in moves]),
-            torch.tensor([m[1] for m in moves]), torch.tensor([m[2] for m in moves]))
-        explorer = self.explorer
-        here = explorer.state_key(frame)
-        dropped, boosted = set(), set()
-        for i, move in enumerate(moves):
-            if float(outcome[i, 1]) > 0.5:
-                boosted.add(move)
-            elif float(outcome[i, 2]) > 0.5 or explorer.state_key(nxt[i].numpy().astype(np.uint8)) == here:
-                dropped.add(move)
-        if len(dropped) == n:  # the model may be wrong everywhere: keep the ranking as it is
-            dropped.clear()
-        ranks = [(m, 1.0 + p if m in boosted else p) for m, p in self.ranks[key] if m not in dropped]
-        self.ranks[key] = sorted(ranks, key=lambda mp: -mp[1])
-        return len(dropped)
+    def key(self, frame: np.ndarray) -> bytes:
+        return state_key(frame, self.mask)
 
-    def _frontier(self, origin: bytes) -> tuple[float, list[Move], bytes] | None:
-        """The best (discounted probability, path, state) among known states reachable from `origin`
-        that still have an untried move."""
-        best: tuple[float, list[Move], bytes] | None = None
-        for state, path in self._reachable(origin):
-            worth = self.decay ** len(path)
-            if best is not None and 2.0 * worth <= best[0]:
-                break  # a deeper state cannot beat it (a score is at most 2: 1 + p when boosted)
-            untried = self._untried(state)
-            if untried and (best is None or untried[0][1] * worth > best[0]):
-                best = (untried[0][1] * worth, path, state)
-        return best
+    def record(self, before: np.ndarray, move: Move, after: np.ndarray | None) -> bool:
+        """One transition (`after` None: it ended the game); True when the mask changed (keys changed)."""
+        self.transitions.append((before, move, after))
+        if after is not None:
+            self.detector.observe(before, after, move[0])
+            mask = self.detector.mask()
+            if not np.array_equal(mask, self.mask):
+                self.mask = mask
+                self.edges.clear()
+                for b, m, a in self.transitions:
+                    self._add(b, m, a)
+                return True
+        self._add(before, move, after)
+        return False
 
-    def _reachable(self, origin: bytes) -> Iterator[tuple[bytes, list[Move]]]:
-        """Known states by breadth-first search over the graph's reliable edges, with the path to each."""
+    def _add(self, before: np.ndarray, move: Move, after: np.ndarray | None) -> None:
+        outcomes = self.edges.setdefault(self.key(before), {}).setdefault(move, Counter())
+        outcomes[b"game-over" if after is None else self.key(after)] += 1
+
+    def tried(self, key: bytes, move: Move) -> bool:
+        return move in self.edges.get(key, {})
+
+    def successors(self, key: bytes) -> list[tuple[bytes, Move]]:
+        """Where the moves tried from `key` usually lead (elsewhere, never to a game over)."""
+        out = []
+        for move, outcomes in self.edges.get(key, {}).items():
+            if b"game-over" in outcomes:
+                continue
+            nxt, count = outcomes.most_common(1)[0]
+            if nxt != key and 2 * count >= sum(outcomes.values()):
+                out.append((nxt, move))
+        return out
+
+    def reachable(self, origin: bytes) -> Iterator[tuple[bytes, list[Move]]]:
+        """Known states in breadth-first order from `origin`, with the moves that lead to each."""
         parents: dict[bytes, tuple[bytes, Move] | None] = {origin: None}
         queue = deque([origin])
         while queue:
             key = queue.popleft()
-            for nxt, move in self.explorer.successors(key):
+            for nxt, move in self.successors(key):
                 if nxt in parents:
                     continue
                 parents[nxt] = (key, move)
@@ -149,31 +126,134 @@ class GuidedSearch:
                 yield nxt, path[::-1]
                 queue.append(nxt)
 
-    def choose(self, latest: FrameResponse, fast: FastProposal) -> GuidedChoice | None:
+
+@dataclass(frozen=True)
+class GuidedChoice:
+    move: Move
+    probability: float  # the policy's probability of the move at the state it is tried from
+    distance: int  # known steps to that state (0: here)
+    pruned: int  # untried moves here the world model expected to do nothing or to end the game
+    why: str
+
+
+class GuidedSearch:
+    def __init__(self, world_model_runtime: Any | None, seed: int = 0, decay: float = 0.5,
+                 max_clicks: int = 6) -> None:
+        self.runtime = world_model_runtime
+        self.rng = np.random.default_rng(seed)
+        self.decay = decay
+        self.max_clicks = max_clicks
+        self.level = -1
+        self.map = LevelMap()
+        self.seen: dict[bytes, tuple[np.ndarray, list[tuple[Move, float]]]] = {}  # key: (frame, ranking)
+        self.pruned: set[bytes] = set()  # states whose ranking the world model has pruned
+        self.frame: np.ndarray | None = None
+        self.target: bytes | None = None
+
+    # -- what happened ----------------------------------------------------------------------------
+    def see(self, latest: FrameResponse, fast: FastProposal) -> bytes:
+        """Make `latest` the current state and remember the policy's ranking there."""
+        if latest.levels_completed != self.level:
+            self.level = latest.levels_completed
+            self.map = LevelMap()
+            self.seen.clear()
+            self.pruned.clear()
+            self.target = None
+        self.frame = latest.frame
+        key = self.map.key(latest.frame)
+        if key not in self.seen:
+            ranking = ranked_moves(latest.frame, fast, tuple(latest.available_actions), self.max_clicks)
+            self.seen[key] = (latest.frame, ranking)
+        return key
+
+    def observe(self, move: Move, result: FrameResponse) -> None:
+        """Every in-level transition from the frame last seen, whichever system chose it."""
+        if self.frame is None or result.levels_completed != self.level:
+            return
+        after = None if result.state is GameState.GAME_OVER else result.frame
+        if self.map.record(self.frame, move, after):  # the HUD mask changed: every key did
+            rekeyed: dict[bytes, tuple[np.ndarray, list[tuple[Move, float]]]] = {}
+            for frame, ranking in self.seen.values():
+                rekeyed.setdefault(self.map.key(frame), (frame, ranking))
+            self.seen, self.target = rekeyed, None
+            self.pruned.clear()
+        self.frame = None
+
+    # -- choosing ---------------------------------------------------------------------------------
+    def _untried(self, key: bytes) -> list[tuple[Move, float]]:
+        return [(m, p) for m, p in self.seen[key][1] if not self.map.tried(key, m)] if key in self.seen else []
+
+    @torch.inference_mode()
+    def _prune(self, key: bytes) -> int:
+        """Drop this state's untried moves the world model expects to change nothing or to end the game;
+        a move it expects to complete the level goes first. Answers how many were dropped."""
+        untried = self._untried(key)
+        if self.runtime is None or not untried or key in self.pruned:
+            return 0
+        self.pruned.add(key)
+        frame, ranking = self.seen[key]
+        moves = [m for m, _ in untried]
+        n = len(moves)
+        nxt, outcome, _ = self.runtime.predict(
+            frames_tensor(frame).expand(n, -1, -1), torch.tensor([m[0] - 1 for m in moves]),
+            torch.tensor([m[1] for m in moves]), torch.tensor([m[2] for m in moves]))
+        dropped, boosted = set(), set()
+        for i, move in enumerate(moves):
+            if float(outcome[i, 1]) > 0.5:
+                boosted.add(move)
+            elif float(outcome[i, 2]) > 0.5 or self.map.key(nxt[i].numpy().astype(np.uint8)) == key:
+                dropped.add(move)
+        if len(dropped) == n:  # the model may be wrong everywhere: keep the ranking as it is
+            dropped.clear()
+        ranking = [(m, 1.0 + p if m in boosted else p) for m, p in ranking if m not in dropped]
+        self.seen[key] = (frame, sorted(ranking, key=lambda mp: -mp[1]))
+        return len(dropped)
+
+    def _frontier(self, origin: bytes) -> tuple[float, list[Move], bytes] | None:
+        """The best (discounted probability, path, state) among the known states reachable from
+        `origin` that still have an untried move."""
+        best: tuple[float, list[Move], bytes] | None = None
+        for state, path in self.map.reachable(origin):
+            worth = self.decay ** len(path)
+            if best is not None and 2.0 * worth <= best[0]:
+                break  # no deeper state can beat it (a score is at most 2: 1 + p when boosted)
+            untried = self._untried(state)
+            if untried and (best is None or untried[0][1] * worth > best[0]):
+                best = (untried[0][1] * worth, path, state)
+        return best
+
+    def choose(self, latest: FrameResponse, fast: FastProposal) -> GuidedChoice:
         key = self.see(latest, fast)
-        pruned = self._prune(key, latest.frame) if self.target is None or self.target == key else 0
         if self.target == key:
             self.target = None
-        untried = self._untried(key)
-        here = untried[0] if untried else None
         if self.target is not None:
-            route = self._route_to(key, self.target)
+            route = next((path for state, path in self.map.reachable(key) if state == self.target), None)
             if route:
-                return GuidedChoice(route[0], 0.0, len(route), pruned,
+                return GuidedChoice(route[0], 0.0, len(route), 0,
                                     f"on the known path to a state with an untried move, {len(route)} steps away")
             self.target = None
+        pruned = self._prune(key)
+        untried = self._untried(key)
+        here = untried[0] if untried else None
         far = self._frontier(key)
         if here is not None and (far is None or here[1] >= far[0]):
             move, p = here
             what = "the world model expects it to complete the level" if p > 1 else f"p={p:.2f}"
-            return GuidedChoice(move, p, 0, pruned, f"the policy's best move not yet tried here ({what})")
-        if far is None:
-            return None
-        _, path, state = far
-        self.target = state if len(path) > 1 else None
-        return GuidedChoice(path[0], 0.0, len(path), pruned,
-                            f"every likely move here tried: the known path to a state with an untried move "
-                            f"({len(path)} steps)")
+            return GuidedChoice(move, min(p, 1.0), 0, pruned, f"the policy's best move not yet tried here ({what})")
+        if far is not None:
+            _, path, state = far
+            self.target = state if len(path) > 1 else None
+            return GuidedChoice(path[0], 0.0, len(path), pruned,
+                                f"every likely move here tried: the known path to a state with an untried move "
+                                f"({len(path)} steps)")
+        return self._retry(key, pruned)
 
-    def _route_to(self, origin: bytes, target: bytes) -> list[Move] | None:
-        return next((path for state, path in self._reachable(origin) if state == target), None)
+    def _retry(self, key: bytes, pruned: int) -> GuidedChoice:
+        """Nothing untried within reach: a move sampled from the policy among those that did something."""
+        ranking = self.seen[key][1]
+        outcomes = self.map.edges.get(key, {})
+        useful = [(m, p) for m, p in ranking if not set(outcomes.get(m, ())) <= {key, b"game-over"}] or ranking
+        probs = np.array([max(p, 1e-6) for _, p in useful])
+        move, p = useful[int(self.rng.choice(len(useful), p=probs / probs.sum()))]
+        return GuidedChoice(move, min(p, 1.0), 0, pruned,
+                            "every known move tried: sampled from the policy among those that did something")

@@ -62,7 +62,7 @@ class AriaAgent(Agent):
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.explorer = online_explorer(seed)
         self.use_guided = guided
-        self.guided = GuidedSearch(self.explorer, self.runtime)
+        self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
         self.visits = VisitCounter()
@@ -72,7 +72,7 @@ class AriaAgent(Agent):
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.explorer = online_explorer(self.seed)
-        self.guided = GuidedSearch(self.explorer, self.runtime)
+        self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
         self.fruitless.clear()
@@ -99,7 +99,7 @@ class AriaAgent(Agent):
         frame = latest.frame
         fast = propose(self.policy, frame, latest.available_actions)
         if self.use_guided:
-            self.guided.see(latest, fast)  # the graph's state and the policy's ranking there, whoever acts
+            self.guided.see(latest, fast)  # the state and the policy's ranking there, whoever acts
         novelty = self.arbiter.novelty(frame, self.seen)
         fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
@@ -148,9 +148,7 @@ class AriaAgent(Agent):
     def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
               common: dict[str, Any], fast: FastProposal) -> Action:
         if self.use_guided:
-            guided = self._guided(latest, started, why, uncertainty, common, fast)
-            if guided is not None:
-                return guided
+            return self._guided(latest, started, why, uncertainty, common, fast)
         move = self._on_plan(latest.frame)
         if move is not None:
             action, x, y = move
@@ -198,12 +196,9 @@ class AriaAgent(Agent):
         return Action(chosen.action, chosen.x, chosen.y, decision=decision)
 
     def _guided(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
-                common: dict[str, Any], fast: FastProposal) -> Action | None:
-        """The policy-guided search over the exact graph (`agent.guided`); None when nothing is left to try."""
+                common: dict[str, Any], fast: FastProposal) -> Action:
+        """The policy-guided search over the exact graph (`agent.guided`)."""
         choice = self.guided.choose(latest, fast)
-        if choice is None:
-            return None
-        self.plan.clear()
         action, x, y = choice.move
         slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None,
                         choice.probability)
@@ -224,6 +219,7 @@ class AriaAgent(Agent):
     def observe(self, action: Action, result: FrameResponse) -> None:
         # the slow system's graph learns from every transition, whichever system chose the action
         self.explorer.record(action, result)
+        self.guided.observe(key_of_action(action), result)
         self.visits.observe(key_of_action(action)[0], result)
 
     def stats(self) -> dict[str, Any]:
