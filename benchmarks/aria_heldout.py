@@ -3,10 +3,11 @@ policy alone and the slow explorer alone; fast share; ms per decision; peak memo
 
     .venv/bin/python benchmarks/aria_heldout.py [--checkpoint RUN_DIR] [--seeds 67] [--levels 3]
         [--games mz01,sq01] [--agents random,oracle,aria-slow,aria-fast,aria] [--out FILE.json]
-        [--first-seed 10000] [--threshold T] [--max-uncertainty U]
+        [--first-seed 10000] [--threshold T] [--max-uncertainty U] [--no-guided]
 
 `--first-seed 20000` plays validation seeds instead (the range tuning may use); `--threshold` and
-`--max-uncertainty` override the checkpoint's arbiter settings for `aria`, to sweep them there.
+`--max-uncertainty` override the checkpoint's arbiter settings for `aria`, to sweep them there;
+`--no-guided` gives `aria` its previous slow system (the graph explorer) for comparison.
 
 Seeds are 10,000.. (the evaluation range no training touches); each game gets seeds × levels attempts
 (67 × 3 = 201). Success = the level completed within its budget on the first attempt; 95% Wilson
@@ -30,8 +31,9 @@ from agent.training.datasets import suite_games
 from agent.training.evaluate import evaluate_agents, peak_rss_mb
 
 
-def full_agent(seed: int, models: dict, threshold: float | None, max_uncertainty: float | None) -> AriaAgent:
-    agent = AriaAgent(seed, models=models, threshold=threshold)
+def full_agent(seed: int, models: dict, threshold: float | None, max_uncertainty: float | None,
+               guided: bool = True) -> AriaAgent:
+    agent = AriaAgent(seed, models=models, threshold=threshold, guided=guided)
     if max_uncertainty is not None:
         agent.max_uncertainty = max_uncertainty
     return agent
@@ -48,13 +50,16 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=10_000)
     parser.add_argument("--threshold", type=float, default=None, help="aria's confidence threshold")
     parser.add_argument("--max-uncertainty", type=float, default=None, help="aria's world-model disagreement bound")
+    parser.add_argument("--no-guided", action="store_true",
+                        help="aria's previous slow system (the graph explorer) instead of the policy-guided search")
     args = parser.parse_args()
     torch.set_num_threads(1)
     models = load_models(args.checkpoint)
     factories = {"random": None, "oracle": None,
                  "aria-slow": lambda seed: AriaSlowAgent(seed),
                  "aria-fast": lambda seed: AriaFastAgent(seed, models=models),
-                 "aria": lambda seed: full_agent(seed, models, args.threshold, args.max_uncertainty)}
+                 "aria": lambda seed: full_agent(seed, models, args.threshold, args.max_uncertainty,
+                                                 not args.no_guided)}
     chosen = {name: factories[name] for name in args.agents.split(",")}
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     games = suite_games(args.games)

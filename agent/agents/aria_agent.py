@@ -6,8 +6,12 @@ otherwise (the reason names the first that failed):
 - the frame is familiar (novelty: the share of its patches never seen in training);
 - the state is not being revisited in this level (loop detection over HUD-masked state keys);
 - the world-model ensemble agrees on what the proposed action will do (uncertainty).
-The slow system deliberates over the exact transition graph first (agent.explorer: untried actions, the
-shortest known path to one), and, when nothing untried is within reach, over world-model rollouts
+The slow system searches the level's exact transition graph in the fast policy's order (agent.guided):
+the policy's most likely move not yet tried in this state, or the known path to a state that still
+has a likely untried move; a move the graph saw do nothing or loop back is not sent again while an
+untried one is left, and moves the world model expects to do nothing are pruned. With `guided=False`
+it is the previous slow system: the graph explorer (agent.explorer: untried actions in a fixed order,
+the shortest known path to one) and, when nothing untried is within reach, world-model rollouts
 scored by the value (agent.planner: best-first search under an expansion budget).
 
 A level whose first frame is novel (a game unlike anything trained on) is played by the systems that
