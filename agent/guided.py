@@ -137,7 +137,7 @@ class GuidedChoice:
 
 
 class GuidedSearch:
-    def __init__(self, world_model_runtime: Any | None, seed: int = 0, decay: float = 0.5,
+    def __init__(self, world_model_runtime: Any | None, seed: int = 0, decay: float = 0.7,
                  max_clicks: int = 6) -> None:
         self.runtime = world_model_runtime
         self.rng = np.random.default_rng(seed)
