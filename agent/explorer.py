@@ -44,6 +44,7 @@ import numpy as np
 
 from agent.base import Action
 from agent.decision import Decision, Proposal
+from agent.effects import ClickEffects
 from agent.frames import StatusBarDetector, state_key
 from agent.online import OnlineLearner
 from agent.online import Proposal as OnlineProposal
@@ -126,6 +127,9 @@ class Node:
     edges: dict[ActionKey, Edge] = field(default_factory=dict)
     visits: int = 0
     frame: np.ndarray | None = field(default=None, repr=False)  # as first seen: re-keyed when the mask changes
+    # where each click is foreseen to lead (`ClickEffects`), as of the effects' version `foreseen_version`
+    foreseen: dict[ActionKey, bytes | None] = field(default_factory=dict, repr=False)
+    foreseen_version: int = -1
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -199,6 +203,7 @@ class GraphExplorer:
         self.trial: bool | None = None  # for the pending action: taken by the fast system (True) or held out
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
+        self.effects = ClickEffects()
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
         self.moving = MovingColours()
@@ -249,6 +254,8 @@ class GraphExplorer:
         self.plan.clear()
         self.steps = 0
         self.trace = []
+        self.effects.new_level()
+        self.ranker.new_level()
         # the HUD may move with the level's layout: learn it afresh, keeping the old mask meanwhile
         self.detector = StatusBarDetector(self.detector.shape)
         self.moving = MovingColours()
@@ -281,14 +288,15 @@ class GraphExplorer:
             if not node.is_untried(action, self.max_deaths, self.graph.budget):
                 continue
             score = self._score(node, action)
-            if useful_only and score < self.useful_prior:
+            if useful_only and (score < self.useful_prior or self._leads_back(node, action)):
                 continue
             if score > best_score:
                 best, best_score = action, score
         return best
 
     def _successors(self, key: bytes, node: Node) -> list[tuple[bytes, ActionKey]]:
-        """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained."""
+        """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained;
+        and untried clicks foreseen to lead to a known state."""
         out = []
         for action, edge in node.edges.items():
             if edge.tries == 0 or edge.deadly(self.graph.budget):
@@ -296,7 +304,30 @@ class GraphExplorer:
             nxt, share = edge.likely()
             if nxt != key and share >= 0.5 and nxt in self.graph.nodes:
                 out.append((nxt, action))
+        if self.effects.trusted:
+            for action in node.candidates:
+                edge = node.edges.get(action)
+                if action[0] != 6 or (edge is not None and (edge.tries or edge.game_overs)):
+                    continue
+                nxt = self._foreseen(node, action)
+                if nxt is not None and nxt != key and nxt in self.graph.nodes:
+                    out.append((nxt, action))
         return out
+
+    def _foreseen(self, node: Node, action: ActionKey) -> bytes | None:
+        """The state a click from `node` is foreseen to lead to (None: not foreseeable, or not trusted)."""
+        if action[0] != 6 or node.frame is None or not self.effects.trusted:
+            return None
+        if node.foreseen_version != self.effects.version:
+            node.foreseen, node.foreseen_version = {}, self.effects.version
+        if action not in node.foreseen:
+            after = self.effects.predict(node.frame, action[1], action[2])
+            node.foreseen[action] = None if after is None else self._key(after)
+        return node.foreseen[action]
+
+    def _leads_back(self, node: Node, action: ActionKey) -> bool:
+        """An untried click foreseen to lead to a state already in the graph: nothing to learn by trying it."""
+        return self._foreseen(node, action) in self.graph.nodes
 
     def _plan_to(self, goal_test: Any, origin: bytes | None = None,
                  max_depth: int | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
@@ -393,7 +424,7 @@ class GraphExplorer:
         the best untried action that priors call useful."""
         self.proposal, self.trial = None, None
         if self.learner is not None and self.frame is not None:
-            untried = node.untried(self.max_deaths, self.graph.budget)
+            untried = [a for a in node.untried(self.max_deaths, self.graph.budget) if not self._leads_back(node, a)]
             proposal = self.learner.propose(self.frame, self.mask, untried, node.click_signature)
             if proposal is not None and proposal.trusted:
                 slow = self._best_untried(node, useful_only=True)  # what the slow system would pick
@@ -517,6 +548,8 @@ class GraphExplorer:
         if result.state is GameState.WIN:
             self.last_seen = result
             return
+        if action_key[0] == 6:
+            self._check_click(action_key, result.frame)
         # the HUD detector sees the frames as keyed: a sentry's walk is no HUD
         self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), action_key[0])
         self.moving.observe(self.frame, result.frame, action_key[0], self.mask)
@@ -541,6 +574,14 @@ class GraphExplorer:
         if self.plan and self.plan[0][0] != after_key:
             self.plan.clear()  # the game disagreed with the plan's expectation: re-plan
         self._sync(result)
+
+    def _check_click(self, action: ActionKey, after: np.ndarray) -> None:
+        """Score the click's foreseen outcome against what happened, then learn from it."""
+        assert self.frame is not None
+        predicted = self.effects.predict(self.frame, action[1], action[2])
+        if predicted is not None:
+            self.effects.check(self._key(predicted) == self._key(after))
+        self.effects.observe(self.frame, after, action[1], action[2], self.mask)
 
     def _winning_path(self, last: bytes, action: ActionKey) -> list[ActionKey]:
         """The shortest known path from the level's start to `last`, then `action` (else this attempt's)."""
@@ -569,6 +610,7 @@ class GraphExplorer:
                 return False
             self.moving = MovingColours()  # its counts included changes the new mask hides
         self.mask, self.hidden = mask, hidden
+        self.effects.version += 1  # every foreseen state key changes with the mask
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
                                 deaths=old.deaths)
@@ -613,4 +655,5 @@ class GraphExplorer:
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],
             "game_overs": self.counts["game_overs"],
+            "clicks_foreseen": [self.effects.hits, self.effects.misses],
         }
