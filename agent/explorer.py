@@ -550,8 +550,10 @@ class GraphExplorer:
             return
         if action_key[0] == 6:
             self._check_click(action_key, result.frame)
-        # the HUD detector sees the frames as keyed: a sentry's walk is no HUD
-        self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), action_key[0])
+        # the HUD detector sees the frames as keyed: a sentry's walk is no HUD; each click point counts as an
+        # action of its own, so a counter that only some clicks change is not taken for a timer bar
+        kind = action_key[0] if action_key[0] != 6 else 16 + action_key[2] * 64 + action_key[1]
+        self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), kind)
         self.moving.observe(self.frame, result.frame, action_key[0], self.mask)
         if self.detector.transitions in MASK_CHECKPOINTS and self._update_mask():
             self._sync(result)
