@@ -28,10 +28,14 @@ timing of what the key leaves out, a sentry's phase, killed it).
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
-ranked by what clicking such sprites did so far in this game (`ClickRanker`).
+ranked by what clicking such sprites did so far in this game (`ClickRanker`). Where clicks have
+proved foreseeable (`agent.effects.ClickEffects`: the same click changes the same cells between the
+same colours, as toggles do), an untried click foreseen to lead to a state already in the graph is
+not worth an action: it counts as tried, and plans may go through it. Each click point counts as an
+action of its own for the HUD detector, so a counter that only some clicks change is not a timer.
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
 a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
-the state) and the click ranker carry over.
+the state), the click ranker's scores and the record of how well clicks were foreseen carry over.
 """
 
 from __future__ import annotations
@@ -190,6 +194,7 @@ class GraphExplorer:
         patience: int = 200,
         restart_margin: int = 2,
         learner: OnlineLearner | None = None,
+        foresee: bool = True,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.max_clicks = max_clicks
@@ -204,6 +209,7 @@ class GraphExplorer:
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self.effects = ClickEffects()
+        self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
         self.moving = MovingColours()
@@ -304,7 +310,7 @@ class GraphExplorer:
             nxt, share = edge.likely()
             if nxt != key and share >= 0.5 and nxt in self.graph.nodes:
                 out.append((nxt, action))
-        if self.effects.trusted:
+        if self.foresee and self.effects.trusted:
             for action in node.candidates:
                 edge = node.edges.get(action)
                 if action[0] != 6 or (edge is not None and (edge.tries or edge.game_overs)):
@@ -316,7 +322,7 @@ class GraphExplorer:
 
     def _foreseen(self, node: Node, action: ActionKey) -> bytes | None:
         """The state a click from `node` is foreseen to lead to (None: not foreseeable, or not trusted)."""
-        if action[0] != 6 or node.frame is None or not self.effects.trusted:
+        if action[0] != 6 or node.frame is None or not self.foresee or not self.effects.trusted:
             return None
         if node.foreseen_version != self.effects.version:
             node.foreseen, node.foreseen_version = {}, self.effects.version
