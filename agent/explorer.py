@@ -312,12 +312,12 @@ class GraphExplorer:
                 out.append((nxt, action))
         if self.foresee and self.effects.trusted:
             for action in node.candidates:
-                edge = node.edges.get(action)
-                if action[0] != 6 or (edge is not None and (edge.tries or edge.game_overs)):
+                tried = node.edges.get(action)
+                if action[0] != 6 or (tried is not None and (tried.tries or tried.game_overs)):
                     continue
-                nxt = self._foreseen(node, action)
-                if nxt is not None and nxt != key and nxt in self.graph.nodes:
-                    out.append((nxt, action))
+                foreseen = self._foreseen(node, action)
+                if foreseen is not None and foreseen != key and foreseen in self.graph.nodes:
+                    out.append((foreseen, action))
         return out
 
     def _foreseen(self, node: Node, action: ActionKey) -> bytes | None:

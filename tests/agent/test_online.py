@@ -117,6 +117,26 @@ async def test_a_rule_learned_on_level_one_lowers_the_actions_of_level_two() -> 
     assert 2 * sum(carried) < sum(forgotten), (carried, forgotten)
 
 
+async def test_the_legend_learned_on_level_one_points_to_the_goal_of_the_next_levels() -> None:
+    """The held-out Legend Run (`hk01`): the pad to reach has another colour on every level, shown only
+    by a small swatch at the top left. On level 1 the rules see the mover step onto a pad whose colour
+    also shows as that swatch; from level 2 on, the swatch's colour is the goal, whatever it is."""
+    carried, forgotten = [], []
+    for seed in range(3):
+        with_rules = ExplorerAgent(seed, OnlineLearner(seed=seed))
+        levels = actions_per_level((await play_game(heldout_dir(), "hk01", with_rules, 400)).steps)
+        without = ExplorerAgent(seed, OnlineLearner(seed=seed, carry=False))
+        levels_without = actions_per_level((await play_game(heldout_dir(), "hk01", without, 400)).steps)
+        assert levels_without[0] == levels[0] and len(levels) >= 2  # level 1 is played alike
+        assert with_rules.explorer.learner is not None
+        (top, left, bottom, right), *_ = with_rules.explorer.learner.rules.legends
+        assert bottom <= 10 and right <= 10  # the swatch in the top left corner
+        carried.append(levels[1])
+        # level 2 not cleared within the 400 actions: it took at least what was left of them
+        forgotten.append(levels_without[1] if len(levels_without) >= 2 else 400 - levels_without[0])
+    assert 2 * sum(carried) < sum(forgotten), (carried, forgotten)
+
+
 async def test_clicks_proved_foreseeable_are_not_spent_on_states_already_known() -> None:
     """The held-out Lantern Grid (`hl01`): a click toggles a lantern and its neighbours, so clicks compose
     and most untried clicks lead to a lantern pattern already seen. Foreseeing them, the explorer clears
