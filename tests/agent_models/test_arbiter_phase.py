@@ -167,3 +167,12 @@ def test_a_ctrl_c_mid_sweep_resumes_at_the_next_point(tmp_path: Path) -> None:
     assert {k: v for k, v in resumed["phases"]["arbiter"].items() if k not in strip} == \
         {k: v for k, v in whole["phases"]["arbiter"].items() if k not in strip}
     assert resumed["completed_phases"] == [1, 2, 3, 4, 5]
+
+
+def test_checkpoint_and_resume_together_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "run").mkdir()
+    done = subprocess.run([sys.executable, "-m", "agent.cli", "train", "--checkpoint", str(DEFAULT_CHECKPOINT),
+                           "--resume", str(tmp_path / "run")], capture_output=True, text=True, timeout=60,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("error: ") and "--checkpoint" in done.stderr and "Traceback" not in done.stderr
