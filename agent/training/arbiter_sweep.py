@@ -8,7 +8,9 @@ from the tightest bound to none keeps a bound unless dropping it adds fast usage
 tolerance rather than a Wilson interval: a sweep of ~100 attempts per point has intervals several
 points wide, which would call nearly every point a tie and hand the choice to fast usage alone.
 
-"No bound" is `inf` in the config (TOML reads `inf`) and in the arbiter's buffer; JSON (results,
+The uncertainty is the share of changed cells on which the world models disagree (0..1), so any bound
+of 1 or more is no bound: the grid plays it once, as `inf`, and the agent then skips the ensemble on
+its fast steps. "No bound" is `inf` in the config (TOML reads `inf`) and in the arbiter's buffer; JSON (results,
 metrics) writes it as null, which is standard JSON where `Infinity` is not.
 """
 
@@ -35,7 +37,9 @@ def sweep_grid(thresholds: Sequence[Any], bounds: Sequence[Any], source: str) ->
                                  and not math.isnan(v) for v in values):
             raise ConfigError(f"{key} in {source} must be a non-empty list of numbers >= 0 "
                               f"(a bound of inf: no bound), not {list(values)!r}")
-    return [(float(t), float(b)) for t in thresholds for b in (bounds if t <= NEVER else bounds[:1])]
+    # the uncertainty is a share of cells (0..1): a bound of 1 or more is no bound, played once as inf
+    distinct = list(dict.fromkeys(math.inf if b >= 1.0 else float(b) for b in bounds))
+    return [(float(t), b) for t in thresholds for b in (distinct if t <= NEVER else distinct[:1])]
 
 
 def choose(points: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:

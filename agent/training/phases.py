@@ -168,7 +168,7 @@ class ArbiterPhase:
     number, name = 4, "arbiter"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
                                 "thresholds": [0.5, 0.7, 0.85, 1.01], "tolerance": 0.0,
-                                "max_uncertainties": [0.5, 1.0, math.inf],
+                                "max_uncertainties": [0.5, 0.8, math.inf],
                                 "max_uncertainty": 0.5,  # the bound when max_uncertainties is empty
                                 "max_novelty": 0.25}
 

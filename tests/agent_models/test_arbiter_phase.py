@@ -57,6 +57,8 @@ def test_the_rule_takes_the_best_success_then_the_most_fast_usage_within_the_tol
 
 def test_the_grid_plays_a_never_fast_threshold_once_and_refuses_bad_values() -> None:
     assert sweep_grid([0.5, 1.01], [0.5, math.inf], "q.toml") == [(0.5, 0.5), (0.5, math.inf), (1.01, 0.5)]
+    # the uncertainty is a share of cells: a bound of 1 or more is no bound, played once
+    assert sweep_grid([0.5], [0.5, 1.0, 2.0, math.inf], "q.toml") == [(0.5, 0.5), (0.5, math.inf)]
     for bad in ([], [0.5, "none"], [-1.0], [math.nan]):
         with pytest.raises(ConfigError, match=r"arbiter.max_uncertainties in q.toml"):
             sweep_grid([0.5], bad, "q.toml")
