@@ -142,6 +142,8 @@ class Trainer:
             completed = sorted({*completed, phase.number})
             self._save(phase.number + 1, 0, completed, metrics, None)
             self._resume_from = None
+        order = [p.name for p in sorted(registry.PHASES, key=lambda p: p.number)]  # a re-run phase keeps its place
+        metrics = {**{name: metrics[name] for name in order if name in metrics}, **metrics}
         evaluation: dict[str, Any] = {}
         last = max(p.number for p in registry.PHASES)
         # the weights changed (or the last phase is asked for): results.json describes them afresh
