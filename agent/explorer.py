@@ -35,7 +35,9 @@ not worth an action: it counts as tried, and plans may go through it. Each click
 action of its own for the HUD detector, so a counter that only some clicks change is not a timer.
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
 a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
-the state), the click ranker's scores and the record of how well clicks were foreseen carry over.
+the state), the click ranker's scores and the record of how well clicks were foreseen carry over;
+with `win_bonus` (ARIA's online agent), untried key actions are also ordered by their share of the
+earlier levels' winning paths (the way levels were won so far: down and right, say).
 """
 
 from __future__ import annotations
@@ -195,6 +197,7 @@ class GraphExplorer:
         restart_margin: int = 2,
         learner: OnlineLearner | None = None,
         foresee: bool = True,
+        win_bonus: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.max_clicks = max_clicks
@@ -228,6 +231,8 @@ class GraphExplorer:
         self.steps = 0  # actions since the level started or was last reset
         self.trace: list[ActionKey] = []  # those actions
         self.winning_paths: dict[int, list[ActionKey]] = {}  # per level: the actions that completed it
+        self.win_actions: Counter[int] = Counter()  # key actions in those paths: earlier levels' way to go
+        self.win_bonus = win_bonus
         self.start_frame: np.ndarray | None = None  # the level's first frame (where RESET leads)
 
     # -- state bookkeeping ------------------------------------------------------------------------
@@ -285,6 +290,8 @@ class GraphExplorer:
     # -- choosing ---------------------------------------------------------------------------------
     def _score(self, node: Node, action: ActionKey) -> float:
         score = self.priors.score(action)
+        if action[0] != 6 and self.win_actions:  # the directions earlier levels were won by go first
+            score += self.win_bonus * self.win_actions[action[0]] / self.win_actions.total()
         signature = node.click_signature.get(action)
         return score if signature is None else min(score, self.ranker.score(signature))
 
@@ -531,6 +538,7 @@ class GraphExplorer:
                     self.learner.judge(trial, True)
                 self.learner.level_up(self.frame, self.mask, action_key)
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
+            self.win_actions.update(a[0] for a in self.winning_paths[self.level] if a[0] != 6)
             self.priors.update(action_key, changed=True)
             if signature is not None:
                 self.ranker.update(signature, LEVEL_UP)
