@@ -125,6 +125,7 @@ class PolicyRuntime:
             taps[:, :COLOURS] = torch.einsum("ce,oet->tco", embed, down1.weight[:, :embed.shape[1]].flatten(2))
             self.taps = taps.reshape(-1, out)
             self.tap_offsets = torch.arange(9, device=embed.device) * (COLOURS + 1)
+            self.bags = torch.arange(0, HALF * HALF * 9, 9, device=embed.device)  # one frame's bags' starts
             coords = coord_planes(1, FRAME, embed.device)
             self.constant1 = F.conv2d(coords, down1.weight[:, embed.shape[1]:], down1.bias, stride=2,
                                       padding=1).permute(0, 2, 3, 1).contiguous()  # (1, 32, 32, out)
@@ -153,8 +154,9 @@ class PolicyRuntime:
         b = frames.shape[0]
         padded = F.pad(frames, (1, 1, 1, 1), value=COLOURS)
         cells = padded.unfold(1, 3, 2).unfold(2, 3, 2).reshape(b * HALF * HALF, 9)  # each output cell's 3×3 inputs
+        first = F.embedding_bag(cells + self.tap_offsets, self.taps, mode="sum")
         fine = F.embedding(frames, self.fine_table)
-        logits, click, _, _, confidence = self._forward(cells + self.tap_offsets, fine, ~mask, b)
+        logits, click, _, _, confidence = self._forward(first, fine, ~mask, b)
         return logits, click, confidence.squeeze(1)
 
     def one(self, frame: np.ndarray, blocked: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -163,19 +165,19 @@ class PolicyRuntime:
         `__call__` gives followed by the softmaxes. Call it under `torch.inference_mode()`."""
         padded = np.full((PADDED, PADDED), COLOURS, dtype=np.uint8)
         padded[1:-1, 1:-1] = frame
-        cells = torch.from_numpy(padded.ravel()[_CELLS] + _TAP_OFFSETS)
+        cells = torch.from_numpy((padded.ravel()[_CELLS] + _TAP_OFFSETS).ravel())
+        first = F.embedding_bag(cells, self.taps, self.bags, mode="sum")  # the 2-D call's bags, given
         fine = torch.from_numpy(self.fine_colours[np.asarray(frame, dtype=np.intp)])
-        _, _, probs, click_probs, confidence = self._forward(cells, fine, blocked, 1)
+        _, _, probs, click_probs, confidence = self._forward(first, fine, blocked, 1)
         return probs[0], click_probs[0], confidence[0, 0]
 
-    def _forward(self, cells: torch.Tensor, fine: torch.Tensor, blocked: torch.Tensor,
+    def _forward(self, first: torch.Tensor, fine: torch.Tensor, blocked: torch.Tensor,
                  b: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """From the first convolution's table indices (B·32·32, 9) and the click map's colour term
+        """From the first convolution's colour part (B·32·32, out) and the click map's colour term
         (B, 64, 64[, 1]): (logits, click logits, action probabilities, click probabilities,
         confidence logit (B, 1))."""
         encoder = self.policy.encoder
-        x = F.embedding_bag(cells, self.taps, mode="sum").view(b, HALF, HALF, -1)
-        x = F.leaky_relu_(x + self.constant1, SLOPE)
+        x = F.leaky_relu_(first.view(b, HALF, HALF, -1) + self.constant1, SLOPE)
         mid = F.leaky_relu_(_conv(x, cast(nn.Conv2d, encoder.down2), 2), SLOPE)  # (B, 16, 16, W)
         if self.context:
             # the 16×16 cells as rows, and one row of zeros that taps outside the board read
