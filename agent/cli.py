@@ -177,6 +177,9 @@ def replay(recording: str, start: int) -> None:
               help="Run directory (default: runs/train-<timestamp>).")
 @click.option("--resume", type=click.Path(file_okay=False, exists=True), default=None,
               help="Continue RUN_DIR at its latest checkpoint.")
+@click.option("--checkpoint", type=click.Path(exists=True), default=None,
+              help="Start from this checkpoint's weights (a run, final/ or agent/checkpoints/default) and, "
+                   "unless --preset/--config, its config; e.g. --phase 4 re-calibrates the arbiter.")
 @click.option("--train-seeds", default=None,
               help="Game seeds A-B for training data (10000-19999 are reserved for evaluation).")
 @click.option("--events-jsonl", default=None, help="Also write the event stream here (`-`: stdout).")

@@ -28,10 +28,16 @@ timing of what the key leaves out, a sentry's phase, killed it).
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
-ranked by what clicking such sprites did so far in this game (`ClickRanker`).
+ranked by what clicking such sprites did so far in this game (`ClickRanker`). Where clicks have
+proved foreseeable (`agent.effects.ClickEffects`: the same click changes the same cells between the
+same colours, as toggles do), an untried click foreseen to lead to a state already in the graph is
+not worth an action: it counts as tried, and plans may go through it. Each click point counts as an
+action of its own for the HUD detector, so a counter that only some clicks change is not a timer.
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
 a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
-the state) and the click ranker carry over.
+the state), the click ranker's scores and the record of how well clicks were foreseen carry over;
+with `win_bonus` (ARIA's online agent), untried key actions are also ordered by their share of the
+earlier levels' winning paths (the way levels were won so far: down and right, say).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import numpy as np
 
 from agent.base import Action
 from agent.decision import Decision, Proposal
+from agent.effects import ClickEffects
 from agent.frames import StatusBarDetector, state_key
 from agent.online import OnlineLearner
 from agent.online import Proposal as OnlineProposal
@@ -126,6 +133,9 @@ class Node:
     edges: dict[ActionKey, Edge] = field(default_factory=dict)
     visits: int = 0
     frame: np.ndarray | None = field(default=None, repr=False)  # as first seen: re-keyed when the mask changes
+    # where each click is foreseen to lead (`ClickEffects`), as of the effects' version `foreseen_version`
+    foreseen: dict[ActionKey, bytes | None] = field(default_factory=dict, repr=False)
+    foreseen_version: int = -1
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -186,6 +196,8 @@ class GraphExplorer:
         patience: int = 200,
         restart_margin: int = 2,
         learner: OnlineLearner | None = None,
+        foresee: bool = True,
+        win_bonus: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.max_clicks = max_clicks
@@ -199,6 +211,8 @@ class GraphExplorer:
         self.trial: bool | None = None  # for the pending action: taken by the fast system (True) or held out
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
+        self.effects = ClickEffects()
+        self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
         self.moving = MovingColours()
@@ -217,6 +231,8 @@ class GraphExplorer:
         self.steps = 0  # actions since the level started or was last reset
         self.trace: list[ActionKey] = []  # those actions
         self.winning_paths: dict[int, list[ActionKey]] = {}  # per level: the actions that completed it
+        self.win_actions: Counter[int] = Counter()  # key actions in those paths: earlier levels' way to go
+        self.win_bonus = win_bonus
         self.start_frame: np.ndarray | None = None  # the level's first frame (where RESET leads)
 
     # -- state bookkeeping ------------------------------------------------------------------------
@@ -249,6 +265,8 @@ class GraphExplorer:
         self.plan.clear()
         self.steps = 0
         self.trace = []
+        self.effects.new_level()
+        self.ranker.new_level()
         # the HUD may move with the level's layout: learn it afresh, keeping the old mask meanwhile
         self.detector = StatusBarDetector(self.detector.shape)
         self.moving = MovingColours()
@@ -288,6 +306,8 @@ class GraphExplorer:
     # -- choosing ---------------------------------------------------------------------------------
     def _score(self, node: Node, action: ActionKey) -> float:
         score = self.priors.score(action)
+        if action[0] != 6 and self.win_actions:  # the directions earlier levels were won by go first
+            score += self.win_bonus * self.win_actions[action[0]] / self.win_actions.total()
         signature = node.click_signature.get(action)
         return score if signature is None else min(score, self.ranker.score(signature))
 
@@ -297,14 +317,15 @@ class GraphExplorer:
             if not node.is_untried(action, self.max_deaths, self.graph.budget):
                 continue
             score = self._score(node, action)
-            if useful_only and score < self.useful_prior:
+            if useful_only and (score < self.useful_prior or self._leads_back(node, action)):
                 continue
             if score > best_score:
                 best, best_score = action, score
         return best
 
     def _successors(self, key: bytes, node: Node) -> list[tuple[bytes, ActionKey]]:
-        """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained."""
+        """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained;
+        and untried clicks foreseen to lead to a known state."""
         out = []
         for action, edge in node.edges.items():
             if edge.tries == 0 or edge.deadly(self.graph.budget):
@@ -312,7 +333,30 @@ class GraphExplorer:
             nxt, share = edge.likely()
             if nxt != key and share >= 0.5 and nxt in self.graph.nodes:
                 out.append((nxt, action))
+        if self.foresee and self.effects.trusted:
+            for action in node.candidates:
+                tried = node.edges.get(action)
+                if action[0] != 6 or (tried is not None and (tried.tries or tried.game_overs)):
+                    continue
+                foreseen = self._foreseen(node, action)
+                if foreseen is not None and foreseen != key and foreseen in self.graph.nodes:
+                    out.append((foreseen, action))
         return out
+
+    def _foreseen(self, node: Node, action: ActionKey) -> bytes | None:
+        """The state a click from `node` is foreseen to lead to (None: not foreseeable, or not trusted)."""
+        if action[0] != 6 or node.frame is None or not self.foresee or not self.effects.trusted:
+            return None
+        if node.foreseen_version != self.effects.version:
+            node.foreseen, node.foreseen_version = {}, self.effects.version
+        if action not in node.foreseen:
+            after = self.effects.predict(node.frame, action[1], action[2])
+            node.foreseen[action] = None if after is None else self._key(after)
+        return node.foreseen[action]
+
+    def _leads_back(self, node: Node, action: ActionKey) -> bool:
+        """An untried click foreseen to lead to a state already in the graph: nothing to learn by trying it."""
+        return self._foreseen(node, action) in self.graph.nodes
 
     def _plan_to(self, goal_test: Any, origin: bytes | None = None,
                  max_depth: int | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
@@ -409,7 +453,7 @@ class GraphExplorer:
         the best untried action that priors call useful."""
         self.proposal, self.trial = None, None
         if self.learner is not None and self.frame is not None:
-            untried = node.untried(self.max_deaths, self.graph.budget)
+            untried = [a for a in node.untried(self.max_deaths, self.graph.budget) if not self._leads_back(node, a)]
             proposal = self.learner.propose(self.frame, self.mask, untried, node.click_signature)
             if proposal is not None and proposal.trusted:
                 slow = self._best_untried(node, useful_only=True)  # what the slow system would pick
@@ -510,6 +554,7 @@ class GraphExplorer:
                     self.learner.judge(trial, True)
                 self.learner.level_up(self.frame, self.mask, action_key)
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
+            self.win_actions.update(a[0] for a in self.winning_paths[self.level] if a[0] != 6)
             self.priors.update(action_key, changed=True)
             if signature is not None:
                 self.ranker.update(signature, LEVEL_UP)
@@ -533,8 +578,12 @@ class GraphExplorer:
         if result.state is GameState.WIN:
             self.last_seen = result
             return
-        # the HUD detector sees the frames as keyed: a sentry's walk is no HUD
-        self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), action_key[0])
+        if action_key[0] == 6:
+            self._check_click(action_key, result.frame)
+        # the HUD detector sees the frames as keyed: a sentry's walk is no HUD; each click point counts as an
+        # action of its own, so a counter that only some clicks change is not taken for a timer bar
+        kind = action_key[0] if action_key[0] != 6 else 16 + action_key[2] * 64 + action_key[1]
+        self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), kind)
         self.moving.observe(self.frame, result.frame, action_key[0], self.mask)
         if self.detector.transitions in MASK_CHECKPOINTS and self._update_mask():
             self._sync(result)
@@ -557,6 +606,14 @@ class GraphExplorer:
         if self.plan and self.plan[0][0] != after_key:
             self.plan.clear()  # the game disagreed with the plan's expectation: re-plan
         self._sync(result)
+
+    def _check_click(self, action: ActionKey, after: np.ndarray) -> None:
+        """Score the click's foreseen outcome against what happened, then learn from it."""
+        assert self.frame is not None
+        predicted = self.effects.predict(self.frame, action[1], action[2])
+        if predicted is not None:
+            self.effects.check(self._key(predicted) == self._key(after))
+        self.effects.observe(self.frame, after, action[1], action[2], self.mask)
 
     def _winning_path(self, last: bytes, action: ActionKey) -> list[ActionKey]:
         """The shortest known path from the level's start to `last`, then `action` (else this attempt's)."""
@@ -585,6 +642,7 @@ class GraphExplorer:
                 return False
             self.moving = MovingColours()  # its counts included changes the new mask hides
         self.mask, self.hidden = mask, hidden
+        self.effects.version += 1  # every foreseen state key changes with the mask
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
                                 deaths=old.deaths)
@@ -629,4 +687,5 @@ class GraphExplorer:
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],
             "game_overs": self.counts["game_overs"],
+            "clicks_foreseen": [self.effects.hits, self.effects.misses],
         }

@@ -57,6 +57,16 @@ def label_components(frame: np.ndarray) -> np.ndarray:
             labels = jumped
 
 
+def _edge_bands(lines: np.ndarray, most: int) -> np.ndarray:
+    """Of the flagged `lines`, the unbroken runs starting at either end, each at most `most` long."""
+    out = np.zeros_like(lines)
+    for run in (lines, lines[::-1]):
+        n = len(run) if run.all() else int(np.argmin(run))
+        if 0 < n <= most:
+            (out[:n] if run is lines else out[len(out) - n:])[:] = True
+    return out
+
+
 class StatusBarDetector:
     """Learns which rows and columns are HUD (step budget, counters) from the transitions it sees.
 
@@ -65,8 +75,9 @@ class StatusBarDetector:
     axis change other rows). A line that changes on a good share of actions, whatever the action, a few
     cells at a time, counts too: a bar that shrinks every second or third action. Whole rows/columns are
     masked, because a bar's cells change one at a time and a mask grown cell by cell would change every
-    state key again. If the candidate area is implausibly large (a scrolling game changes everything)
-    nothing is masked.
+    state key again. If the candidate area is implausibly large (a scrolling game changes everything,
+    a puzzle's middle changes on every click) only the thin bands along the frame's edges are masked,
+    and if even those are too large, nothing.
     """
 
     def __init__(
@@ -77,6 +88,7 @@ class StatusBarDetector:
         bar_cells: int = 4,
         min_transitions: int = 6,
         max_masked_share: float = 0.2,
+        edge_lines: int = 4,
     ) -> None:
         self.shape = shape
         self.rate = rate
@@ -84,6 +96,7 @@ class StatusBarDetector:
         self.bar_cells = bar_cells
         self.min_transitions = min_transitions
         self.max_masked_share = max_masked_share
+        self.edge_lines = edge_lines
         self.transitions = 0
         # per axis: how many transitions changed each line, and how many cells of it they changed
         self.changes = [np.zeros(n, dtype=np.int64) for n in shape]
@@ -126,8 +139,15 @@ class StatusBarDetector:
         out = np.zeros(self.shape, dtype=bool)
         if self.transitions < self.min_transitions:
             return out
-        out[self._bands(0), :] = True
-        out[:, self._bands(1)] = True
+        rows, cols = self._bands(0), self._bands(1)
+        out[rows, :] = True
+        out[:, cols] = True
         if out.sum() > self.max_masked_share * out.size:
+            # too much for a HUD (a puzzle whose middle changes on every click, or a scrolling game):
+            # keep only the bands hugging the frame's edges, where bars and counters sit
             out[:] = False
+            out[_edge_bands(rows, self.edge_lines), :] = True
+            out[:, _edge_bands(cols, self.edge_lines)] = True
+            if out.sum() > self.max_masked_share * out.size:
+                out[:] = False
         return out

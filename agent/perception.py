@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -295,7 +295,6 @@ class ClickCandidate:
 class _Tally:
     tries: int = 0
     changes: int = 0
-    effects: Counter[bytes] = field(default_factory=Counter)
 
 
 class ClickRanker:
@@ -310,14 +309,20 @@ class ClickRanker:
         self.by_signature: dict[tuple[Signature, ...], _Tally] = {}
         self.by_colour: dict[int, _Tally] = {}
         self.overall = _Tally()
+        # this level's effects per sprite kind: an effect names cells, which mean nothing in another layout
+        self.level_effects: dict[tuple[Signature, ...], Counter[bytes]] = {}
+
+    def new_level(self) -> None:
+        """Scores carry over to the next level; which clicks had the same effect does not."""
+        self.level_effects.clear()
 
     def update(self, signature: tuple[Signature, ...], effect: bytes) -> None:
+        self.level_effects.setdefault(signature, Counter())[effect] += 1
         colour = _main_colour(signature)
         for tally in (self.by_signature.setdefault(signature, _Tally()),
                       self.by_colour.setdefault(colour, _Tally()), self.overall):
             tally.tries += 1
             tally.changes += int(effect != NO_EFFECT)
-            tally.effects[effect] += 1
 
     def score(self, signature: tuple[Signature, ...]) -> float:
         overall = (self.overall.changes + 1) / (self.overall.tries + 2)
@@ -327,11 +332,11 @@ class ClickRanker:
         return prior if own is None else (own.changes + 2 * prior) / (own.tries + 2)
 
     def sole_effect(self, signature: tuple[Signature, ...]) -> bytes | None:
-        """The one effect every click on this kind of sprite had, if it had one and it did something."""
-        own = self.by_signature.get(signature)
-        if own is None or len(own.effects) != 1:
+        """The one effect every click on this kind of sprite had in this level, if it did something."""
+        own = self.level_effects.get(signature)
+        if own is None or len(own) != 1:
             return None
-        (effect,) = own.effects
+        (effect,) = own
         return None if effect == NO_EFFECT else effect
 
     def rank(self, candidates: list[ClickCandidate]) -> list[ClickCandidate]:

@@ -9,7 +9,8 @@
   action that completed the level (the level-up frame is the next level's, so the place is predicted
   from the learned displacement on the frame before). When that colour also showed elsewhere as a
   small object (a legend), its place is kept (`legends`): on the next level, the colour shown there
-  is the goal first, whatever colour it is now.
+  is the goal first, whatever colour it is now. The piece stepped onto is left out whole (a pad may be
+  bigger than the mover), and a legend is one compact swatch of at most `max_legend` cells.
 
 `toward_goal` turns them into a prior for the next level: whether a key action brings the mover
 closer to the nearest cell of a goal colour. All of it is a few numpy reductions per step.
@@ -21,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from agent.frames import label_components
 
 Box = tuple[int, int, int, int]  # top, left, bottom (exclusive), right (exclusive)
 
@@ -42,7 +45,7 @@ class GameRules:
     goals: Counter[int] = field(default_factory=Counter)
     goal_clicks: Counter[int] = field(default_factory=Counter)
     legends: list[Box] = field(default_factory=list)
-    max_legend: int = 24  # cells: a legend is a small object
+    max_legend: int = 30  # cells: a legend is a small object (a 5x5 swatch at most)
     max_box: int = 16  # a mover bigger than this is not one sprite (its colour is elsewhere too)
     mover: int | None = None
     _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
@@ -111,17 +114,21 @@ class GameRules:
         h, w = before.shape
         area = before[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
         background = int(np.bincount(before.ravel(), minlength=16).argmax())
+        labels = label_components(before)
+        stepped = labels[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
         for colour in np.unique(area).tolist():
             if colour not in (self.mover, background):
                 self.goals[int(colour)] += 1
-                elsewhere = before == colour
+                # the same colour elsewhere, apart from the whole piece stepped onto
+                elsewhere = (before == colour) & ~np.isin(labels, stepped[area == colour])
                 if mask is not None:
                     elsewhere &= ~mask
-                elsewhere[max(top - 2, 0):max(bottom + 2, 0), max(left - 2, 0):max(right + 2, 0)] = False
-                if 0 < elsewhere.sum() <= self.max_legend:
+                count = int(elsewhere.sum())
+                if 0 < count <= self.max_legend:
                     rows, cols = np.flatnonzero(elsewhere.any(1)), np.flatnonzero(elsewhere.any(0))
                     legend = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
-                    if legend not in self.legends:
+                    compact = (legend[2] - legend[0]) * (legend[3] - legend[1]) <= 2 * count  # one swatch, not specks
+                    if compact and legend not in self.legends:
                         self.legends.append(legend)
         self._memo = {}
 

@@ -116,8 +116,9 @@ class AriaAgent(Agent):
         elif visits > 1:
             why = f"state visited {visits} times in this level: a loop"
         else:
-            uncertainty = self._uncertainty(frame, fast)
-            if uncertainty > self.max_uncertainty:
+            if self.max_uncertainty < float("inf"):  # no bound (phase 4's pick): the ensemble cannot veto
+                uncertainty = self._uncertainty(frame, fast)
+            if uncertainty is not None and uncertainty > self.max_uncertainty:
                 why = f"world models disagree ({uncertainty:.2f}) on the fast action"
             else:
                 self.plan.clear()

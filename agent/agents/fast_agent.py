@@ -19,11 +19,13 @@ from agent.visits import VisitCounter
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 
 WAITING = (GameState.GAME_OVER, GameState.NOT_PLAYED, GameState.NOT_STARTED, GameState.WIN)
+_LABELS = tuple(action_label(GameAction(i)) for i in range(1, 8))  # ACTION1..ACTION7, by index
 
 
 def top_actions(fast: FastProposal, k: int = 3) -> tuple[tuple[str, float], ...]:
-    order = np.argsort(-fast.probs)[:k]
-    return tuple((action_label(GameAction(int(i) + 1)), float(fast.probs[i])) for i in order if fast.probs[i] > 0)
+    probs = fast.probs.tolist()
+    order = np.argsort(-fast.probs)[:k].tolist()
+    return tuple((_LABELS[i], probs[i]) for i in order if probs[i] > 0)
 
 
 class AriaFastAgent(Agent):

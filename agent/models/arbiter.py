@@ -2,7 +2,8 @@
 
 - `threshold`: the fast policy's confidence at or above which it may act (phase 4 sets it by a sweep on
   validation seeds; until then 1.01, i.e. never);
-- `max_uncertainty`: the world-model disagreement above which the fast policy is not trusted;
+- `max_uncertainty`: the world-model disagreement above which the fast policy is not trusted (phase 4
+  sweeps it with the threshold; inf: no bound);
 - `max_novelty`: the share of unfamiliar patches above which a frame counts as novel;
 - `seen`: a Bloom-style bit table of hashed 4×4 patches (of the frame at half resolution) seen in
   training. Novelty is the share of a frame's patches never seen: a game unlike the suite is novel

@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import torch
 from torch import nn
@@ -24,8 +25,11 @@ class _Entry[R]:
     runtime: R
 
 
+_VERSION = attrgetter("_version")
+
+
 def _version(params: list[torch.Tensor]) -> tuple[int, ...]:
-    return tuple(p._version for p in params)
+    return tuple(map(_VERSION, params))
 
 
 class RuntimeCache[R]:

@@ -107,10 +107,10 @@ class PhaseContext:
         """metrics.jsonl, a `step` event and the progress bar (rank 0 only writes)."""
         self._runtime.log(self, step, {k: float(v) for k, v in metrics.items()})
 
-    def maybe_checkpoint(self, step: int, optimizer: Any = None) -> None:
-        """Save every `config.checkpoint_every` steps, or now when a stop was requested (then raise
-        TrainingInterrupted)."""
-        self._runtime.maybe_checkpoint(self, step, optimizer, False)
+    def maybe_checkpoint(self, step: int, optimizer: Any = None, force: bool = False) -> None:
+        """Save every `config.checkpoint_every` steps, at once with `force` (for steps that take minutes),
+        or now when a stop was requested (then raise TrainingInterrupted)."""
+        self._runtime.maybe_checkpoint(self, step, optimizer, force)
 
     def restore_optimizer(self, optimizer: Any) -> None:
         """Load the optimizer state saved with the checkpoint this phase resumes from (no-op otherwise)."""

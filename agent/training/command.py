@@ -12,10 +12,18 @@ EXIT_CODES = {2: 130, 15: 143}  # SIGINT, SIGTERM
 
 
 def build_config(options: dict[str, Any]) -> TrainConfig:
-    """The config named by --preset/--config (default: the quick preset), with --set and flag overrides."""
+    """The config named by --preset/--config (default: --checkpoint's own config, else the quick preset),
+    with --set and flag overrides."""
     if options.get("preset") and options.get("config"):
         raise ConfigError("give --preset or --config, not both")
-    path = Path(options["config"]) if options.get("config") else preset_path(options.get("preset") or "quick")
+    if options.get("config"):
+        path = Path(options["config"])
+    elif options.get("checkpoint") and not options.get("preset"):
+        from agent.training.checkpoint import CONFIG, resolve_checkpoint
+
+        path = resolve_checkpoint(Path(options["checkpoint"])) / CONFIG
+    else:
+        path = preset_path(options.get("preset") or "quick")
     overrides = list(options.get("overrides") or ())
     if options.get("train_seeds"):
         lo, hi = parse_seed_range(options["train_seeds"], "--train-seeds", "the command line")
@@ -42,6 +50,8 @@ def train_command(options: dict[str, Any]) -> int:
     from agent.training.trainer import Trainer, default_run_dir, resume_config
 
     if options.get("resume"):
+        if options.get("checkpoint"):
+            raise ConfigError("--resume continues a run; --checkpoint starts a new one from weights: give one")
         if options.get("preset") or options.get("config") or options.get("overrides") or options.get("train_seeds"):
             raise ConfigError("--resume continues a run with its own config; drop --preset/--config/--set/"
                               "--train-seeds")
@@ -64,7 +74,8 @@ def train_command(options: dict[str, Any]) -> int:
         bar = TrainingProgress(console)
     rerun = (options["phase"],) if options.get("resume") and options.get("phase") else ()
     trainer = Trainer(config, run_dir, on_event=bar, resume=bool(options.get("resume")),
-                      events_target=events_target, rerun=rerun)
+                      events_target=events_target, rerun=rerun,
+                      init_from=Path(options["checkpoint"]) if options.get("checkpoint") else None)
     try:
         results = trainer.run()
     except TrainingInterrupted as stop:

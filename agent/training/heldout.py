@@ -15,6 +15,7 @@ EVAL_FIRST_SEED = 10_000
 def heldout_report(ctx: PhaseContext) -> dict[str, Any]:
     from agent.agents.aria_agent import AriaAgent
     from agent.agents.fast_agent import AriaFastAgent
+    from agent.training.arbiter_sweep import bound_json
     from agent.training.datasets import transitions
     from agent.training.evaluate import evaluate_agents, peak_rss_mb
     from agent.training.objectives import calibration, world_model_errors
@@ -44,6 +45,7 @@ def heldout_report(ctx: PhaseContext) -> dict[str, Any]:
         "fast_share": full.get("fast_share"),
         "full_minus_fast_only": (full["success"] or 0.0) - (fast["success"] or 0.0),
         "threshold": float(models["arbiter"].threshold),
+        "max_uncertainty": bound_json(float(models["arbiter"].max_uncertainty)),  # null: no bound
         "fast_ms_p50": full.get("fast_ms_p50"), "fast_ms_p95": full.get("fast_ms_p95"),
         "slow_ms_p50": full.get("slow_ms_p50"), "slow_ms_p95": full.get("slow_ms_p95"),
         "aria_fast_ms_p50": fast.get("fast_ms_p50"),

@@ -6,20 +6,20 @@
    confidence head ("is my argmax optimal"); the confidence loss's first and last values, accuracy
    (argmax optimal, and argmax = the oracle's action) and calibration (ECE) on validation seeds.
 3. slow_value: the oracle's steps-to-go, which the slow system's search minimises.
-4. arbiter: familiarity memory from training frames, then a sweep of the confidence threshold on
-   validation levels played by the full agent: the most fast usage that loses no success.
+4. arbiter: familiarity memory from training frames, then a joint sweep of the confidence threshold and
+   the world-model disagreement bound (none included) on validation levels played by the full agent:
+   the most fast usage that loses no success (within a tolerance).
 5. joint: DAgger: the agent plays training levels, the oracle relabels every state it reached, and the
    fast policy and the value are fine-tuned on the union.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from typing import Any, cast
 
 import numpy as np
 
-from agent.base import Agent
 from agent.models.arbiter import ArbiterState
 from agent.models.fast_policy import FastPolicy
 from agent.models.world_model import WorldModelEnsemble
@@ -160,54 +160,69 @@ def validation_games(ctx: PhaseContext) -> list[Any]:
     return suite_games(str(ctx.config.model.get("games", "")))
 
 
-def aria_with(models: dict[str, Any], threshold: float) -> Callable[[int], Agent]:
-    """A factory of full agents playing with `threshold` (the sweep's point)."""
-    from agent.agents.aria_agent import AriaAgent
-
-    return lambda seed: AriaAgent(seed, models=models, threshold=threshold)
-
-
 class ArbiterPhase:
+    """Familiarity memory from training frames, then the calibration grid (agent/training/arbiter_sweep.py):
+    every (threshold, bound) point played by the full agent on validation levels, one step per point,
+    checkpointed after each so `--resume` continues at the next point."""
+
     number, name = 4, "arbiter"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
                                 "thresholds": [0.5, 0.7, 0.85, 1.01], "tolerance": 0.0,
-                                "max_uncertainty": 0.5, "max_novelty": 0.25}
+                                "max_uncertainties": [0.5, 0.8, math.inf],
+                                "max_uncertainty": 0.5,  # the bound when max_uncertainties is empty
+                                "max_novelty": 0.25}
 
-    def steps(self, ctx: PhaseContext) -> int:
-        return len(ctx.settings(self.name)["thresholds"])
-
-    def run(self, ctx: PhaseContext) -> dict[str, Any]:
-        import torch
-
-        from agent.training.datasets import pick_seeds
-        from agent.training.evaluate import evaluate_agents
+    def grid(self, ctx: PhaseContext) -> list[tuple[float, float]]:
+        from agent.training.arbiter_sweep import sweep_grid
 
         s = ctx.settings(self.name)
+        return sweep_grid(s["thresholds"], s["max_uncertainties"] or [s["max_uncertainty"]], ctx.config.source)
+
+    def steps(self, ctx: PhaseContext) -> int:
+        return len(self.grid(ctx))
+
+    def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        from agent.training.arbiter_sweep import bound_json, choose, play_point
+        from agent.training.datasets import pick_seeds
+
+        s = ctx.settings(self.name)
+        grid = self.grid(ctx)
         arbiter = cast(ArbiterState, ctx.models["arbiter"])
         data = transitions(ctx.config, "train", s["seeds"], s["levels"])
         arbiter.remember(data.frames)
-        arbiter.max_uncertainty.fill_(float(s["max_uncertainty"]))
         arbiter.max_novelty.fill_(float(s["max_novelty"]))
         models = play_models(ctx)
+        games = validation_games(ctx)
         seeds = pick_seeds(ctx.config.val_seeds, s["val_seeds"], ctx.config.seed, 3)
-        sweep = []
-        for step, threshold in enumerate(s["thresholds"]):
-            if step < ctx.start_step:
-                continue
-            result = evaluate_agents({"aria": aria_with(models, threshold)},
-                                     validation_games(ctx), seeds, range(s["val_levels"]), stop=ctx.check_stop)
-            overall = result["aria"]["overall"]
-            sweep.append({"threshold": threshold, "success": overall["success"],
-                          "fast_share": overall.get("fast_share") or 0.0})
-            ctx.log(step + 1, success=overall["success"], fast_share=overall.get("fast_share") or 0.0,
-                    threshold=threshold)
-        best_success = max(p["success"] for p in sweep)
-        keep = [p for p in sweep if p["success"] >= best_success - s["tolerance"]]
-        chosen = max(keep, key=lambda p: (p["fast_share"], p["success"]))
-        arbiter.threshold.copy_(torch.tensor(float(chosen["threshold"])))
-        ctx.maybe_checkpoint(len(s["thresholds"]))
-        return {"threshold": chosen["threshold"], "sweep": sweep, "val_seeds": seeds,
+        levels = range(s["val_levels"])
+        sweep = [_point_of(grid, logged) for logged in ctx.history()[:ctx.start_step]]  # before a resume
+        for step in range(ctx.start_step, len(grid)):
+            threshold, bound = grid[step]
+            point = play_point(models, threshold, bound, games, seeds, levels, ctx.check_stop)
+            sweep.append(point)
+            ctx.log(step + 1, point=step, threshold=threshold, success=point["success"],
+                    successes=point["successes"], attempts=point["attempts"], fast_share=point["fast_share"],
+                    ci95_low=point["ci95"][0], ci95_high=point["ci95"][1])
+            ctx.maybe_checkpoint(step + 1, force=step + 1 < len(grid))  # each point is ~a minute of play
+        chosen = choose(sweep, float(s["tolerance"]))
+        bound = math.inf if chosen["max_uncertainty"] is None else float(chosen["max_uncertainty"])
+        arbiter.threshold.fill_(float(chosen["threshold"]))
+        arbiter.max_uncertainty.fill_(bound)
+        return {"threshold": chosen["threshold"], "max_uncertainty": bound_json(bound),
+                "val_success": chosen["success"], "val_fast_share": chosen["fast_share"],
+                "tolerance": float(s["tolerance"]), "sweep": sweep, "val_seeds": seeds,
+                "val_levels": [lvl + 1 for lvl in levels], "games": [g.NAME for g in games],
                 "familiar_patches": int(arbiter.seen.sum())}
+
+
+def _point_of(grid: list[tuple[float, float]], logged: dict[str, float]) -> dict[str, Any]:
+    """A sweep point back from its logged metrics (they travel in the checkpoint's history)."""
+    from agent.training.arbiter_sweep import bound_json
+
+    threshold, bound = grid[int(logged["point"])]
+    return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": logged["success"],
+            "successes": int(logged["successes"]), "attempts": int(logged["attempts"]),
+            "ci95": [logged["ci95_low"], logged["ci95_high"]], "fast_share": logged["fast_share"]}
 
 
 class JointPhase:

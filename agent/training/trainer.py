@@ -54,12 +54,15 @@ class Trainer:
     """`Trainer(config, run_dir, on_event=...).run()` → results; `resume=True` continues run_dir.
 
     `rerun` names phases to train again even when the run already completed them (`--resume RUN --phase N`).
+    `init_from` starts a new run from another run's (or a shipped) checkpoint: its weights, its completed
+    phases and their metrics, less the phases selected now (`aria train --checkpoint CKPT --phase 4`).
     """
 
     def __init__(self, config: TrainConfig, run_dir: Path | None = None, on_event: EventSink | None = None,
                  resume: bool = False, events_target: str | None = None, handle_signals: bool = True,
-                 rerun: tuple[int, ...] = ()) -> None:
+                 rerun: tuple[int, ...] = (), init_from: Path | None = None) -> None:
         self.config = config
+        self.init_from = Path(init_from) if init_from is not None else None
         self.rerun = set(rerun)
         self.run_dir = Path(run_dir) if run_dir is not None else default_run_dir()
         self.resume = resume
@@ -112,6 +115,8 @@ class Trainer:
         completed: list[int] = list(state.get("completed", []))
         metrics: dict[str, Any] = dict(state.get("metrics", {}))
         selected = self._selected(registry)
+        if self.init_from is not None and not state:
+            completed, metrics = self._load_initial(selected)
         if self.rank == 0:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             (self.run_dir / "config.toml").write_text(dump_toml(config.to_dict()), encoding="utf-8")
@@ -121,27 +126,35 @@ class Trainer:
         plan = [{"phase": p.number, "name": p.name, "steps": p.steps(self._context(p, 0))} for p in selected]
         self._emit({"event": "run_started", "run_dir": str(self.run_dir), "device": str(self.device),
                     "world_size": self.world_size, "phases": plan, "resumed": bool(state),
-                    "config_hash": config.hash()})
+                    "config_hash": config.hash(),
+                    "init_from": str(self.init_from) if self.init_from is not None else None})
         started = time.perf_counter()
         if not state and selected:  # a fresh run can be resumed even if stopped before its first step
             self._completed, self._metrics = completed, metrics
             self._save(selected[0].number, 0, completed, metrics, None)
+        ran = False
         for phase in selected:
             if phase.number in completed and phase.number not in self.rerun:
                 continue
+            ran = True
             start_step = int(state.get("step", 0)) if state.get("phase") == phase.number else 0
             metrics[phase.name] = self._run_phase(phase, start_step, completed, metrics)
             completed = sorted({*completed, phase.number})
             self._save(phase.number + 1, 0, completed, metrics, None)
             self._resume_from = None
+        order = [p.name for p in sorted(registry.PHASES, key=lambda p: p.number)]  # a re-run phase keeps its place
+        metrics = {**{name: metrics[name] for name in order if name in metrics}, **metrics}
         evaluation: dict[str, Any] = {}
         last = max(p.number for p in registry.PHASES)
-        if hasattr(registry, "evaluate") and last in completed and any(p.number == last for p in selected):
+        # the weights changed (or the last phase is asked for): results.json describes them afresh
+        if hasattr(registry, "evaluate") and last in completed and (ran or any(p.number == last for p in selected)):
             evaluation = registry.evaluate(self._context(selected[-1], 0)) or {}
         results = {"run_dir": str(self.run_dir), "device": str(self.device), "world_size": self.world_size,
                    "config_hash": config.hash(), "completed_phases": sorted(completed), "phases": metrics,
                    "evaluation": evaluation, "seconds": round(time.perf_counter() - started, 2),
                    **peak_memory(self.device)}
+        if self.init_from is not None:
+            results["init_from"] = str(self.init_from)
         if self.rank == 0:
             self._write_final(completed, metrics, results)
         self._emit({"event": "run_ended", "results": results, "results_path": str(self.run_dir / "results.json")})
@@ -186,6 +199,15 @@ class Trainer:
                             world_size=self.world_size, run_dir=self.run_dir, _runtime=self)
 
     # --- resume ----------------------------------------------------------------------------------
+    def _load_initial(self, selected: list[Phase]) -> tuple[list[int], dict[str, Any]]:
+        """Weights from `init_from`; its completed phases and metrics, less those about to run."""
+        loaded = ckpt.load_checkpoint(self.init_from)  # type: ignore[arg-type]
+        ckpt.apply_state_dicts(self.models, loaded.state_dicts, loaded.path)
+        numbers, names = {p.number for p in selected}, {p.name for p in selected}
+        completed = [int(n) for n in loaded.state.get("completed", []) if n not in numbers]
+        metrics = {k: v for k, v in dict(loaded.state.get("metrics", {})).items() if k not in names}
+        return completed, metrics
+
     def _load_resume_state(self) -> dict[str, Any]:
         found = ckpt.list_checkpoints(self.run_dir)
         if not found:

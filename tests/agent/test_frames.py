@@ -89,3 +89,20 @@ def test_nothing_is_masked_when_the_whole_frame_changes() -> None:
     for before, after in zip(frames, frames[1:], strict=False):
         detector.observe(before, after, int(rng.integers(1, 5)))
     assert not detector.mask().any()
+
+
+def test_a_puzzle_whose_middle_changes_on_every_click_keeps_its_edge_bar_masked() -> None:
+    """Lights-out: the middle row and column of lanterns toggle on every click, which alone would make
+    the candidate area too large for a HUD; the two-column bar along the right edge is still masked."""
+    rng = np.random.default_rng(0)
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    frame[:, 62:] = 9
+    detector = StatusBarDetector()
+    for step in range(30):
+        after = frame.copy()
+        after[20:44, 20:44] = rng.integers(0, 16, (24, 24))  # the whole middle, every click
+        after[step * 2:step * 2 + 2, 62:] = 5  # the bar shrinks down the right edge
+        detector.observe(frame, after, int(16 + rng.integers(9)))
+        frame = after
+    mask = detector.mask()
+    assert mask[:, 62:].all() and int(mask.sum()) == 2 * 64

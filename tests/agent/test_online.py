@@ -8,6 +8,7 @@ red sentries patrol a row one step per action from level 3 on.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,57 @@ async def test_a_rule_learned_on_level_one_lowers_the_actions_of_level_two() -> 
         carried.append(levels[1])
         forgotten.append(levels_without[1])
     assert 2 * sum(carried) < sum(forgotten), (carried, forgotten)
+
+
+async def test_the_legend_learned_on_level_one_points_to_the_goal_of_the_next_levels() -> None:
+    """The held-out Legend Run (`hk01`): the pad to reach has another colour on every level, shown only
+    by a small swatch at the top left. On level 1 the rules see the mover step onto a pad whose colour
+    also shows as that swatch; from level 2 on, the swatch's colour is the goal, whatever it is."""
+    carried, forgotten = [], []
+    for seed in range(3):
+        with_rules = ExplorerAgent(seed, OnlineLearner(seed=seed))
+        levels = actions_per_level((await play_game(heldout_dir(), "hk01", with_rules, 400)).steps)
+        without = ExplorerAgent(seed, OnlineLearner(seed=seed, carry=False))
+        levels_without = actions_per_level((await play_game(heldout_dir(), "hk01", without, 400)).steps)
+        assert levels_without[0] == levels[0] and len(levels) >= 2  # level 1 is played alike
+        assert with_rules.explorer.learner is not None
+        (top, left, bottom, right), *_ = with_rules.explorer.learner.rules.legends
+        assert bottom <= 10 and right <= 10  # the swatch in the top left corner
+        carried.append(levels[1])
+        # level 2 not cleared within the 400 actions: it took at least what was left of them
+        forgotten.append(levels_without[1] if len(levels_without) >= 2 else 400 - levels_without[0])
+    assert 2 * sum(carried) < sum(forgotten), (carried, forgotten)
+
+
+async def test_the_way_earlier_levels_were_won_orders_the_moves_of_the_next() -> None:
+    """The held-out Ice Floe (`hi01`): every level is an ice field whose exit lies somewhere else.
+    Ordering untried moves by their share of the earlier levels' winning paths (`win_bonus`, as ARIA's
+    online agent does) spends fewer actions on levels 2-6 than the fixed order; level 1, with nothing
+    won yet, is played alike."""
+    plain, ordered = ExplorerAgent(seed=0), ExplorerAgent(seed=0)
+    ordered.explorer.win_bonus = 0.05
+    levels = actions_per_level((await play_game(heldout_dir(), "hi01", plain, 2000)).steps)
+    levels_ordered = actions_per_level((await play_game(heldout_dir(), "hi01", ordered, 2000)).steps)
+    assert len(levels) == len(levels_ordered) == 6
+    assert levels_ordered[0] == levels[0]
+    assert sum(levels_ordered[1:]) < sum(levels[1:]), (levels_ordered, levels)
+    wins = [a[0] for path in ordered.explorer.winning_paths.values() for a in path]
+    assert ordered.explorer.win_actions == Counter(a for a in wins if a != 6)
+
+
+async def test_clicks_proved_foreseeable_are_not_spent_on_states_already_known() -> None:
+    """The held-out Lantern Grid (`hl01`): a click toggles a lantern and its neighbours, so clicks compose
+    and most untried clicks lead to a lantern pattern already seen. Foreseeing them, the explorer clears
+    levels 1 and 2 within 600 actions; trying every one of them (foresight off), level 2 is not cleared."""
+    seeing = ExplorerAgent(seed=0)
+    levels = actions_per_level((await play_game(heldout_dir(), "hl01", seeing, 600)).steps)
+    effects = seeing.explorer.effects
+    assert len(levels) >= 2, levels
+    assert effects.trusted and effects.hits >= 100 and effects.misses <= 0.05 * effects.hits
+    blind = ExplorerAgent(seed=0)
+    blind.explorer.foresee = False
+    blind_levels = actions_per_level((await play_game(heldout_dir(), "hl01", blind, 600)).steps)
+    assert len(blind_levels) == 1, blind_levels  # level 1 cleared, level 2 not
 
 
 async def test_online_learning_raises_the_models_accuracy_on_the_games_own_transitions() -> None:

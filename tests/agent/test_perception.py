@@ -157,6 +157,12 @@ def test_ranker_prefers_sprites_whose_clicks_did_something_and_merges_equal_effe
     ranked = ranker.rank(candidates)
     assert len([c for c in ranked if c.signature in (button_face, button_label)]) == 1  # same effect: merged
     assert green in [c.signature for c in ranked] and ranked[-1].signature == red
+    # on the next level the two buttons are two candidates again (an effect names cells of one layout),
+    # and what clicking them did still ranks them
+    ranker.new_level()
+    ranked = ranker.rank(candidates)
+    assert len([c for c in ranked if c.signature in (button_face, button_label)]) == 2
+    assert ranked[-1].signature == red
 
 
 def test_effect_digests_ignore_the_mask_and_name_what_changed() -> None:

@@ -26,9 +26,10 @@ def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tm
     assert results["completed_phases"] == [1, 2, 3, 4, 5]
     phases = results["phases"]
     arbiter = phases["arbiter"]
-    swept = {point["threshold"]: point for point in arbiter["sweep"]}
+    swept = {(point["threshold"], point["max_uncertainty"]): point for point in arbiter["sweep"]}
+    assert set(swept) == {(0.5, 0.5), (0.5, None), (1.01, 0.5)}  # the preset's grid; None: no bound
     best = max(point["success"] for point in swept.values())
-    chosen = swept[arbiter["threshold"]]
+    chosen = swept[(arbiter["threshold"], arbiter["max_uncertainty"])]
     assert chosen["success"] >= best  # no success lost (tolerance 0 in the preset)
     assert chosen["fast_share"] == max(p["fast_share"] for p in swept.values() if p["success"] >= best)
     assert phases["joint"]["dagger_rows"] > 0
@@ -45,3 +46,5 @@ def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tm
         assert summary[key] is not None, key
     # the threshold the sweep chose is the one the agent plays with
     assert float(load_models(run_dir)["arbiter"].threshold) == pytest.approx(arbiter["threshold"])
+    bound = arbiter["max_uncertainty"]
+    assert float(load_models(run_dir)["arbiter"].max_uncertainty) == (float("inf") if bound is None else bound)

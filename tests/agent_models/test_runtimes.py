@@ -246,3 +246,42 @@ def test_a_decision_with_its_click_heatmap_round_trips_through_json() -> None:
     assert back.click_heatmap is not None and back.click_heatmap.dtype == np.float32
     assert np.allclose(back.click_heatmap, fast.heatmap, atol=5e-5)  # stored to 4 decimals
     assert "click_heatmap" not in decision.to_json()  # left out unless asked (4,096 numbers)
+
+
+def test_the_single_frame_path_gives_the_batched_runtimes_numbers_to_the_last_bit() -> None:
+    policy = load_models()["fast_policy"]
+    runtime = policy_runtime_of(policy)
+    assert isinstance(runtime, PolicyRuntime)
+    responses = real_frames()
+    for response in responses:
+        mask = torch.from_numpy(action_mask(response.available_actions))[None]
+        with torch.inference_mode():
+            probs, click_probs, confidence = runtime.one(response.frame, ~mask)
+            logits, click, confidences = runtime(frames_tensor(response.frame), mask)
+        assert torch.equal(probs, logits.softmax(-1)[0])
+        assert torch.equal(click_probs, click.softmax(-1)[0])
+        assert torch.equal(confidence, confidences[0])
+        fast = propose(policy, response.frame, response.available_actions)
+        assert np.array_equal(fast.probs, probs.numpy()) and fast.confidence == float(torch.sigmoid(confidence))
+    assert len({r.frame.tobytes() for r in responses}) == len(responses)  # distinct frames, not one repeated
+
+
+def test_the_context_convolutions_compute_what_the_convolution_kernel_does_on_real_features() -> None:
+    policy = load_models()["fast_policy"]
+    runtime = policy_runtime_of(policy)
+    assert isinstance(runtime, PolicyRuntime) and len(runtime.context) == len(policy.context) > 0
+    frames = frames_tensor([r.frame for r in real_frames()[:3]])
+    with torch.inference_mode():
+        _, mid = policy.encoder.features(frames)  # (3, W, 16, 16): real features, every block's input
+        for block, conv in zip(runtime.context, policy.context, strict=True):
+            cells = mid.permute(0, 2, 3, 1).contiguous()  # the runtime's channels-last layout
+            rows = torch.cat([cells.reshape(-1, cells.shape[-1]), cells.new_zeros(1, cells.shape[-1])])
+            kernel = conv(cells.permute(0, 3, 1, 2)).permute(0, 2, 3, 1).reshape(-1, cells.shape[-1])
+            for i in range(len(frames)):  # one board, as play runs it: equal to the last bit
+                one = torch.cat([rows[i * 256:(i + 1) * 256], rows[-1:]])
+                alone = conv(cells[i:i + 1].permute(0, 3, 1, 2)).permute(0, 2, 3, 1).reshape(256, -1)
+                assert torch.equal(block(one, 1), alone)
+            assert torch.allclose(block(rows, len(frames)), kernel, atol=1e-5)  # a batch, as `reproduces` runs
+            assert torch.allclose(block(rows, len(frames)), conv(mid).permute(0, 2, 3, 1).reshape(kernel.shape),
+                                  atol=1e-5)  # and the module's own call
+            mid = mid + policy.encoder.act(conv(mid))

@@ -1,0 +1,69 @@
+"""Phase 4's calibration grid: the fast policy's confidence threshold × the world-model disagreement
+bound, each point played by the full agent on validation levels, and the rule that picks one.
+
+The rule: the highest validation success wins, but every point within `tolerance` (absolute, in
+success rate) of the best counts as losing no success; among those, the most fast usage wins; exact
+ties go to the earlier point of the grid (thresholds as listed, bounds as listed, so a grid listed
+from the tightest bound to none keeps a bound unless dropping it adds fast usage). An absolute
+tolerance rather than a Wilson interval: a sweep of ~100 attempts per point has intervals several
+points wide, which would call nearly every point a tie and hand the choice to fast usage alone.
+
+The uncertainty is the share of changed cells on which the world models disagree (0..1), so any bound
+of 1 or more is no bound: the grid plays it once, as `inf`, and the agent then skips the ensemble on
+its fast steps. "No bound" is `inf` in the config (TOML reads `inf`) and in the arbiter's buffer; JSON (results,
+metrics) writes it as null, which is standard JSON where `Infinity` is not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from agent.errors import ConfigError
+
+NEVER = 1.0  # a threshold above this never lets the fast policy act, so the bound cannot matter
+
+
+def bound_json(bound: float) -> float | None:
+    """The bound as JSON writes it: null for no bound."""
+    return None if math.isinf(bound) else float(bound)
+
+
+def sweep_grid(thresholds: Sequence[Any], bounds: Sequence[Any], source: str) -> list[tuple[float, float]]:
+    """(threshold, bound) points: every threshold with every bound, a never-fast threshold once."""
+    for key, values in (("arbiter.thresholds", thresholds), ("arbiter.max_uncertainties", bounds)):
+        if not values or not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+                                 and not math.isnan(v) for v in values):
+            raise ConfigError(f"{key} in {source} must be a non-empty list of numbers >= 0 "
+                              f"(a bound of inf: no bound), not {list(values)!r}")
+    # the uncertainty is a share of cells (0..1): a bound of 1 or more is no bound, played once as inf
+    distinct = list(dict.fromkeys(math.inf if b >= 1.0 else float(b) for b in bounds))
+    return [(float(t), b) for t in thresholds for b in (distinct if t <= NEVER else distinct[:1])]
+
+
+def choose(points: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
+    """The point with the most fast usage among those within `tolerance` of the best success."""
+    best = max(p["success"] for p in points)
+    keep = [p for p in points if p["success"] >= best - tolerance - 1e-12]
+    return max(keep, key=lambda p: (p["fast_share"], p["success"]))  # max keeps the first of equals
+
+
+def play_point(models: dict[str, Any], threshold: float, bound: float, games: Sequence[Any],
+               seeds: Sequence[int], levels: Sequence[int], stop: Callable[[], None] | None) -> dict[str, Any]:
+    """The full agent with the arbiter set to (threshold, bound) on every game × seed × level.
+
+    `models` are play copies (agent.training.phases.play_models): their arbiter buffers are set here.
+    """
+    from agent.agents.aria_agent import AriaAgent
+    from agent.training.evaluate import evaluate_agents
+
+    arbiter = models["arbiter"]
+    arbiter.threshold.fill_(threshold)
+    arbiter.max_uncertainty.fill_(bound)
+    result = evaluate_agents({"aria": lambda seed: AriaAgent(seed, models=models)}, games, seeds, levels,
+                             stop=stop)
+    overall = result["aria"]["overall"]
+    return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": overall["success"] or 0.0,
+            "successes": overall["successes"], "attempts": overall["attempts"], "ci95": overall["ci95"],
+            "fast_share": overall.get("fast_share") or 0.0}
