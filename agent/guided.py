@@ -16,7 +16,11 @@ times `decay ** d` is higher, in which case the shortest known path leads there.
 has an untried move left, the policy's distribution is sampled over the moves that did something.
 
 The map keys states with HUD lines masked (`LevelMap`): a step-budget bar would make every frame new,
-and a wall bump would look like progress.
+and a wall bump would look like progress. A game over is remembered with the number of actions the
+attempt had taken; one the level's step budget explains (`agent.explorer.within_budget`, the budget as
+the graph explorer inferred it) blames no move, so the move the budget ran out on stays untried and
+plannable in the next attempt. A move that ended the game otherwise, at least as often as it led on,
+is not planned through.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from agent.explorer import within_budget
 from agent.frames import StatusBarDetector, label_components, state_key
 from agent.models.encoding import frames_tensor
 from agent.models.policy_runtime import FastProposal
@@ -37,6 +42,12 @@ from arc_client.types import FrameResponse, GameState
 Move = tuple[int, int, int]  # (action id, x, y); x = y = -1 unless a click
 CLICK = 6
 NO_XY = -1
+DEATH = b"game-over:"  # an outcome key: DEATH + the attempt's action count when the game ended
+
+
+def death_step(outcome: bytes) -> int | None:
+    """The attempt's action count of a game-over outcome; None for a state."""
+    return int(outcome[len(DEATH):]) if outcome.startswith(DEATH) else None
 
 
 def ranked_moves(frame: np.ndarray, fast: FastProposal, available: tuple[int, ...],
@@ -67,44 +78,63 @@ class LevelMap:
     as the detector's rates say so.
     """
 
-    transitions: list[tuple[np.ndarray, Move, np.ndarray | None]] = field(default_factory=list)
+    transitions: list[tuple[np.ndarray, Move, np.ndarray | None, int]] = field(default_factory=list)
     edges: dict[bytes, dict[Move, Counter[bytes]]] = field(default_factory=dict)
     detector: StatusBarDetector = field(default_factory=lambda: StatusBarDetector(min_transitions=4))
     mask: np.ndarray = field(default_factory=lambda: np.zeros((64, 64), dtype=bool))
+    budget: int | None = None  # the level's step budget, as far as it is known
+
+    def _blamed(self, outcome: bytes) -> bool:
+        """A game over no known step budget explains."""
+        step = death_step(outcome)
+        return step is not None and not within_budget(step, self.budget)
+
+    def _led(self, outcomes: Counter[bytes]) -> Counter[bytes]:
+        return Counter({k: n for k, n in outcomes.items() if not k.startswith(DEATH)})
 
     def key(self, frame: np.ndarray) -> bytes:
         return state_key(frame, self.mask)
 
-    def record(self, before: np.ndarray, move: Move, after: np.ndarray | None) -> bool:
-        """One transition (`after` None: it ended the game); True when the mask changed (keys changed)."""
-        self.transitions.append((before, move, after))
+    def record(self, before: np.ndarray, move: Move, after: np.ndarray | None, step: int = 0) -> bool:
+        """One transition (`after` None: it ended the game, `step` actions into the attempt); True when
+        the mask changed (keys changed)."""
+        self.transitions.append((before, move, after, step))
         if after is not None:
             self.detector.observe(before, after, move[0])
             mask = self.detector.mask()
             if not np.array_equal(mask, self.mask):
                 self.mask = mask
                 self.edges.clear()
-                for b, m, a in self.transitions:
-                    self._add(b, m, a)
+                for b, m, a, n in self.transitions:
+                    self._add(b, m, a, n)
                 return True
-        self._add(before, move, after)
+        self._add(before, move, after, step)
         return False
 
-    def _add(self, before: np.ndarray, move: Move, after: np.ndarray | None) -> None:
+    def _add(self, before: np.ndarray, move: Move, after: np.ndarray | None, step: int) -> None:
         outcomes = self.edges.setdefault(self.key(before), {}).setdefault(move, Counter())
-        outcomes[b"game-over" if after is None else self.key(after)] += 1
+        outcomes[DEATH + str(step).encode() if after is None else self.key(after)] += 1
 
     def tried(self, key: bytes, move: Move) -> bool:
-        return move in self.edges.get(key, {})
+        """The move's outcome from `key` is known: it led somewhere, or ended the game unexplained."""
+        outcomes = self.edges.get(key, {}).get(move)
+        return outcomes is not None and any(death_step(k) is None or self._blamed(k) for k in outcomes)
+
+    def results(self, key: bytes, move: Move) -> set[bytes]:
+        """The states `move` led to from `key` (game overs left out)."""
+        return set(self._led(self.edges.get(key, {}).get(move, Counter())))
 
     def successors(self, key: bytes) -> list[tuple[bytes, Move]]:
-        """Where the moves tried from `key` usually lead (elsewhere, never to a game over)."""
+        """Where the moves tried from `key` usually lead (elsewhere; not a move that ended the game,
+        the budget aside, at least as often as it led on)."""
         out = []
         for move, outcomes in self.edges.get(key, {}).items():
-            if b"game-over" in outcomes:
+            led = self._led(outcomes)
+            killed = sum(n for k, n in outcomes.items() if self._blamed(k))
+            if not led or killed >= led.total():
                 continue
-            nxt, count = outcomes.most_common(1)[0]
-            if nxt != key and 2 * count >= sum(outcomes.values()):
+            nxt, count = led.most_common(1)[0]
+            if nxt != key and 2 * count >= led.total():
                 out.append((nxt, move))
         return out
 
@@ -166,12 +196,14 @@ class GuidedSearch:
             self.seen[key] = (latest.frame, ranking)
         return key
 
-    def observe(self, move: Move, result: FrameResponse) -> None:
-        """Every in-level transition from the frame last seen, whichever system chose it."""
+    def observe(self, move: Move, result: FrameResponse, step: int = 0, budget: int | None = None) -> None:
+        """Every in-level transition from the frame last seen, whichever system chose it; `step`: the
+        attempt's actions so far, this one included; `budget`: the level's step budget if known."""
         if self.frame is None or result.levels_completed != self.level:
             return
+        self.map.budget = budget
         after = None if result.state is GameState.GAME_OVER else result.frame
-        if self.map.record(self.frame, move, after):  # the HUD mask changed: every key did
+        if self.map.record(self.frame, move, after, step):  # the HUD mask changed: every key did
             rekeyed: dict[bytes, tuple[np.ndarray, list[tuple[Move, float]]]] = {}
             for frame, ranking in self.seen.values():
                 rekeyed.setdefault(self.map.key(frame), (frame, ranking))
@@ -251,8 +283,7 @@ class GuidedSearch:
     def _retry(self, key: bytes, pruned: int) -> GuidedChoice:
         """Nothing untried within reach: a move sampled from the policy among those that did something."""
         ranking = self.seen[key][1]
-        outcomes = self.map.edges.get(key, {})
-        useful = [(m, p) for m, p in ranking if not set(outcomes.get(m, ())) <= {key, b"game-over"}] or ranking
+        useful = [(m, p) for m, p in ranking if self.map.results(key, m) - {key}] or ranking
         probs = np.array([max(p, 1e-6) for _, p in useful])
         move, p = useful[int(self.rng.choice(len(useful), p=probs / probs.sum()))]
         return GuidedChoice(move, min(p, 1.0), 0, pruned,

@@ -224,7 +224,7 @@ class AriaAgent(Agent):
     def observe(self, action: Action, result: FrameResponse) -> None:
         # the slow system's graph learns from every transition, whichever system chose the action
         self.explorer.record(action, result)
-        self.guided.observe(key_of_action(action), result)
+        self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         self.visits.observe(key_of_action(action)[0], result)
 
     def stats(self) -> dict[str, Any]:

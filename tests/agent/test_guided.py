@@ -66,8 +66,32 @@ def test_the_level_map_keys_a_wall_bump_as_a_self_loop_once_the_budget_bar_is_ma
     assert bumps >= 1
     # the whole graph was re-keyed with the mask: bumps made before it was learnt are self-loops too
     selfloops = sum(out[k] for k, moves in level_map.edges.items() for out in moves.values() if k in out)
-    expected = sum(level_map.key(b) == level_map.key(a) for b, _, a in level_map.transitions if a is not None)
+    expected = sum(level_map.key(b) == level_map.key(a) for b, _, a, _ in level_map.transitions if a is not None)
     assert selfloops == expected >= bumps
+
+
+def test_a_game_over_the_step_budget_explains_blames_no_move() -> None:
+    game, raw = start_level(game_class("mz01"), 3, 0)
+    before = response_of(raw, game).frame
+    moves = [(a, -1, -1) for a in (1, 2, 3, 4)]
+    afters = []
+    for move in moves:  # each move once from the start, the level reset after each (real frames)
+        game, raw = start_level(game_class("mz01"), 3, 0)
+        afters.append(response_of(act(game, move[0], None, None), game).frame)
+    led, ended = next((m, a) for m, a in zip(moves, afters, strict=True) if not np.array_equal(a, before))
+    level_map = LevelMap()
+    level_map.record(before, led, ended, step=1)
+    start = level_map.key(before)
+    assert (level_map.key(ended), led) in level_map.successors(start)
+    level_map.record(before, led, None, step=40)  # the attempt's 40th action ended the game
+    assert all(m != led for _, m in level_map.successors(start))  # blamed: once killed, once led on
+    level_map.budget = 40  # the explorer has since inferred a 40-action budget: that game over was it
+    assert (level_map.key(ended), led) in level_map.successors(start)
+    other = next(m for m in moves if m != led)
+    level_map.record(before, other, None, step=40)
+    assert not level_map.tried(start, other)  # its outcome is still unknown: worth a try next attempt
+    level_map.budget = None
+    assert level_map.tried(start, other)  # with no budget to explain it, it killed
 
 
 def test_the_full_agent_clears_at_least_as_many_validation_levels_as_with_the_explorer() -> None:
