@@ -129,12 +129,16 @@ class LevelMap:
         the budget aside, at least as often as it led on)."""
         out = []
         for move, outcomes in self.edges.get(key, {}).items():
-            led = self._led(outcomes)
-            killed = sum(n for k, n in outcomes.items() if self._blamed(k))
-            if not led or killed >= led.total():
-                continue
-            nxt, count = led.most_common(1)[0]
-            if nxt != key and 2 * count >= led.total():
+            led = killed = count = 0
+            nxt = b""
+            for outcome, n in outcomes.items():  # one pass: this runs for every state a search reaches
+                if outcome.startswith(DEATH):
+                    killed += n if self._blamed(outcome) else 0
+                else:
+                    led += n
+                    if n > count:
+                        nxt, count = outcome, n
+            if led and killed < led and nxt != key and 2 * count >= led:
                 out.append((nxt, move))
         return out
 
