@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
@@ -39,7 +40,7 @@ DATA_DEFAULTS: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 8}
 
 class WorldModelPhase:
     number, name = 1, "world_model"
-    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 16, "lr": 2e-3}
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 16, "lr": 2e-3, "cosine": False}
 
     def steps(self, ctx: PhaseContext) -> int:
         return int(ctx.settings(self.name)["steps"])
@@ -55,7 +56,7 @@ class WorldModelPhase:
             rows = rng.choice(rows_all, size=s["batch"])[ctx.shard(s["batch"])]
             return world_model_loss(model, data, rows, ctx.device)
 
-        history = optimise(ctx, wm.parameters(), self.steps(ctx), s["lr"], step)
+        history = optimise(ctx, wm.parameters(), self.steps(ctx), s["lr"], step, cosine=bool(s["cosine"]))
         wm.eval()
         val = transitions(ctx.config, "val", s["val_seeds"], s["levels"])
         return {**trend(history, "loss"), **world_model_errors(cast(WorldModelEnsemble, wm), val, ctx.device),
@@ -65,7 +66,7 @@ class WorldModelPhase:
 class FastPolicyPhase:
     number, name = 2, "fast_policy"
     defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 400, "batch": 32, "lr": 2e-3, "confidence_weight": 0.5,
-                                "calibration_share": 0.0}
+                                "calibration_share": 0.0, "cosine": False}
 
     def steps(self, ctx: PhaseContext) -> int:
         return int(ctx.settings(self.name)["steps"])
@@ -85,8 +86,10 @@ class FastPolicyPhase:
                 "reliability": calib.get("reliability"), "rows": int((data.label >= 0).sum())}
 
 
-def train_policy(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any]) -> list[dict[str, float]]:
-    """Behaviour cloning on the optimal sets. With `calibration_share` > 0, that share of the episodes
+def train_policy(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any],
+                 total: int | None = None) -> list[dict[str, float]]:
+    """Behaviour cloning on the optimal sets, steps ctx.start_step..`steps` of a phase of `total` (default
+    `steps`; the cosine schedule spans the whole phase). With `calibration_share` > 0, that share of the episodes
     is never cloned: each step adds a quarter batch of their rows for the confidence head alone."""
     policy = ctx.models["fast_policy"]
     model = ctx.wrap(policy)
@@ -104,7 +107,7 @@ def train_policy(ctx: PhaseContext, data: Any, steps: int, s: dict[str, Any]) ->
         flags = np.r_[np.zeros(len(rows), bool), np.ones(len(aside), bool)]
         return policy_loss(model, data, np.r_[rows, aside], ctx.device, s["confidence_weight"], flags)
 
-    return optimise(ctx, policy.parameters(), steps, s["lr"], step)
+    return optimise(ctx, policy.parameters(), steps, s["lr"], step, cosine=bool(s.get("cosine", False)), total=total)
 
 
 class ValuePhase:
@@ -229,52 +232,71 @@ class JointPhase:
     number, name = 5, "joint"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "dagger_seeds": 10, "rounds": 1, "steps": 200,
                                 "batch": 32, "lr": 1e-3, "confidence_weight": 0.5, "calibration_share": 0.0,
-                                "eval_seeds": 67, "eval_levels": 3}
+                                "cosine": False, "eval_seeds": 67, "eval_levels": 3}
 
     def steps(self, ctx: PhaseContext) -> int:
         return int(ctx.settings(self.name)["steps"])
 
     def run(self, ctx: PhaseContext) -> dict[str, Any]:
-        import random
-
-        from agent.training.data import Transitions, _Builder, play_episode
+        """DAgger in `rounds` rounds: each plays `dagger_seeds` fresh training seeds with the policy as it
+        stands, labels every state it reached with the oracle's optimal moves, adds them to the data and
+        trains its share of the steps on everything gathered so far. A run resumed inside round r replays
+        the earlier rounds' seeds with the resumed weights (their rows are not saved in checkpoints)."""
+        from agent.training.data import Transitions
         from agent.training.datasets import pick_seeds
 
         s = ctx.settings(self.name)
-        base = transitions(ctx.config, "train", s["seeds"], s["levels"])
-        models = play_models(ctx)
-        policy = models["fast_policy"]
-        games = validation_games(ctx)
-        seeds = pick_seeds(ctx.config.train_seeds, s["seeds"] + s["dagger_seeds"], ctx.config.seed, 1)[s["seeds"]:]
+        rounds, per_round, total = max(1, int(s["rounds"])), int(s["dagger_seeds"]), self.steps(ctx)
+        union = transitions(ctx.config, "train", s["seeds"], s["levels"])
+        seeds = pick_seeds(ctx.config.train_seeds, s["seeds"] + per_round * rounds, ctx.config.seed, 1)[s["seeds"]:]
+        played: list[dict[str, Any]] = []
+        rows = 0
+        for r in range(rounds):
+            begin, end = total * r // rounds, total * (r + 1) // rounds
+            extra, report = self._play(ctx, seeds[r * per_round:(r + 1) * per_round], s["levels"], r)
+            union = Transitions.concat([union, extra])
+            played.append(report)
+            rows += len(extra)
+            if ctx.start_step >= end:
+                continue
+            train_policy(replace(ctx, start_step=max(begin, ctx.start_step)), union, end, s, total=total)
+        history = ctx.history()
+        return {"dagger_rows": rows, "learner_agreement_before": played[0]["agreement"],
+                "learner_optimal_action_before": played[0]["optimal"], "rounds": played,
+                **trend(history, "accuracy"), **trend(history, "confidence_loss")}
+
+    @staticmethod
+    def _play(ctx: PhaseContext, seeds: list[int], levels: int, round_no: int) -> tuple[Any, dict[str, Any]]:
+        """The policy plays levels 1..`levels` of every game on `seeds`; the oracle labels what it reached."""
+        import random
+
+        from agent.models.policy_runtime import propose
+        from agent.training.data import _Builder, play_episode
+        from agent.training.levels import frame_of
+
+        policy = play_models(ctx)["fast_policy"]
         builder = _Builder()
-        rng = random.Random(ctx.config.seed)
-        np_rng = np.random.default_rng(ctx.config.seed)
+        rng = random.Random(ctx.config.seed + round_no)
+        np_rng = np.random.default_rng(ctx.config.seed + 7919 * round_no)
 
         def learner(game: Any, raw: Any) -> tuple[int, int, int]:
-            from agent.models.policy_runtime import propose
-            from agent.training.levels import frame_of
-
             fast = propose(policy, frame_of(raw), game.AVAILABLE, np_rng)
             return fast.action, fast.x if fast.x is not None else -1, fast.y if fast.y is not None else -1
 
         episode = 0
-        for gi, cls in enumerate(games):
+        for gi, cls in enumerate(validation_games(ctx)):
             for seed in seeds:
-                for level in range(s["levels"]):
+                for level in range(levels):
                     ctx.check_stop()
                     play_episode(builder, cls, gi, seed, level, 0.0, rng, episode, chooser=learner)
                     episode += 1
         extra = builder.build()
-        union = Transitions.concat([base, extra])
         reached = extra.label >= 0
-        learner_agreement = float((extra.action[reached] == extra.label[reached]).mean()) if reached.any() else None
         assert extra.optimal is not None
-        learner_optimal = float(extra.optimal[np.flatnonzero(reached), extra.action[reached]].mean()) \
+        agreement = float((extra.action[reached] == extra.label[reached]).mean()) if reached.any() else None
+        optimal = float(extra.optimal[np.flatnonzero(reached), extra.action[reached]].mean()) \
             if reached.any() else None
-        history = train_policy(ctx, union, self.steps(ctx), s)
-        return {"dagger_rows": len(extra), "learner_agreement_before": learner_agreement,
-                "learner_optimal_action_before": learner_optimal,
-                **trend(history, "accuracy"), **trend(history, "confidence_loss")}
+        return extra, {"round": round_no + 1, "rows": len(extra), "agreement": agreement, "optimal": optimal}
 
 
 PHASES = [WorldModelPhase(), FastPolicyPhase(), ValuePhase(), ArbiterPhase(), JointPhase()]

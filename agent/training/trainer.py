@@ -228,6 +228,8 @@ class Trainer:
     def restore_optimizer(self, ctx: PhaseContext, optimizer: Any) -> None:
         if self._resume_from is None or ctx.start_step == 0 or optimizer is None:
             return
+        if ctx.start_step != int(self._resume_state.get("step", 0)):  # a later optimizer of the same phase
+            return
         saved = ckpt.load_optimizer_state(self._resume_from, self.device)
         if saved is None:
             raise CheckpointError(f"checkpoint {self._resume_from} has no {ckpt.OPTIMIZER} to resume phase "

@@ -14,15 +14,20 @@ StepFn = Callable[[int, np.random.Generator], tuple[torch.Tensor, dict[str, floa
 
 
 def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int, lr: float, step_fn: StepFn,
-             clip: float = 1.0) -> list[dict[str, float]]:
+             clip: float = 1.0, cosine: bool = False, total: int | None = None) -> list[dict[str, float]]:
     """Adam over `params` for steps ctx.start_step..steps; `step_fn(step, rng)` returns (loss, metrics).
 
-    Returns every step's metrics (averaged over ranks), for first-vs-last comparisons.
+    `cosine` decays the learning rate from `lr` to 5% of it along a half cosine over the phase's `total`
+    steps (default `steps`; a function of the step alone, so a resumed run follows the same curve). Returns every step's
+    metrics (averaged over ranks), for first-vs-last comparisons.
     """
     params = [p for p in params if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=lr)
     ctx.restore_optimizer(optimizer)
     for step in range(ctx.start_step, steps):
+        if cosine:
+            for group in optimizer.param_groups:
+                group["lr"] = cosine_lr(lr, step, total or steps)
         with ctx.autocast():
             loss, metrics = step_fn(step, ctx.step_rng(step))
         optimizer.zero_grad()
@@ -34,6 +39,14 @@ def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int
         ctx.log(step + 1, **averaged)
         ctx.maybe_checkpoint(step + 1, optimizer)
     return ctx.history()  # every step's metrics, those before a resume included
+
+
+def cosine_lr(lr: float, step: int, steps: int, floor: float = 0.05) -> float:
+    """The learning rate at `step` of `steps` on a half cosine from `lr` down to `floor` × `lr`."""
+    import math
+
+    progress = step / max(1, steps - 1)
+    return lr * (floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
 def trend(history: list[dict[str, float]], key: str, share: float = 0.2) -> dict[str, Any]:

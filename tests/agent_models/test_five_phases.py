@@ -32,7 +32,10 @@ def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tm
     chosen = swept[(arbiter["threshold"], arbiter["max_uncertainty"])]
     assert chosen["success"] >= best  # no success lost (tolerance 0 in the preset)
     assert chosen["fast_share"] == max(p["fast_share"] for p in swept.values() if p["success"] >= best)
-    assert phases["joint"]["dagger_rows"] > 0
+    joint = phases["joint"]
+    assert [r["round"] for r in joint["rounds"]] == [1, 2]  # DAgger: two rounds of the policy's own play
+    assert all(r["rows"] > 0 for r in joint["rounds"])
+    assert joint["dagger_rows"] == sum(r["rows"] for r in joint["rounds"])
     summary = results["evaluation"]["summary"]
     agents = results["evaluation"]["agents"]
     assert set(agents) == {"random", "oracle", "aria-fast", "aria"}
