@@ -272,7 +272,7 @@ def generate(games: Sequence[type[PuzzleGame]], seeds: Iterable[int], levels: Se
     episode = 0
     for game_index, cls in enumerate(games):
         for seed in chosen:
-            for level in levels:
+            for level in (lv for lv in levels if lv < cls.LEVELS):  # games have 5 or 6 levels
                 eps = 1.0 if rng.random() < random_share else rng.uniform(0.0, noise)
                 play_episode(builder, cls, game_index, seed, level, eps, rng, episode)
                 episode += 1

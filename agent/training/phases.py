@@ -286,7 +286,7 @@ class JointPhase:
         episode = 0
         for gi, cls in enumerate(validation_games(ctx)):
             for seed in seeds:
-                for level in range(levels):
+                for level in range(min(levels, cls.LEVELS)):
                     ctx.check_stop()
                     play_episode(builder, cls, gi, seed, level, 0.0, rng, episode, chooser=learner)
                     episode += 1

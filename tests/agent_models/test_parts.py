@@ -68,3 +68,11 @@ def test_frames_one_pixel_apart_get_different_codes() -> None:
     for code in codes:
         assert (code - base).abs().max() > 1e-4
     assert (codes[0] - codes[1]).abs().max() > 1e-4
+
+
+def test_levels_past_a_games_last_are_skipped_not_errors() -> None:
+    # mz01 has 5 levels, kb01 6: asking for 6 plays every level each game has, its sixth only on kb01
+    data = generate([game_class("mz01"), game_class("kb01")], [1], levels=range(6), noise=0.0, random_share=0.0)
+    ends = data.outcome[np.r_[np.flatnonzero(np.diff(data.episode) != 0), len(data) - 1]]
+    assert len(np.unique(data.episode)) == 11
+    assert (ends == 1).all()  # noise 0: every level played to its clear, the last ones included
