@@ -20,11 +20,10 @@ def _long(values: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.as_tensor(np.asarray(values, dtype=np.int64), device=device)
 
 
-def world_model_loss(wm: torch.nn.Module, data: Transitions, rows: np.ndarray, device: torch.device,
-                     start: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-    """Cross-entropy per cell (changed cells weighted up) plus the outcome (continue/level-up/GAME_OVER).
-    `start` replaces the rows' source frames (a rollout: the model's own prediction of them)."""
-    frames = start if start is not None else frames_tensor(data.frames[data.src[rows]], device)
+def world_model_loss(wm: torch.nn.Module, data: Transitions, rows: np.ndarray,
+                     device: torch.device) -> tuple[torch.Tensor, dict[str, float]]:
+    """Cross-entropy per cell (changed cells weighted up) plus the outcome (continue/level-up/GAME_OVER)."""
+    frames = frames_tensor(data.frames[data.src[rows]], device)
     has_next = data.dst[rows] >= 0
     nxt = frames_tensor(data.frames[np.where(has_next, data.dst[rows], data.src[rows])], device)
     logits, outcome = wm(frames, _long(data.action[rows], device), _long(data.x[rows], device),
@@ -37,30 +36,6 @@ def world_model_loss(wm: torch.nn.Module, data: Transitions, rows: np.ndarray, d
     frame_loss = (ce * weight).sum() / (weight.sum() * members).clamp(min=1.0)
     outcome_loss = F.cross_entropy(outcome.flatten(0, 1).float(), _long(data.outcome[rows], device).repeat(members))
     return frame_loss + outcome_loss, {"frame_loss": frame_loss.item(), "outcome_loss": outcome_loss.item()}
-
-
-def chained_rows(data: Transitions) -> np.ndarray:
-    """Rows whose next row continues the same episode from the frame this row led to."""
-    n = len(data)
-    if n < 2:
-        return np.zeros(0, dtype=np.int64)
-    here, after = np.arange(n - 1), np.arange(1, n)
-    ok = (data.episode[after] == data.episode[here]) & (data.dst[here] >= 0) & \
-        (data.src[after] == data.dst[here]) & (data.dst[after] >= 0)
-    return here[ok]
-
-
-def rollout_loss(wm: torch.nn.Module, data: Transitions, rows: np.ndarray,
-                 device: torch.device) -> tuple[torch.Tensor, dict[str, float]]:
-    """The second step of a two-step rollout: the ensemble's own prediction of row r's next frame (no
-    gradient) is the input for row r+1's action, scored against the true frame after it. Training on
-    its own mistakes is what keeps a multi-step rollout from compounding them."""
-    frames = frames_tensor(data.frames[data.src[rows]], device)
-    with torch.no_grad():
-        logits, _ = wm(frames, _long(data.action[rows], device), _long(data.x[rows], device),
-                       _long(data.y[rows], device))
-        guess = logits.float().mean(0).argmax(1)
-    return world_model_loss(wm, data, rows + 1, device, start=guess)
 
 
 def click_cell_mask(data: Transitions, rows: np.ndarray, xs: np.ndarray, ys: np.ndarray,

@@ -28,9 +28,7 @@ from agent.training.api import PhaseContext
 from agent.training.datasets import transitions
 from agent.training.objectives import (
     calibration,
-    chained_rows,
     policy_loss,
-    rollout_loss,
     value_loss,
     world_model_errors,
     world_model_loss,
@@ -42,8 +40,7 @@ DATA_DEFAULTS: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 8}
 
 class WorldModelPhase:
     number, name = 1, "world_model"
-    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 16, "lr": 2e-3, "cosine": False,
-                                "rollout_share": 0.0}
+    defaults: dict[str, Any] = {**DATA_DEFAULTS, "steps": 300, "batch": 16, "lr": 2e-3, "cosine": False}
 
     def steps(self, ctx: PhaseContext) -> int:
         return int(ctx.settings(self.name)["steps"])
@@ -54,19 +51,10 @@ class WorldModelPhase:
         wm = ctx.models["world_model"]
         model = ctx.wrap(wm)
         rows_all = np.arange(len(data))
-        chained = chained_rows(data)
-        # that share of each batch trains the second step of a two-step rollout from the model's own guess
-        second = min(s["batch"] - 1, round(s["batch"] * float(s["rollout_share"]))) if len(chained) else 0
 
         def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
-            rows = rng.choice(rows_all, size=s["batch"] - second)[ctx.shard(s["batch"] - second)]
-            loss, metrics = world_model_loss(model, data, rows, ctx.device)
-            if not second:
-                return loss, metrics
-            chain = rng.choice(chained, size=second)[ctx.shard(second)]
-            loss2, metrics2 = rollout_loss(model, data, chain, ctx.device)
-            share = second / s["batch"]
-            return (1 - share) * loss + share * loss2, {**metrics, "rollout_frame_loss": metrics2["frame_loss"]}
+            rows = rng.choice(rows_all, size=s["batch"])[ctx.shard(s["batch"])]
+            return world_model_loss(model, data, rows, ctx.device)
 
         history = optimise(ctx, wm.parameters(), self.steps(ctx), s["lr"], step, cosine=bool(s["cosine"]))
         wm.eval()

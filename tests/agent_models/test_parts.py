@@ -76,23 +76,3 @@ def test_levels_past_a_games_last_are_skipped_not_errors() -> None:
     ends = data.outcome[np.r_[np.flatnonzero(np.diff(data.episode) != 0), len(data) - 1]]
     assert len(np.unique(data.episode)) == 11
     assert (ends == 1).all()  # noise 0: every level played to its clear, the last ones included
-
-
-def test_rollout_rows_chain_and_the_second_step_starts_from_the_models_own_guess() -> None:
-    from agent.models.world_model import WorldModelEnsemble
-    from agent.training.objectives import chained_rows, rollout_loss, world_model_loss
-
-    data = generate([game_class("mz01")], [1, 2], levels=[0], noise=0.0, random_share=0.0)
-    chain = chained_rows(data)
-    assert len(chain) > 0
-    assert (data.src[chain + 1] == data.dst[chain]).all() and (data.episode[chain + 1] == data.episode[chain]).all()
-    last = np.r_[np.flatnonzero(np.diff(data.episode) != 0), len(data) - 1]
-    assert not np.isin(last, chain).any()  # an episode's last step has no next step in it
-    torch.manual_seed(0)
-    wm = WorldModelEnsemble(members=3, width=8)
-    loss, _ = rollout_loss(wm, data, chain[:4], torch.device("cpu"))
-    loss.backward()
-    assert torch.isfinite(loss) and any(p.grad is not None and p.grad.abs().sum() > 0 for p in wm.parameters())
-    # from the true frames instead of the guess the same rows score differently (an untrained model guesses wrong)
-    truth, _ = world_model_loss(wm, data, chain[:4] + 1, torch.device("cpu"))
-    assert not torch.isclose(loss.detach(), truth.detach())
