@@ -135,6 +135,7 @@ def test_aria_decides_the_same_with_the_runtimes_as_with_the_modules(name: str, 
     for agent in (fast, reference):
         agent.planner.budget_ms = float("inf")  # a search cut by the clock would differ by machine load
         agent.max_uncertainty = 0.5  # a bound, so the ensemble's runtime is consulted on fast steps too
+        agent.threshold = 0.2  # a low threshold, so the fast policy is often confident enough to be gated
     with monkeypatch.context() as patched:
         module_paths(patched)
         theirs = play(reference, name, seed, 100)
@@ -193,8 +194,8 @@ def test_the_fast_proposal_is_the_policys_argmax_on_real_frames() -> None:
         assert fast.confidence == pytest.approx(float(torch.sigmoid(confidence)[0]), abs=1e-5)
         assert np.allclose(fast.probs, probs.numpy(), atol=1e-5)
         if mask[CLICK - 1]:
-            heat = click.softmax(-1)[0]
-            assert fast.heatmap is not None and np.allclose(fast.heatmap, heat.view(FRAME, FRAME).numpy(), rtol=1e-4, atol=0)
+            heat = click.softmax(-1)[0]  # float32 rounding of large logits: ~1e-4 relative in the tail
+            assert fast.heatmap is not None and np.allclose(fast.heatmap, heat.view(FRAME, FRAME).numpy(), rtol=1e-3, atol=1e-8)
             heatmaps += 1
             if fast.action == CLICK:
                 assert (fast.y, fast.x) == divmod(int(heat.argmax()), FRAME)
