@@ -168,7 +168,6 @@ class GuidedChoice:
     distance: int  # known steps to that state (0: here)
     pruned: int  # untried moves here the world model expected to do nothing or to end the game
     why: str
-    exhausted: bool = False  # nothing untried within reach: a move re-sent at random
 
 
 class GuidedSearch:
@@ -292,5 +291,4 @@ class GuidedSearch:
         probs = np.array([max(p, 1e-6) for _, p in useful])
         move, p = useful[int(self.rng.choice(len(useful), p=probs / probs.sum()))]
         return GuidedChoice(move, min(p, 1.0), 0, pruned,
-                            "every known move tried: sampled from the policy among those that did something",
-                            exhausted=True)
+                            "every known move tried: sampled from the policy among those that did something")

@@ -43,11 +43,6 @@ from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
 from arc_client.types import FrameResponse, GameAction, GameInfo
 
-# Steps on which the guided search found every known move tried, after which the explorer takes the
-# slow system's turns for the rest of the level: the search's map, keyed by its own HUD mask and ranked
-# by the policy, can close over a level it has not solved (a maze whose corridors the mask hides).
-GIVE_UP = 20
-
 
 class AriaAgent(Agent):
     name = "aria"
@@ -71,7 +66,6 @@ class AriaAgent(Agent):
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.explorer = online_explorer(seed)
         self.use_guided = guided
-        self.exhausted = 0  # steps in this level on which the guided search had nothing untried left
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
@@ -83,7 +77,7 @@ class AriaAgent(Agent):
     def start(self, game: GameInfo, first: FrameResponse) -> None:
         self.explorer = online_explorer(self.seed)
         self.guided = GuidedSearch(self.runtime, self.seed)
-        self.unfamiliar, self.level, self.exhausted = None, -1, 0
+        self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
         self.fruitless.clear()
         self.plan.clear()
@@ -100,7 +94,7 @@ class AriaAgent(Agent):
             return self.explorer.choose(latest)
         started = time.perf_counter()
         if latest.levels_completed != self.level:
-            self.level, self.exhausted = latest.levels_completed, 0
+            self.level = latest.levels_completed
             novelty = self.arbiter.novelty(latest.frame, self.seen)
             self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
         if self.unfamiliar is not None:
@@ -158,7 +152,7 @@ class AriaAgent(Agent):
 
     def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
               common: dict[str, Any], fast: FastProposal) -> Action:
-        if self.use_guided and self.exhausted < GIVE_UP:
+        if self.use_guided:
             return self._guided(latest, started, why, uncertainty, common, fast)
         move = self._on_plan(latest.frame)
         if move is not None:
@@ -210,7 +204,6 @@ class AriaAgent(Agent):
                 common: dict[str, Any], fast: FastProposal) -> Action:
         """The policy-guided search over the exact graph (`agent.guided`)."""
         choice = self.guided.choose(latest, fast)
-        self.exhausted += choice.exhausted
         action, x, y = choice.move
         slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None,
                         choice.probability)

@@ -120,30 +120,3 @@ def test_a_reset_is_never_the_guided_choice() -> None:
         agent.observe(chosen, latest)
         if raw.levels_completed > 1 or state_of(raw) is GameState.GAME_OVER:
             break
-
-
-def test_a_search_with_nothing_untried_left_hands_the_level_to_the_explorer() -> None:
-    from agent.agents.aria_agent import GIVE_UP
-
-    # mz01, seed 0, level 1: the guided map closes over the level before it is solved (every known move
-    # tried); after GIVE_UP such steps the explorer chooses the slow system's moves until the level ends
-    agent = AriaAgent(0, models=load_models())
-    game = game_class("mz01")(seed=0)
-    latest = response_of(act(game, 0), game)
-    agent.start(GameInfo(game.game_id), latest)
-    modes: list[str] = []
-    for _ in range(600):
-        chosen = agent.act(latest)
-        assert chosen.decision is not None
-        modes.append(chosen.decision.mode if chosen.decision.system == "slow" else "fast")
-        if "every known move tried" in chosen.decision.reason:
-            modes[-1] = "exhausted"
-        latest = response_of(act(game, int(chosen.action), chosen.x, chosen.y), game, int(chosen.action),
-                             chosen.x, chosen.y)
-        agent.observe(chosen, latest)
-        if latest.state is GameState.GAME_OVER:
-            latest = response_of(act(game, 0), game)
-        assert latest.levels_completed == 0  # the level at hand throughout
-    assert modes.count("exhausted") == GIVE_UP
-    handover = [i for i, m in enumerate(modes) if m == "exhausted"][-1]
-    assert "guided" not in modes[handover + 1:] and "explore" in modes[handover + 1:]
