@@ -91,9 +91,10 @@ EXPLORER_REASONS = {
 
 
 def within_budget(step: int, budget: int | None) -> bool:
-    """A game over `step` actions into an attempt is the budget's doing. One more is allowed: games
-    differ on whether the RESET that starts an attempt counts, and the first attempt has no RESET."""
-    return budget is not None and budget <= step <= budget + 1
+    """A game over `step` actions into an attempt is the budget's doing. One more or one fewer is
+    allowed: games differ on whether the RESET that starts an attempt counts, and the first attempt
+    starts with the harness's RESET, which the agent never sees (suite games end it one action early)."""
+    return budget is not None and budget - 1 <= step <= budget + 1
 
 
 @dataclass

@@ -120,3 +120,35 @@ def test_a_reset_is_never_the_guided_choice() -> None:
         agent.observe(chosen, latest)
         if raw.levels_completed > 1 or state_of(raw) is GameState.GAME_OVER:
             break
+
+
+def test_the_first_attempts_game_over_one_action_early_is_the_budgets_doing() -> None:
+    # The harness's RESET that starts a game is never the agent's, so a suite game's first attempt ends
+    # one action before the budget the later attempts (which begin with the agent's own RESET) show.
+    # Found on mz01 seed 0, level 1: the winning move, blamed for the first attempt's end, was never
+    # tried again and the level was never cleared (0 of 5 levels in 5,000 actions; 3 in 1,000 now).
+    game, raw = start_level(game_class("mz01"), 0, 0)
+    before = response_of(raw, game).frame
+    budget = game.budgets[0]
+    level_map = LevelMap()
+    level_map.budget = budget
+    for move, step in (((1, -1, -1), budget - 1), ((2, -1, -1), budget + 1), ((3, -1, -1), budget - 2)):
+        level_map.record(before, move, None, step=step)
+    start = level_map.key(before)
+    assert not level_map.tried(start, (1, -1, -1)) and not level_map.tried(start, (2, -1, -1))
+    assert level_map.tried(start, (3, -1, -1))  # two actions early: no budget explains it, the move killed
+
+
+def test_aria_clears_the_level_whose_winning_move_ended_the_first_attempt() -> None:
+    agent = AriaAgent(0, models=load_models())
+    game = game_class("mz01")(seed=0)
+    latest = response_of(act(game, 0), game)
+    agent.start(GameInfo(game.game_id), latest)
+    for _ in range(400):  # the harness's loop: the agent answers a game over with its own RESET
+        chosen = agent.act(latest)
+        latest = response_of(act(game, int(chosen.action), chosen.x, chosen.y), game, int(chosen.action),
+                             chosen.x, chosen.y)
+        agent.observe(chosen, latest)
+        if latest.levels_completed:
+            break
+    assert latest.levels_completed == 1
