@@ -43,9 +43,3 @@ def transitions(config: Any, split: str, count: int, levels: int, noise: float =
         _CACHE[key] = generate(games, seeds, levels=range(levels), noise=noise, random_share=random_share,
                                rng_seed=config.seed)
     return _CACHE[key]
-
-
-def extend_cache(config: Any, split: str, count: int, levels: int, extra: Transitions) -> Transitions:
-    """DAgger: add rows gathered by the agent to the cached training set; returns the union."""
-    base = transitions(config, split, count, levels)
-    return Transitions.concat([base, extra])
