@@ -1,12 +1,17 @@
 """Phase 4's calibration grid: the fast policy's confidence threshold × the world-model disagreement
 bound, each point played by the full agent on validation levels, and the rule that picks one.
 
-The rule: the highest validation success wins, but every point within `tolerance` (absolute, in
-success rate) of the best counts as losing no success; among those, the most fast usage wins; exact
-ties go to the earlier point of the grid (thresholds as listed, bounds as listed, so a grid listed
-from the tightest bound to none keeps a bound unless dropping it adds fast usage). An absolute
-tolerance rather than a Wilson interval: a sweep of ~100 attempts per point has intervals several
-points wide, which would call nearly every point a tie and hand the choice to fast usage alone.
+The rule: the highest validation success wins, but every point within the tolerance (in success
+rate) of the best counts as losing no success; among those, the most fast usage wins; exact ties go to
+the earlier point of the grid (thresholds as listed, bounds as listed, so a grid listed from the
+tightest bound to none keeps a bound unless dropping it adds fast usage). The tolerance is the larger
+of `tolerance` (absolute) and `tolerance_se` standard errors of the best point's success rate,
+sqrt(p(1 - p) / n): with `tolerance_se = 1` it is Breiman's one-standard-error rule of model
+selection, which takes sampling noise for what it is (a 600-attempt sweep's best point has a standard
+error of about two points, and differences below that between thresholds changed sign between
+validation seed sets). Not a Wilson interval per point: a sweep of ~100 attempts per point has
+intervals several points wide, which would call nearly every point a tie and hand the choice to fast
+usage alone.
 
 The uncertainty is the share of changed cells on which the world models disagree (0..1), so any bound
 of 1 or more is no bound: the grid plays it once, as `inf`, and the agent then skips the ensemble on
@@ -42,9 +47,13 @@ def sweep_grid(thresholds: Sequence[Any], bounds: Sequence[Any], source: str) ->
     return [(float(t), b) for t in thresholds for b in (distinct if t <= NEVER else distinct[:1])]
 
 
-def choose(points: list[dict[str, Any]], tolerance: float) -> dict[str, Any]:
-    """The point with the most fast usage among those within `tolerance` of the best success."""
-    best = max(p["success"] for p in points)
+def choose(points: list[dict[str, Any]], tolerance: float, tolerance_se: float = 0.0) -> dict[str, Any]:
+    """The point with the most fast usage among those within the tolerance of the best success: the
+    larger of `tolerance` and `tolerance_se` standard errors of the best point's rate (its `attempts`)."""
+    top = max(points, key=lambda p: p["success"])
+    best = top["success"]
+    if tolerance_se > 0 and top.get("attempts"):
+        tolerance = max(tolerance, tolerance_se * math.sqrt(best * (1.0 - best) / top["attempts"]))
     keep = [p for p in points if p["success"] >= best - tolerance - 1e-12]
     return max(keep, key=lambda p: (p["fast_share"], p["success"]))  # max keeps the first of equals
 

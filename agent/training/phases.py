@@ -171,6 +171,7 @@ class ArbiterPhase:
     number, name = 4, "arbiter"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
                                 "thresholds": [0.5, 0.7, 0.85, 1.01], "tolerance": 0.0,
+                                "tolerance_se": 0.0,  # standard errors of the best point's success
                                 "max_uncertainties": [0.5, 0.8, math.inf],
                                 "max_uncertainty": 0.5,  # the bound when max_uncertainties is empty
                                 "max_novelty": 0.25}
@@ -207,13 +208,13 @@ class ArbiterPhase:
                     successes=point["successes"], attempts=point["attempts"], fast_share=point["fast_share"],
                     ci95_low=point["ci95"][0], ci95_high=point["ci95"][1])
             ctx.maybe_checkpoint(step + 1, force=step + 1 < len(grid))  # each point is ~a minute of play
-        chosen = choose(sweep, float(s["tolerance"]))
+        chosen = choose(sweep, float(s["tolerance"]), float(s["tolerance_se"]))
         bound = math.inf if chosen["max_uncertainty"] is None else float(chosen["max_uncertainty"])
         arbiter.threshold.fill_(float(chosen["threshold"]))
         arbiter.max_uncertainty.fill_(bound)
         return {"threshold": chosen["threshold"], "max_uncertainty": bound_json(bound),
                 "val_success": chosen["success"], "val_fast_share": chosen["fast_share"],
-                "tolerance": float(s["tolerance"]), "sweep": sweep, "val_seeds": seeds,
+                "tolerance": float(s["tolerance"]), "tolerance_se": float(s["tolerance_se"]), "sweep": sweep, "val_seeds": seeds,
                 "val_levels": [lvl + 1 for lvl in levels], "games": [g.NAME for g in games],
                 "familiar_patches": int(arbiter.seen.sum())}
 

@@ -55,6 +55,18 @@ def test_the_rule_takes_the_best_success_then_the_most_fast_usage_within_the_tol
     assert choose(tied, 0.0) is tied[0]  # an exact tie keeps the grid's earlier point: the bound
 
 
+def test_the_one_standard_error_rule_widens_the_tolerance_to_the_sweeps_noise() -> None:
+    # phase 4's sweep of the shipped checkpoint: 600 attempts per point
+    points = [{"threshold": t, "max_uncertainty": None, "success": n / 600, "attempts": 600, "fast_share": f}
+              for t, n, f in ((0.1, 241, 0.70), (0.3, 242, 0.67), (0.5, 241, 0.56), (0.7, 250, 0.31),
+                              (1.01, 251, 0.0))]
+    assert choose(points, 0.01) is points[3]  # 0.7 is within 0.01 of 1.01's 0.418; 0.5 is not
+    assert choose(points, 0.01, 1.0) is points[0]  # one standard error (0.020): every point, the most fast
+    assert choose(points, 0.0, 0.3) is points[3]  # 0.006: 0.7 (0.417 vs 0.418) stays, 0.5 (0.402) does not
+    fewer = [dict(p, attempts=60) for p in points]  # the same rates from ten times fewer attempts
+    assert choose(fewer, 0.0, 0.3) is fewer[0]  # 0.3 standard errors of 60 attempts is 0.019: all stay
+
+
 def test_the_grid_plays_a_never_fast_threshold_once_and_refuses_bad_values() -> None:
     assert sweep_grid([0.5, 1.01], [0.5, math.inf], "q.toml") == [(0.5, 0.5), (0.5, math.inf), (1.01, 0.5)]
     # the uncertainty is a share of cells: a bound of 1 or more is no bound, played once
