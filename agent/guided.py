@@ -161,6 +161,22 @@ class LevelMap:
                 queue.append(nxt)
 
 
+@dataclass
+class _Seen:
+    """A state of the level: its frame, and the policy's ranking of its moves, computed when the search
+    first needs it (a state the fast policy leaves at once never pays for its click components)."""
+
+    frame: np.ndarray
+    fast: FastProposal
+    available: tuple[int, ...]
+    ranking: list[tuple[Move, float]] | None = None
+
+    def moves(self, max_clicks: int) -> list[tuple[Move, float]]:
+        if self.ranking is None:
+            self.ranking = ranked_moves(self.frame, self.fast, self.available, max_clicks)
+        return self.ranking
+
+
 @dataclass(frozen=True)
 class GuidedChoice:
     move: Move
@@ -179,7 +195,7 @@ class GuidedSearch:
         self.max_clicks = max_clicks
         self.level = -1
         self.map = LevelMap()
-        self.seen: dict[bytes, tuple[np.ndarray, list[tuple[Move, float]]]] = {}  # key: (frame, ranking)
+        self.seen: dict[bytes, _Seen] = {}  # key: the state's frame and the policy's ranking there
         self.pruned: set[bytes] = set()  # states whose ranking the world model has pruned
         self.frame: np.ndarray | None = None
         self.target: bytes | None = None
@@ -196,8 +212,7 @@ class GuidedSearch:
         self.frame = latest.frame
         key = self.map.key(latest.frame)
         if key not in self.seen:
-            ranking = ranked_moves(latest.frame, fast, tuple(latest.available_actions), self.max_clicks)
-            self.seen[key] = (latest.frame, ranking)
+            self.seen[key] = _Seen(latest.frame, fast, tuple(latest.available_actions))
         return key
 
     def observe(self, move: Move, result: FrameResponse, step: int = 0, budget: int | None = None) -> None:
@@ -208,16 +223,18 @@ class GuidedSearch:
         self.map.budget = budget
         after = None if result.state is GameState.GAME_OVER else result.frame
         if self.map.record(self.frame, move, after, step):  # the HUD mask changed: every key did
-            rekeyed: dict[bytes, tuple[np.ndarray, list[tuple[Move, float]]]] = {}
-            for frame, ranking in self.seen.values():
-                rekeyed.setdefault(self.map.key(frame), (frame, ranking))
+            rekeyed: dict[bytes, _Seen] = {}
+            for state in self.seen.values():
+                rekeyed.setdefault(self.map.key(state.frame), state)
             self.seen, self.target = rekeyed, None
             self.pruned.clear()
         self.frame = None
 
     # -- choosing ---------------------------------------------------------------------------------
     def _untried(self, key: bytes) -> list[tuple[Move, float]]:
-        return [(m, p) for m, p in self.seen[key][1] if not self.map.tried(key, m)] if key in self.seen else []
+        if key not in self.seen:
+            return []
+        return [(m, p) for m, p in self.seen[key].moves(self.max_clicks) if not self.map.tried(key, m)]
 
     @torch.inference_mode()
     def _prune(self, key: bytes) -> int:
@@ -227,7 +244,8 @@ class GuidedSearch:
         if self.runtime is None or not untried or key in self.pruned:
             return 0
         self.pruned.add(key)
-        frame, ranking = self.seen[key]
+        state = self.seen[key]
+        frame, ranking = state.frame, state.moves(self.max_clicks)
         moves = [m for m, _ in untried]
         n = len(moves)
         nxt, outcome, _ = self.runtime.predict(
@@ -242,7 +260,7 @@ class GuidedSearch:
         if len(dropped) == n:  # the model may be wrong everywhere: keep the ranking as it is
             dropped.clear()
         ranking = [(m, 1.0 + p if m in boosted else p) for m, p in ranking if m not in dropped]
-        self.seen[key] = (frame, sorted(ranking, key=lambda mp: -mp[1]))
+        state.ranking = sorted(ranking, key=lambda mp: -mp[1])
         return len(dropped)
 
     def _frontier(self, origin: bytes) -> tuple[float, list[Move], bytes] | None:
@@ -286,7 +304,7 @@ class GuidedSearch:
 
     def _retry(self, key: bytes, pruned: int) -> GuidedChoice:
         """Nothing untried within reach: a move sampled from the policy among those that did something."""
-        ranking = self.seen[key][1]
+        ranking = self.seen[key].moves(self.max_clicks)
         useful = [(m, p) for m, p in ranking if self.map.results(key, m) - {key}] or ranking
         probs = np.array([max(p, 1e-6) for _, p in useful])
         move, p = useful[int(self.rng.choice(len(useful), p=probs / probs.sum()))]

@@ -34,7 +34,7 @@ def test_the_guided_choice_never_repeats_a_known_move_while_an_untried_one_is_le
             if decision.system == "slow":
                 assert decision.mode == "guided" and "guided search: " in decision.reason
                 guided_steps += 1
-                ranking = agent.guided.seen[key][1]
+                ranking = agent.guided.seen[key].moves(agent.guided.max_clicks)
                 move = (int(chosen.action), chosen.x if chosen.x is not None else -1,
                         chosen.y if chosen.y is not None else -1)
                 untried_left = [m for m, _ in ranking if m not in known]
