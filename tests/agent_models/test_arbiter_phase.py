@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 # a tiny sweep on the shipped weights: 3 points (1.01 never lets the fast policy act: it plays once)
 TINY = ['model.games="mz01,sq01"', "arbiter.seeds=2", "arbiter.levels=1", "arbiter.val_seeds=2",
         "arbiter.val_levels=1", "arbiter.thresholds=[0.5, 1.01]", "arbiter.max_uncertainties=[0.5, inf]",
-        "arbiter.tolerance=0.0", "joint.eval_seeds=1", "joint.eval_levels=1", "fast_policy.val_seeds=1",
-        "fast_policy.levels=1", "checkpoint_every=1000", "log_every=1"]
+        "arbiter.tolerance=0.0", "arbiter.tolerance_se=0", "joint.eval_seeds=1", "joint.eval_levels=1",
+        "fast_policy.val_seeds=1", "fast_policy.levels=1", "checkpoint_every=1000", "log_every=1"]
 
 
 def _bound(value: float | None) -> float:
