@@ -20,13 +20,18 @@ TABLE_BITS = 20
 _MULTIPLIERS = np.random.default_rng(12345).integers(1, 2**61, size=16, dtype=np.int64) | 1
 
 
+# sum((patch + 1) * multipliers) + place * 0x9E3779B1 = patch @ multipliers + _OFFSETS[place] (mod 2**64):
+# the patch's place is part of what is familiar
+_OFFSETS = np.arange(64, dtype=np.int64) * 0x9E3779B1 + _MULTIPLIERS.sum()
+_INDEX_MASK = (1 << TABLE_BITS) - 1
+
+
 def patch_hashes(frame: np.ndarray) -> np.ndarray:
     """One table index per 4×4 patch of the frame at half resolution (64 patches)."""
-    half = np.asarray(frame, dtype=np.int64)[::2, ::2]
+    half = np.asarray(frame)[::2, ::2].astype(np.int64)
     patches = half.reshape(8, 4, 8, 4).transpose(0, 2, 1, 3).reshape(64, 16)
-    rows = np.arange(64, dtype=np.int64)[:, None]  # the patch's place is part of what is familiar
-    mixed = ((patches + 1) * _MULTIPLIERS).sum(1) + rows[:, 0] * 0x9E3779B1
-    return (mixed ^ (mixed >> 29)) & ((1 << TABLE_BITS) - 1)
+    mixed = patches @ _MULTIPLIERS + _OFFSETS
+    return (mixed ^ (mixed >> 29)) & _INDEX_MASK
 
 
 class ArbiterState(nn.Module):
@@ -53,4 +58,4 @@ class ArbiterState(nn.Module):
     def novelty(self, frame: np.ndarray, table: np.ndarray | None = None) -> float:
         """Share of the frame's patches never seen in training (0 familiar .. 1 all new)."""
         seen = table if table is not None else self.seen.cpu().numpy()
-        return float(1.0 - seen[patch_hashes(frame)].mean())
+        return 1.0 - np.count_nonzero(seen[patch_hashes(frame)]) / 64  # the table holds 0s and 1s
