@@ -5,6 +5,8 @@ otherwise (the reason names the first that failed):
 - its trained confidence is at least the threshold phase 4 calibrated on validation seeds;
 - the frame is familiar (novelty: the share of its patches never seen in training);
 - the state is not being revisited in this level (loop detection over HUD-masked state keys);
+- the move was not already tried from this state (the exact graph knows where it leads: a loop in the
+  making, or a move the search can weigh against the untried ones);
 - the world-model ensemble agrees on what the proposed action will do (uncertainty).
 The slow system searches the level's exact transition graph in the fast policy's order (agent.guided):
 the policy's most likely move not yet tried in this state, or the known path to a state that still
@@ -42,6 +44,10 @@ from agent.models.world_model_runtime import runtime_of
 from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
 from arc_client.types import FrameResponse, GameAction, GameInfo
+
+
+def _xy(fast: FastProposal) -> tuple[int, int]:
+    return (fast.x if fast.x is not None else -1, fast.y if fast.y is not None else -1)
 
 
 class AriaAgent(Agent):
@@ -102,8 +108,7 @@ class AriaAgent(Agent):
         visits = self.visits.visit(latest)
         frame = latest.frame
         fast = propose(self.policy, frame, latest.available_actions)
-        if self.use_guided:
-            self.guided.see(latest, fast)  # the state and the policy's ranking there, whoever acts
+        state = self.guided.see(latest, fast) if self.use_guided else None  # the state and the policy's ranking there
         novelty = self.arbiter.novelty(frame, self.seen)
         fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
@@ -115,6 +120,8 @@ class AriaAgent(Agent):
             why = f"novel frame ({novelty:.0%} of it unfamiliar)"
         elif visits > 1:
             why = f"state visited {visits} times in this level: a loop"
+        elif state is not None and self.guided.map.tried(state, (fast.action, *_xy(fast))):
+            why = "the fast move was tried here before: the graph knows where it leads"
         else:
             if self.max_uncertainty < float("inf"):  # no bound (phase 4's pick): the ensemble cannot veto
                 uncertainty = self._uncertainty(frame, fast)

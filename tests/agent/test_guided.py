@@ -152,3 +152,34 @@ def test_aria_clears_the_level_whose_winning_move_ended_the_first_attempt() -> N
         if latest.levels_completed:
             break
     assert latest.levels_completed == 1
+
+
+def test_the_fast_policy_never_sends_a_move_the_graph_already_tried_from_that_state() -> None:
+    """At the shipped threshold the fast policy acts on most steps; a move the level's map already knows
+    from the current state goes to the slow system instead (the visit count, keyed by its own HUD
+    detector, can still call the state new: the map masks the step-budget bar sooner)."""
+    models = load_models()
+    fast_steps = handed = 0
+    for name, seed in (("kd01", 20000), ("mz01", 20001)):
+        agent = AriaAgent(seed, models=models)
+        game, raw = start_level(game_class(name), seed, 0)
+        latest = response_of(raw, game)
+        agent.start(GameInfo(game.game_id), latest)
+        for _ in range(game.budgets[0]):
+            key = agent.guided.map.key(latest.frame)
+            known = set(agent.guided.map.edges.get(key, {}))
+            chosen = agent.act(latest)
+            decision = chosen.decision
+            assert decision is not None
+            move = (int(chosen.action), chosen.x if chosen.x is not None else -1,
+                    chosen.y if chosen.y is not None else -1)
+            if decision.system == "fast":
+                fast_steps += 1
+                assert move not in known, (name, move)
+            handed += decision.reason.startswith("the fast move was tried here before")
+            raw = act(game, int(chosen.action), chosen.x, chosen.y)
+            latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
+            agent.observe(chosen, latest)
+            if raw.levels_completed > 0 or state_of(raw) is GameState.GAME_OVER:
+                break
+    assert fast_steps > 20 and handed > 3, (fast_steps, handed)
