@@ -56,7 +56,7 @@ def test_the_rule_takes_the_best_success_then_the_most_fast_usage_within_the_tol
 
 
 def test_the_one_standard_error_rule_widens_the_tolerance_to_the_sweeps_noise() -> None:
-    # phase 4's sweep of the shipped checkpoint: 600 attempts per point
+    # phase 4's sweep of the shipped weights at commit 2ffbb6f (before the tried-move rule): 600 attempts per point
     points = [{"threshold": t, "max_uncertainty": None, "success": n / 600, "attempts": 600, "fast_share": f}
               for t, n, f in ((0.1, 241, 0.70), (0.3, 242, 0.67), (0.5, 241, 0.56), (0.7, 250, 0.31),
                               (1.01, 251, 0.0))]
