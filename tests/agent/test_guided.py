@@ -5,9 +5,13 @@ least as many validation levels with it as with the explorer it replaces on fami
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from agent.agents.aria_agent import AriaAgent
+from agent.base import Action
 from agent.guided import LevelMap
 from agent.models.loading import load_models
 from agent.training.evaluate import Tally, play_level
@@ -17,37 +21,54 @@ from arc_client.games.play import act
 from arc_client.types import GameAction, GameInfo, GameState
 
 
+def move_of(chosen: Action) -> tuple[int, int, int]:
+    return int(chosen.action), chosen.x if chosen.x is not None else -1, chosen.y if chosen.y is not None else -1
+
+
+def play_first_attempt(agent: AriaAgent, name: str, seed: int,
+                       check: Callable[[bytes, dict[Any, Any], Action], None]) -> None:
+    """The first attempt at level 1; `check(key, known, chosen)` on every step, with the map's key of the
+    state and the moves it knew from there before the agent chose."""
+    game, raw = start_level(game_class(name), seed, 0)
+    latest = response_of(raw, game)
+    agent.start(GameInfo(game.game_id), latest)
+    for _ in range(game.budgets[0]):
+        key = agent.guided.map.key(latest.frame)
+        known = dict(agent.guided.map.edges.get(key, {}))
+        chosen = agent.act(latest)
+        assert chosen.decision is not None
+        check(key, known, chosen)
+        raw = act(game, int(chosen.action), chosen.x, chosen.y)
+        latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
+        agent.observe(chosen, latest)
+        if raw.levels_completed > 0 or state_of(raw) is GameState.GAME_OVER:
+            break
+
+
 def test_the_guided_choice_never_repeats_a_known_move_while_an_untried_one_is_left() -> None:
     models = load_models()
     guided_steps = revisits = 0
     for name, seed in (("mz01", 3), ("kb01", 4), ("sq01", 3)):
         agent = AriaAgent(seed, models=models, threshold=1.01)  # every step the slow system's, whatever
-        game, raw = start_level(game_class(name), seed, 0)     # threshold phase 4 shipped
-        latest = response_of(raw, game)
-        agent.start(GameInfo(game.game_id), latest)
-        for _ in range(game.budgets[0]):
-            key = agent.guided.map.key(latest.frame)
-            known = dict(agent.guided.map.edges.get(key, {}))
-            chosen = agent.act(latest)
+                                                                # threshold phase 4 shipped
+
+        def check(key: bytes, known: dict[Any, Any], chosen: Action, agent: AriaAgent = agent) -> None:
+            nonlocal guided_steps, revisits
             decision = chosen.decision
             assert decision is not None
             if decision.system == "slow":
                 assert decision.mode == "guided" and "guided search: " in decision.reason
                 guided_steps += 1
                 ranking = agent.guided.seen[key].moves(agent.guided.max_clicks)
-                move = (int(chosen.action), chosen.x if chosen.x is not None else -1,
-                        chosen.y if chosen.y is not None else -1)
+                move = move_of(chosen)
                 untried_left = [m for m, _ in ranking if m not in known]
                 if move in known:  # only on a known path elsewhere, or when nothing is left to try here
                     assert "known path" in decision.reason or not untried_left, decision.reason
                 if key in known.get(move, {}):  # it did nothing here before
                     assert not untried_left
                 revisits += bool(known)
-            raw = act(game, int(chosen.action), chosen.x, chosen.y)
-            latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
-            agent.observe(chosen, latest)
-            if raw.levels_completed > 0 or state_of(raw) is GameState.GAME_OVER:
-                break
+
+        play_first_attempt(agent, name, seed, check)
     assert guided_steps >= 20 and revisits >= 3  # the guided search acted, also in states seen before
 
 
@@ -161,25 +182,15 @@ def test_the_fast_policy_never_sends_a_move_the_graph_already_tried_from_that_st
     models = load_models()
     fast_steps = handed = 0
     for name, seed in (("kd01", 20000), ("mz01", 20001)):
-        agent = AriaAgent(seed, models=models)
-        game, raw = start_level(game_class(name), seed, 0)
-        latest = response_of(raw, game)
-        agent.start(GameInfo(game.game_id), latest)
-        for _ in range(game.budgets[0]):
-            key = agent.guided.map.key(latest.frame)
-            known = set(agent.guided.map.edges.get(key, {}))
-            chosen = agent.act(latest)
+        def check(key: bytes, known: dict[Any, Any], chosen: Action, name: str = name) -> None:
+            nonlocal fast_steps, handed
             decision = chosen.decision
             assert decision is not None
-            move = (int(chosen.action), chosen.x if chosen.x is not None else -1,
-                    chosen.y if chosen.y is not None else -1)
+            move = move_of(chosen)
             if decision.system == "fast":
                 fast_steps += 1
                 assert move not in known, (name, move)
             handed += decision.reason.startswith("the fast move was tried here before")
-            raw = act(game, int(chosen.action), chosen.x, chosen.y)
-            latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
-            agent.observe(chosen, latest)
-            if raw.levels_completed > 0 or state_of(raw) is GameState.GAME_OVER:
-                break
+
+        play_first_attempt(AriaAgent(seed, models=models), name, seed, check)
     assert fast_steps > 20 and handed > 3, (fast_steps, handed)
