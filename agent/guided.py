@@ -199,6 +199,7 @@ class GuidedSearch:
         self.pruned: set[bytes] = set()  # states whose ranking the world model has pruned
         self.frame: np.ndarray | None = None
         self.target: bytes | None = None
+        self.visits: Counter[bytes] = Counter()  # visits per state in this level, under the map's keys
 
     # -- what happened ----------------------------------------------------------------------------
     def see(self, latest: FrameResponse, fast: FastProposal) -> bytes:
@@ -209,11 +210,19 @@ class GuidedSearch:
             self.seen.clear()
             self.pruned.clear()
             self.target = None
+            self.visits.clear()
         self.frame = latest.frame
         key = self.map.key(latest.frame)
         if key not in self.seen:
             self.seen[key] = _Seen(latest.frame, fast, tuple(latest.available_actions))
         return key
+
+    def arrive(self, latest: FrameResponse, fast: FastProposal) -> tuple[bytes, int]:
+        """`see` for a new step: the state, and its visits in this level under the map's keys, this one
+        included (the loop check: counted afresh whenever the HUD mask changes, as every key does)."""
+        key = self.see(latest, fast)
+        self.visits[key] += 1
+        return key, self.visits[key]
 
     def observe(self, move: Move, result: FrameResponse, step: int = 0, budget: int | None = None) -> None:
         """Every in-level transition from the frame last seen, whichever system chose it; `step`: the
@@ -228,6 +237,7 @@ class GuidedSearch:
                 rekeyed.setdefault(self.map.key(state.frame), state)
             self.seen, self.target = rekeyed, None
             self.pruned.clear()
+            self.visits.clear()
         self.frame = None
 
     # -- choosing ---------------------------------------------------------------------------------

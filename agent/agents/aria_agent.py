@@ -105,10 +105,11 @@ class AriaAgent(Agent):
             self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
         if self.unfamiliar is not None:
             return self._online(latest, started)
-        visits = self.visits.visit(latest)
         frame = latest.frame
         fast = propose(self.policy, frame, latest.available_actions)
-        state = self.guided.see(latest, fast) if self.use_guided else None  # the state and the policy's ranking there
+        # the state and the policy's ranking there; loops counted under the graph's keys (one HUD
+        # detector for both), the previous slow system's with its own
+        state, visits = self.guided.arrive(latest, fast) if self.use_guided else (None, self.visits.visit(latest))
         novelty = self.arbiter.novelty(frame, self.seen)
         fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
@@ -232,7 +233,8 @@ class AriaAgent(Agent):
         # the slow system's graph learns from every transition, whichever system chose the action
         self.explorer.record(action, result)
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
-        self.visits.observe(key_of_action(action)[0], result)
+        if not self.use_guided:
+            self.visits.observe(key_of_action(action)[0], result)
 
     def stats(self) -> dict[str, Any]:
         return self.explorer.stats()

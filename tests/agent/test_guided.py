@@ -5,6 +5,7 @@ least as many validation levels with it as with the explorer it replaces on fami
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -177,8 +178,7 @@ def test_aria_clears_the_level_whose_winning_move_ended_the_first_attempt() -> N
 
 def test_the_fast_policy_never_sends_a_move_the_graph_already_tried_from_that_state() -> None:
     """At the shipped threshold the fast policy acts on most steps; a move the level's map already knows
-    from the current state goes to the slow system instead (the visit count, keyed by its own HUD
-    detector, can still call the state new: the map masks the step-budget bar sooner)."""
+    from the current state goes to the slow system instead."""
     models = load_models()
     fast_steps = handed = 0
     for name, seed in (("kd01", 20000), ("mz01", 20001)):
@@ -194,3 +194,34 @@ def test_the_fast_policy_never_sends_a_move_the_graph_already_tried_from_that_st
 
         play_first_attempt(AriaAgent(seed, models=models), name, seed, check)
     assert fast_steps > 20 and handed > 3, (fast_steps, handed)
+
+
+def test_the_loop_check_counts_visits_under_the_level_maps_keys() -> None:
+    """One HUD detector for the graph and the loop check: the fast policy acts only on a state's first
+    visit as the level's map keys it (counted here afresh whenever the map's mask changes), and the
+    loop check names the same count."""
+    models = load_models()
+    fast_steps = loops = 0
+    for name, seed in (("kd01", 20000), ("mz01", 20001), ("sq01", 20002), ("pb01", 20003)):
+        agent = AriaAgent(seed, models=models)
+        counts: Counter[bytes] = Counter()
+        mask = agent.guided.map.mask.copy()
+
+        def check(key: bytes, known: dict[Any, Any], chosen: Action, agent: AriaAgent = agent,
+                  counts: Counter[bytes] = counts) -> None:
+            nonlocal fast_steps, loops, mask
+            if not np.array_equal(mask, agent.guided.map.mask):  # every key changed
+                mask = agent.guided.map.mask.copy()
+                counts.clear()
+            counts[key] += 1
+            decision = chosen.decision
+            assert decision is not None
+            if decision.system == "fast":
+                fast_steps += 1
+                assert counts[key] == 1, (decision.reason, counts[key])
+            elif decision.reason.startswith("state visited"):
+                loops += 1
+                assert decision.reason.startswith(f"state visited {counts[key]} times"), decision.reason
+
+        play_first_attempt(agent, name, seed, check)
+    assert fast_steps > 20 and loops > 3, (fast_steps, loops)
