@@ -82,10 +82,18 @@ def policy_correct(logits: torch.Tensor, click: torch.Tensor, data: Transitions,
     return correct
 
 
+def optimal_rows(data: Transitions, rows: np.ndarray) -> np.ndarray:
+    """The optimal-action mask (rows, 7) of `rows`; transitions generated without labels cannot train
+    the policy."""
+    if data.optimal is None:
+        raise ValueError("these transitions carry no optimal-action labels (generate them with the oracle)")
+    return data.optimal[rows]
+
+
 def policy_optimal(logits: torch.Tensor, click: torch.Tensor, data: Transitions, rows: np.ndarray,
                    device: torch.device, cells: torch.Tensor | None = None) -> torch.Tensor:
     """Whether the argmax action (and for a click, the argmax pixel's cell) is one of the optimal ones."""
-    optimal = torch.as_tensor(data.optimal[rows], device=device)
+    optimal = torch.as_tensor(optimal_rows(data, rows), device=device)
     chosen = logits.argmax(-1)
     correct = optimal.gather(1, chosen[:, None]).squeeze(1)
     clicked = chosen == CLICK - 1
@@ -110,7 +118,7 @@ def policy_loss(policy: torch.nn.Module, data: Transitions, rows: np.ndarray, de
     held = torch.zeros(len(rows), dtype=torch.bool, device=device) if calibrate is None else \
         torch.as_tensor(np.asarray(calibrate, dtype=bool), device=device)
     fit = ~held
-    optimal = torch.as_tensor(data.optimal[rows], device=device)
+    optimal = torch.as_tensor(optimal_rows(data, rows), device=device)
     per_row = logits.logsumexp(-1) - logits.masked_fill(~optimal, -1e9).logsumexp(-1)
     action_loss = (per_row * fit).sum() / fit.sum().clamp(min=1)
     cells = optimal_click_mask(data, rows, device)
