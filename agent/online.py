@@ -26,10 +26,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agent.rules import GameRules
+
+if TYPE_CHECKING:  # torch is loaded only by the agents that tune a policy online
+    from agent.online_cnn import OnlineCNN
 
 DIM = 1 << 14
 ActionKey = tuple[int, int, int]
@@ -96,8 +100,9 @@ class OnlineLearner:
     def __init__(self, seed: int = 0, min_samples: int = 24, min_accuracy: float = 0.6, min_chance: float = 0.5,
                  goal_bonus: float = 0.5, window: int = 64, carry: bool = True, calibrate: bool = True,
                  step: float = 0.02, lowest: float = 0.2, highest: float = 0.8, min_picks: int = 8,
-                 holdout: float = 0.15) -> None:
+                 holdout: float = 0.15, cnn: OnlineCNN | None = None) -> None:
         self.seed = seed
+        self.cnn = cnn  # the checkpoint's policy tuned on this game (`aria-cnn`), averaged with the model
         self.carry = carry  # False: forget the model and the rules at every level-up (an ablation)
         self.model = OnlineModel(seed=seed)
         self.rules = GameRules()
@@ -152,6 +157,8 @@ class OnlineLearner:
         toward = self.rules.toward_goal(frame, mask, sorted({a[0] for a in untried if a[0] != 6}))
         feats = [self.features(frame, mask, a, signatures.get(a), toward) for a in untried]
         chance = self.model.predict(feats)
+        if self.cnn is not None and self.cnn.ready:
+            chance = 0.5 * (chance + self.cnn.chances(frame, untried))
         bonus = np.array([self.goal_bonus * max(toward.get(a[0], 0.0), 0.0) if a[0] != 6 else 0.0 for a in untried])
         best = int(np.argmax(chance + bonus))  # the first on ties: the explorer's salience order
         heading = toward.get(untried[best][0], 0.0) if untried[best][0] != 6 else 0.0
@@ -167,6 +174,8 @@ class OnlineLearner:
         feats = self.features(before, mask, action, signature, toward)
         self.hits.append(bool((self.model.predict([feats])[0] >= 0.5) == new))
         self.model.add(feats, float(new))
+        if self.cnn is not None:
+            self.cnn.add(before, action, float(new))
         self.samples += 1
         if action[0] == 6 and signature is not None:
             self.clicked.add((CLICK_SHAPE, hash(signature) & 0xFFFF))

@@ -7,7 +7,9 @@ Each agent plays every game tagged `heldout` through `run_eval` (in-process, off
 levels completed, the official score, actions per completed level against the level's baseline (all
 levels, first levels, later levels), the agent's own ms per action (median over games) and the fast
 share; then a per-game table and, per game, actions/baseline level by level. An agent that cannot
-start (e.g. no trained checkpoint yet) is reported as such and skipped.
+start (e.g. no trained checkpoint yet) is reported as such and skipped. `--agents` also takes
+`aria-online` (the online systems without a checkpoint) and `aria-cnn` (`aria` whose online fast
+system also consults the checkpoint's policy fine-tuned on the game, `agent.online_cnn`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from agent.registry import list_agents
 # the project's own agents by import path, for an environment installed before they were registered
 OWN_AGENTS = {"random": "agent.agents.random_agent:RandomAgent", "aria": "agent.agents.aria_agent:AriaAgent",
               "aria-fast": "agent.agents.fast_agent:AriaFastAgent", "aria-slow": "agent.agents.slow_agent:AriaSlowAgent",
-              "aria-online": "agent.agents.online_agent:AriaOnlineAgent"}
+              "aria-online": "agent.agents.online_agent:AriaOnlineAgent",
+              "aria-cnn": "agent.agents.aria_agent:AriaOnlineCNNAgent"}
 
 
 def level_ratios(results: dict[str, Any]) -> dict[str, list[float]]:
@@ -83,7 +86,7 @@ def main() -> None:
         agent = name if name in registered else OWN_AGENTS.get(name, name)
         config = EvalConfig(games=args.games.split(","), tags=["heldout"], agent=agent, max_actions=args.max_actions,
                             seed=args.seed, record=False, overwrite=True, run_dir=Path(args.run_root) / name,
-                            checkpoint=args.checkpoint if name in ("aria", "aria-fast") else None)
+                            checkpoint=args.checkpoint if name in ("aria", "aria-fast", "aria-cnn") else None)
         try:
             outcome = asyncio.run(run_eval(config))
         except AriaError as exc:

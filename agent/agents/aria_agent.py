@@ -56,7 +56,7 @@ class AriaAgent(Agent):
 
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
-                 **options: Any) -> None:
+                 online_cnn: bool = False, **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -70,7 +70,8 @@ class AriaAgent(Agent):
         self.seen = arbiter.seen.cpu().numpy()
         self.arbiter = arbiter
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
-        self.explorer = online_explorer(seed)
+        self.online_cnn = online_cnn  # novel levels: the online model averaged with this policy tuned on the game
+        self.explorer = online_explorer(seed, self._tuned())
         self.use_guided = guided
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -81,12 +82,15 @@ class AriaAgent(Agent):
         self.plan: deque[tuple[Move, np.ndarray]] = deque()
 
     def start(self, game: GameInfo, first: FrameResponse) -> None:
-        self.explorer = online_explorer(self.seed)
+        self.explorer = online_explorer(self.seed, self._tuned())
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar, self.level = None, -1
         self.visits = VisitCounter()
         self.fruitless.clear()
         self.plan.clear()
+
+    def _tuned(self) -> Any:
+        return self.policy if self.online_cnn else None
 
     # -- the arbiter ------------------------------------------------------------------------------
     def _uncertainty(self, frame: np.ndarray, fast: FastProposal) -> float:
@@ -238,3 +242,13 @@ class AriaAgent(Agent):
 
     def stats(self) -> dict[str, Any]:
         return self.explorer.stats()
+
+
+class AriaOnlineCNNAgent(AriaAgent):
+    """`aria` whose online fast system also consults the checkpoint's policy fine-tuned on the game
+    (`agent.online_cnn`): measured below the default on the held-out games, kept to re-run that."""
+
+    name = "aria-cnn"
+
+    def __init__(self, seed: int = 0, **options: Any) -> None:
+        super().__init__(seed, online_cnn=True, **options)

@@ -8,17 +8,27 @@ novel games to the same pair.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.base import Action, Agent
 from agent.explorer import GraphExplorer
 from agent.online import OnlineLearner
 from arc_client.types import FrameResponse, GameInfo
 
+if TYPE_CHECKING:
+    from agent.models.fast_policy import FastPolicy
 
-def online_explorer(seed: int) -> GraphExplorer:
-    """The planner with the online model, ordering untried moves by how earlier levels were won too."""
-    return GraphExplorer(seed=seed, learner=OnlineLearner(seed=seed), win_bonus=0.05)
+
+def online_explorer(seed: int, policy: FastPolicy | None = None) -> GraphExplorer:
+    """The planner with the online model, ordering untried moves by how earlier levels were won too;
+    with `policy`, the model's chances are averaged with that policy's, fine-tuned on this game
+    (`agent.online_cnn`, `aria-cnn`)."""
+    cnn = None
+    if policy is not None:
+        from agent.online_cnn import OnlineCNN  # torch: only where a policy is tuned
+
+        cnn = OnlineCNN(policy, seed=seed)
+    return GraphExplorer(seed=seed, learner=OnlineLearner(seed=seed, cnn=cnn), win_bonus=0.05)
 
 
 class AriaOnlineAgent(Agent):
