@@ -38,6 +38,7 @@ from agent.decision import Decision, Proposal
 from agent.explorer import key_of_action
 from agent.guided import GuidedSearch
 from agent.models.encoding import frames_tensor
+from agent.models.fast_policy import FastPolicy
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
@@ -89,7 +90,8 @@ class AriaAgent(Agent):
         self.fruitless.clear()
         self.plan.clear()
 
-    def _tuned(self) -> Any:
+    def _tuned(self) -> FastPolicy | None:
+        """The policy the online systems tune on a novel game (`aria-cnn`), or None (the default)."""
         return self.policy if self.online_cnn else None
 
     # -- the arbiter ------------------------------------------------------------------------------
