@@ -1,5 +1,11 @@
 """ARIA: the fast policy and the slow system, with an arbiter choosing per step.
 
+Before the arbiter, the navigator (agent.navigator, part of the slow system) walks the mover by the
+shortest believed-free path to the nearest object not reached yet in this level, when the game has a
+mover and such an object is reachable; it measured 43% -> 56% success on validation seeds (mazes 10%
+-> 100%, keys and doors 10% -> 80%; paint and tile-walk games lose). `navigate="slow"` lets it lead
+only the slow system's steps, `"off"` removes it.
+
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
 - its trained confidence is at least the threshold phase 4 calibrated on validation seeds;
@@ -42,9 +48,10 @@ from agent.models.fast_policy import FastPolicy
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
+from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
-from arc_client.types import FrameResponse, GameAction, GameInfo
+from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
@@ -57,7 +64,7 @@ class AriaAgent(Agent):
 
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
-                 online_cnn: bool = False, **options: Any) -> None:
+                 online_cnn: bool = False, navigate: str = "first", **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -74,6 +81,9 @@ class AriaAgent(Agent):
         self.online_cnn = online_cnn  # novel levels: the online model averaged with this policy tuned on the game
         self.explorer = online_explorer(seed, self._tuned())
         self.use_guided = guided
+        self.navigate = navigate  # "first": before the arbiter; "slow": it leads the slow system's steps; "off"
+        self.navigator = Navigator()
+        self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
@@ -89,6 +99,8 @@ class AriaAgent(Agent):
         self.visits = VisitCounter()
         self.fruitless.clear()
         self.plan.clear()
+        self.navigator = Navigator()
+        self._before = None
 
     def _tuned(self) -> FastPolicy | None:
         """The policy the online systems tune on a novel game (`aria-cnn`), or None (the default)."""
@@ -112,6 +124,7 @@ class AriaAgent(Agent):
         if self.unfamiliar is not None:
             return self._online(latest, started)
         frame = latest.frame
+        self._before = (frame, latest.levels_completed)
         fast = propose(self.policy, frame, latest.available_actions)
         # the state and the policy's ranking there; loops counted under the graph's keys (one HUD
         # detector for both), the previous slow system's with its own
@@ -121,6 +134,10 @@ class AriaAgent(Agent):
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
                   "fast": fast_proposal, "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
         uncertainty = None
+        if self.navigate == "first":
+            routed = self._navigate(latest, started, "an untouched object is within reach", None, common)
+            if routed is not None:
+                return routed
         if fast.confidence < self.threshold:
             why = f"fast confidence {fast.confidence:.2f} below the threshold {self.threshold:.2f}"
         elif novelty > self.max_novelty:
@@ -217,6 +234,10 @@ class AriaAgent(Agent):
     def _guided(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
                 common: dict[str, Any], fast: FastProposal) -> Action:
         """The policy-guided search over the exact graph (`agent.guided`)."""
+        if self.navigate == "slow":
+            routed = self._navigate(latest, started, why, uncertainty, common)
+            if routed is not None:
+                return routed
         choice = self.guided.choose(latest, fast)
         action, x, y = choice.move
         slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None,
@@ -226,6 +247,19 @@ class AriaAgent(Agent):
                             reason=f"{why}; guided search: {choice.why}",
                             extra={"pruned": choice.pruned}, **common)
         return Action(GameAction(action), slow.x, slow.y, decision=decision)
+
+    def _navigate(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
+                  common: dict[str, Any]) -> Action | None:
+        """The navigator's move toward the nearest untouched object (`agent.navigator`), if any."""
+        route = self.navigator.route(latest.frame, latest.available_actions, self.guided.map.mask,
+                                     latest.levels_completed)
+        if route is None:
+            return None
+        slow = Proposal(GameAction(route.action).name, None, None)
+        decision = Decision("slow", "navigate", uncertainty=uncertainty, slow=slow, plan_left=route.length,
+                            think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"{why}; {route.why}", **common)
+        return Action(GameAction(route.action), decision=decision)
 
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
@@ -238,6 +272,11 @@ class AriaAgent(Agent):
     def observe(self, action: Action, result: FrameResponse) -> None:
         # the slow system's graph learns from every transition, whichever system chose the action
         self.explorer.record(action, result)
+        if self._before is not None and result.state is not GameState.GAME_OVER:
+            before, level = self._before
+            if result.levels_completed == level:
+                self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
+        self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         if not self.use_guided:
             self.visits.observe(key_of_action(action)[0], result)

@@ -1,0 +1,242 @@
+"""Navigation by objects: walk the mover to the nearest object it has not reached yet, by the shortest
+path through places believed free.
+
+Everything is learned while playing the game:
+- which colour moves with the key actions and by how much (`agent.rules.GameRules`);
+- per colour, how often the mover entered it and how often it was stopped by it: a colour that stopped
+  it more often than it let it in is blocking, and a colour never met is assumed free, so a wall costs
+  one bump, not a detour;
+- the moves that stopped the mover in this level, from where (not planned again);
+- which objects the mover has touched in this level. Touching an object of colour c forgets that c
+  blocks (a key may open the doors of its colour).
+
+Objects are small single-colour components outside the HUD mask (at most `max_object` cells and four
+times the mover's area), neither the mover, the frame's background nor a blocking colour. A
+breadth-first search over the mover's positions (its bounding box shifted by the learned
+displacements of the available key actions; boxes tested against integral images of the blocked and
+object cells, so a position costs O(1)) finds the nearest position whose box touches an untouched
+object; the first move of that path is proposed. The mover's own pixels are painted in the floor's
+colour first, so that it does not cut the floor into small pieces. A direction (ACTION1-4) whose
+effect is not known yet is tried first (four times at most in the game, never where it bumped).
+
+The navigator's model is that objects are there to be reached (an exit, keys, gems). When a touched
+object moves or changes instead of staying or vanishing (a block pushed, a switch or tile flipped),
+the model is wrong for this game and the navigator proposes nothing more in it. Nothing is proposed
+either before a mover and one displacement are known, or when no object is reachable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agent.frames import label_components
+from agent.rules import Box, GameRules
+
+
+@dataclass(frozen=True)
+class Route:
+    action: int
+    length: int  # moves to the object
+    colour: int  # the object's colour
+    target: tuple[int, int]  # (row, col) of the object's top-left cell
+
+    @property
+    def why(self) -> str:
+        if self.length == 0:
+            return f"navigator: trying ACTION{self.action}, whose effect on the mover is not known yet"
+        return f"navigator: to the colour-{self.colour} object at {self.target}, {self.length} moves away"
+
+
+def without_mover(frame: np.ndarray, box: Box, mover: int, floor: int | None = None) -> np.ndarray:
+    """The frame with the mover's pixels painted in the floor's colour (the colour it entered most; else
+    the commonest of the ring around its box), so that the mover does not cut the floor it stands on
+    into pieces that look like small objects."""
+    if floor is not None:
+        out = frame.copy()
+        area = out[box[0]:box[2], box[1]:box[3]]
+        area[area == mover] = floor
+        return out
+    h, w = frame.shape
+    top, left, bottom, right = max(box[0] - 1, 0), max(box[1] - 1, 0), min(box[2] + 1, h), min(box[3] + 1, w)
+    ring = frame[top:bottom, left:right]
+    colours = ring[ring != mover]
+    if not colours.size:
+        return frame
+    out = frame.copy()
+    area = out[box[0]:box[2], box[1]:box[3]]
+    area[area == mover] = int(np.bincount(colours, minlength=16).argmax())
+    return out
+
+
+def _integral(cells: np.ndarray) -> np.ndarray:
+    out = np.zeros((cells.shape[0] + 1, cells.shape[1] + 1), dtype=np.int32)
+    out[1:, 1:] = cells.astype(np.int32).cumsum(0).cumsum(1)
+    return out
+
+
+def _any(integral: np.ndarray, top: int, left: int, bottom: int, right: int) -> bool:
+    return bool(integral[bottom, right] - integral[top, right] - integral[bottom, left] + integral[top, left])
+
+
+@dataclass
+class Navigator:
+    max_object: int = 64
+    max_nodes: int = 4096
+    rules: GameRules = field(default_factory=GameRules)
+    entered: Counter[int] = field(default_factory=Counter)
+    stopped: Counter[int] = field(default_factory=Counter)
+    level: int = -1
+    blocked: set[tuple[int, int, int]] = field(default_factory=set)  # (top, left, action) of the mover's box
+    probes: Counter[int] = field(default_factory=Counter)  # tries of each direction before it was known
+    max_probes: int = 4
+    disturbed: int = 0  # objects that, touched, moved or changed: this game's objects are not for reaching
+    touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
+
+    def _level(self, level: int) -> None:
+        if level != self.level:
+            self.level = level
+            self.blocked.clear()
+            self.touched.clear()
+
+    @property
+    def floor(self) -> int | None:
+        return self.entered.most_common(1)[0][0] if self.entered else None
+
+    def blocking(self, colour: int) -> bool:
+        return self.stopped[colour] > self.entered[colour]
+
+    # -- learning ---------------------------------------------------------------------------------
+    def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
+                level: int) -> None:
+        """An in-level transition (`after` of the same level) by any system."""
+        self._level(level)
+        if action == 6 or action == 0:
+            return
+        if self.rules.displacement(action) is None:
+            box = self.rules.mover_box(before, mask)
+            # a probe counts once the mover is known, and not where the action already bumped
+            self.probes[action] += box is not None and (box[0], box[1], action) not in self.blocked
+            if box is not None and self.rules.mover_box(after, mask) == box:
+                self.blocked.add((box[0], box[1], action))  # a probe into a wall: not from here again
+        self.rules.observe_key(before, after, action, mask)
+        move, box = self.rules.displacement(action), self.rules.mover_box(before, mask)
+        if move is None or box is None:
+            return
+        dest = (box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0])
+        h, w = before.shape
+        if dest[0] < 0 or dest[1] < 0 or dest[2] > h or dest[3] > w:
+            return
+        area = before[dest[0]:dest[2], dest[1]:dest[3]]
+        colours = [c for c in np.unique(area).tolist() if c != self.rules.mover]
+        now = self.rules.mover_box(after, mask)
+        if now == dest:
+            for colour in colours:
+                self.entered[colour] += 1
+            plain = without_mover(before, box, self.rules.mover, self.floor) if self.rules.mover is not None else before
+            labels = label_components(plain)
+            for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
+                cells = labels == label
+                colour = int(plain[cells][0])
+                if colour == self.rules.mover or not (self._small(cells, box)):
+                    continue
+                rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
+                self.touched.add((int(rows[0]), int(cols[0])))
+                if self._disturbed(cells, colour, before, after, dest, move):
+                    self.disturbed += 1
+                self.stopped[colour] = 0  # a key may open the doors of its colour
+                self.blocked.clear()
+        elif now == box and colours:
+            for colour in colours:
+                self.stopped[colour] += 1
+            self.blocked.add((box[0], box[1], action))
+
+    def _disturbed(self, cells: np.ndarray, colour: int, before: np.ndarray, after: np.ndarray, dest: Box,
+                   move: tuple[int, int]) -> bool:
+        """Whether the object touched did something other than stay or vanish: its cells left uncovered
+        turned to a colour that is neither the floor nor the mover (a switch or a tile flipped), or its
+        colour appeared ahead of the mover where it was not (a block pushed)."""
+        out = cells.copy()
+        out[dest[0]:dest[2], dest[1]:dest[3]] = False
+        plain = {self.floor, self.rules.mover, colour}
+        if out.any() and not set(np.unique(after[out]).tolist()) <= plain:
+            return True
+        h, w = before.shape
+        top, left, bottom, right = dest[0] + move[1], dest[1] + move[0], dest[2] + move[1], dest[3] + move[0]
+        top, left, bottom, right = max(top, 0), max(left, 0), min(bottom, h), min(right, w)
+        if top >= bottom or left >= right:
+            return False
+        ahead_before, ahead_after = before[top:bottom, left:right], after[top:bottom, left:right]
+        return bool(((ahead_after == colour) & (ahead_before != colour)).any())
+
+    def _small(self, cells: np.ndarray, mover: Box) -> bool:
+        size = int(cells.sum())
+        return size <= min(self.max_object, 4 * (mover[2] - mover[0]) * (mover[3] - mover[1]))
+
+    # -- proposing --------------------------------------------------------------------------------
+    def route(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None,
+              level: int) -> Route | None:
+        self._level(level)
+        if self.disturbed:
+            return None
+        box = self.rules.mover_box(frame, mask)
+        if box is None:
+            return None
+        moves: list[tuple[int, tuple[int, int]]] = []
+        for a in available:
+            move = self.rules.displacement(a) if a not in (0, 6, 7) else None
+            if move is not None:
+                moves.append((a, move))
+        if not moves:
+            return None
+        for action in (1, 2, 3, 4):  # a direction not learned yet: try it (four times at most in the game)
+            if (action in available and self.rules.displacement(action) is None
+                    and self.probes[action] < self.max_probes and (box[0], box[1], action) not in self.blocked):
+                return Route(action, 0, -1, (box[0], box[1]))
+        counts = np.bincount(frame.ravel(), minlength=16)
+        background = int(counts.argmax())
+        blocked = np.isin(frame, [c for c in range(16) if self.blocking(c)])
+        if mask is not None:
+            blocked |= mask
+        # objects: small components, not the mover, the background, a blocking colour or touched
+        assert self.rules.mover is not None
+        frame = without_mover(frame, box, self.rules.mover, self.floor)
+        labels = label_components(frame)
+        _, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+        size = sizes[inverse].reshape(frame.shape)
+        limit = min(self.max_object, 4 * (box[2] - box[0]) * (box[3] - box[1]))
+        objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
+        for top, left in self.touched:
+            if objects[top, left]:
+                objects[labels == labels[top, left]] = False
+        here = np.zeros_like(objects)
+        here[box[0]:box[2], box[1]:box[3]] = True
+        if objects[here].any():  # the object under the mover is not a destination
+            objects[np.isin(labels, np.unique(labels[here & objects]))] = False
+        if not objects.any():
+            return None
+        free, goal = _integral(blocked & ~here), _integral(objects)
+        h, w = frame.shape
+        bh, bw = box[2] - box[0], box[3] - box[1]
+        start = (box[0], box[1])
+        first: dict[tuple[int, int], int] = {start: 0}
+        queue: deque[tuple[tuple[int, int], int]] = deque([(start, 0)])
+        while queue and len(first) < self.max_nodes:
+            (top, left), depth = queue.popleft()
+            for action, (dx, dy) in moves:
+                nxt = (top + dy, left + dx)
+                if nxt in first or (top, left, action) in self.blocked:
+                    continue
+                if nxt[0] < 0 or nxt[1] < 0 or nxt[0] + bh > h or nxt[1] + bw > w:
+                    continue
+                if _any(free, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
+                    continue
+                first[nxt] = first[(top, left)] or action
+                if _any(goal, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
+                    hit = np.argwhere(objects[nxt[0]:nxt[0] + bh, nxt[1]:nxt[1] + bw])[0]
+                    row, col = int(hit[0]) + nxt[0], int(hit[1]) + nxt[1]
+                    return Route(first[nxt], depth + 1, int(frame[row, col]), (row, col))
+                queue.append((nxt, depth + 1))
+        return None

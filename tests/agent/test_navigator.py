@@ -1,0 +1,98 @@
+"""Navigation by objects (agent.navigator) on real suite levels: it learns the mover and the walls from
+its own bumps, walks mazes to their exits within the level's step budget far more often than random
+play, never plans again through a move that stopped the mover, and makes the full agent clear more
+validation maze levels than without it."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from agent.agents.aria_agent import AriaAgent
+from agent.guided import LevelMap
+from agent.models.loading import load_models
+from agent.navigator import Navigator
+from agent.training.evaluate import Tally, play_level
+from agent.training.levels import frame_of, start_level
+from arc_client.games import game_class
+from arc_client.games.play import act
+
+SEEDS = range(20000, 20006)  # validation seeds: neither training nor the reserved evaluation range
+
+
+def navigate_level(seed: int, level: int, rng: random.Random) -> tuple[bool, Navigator, list[tuple]]:
+    """One first attempt driven by the navigator alone (a random key action when it proposes nothing);
+    answers whether the level was completed within its budget, and every (position, action) the
+    navigator chose, with the moves it knew were blocked then.
+    The HUD (the step-budget bar) is masked as the agent masks it, by its level map's detector."""
+    game, raw = start_level(game_class("mz01"), seed, level)
+    navigator, level_map = Navigator(), LevelMap()
+    sent = []
+    for _ in range(game.budgets[level]):
+        frame = frame_of(raw)
+        mask = level_map.mask
+        route = navigator.route(frame, (1, 2, 3, 4), mask, level)
+        action = route.action if route is not None else rng.choice((1, 2, 3, 4))
+        box = navigator.rules.mover_box(frame, mask)
+        if route is not None:
+            sent.append((None if box is None else box[:2], action, set(navigator.blocked)))
+        raw = act(game, action)
+        if raw.levels_completed > level:
+            return True, navigator, sent
+        if not raw.frame:
+            break
+        navigator.observe(frame, action, frame_of(raw), mask, level)
+        level_map.record(frame, (action, -1, -1), frame_of(raw))
+    return False, navigator, sent
+
+
+def test_the_navigator_walks_mazes_to_their_exits_within_the_budget() -> None:
+    wins = random_wins = 0
+    for seed in SEEDS:
+        for level in range(2):
+            won, navigator, _ = navigate_level(seed, level, random.Random(seed))
+            wins += won
+            random_wins += play_level(None, game_class("mz01"), seed, level, Tally(), random.Random(seed))
+            assert navigator.rules.mover is not None and navigator.rules.displacement(1) is not None
+    assert wins >= 7 and wins >= random_wins + 5, (wins, random_wins)  # of 12 levels
+
+
+def test_a_move_that_stopped_the_mover_is_not_planned_again_from_there() -> None:
+    bumps = 0
+    for seed in SEEDS:
+        _, navigator, sent = navigate_level(seed, 1, random.Random(seed))
+        for position, action, blocked in sent:
+            assert position is None or (position[0], position[1], action) not in blocked
+        bumps += sum(navigator.stopped.values())
+        walls = [c for c in range(16) if navigator.blocking(c)]
+        assert walls, "a bump into a wall makes its colour blocking"
+    assert bumps >= len(SEEDS)
+
+
+def test_touching_an_object_of_a_colour_forgets_that_the_colour_blocks() -> None:
+    navigator = Navigator()
+    navigator.stopped[5] = 3
+    navigator.blocked.add((0, 0, 1))
+    # a transition where the mover (colour 9) steps onto a one-cell object of colour 5
+    before = np.zeros((64, 64), np.uint8)
+    before[10:12, 10:12] = 9
+    before[10:12, 12:14] = 5
+    after = before.copy()
+    after[10:12, 10:12] = 0
+    after[10:12, 12:14] = 9
+    for _ in range(2):  # twice: the mover and its displacement are learned from repeated moves
+        navigator.observe(before, 4, after, None, 0)
+    assert navigator.rules.mover == 9 and navigator.rules.displacement(4) == (2, 0)
+    assert not navigator.blocking(5) and not navigator.blocked
+
+
+def test_the_full_agent_clears_more_maze_levels_with_the_navigator() -> None:
+    models = load_models()
+    with_nav, without = Tally(), Tally()
+    for seed in SEEDS:
+        for level in range(2):
+            with_nav.add(play_level(AriaAgent(seed, models=models), game_class("mz01"), seed, level, with_nav))
+            without.add(play_level(AriaAgent(seed, models=models, navigate="off"), game_class("mz01"), seed, level,
+                                   without))
+    assert with_nav.successes >= without.successes + 4, (with_nav.successes, without.successes)
