@@ -2,27 +2,30 @@
 path through places believed free.
 
 Everything is learned while playing the game:
-- which colour moves with the key actions and by how much (`agent.rules.GameRules`);
-- per colour, how often the mover entered it and how often it was stopped by it: a colour that stopped
-  it more often than it let it in is blocking, and a colour never met is assumed free, so a wall costs
-  one bump, not a detour;
+- which colour moves with the key actions and by how much (`agent.rules.GameRules`); a direction not
+  seen moving the mover yet is guessed by ARC's convention (ACTION1-4: up, down, left, right) at the
+  known moves' step, and the first try checks the guess;
+- per colour, whether the mover entered it and whether it stopped it: a colour that stopped it and
+  never let it in is blocking; a colour never met is assumed free, so a wall costs one bump;
 - the moves that stopped the mover in this level, from where (not planned again);
-- which objects the mover has touched in this level. Touching an object of colour c forgets that c
-  blocks (a key may open the doors of its colour).
+- which objects it reached in this level (its box overlapped them, or a route to them ended).
+  Reaching an object of colour c forgets that c blocks (a key may open the doors of its colour).
 
 Objects are small single-colour components outside the HUD mask (at most `max_object` cells and four
-times the mover's area), neither the mover, the frame's background nor a blocking colour. A
-breadth-first search over the mover's positions (its bounding box shifted by the learned
-displacements of the available key actions; boxes tested against integral images of the blocked and
-object cells, so a position costs O(1)) finds the nearest position whose box touches an untouched
-object; the first move of that path is proposed. The mover's own pixels are painted in the floor's
-colour first, so that it does not cut the floor into small pieces. A direction (ACTION1-4) whose
-effect is not known yet is tried first (four times at most in the game, never where it bumped).
+times the mover's area), neither the mover, the frame's background nor a blocking colour; the
+mover's own pixels are painted in the floor's colour first, so that it does not cut the floor into
+small pieces. A breadth-first search over the mover's positions (its bounding box shifted by the
+displacements; boxes tested against integral images of the blocked and object cells, so a position
+costs O(1)) finds the nearest position whose box touches an object not reached yet, and the path
+is followed while the mover is where the path expects it (replanned otherwise). With no route, a
+direction not learned yet is tried (four times at most in the game, never where it bumped).
 
-The navigator's model is that objects are there to be reached (an exit, keys, gems). When a touched
+The step after an object is reached is left to the other systems (to use it: ACTION5 on a switch).
+The navigator's model is that objects are there to be reached (an exit, keys, gems). When a reached
 object moves or changes instead of staying or vanishing (a block pushed, a switch or tile flipped),
-the model is wrong for this game and the navigator proposes nothing more in it. Nothing is proposed
-either before a mover and one displacement are known, or when no object is reachable.
+or three reached objects stay as they were and none vanished, the model is wrong for this game and
+the navigator proposes nothing more in it. Nothing is proposed either before a mover and one
+displacement are known.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import numpy as np
 
 from agent.frames import label_components
 from agent.rules import Box, GameRules
+
+CONVENTION = {1: (0, -1), 2: (0, 1), 3: (-1, 0), 4: (1, 0)}  # (dx, dy) per key action
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,10 @@ class Navigator:
     blocked: set[tuple[int, int, int]] = field(default_factory=set)  # (top, left, action) of the mover's box
     probes: Counter[int] = field(default_factory=Counter)  # tries of each direction before it was known
     max_probes: int = 4
+    paused: bool = False
+    plan: deque[tuple[tuple[int, int], int]] = field(default_factory=deque)  # (position, action) still to go
+    last: Route | None = None  # the route being followed
+    end: tuple[int, int] | None = None  # and the position it ends at
     disturbed: int = 0  # objects that, touched, moved or changed: this game's objects are not for reaching
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
 
@@ -100,13 +109,17 @@ class Navigator:
             self.level = level
             self.blocked.clear()
             self.touched.clear()
+            self.plan.clear()
+            self.last = None
 
     @property
     def floor(self) -> int | None:
         return self.entered.most_common(1)[0][0] if self.entered else None
 
     def blocking(self, colour: int) -> bool:
-        return self.stopped[colour] > self.entered[colour]
+        """A colour that stopped the mover and never let it in (a colour it did enter, e.g. the gaps
+        a large cursor overlaps, is not blamed for a bump; the bump's edge is remembered instead)."""
+        return self.stopped[colour] > 0 and not self.entered[colour]
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
@@ -144,6 +157,7 @@ class Navigator:
                     continue
                 rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
                 self.touched.add((int(rows[0]), int(cols[0])))
+                self.paused = True
                 if self._disturbed(cells, colour, before, after, dest, move):
                     self.disturbed += 1
                 self.stopped[colour] = 0  # a key may open the doors of its colour
@@ -178,23 +192,48 @@ class Navigator:
     # -- proposing --------------------------------------------------------------------------------
     def route(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None,
               level: int) -> Route | None:
+        """The first move toward the nearest untouched object; else a direction not learned yet (tried
+        four times at most in the game, never where it bumped); None when neither."""
         self._level(level)
         if self.disturbed:
+            return None
+        if self.paused:  # the step after reaching an object is the other systems' (to use it)
+            self.paused = False
             return None
         box = self.rules.mover_box(frame, mask)
         if box is None:
             return None
+        if self.last is not None and not self.plan and self.end == (box[0], box[1]):
+            self.touched.add(self.last.target)  # the route's end: its object is reached, whatever it looks like
+            self.last = None
+        if self.plan and self.plan[0][0] == (box[0], box[1]):  # on the planned path: keep to it
+            _, action = self.plan.popleft()
+            last = self.last
+            assert last is not None
+            return Route(action, len(self.plan) + 1, last.colour, last.target)
+        self.plan.clear()
         moves: list[tuple[int, tuple[int, int]]] = []
         for a in available:
             move = self.rules.displacement(a) if a not in (0, 6, 7) else None
             if move is not None:
                 moves.append((a, move))
-        if not moves:
-            return None
-        for action in (1, 2, 3, 4):  # a direction not learned yet: try it (four times at most in the game)
+        # a direction not seen moving the mover yet: ARC's convention (ACTION1-4 up, down, left, right)
+        # at the known moves' step, a guess the first try checks (a bump there blocks it from there)
+        step = max((max(abs(dx), abs(dy)) for _, (dx, dy) in moves), default=0)
+        for a, (ux, uy) in CONVENTION.items():
+            if step and a in available and self.rules.displacement(a) is None and self.probes[a] < self.max_probes:
+                moves.append((a, (ux * step, uy * step)))
+        found = self._search(frame, mask, box, moves) if moves else None
+        if found is not None:
+            return found
+        for action in (1, 2, 3, 4):
             if (action in available and self.rules.displacement(action) is None
                     and self.probes[action] < self.max_probes and (box[0], box[1], action) not in self.blocked):
                 return Route(action, 0, -1, (box[0], box[1]))
+        return None
+
+    def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
+                moves: list[tuple[int, tuple[int, int]]]) -> Route | None:
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
         blocked = np.isin(frame, [c for c in range(16) if self.blocking(c)])
@@ -208,19 +247,31 @@ class Navigator:
         size = sizes[inverse].reshape(frame.shape)
         limit = min(self.max_object, 4 * (box[2] - box[0]) * (box[3] - box[1]))
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
+        here = np.zeros_like(objects)
+        here[box[0]:box[2], box[1]:box[3]] = True
+        stayed = gone = 0
         for top, left in self.touched:
             if objects[top, left]:
                 objects[labels == labels[top, left]] = False
-        here = np.zeros_like(objects)
-        here[box[0]:box[2], box[1]:box[3]] = True
-        if objects[here].any():  # the object under the mover is not a destination
-            objects[np.isin(labels, np.unique(labels[here & objects]))] = False
+                stayed += not here[top, left]
+            else:
+                gone += not here[top, left]
+        if stayed >= 3 and not gone:  # objects that stay as they were when reached: not the goal
+            self.disturbed += 1
+            return None
+        if objects[here].any():  # an object under the mover is reached: no destination from now on
+            for label in np.unique(labels[here & objects]).tolist():
+                cells = labels == label
+                rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
+                self.touched.add((int(rows[0]), int(cols[0])))
+                objects[cells] = False
         if not objects.any():
             return None
         free, goal = _integral(blocked & ~here), _integral(objects)
         h, w = frame.shape
         bh, bw = box[2] - box[0], box[3] - box[1]
         start = (box[0], box[1])
+        parent: dict[tuple[int, int], tuple[tuple[int, int], int]] = {}
         first: dict[tuple[int, int], int] = {start: 0}
         queue: deque[tuple[tuple[int, int], int]] = deque([(start, 0)])
         while queue and len(first) < self.max_nodes:
@@ -234,9 +285,18 @@ class Navigator:
                 if _any(free, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
                     continue
                 first[nxt] = first[(top, left)] or action
+                parent[nxt] = ((top, left), action)
                 if _any(goal, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
                     hit = np.argwhere(objects[nxt[0]:nxt[0] + bh, nxt[1]:nxt[1] + bw])[0]
                     row, col = int(hit[0]) + nxt[0], int(hit[1]) + nxt[1]
-                    return Route(first[nxt], depth + 1, int(frame[row, col]), (row, col))
+                    path, at = [], nxt
+                    while at != start:
+                        prev, step_action = parent[at]
+                        path.append((prev, step_action))
+                        at = prev
+                    path.reverse()
+                    self.plan = deque(path[1:])  # followed while the mover is where the plan expects it
+                    self.last, self.end = Route(first[nxt], depth + 1, int(frame[row, col]), (row, col)), nxt
+                    return self.last
                 queue.append((nxt, depth + 1))
         return None

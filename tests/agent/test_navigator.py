@@ -1,7 +1,7 @@
 """Navigation by objects (agent.navigator) on real suite levels: it learns the mover and the walls from
 its own bumps, walks mazes to their exits within the level's step budget far more often than random
-play, never plans again through a move that stopped the mover, and makes the full agent clear more
-validation maze levels than without it."""
+play, never plans again through a move that stopped the mover, stops for the game once a block it
+walked into was pushed, and makes the full agent clear more validation maze levels than without it."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def test_the_navigator_walks_mazes_to_their_exits_within_the_budget() -> None:
             won, navigator, _ = navigate_level(seed, level, random.Random(seed))
             wins += won
             random_wins += play_level(None, game_class("mz01"), seed, level, Tally(), random.Random(seed))
-            assert navigator.rules.mover is not None and navigator.rules.displacement(1) is not None
-    assert wins >= 7 and wins >= random_wins + 5, (wins, random_wins)  # of 12 levels
+            assert navigator.rules.mover is not None and any(navigator.rules.displacement(a) for a in (1, 2, 3, 4))
+    assert wins >= 8 and wins >= random_wins + 6, (wins, random_wins)  # of 12 levels
 
 
 def test_a_move_that_stopped_the_mover_is_not_planned_again_from_there() -> None:
@@ -96,3 +96,21 @@ def test_the_full_agent_clears_more_maze_levels_with_the_navigator() -> None:
             without.add(play_level(AriaAgent(seed, models=models, navigate="off"), game_class("mz01"), seed, level,
                                    without))
     assert with_nav.successes >= without.successes + 4, (with_nav.successes, without.successes)
+
+
+def test_a_pushed_block_turns_the_navigator_off_for_the_game() -> None:
+    def frame(mover: int, block: int) -> np.ndarray:
+        out = np.zeros((64, 64), np.uint8)
+        out[10:12, block:block + 2] = 5
+        out[30:32, 30:32] = 7
+        out[10:12, mover:mover + 2] = 9
+        return out
+
+    navigator = Navigator()
+    navigator.observe(frame(2, 20), 4, frame(4, 20), None, 0)
+    navigator.observe(frame(4, 20), 4, frame(6, 20), None, 0)
+    route = navigator.route(frame(6, 20), (1, 2, 3, 4), None, 0)
+    assert route is not None and route.action == 4 and route.colour == 5  # the block, 6 moves right
+    navigator.observe(frame(18, 20), 4, frame(20, 22), None, 0)  # walking into it pushes it
+    assert navigator.disturbed == 1
+    assert navigator.route(frame(20, 22), (1, 2, 3, 4), None, 0) is None
