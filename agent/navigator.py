@@ -243,8 +243,7 @@ class Navigator:
         assert self.rules.mover is not None
         frame = without_mover(frame, box, self.rules.mover, self.floor)
         labels = label_components(frame)
-        _, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
-        size = sizes[inverse].reshape(frame.shape)
+        size = np.bincount(labels.ravel())[labels]  # each cell's component size (labels are small ints)
         limit = min(self.max_object, 4 * (box[2] - box[0]) * (box[3] - box[1]))
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
         here = np.zeros_like(objects)
