@@ -59,20 +59,16 @@ def without_mover(frame: np.ndarray, box: Box, mover: int, floor: int | None = N
     """The frame with the mover's pixels painted in the floor's colour (the colour it entered most; else
     the commonest of the ring around its box), so that the mover does not cut the floor it stands on
     into pieces that look like small objects."""
-    if floor is not None:
-        out = frame.copy()
-        area = out[box[0]:box[2], box[1]:box[3]]
-        area[area == mover] = floor
-        return out
-    h, w = frame.shape
-    top, left, bottom, right = max(box[0] - 1, 0), max(box[1] - 1, 0), min(box[2] + 1, h), min(box[3] + 1, w)
-    ring = frame[top:bottom, left:right]
-    colours = ring[ring != mover]
-    if not colours.size:
-        return frame
+    if floor is None:
+        h, w = frame.shape
+        ring = frame[max(box[0] - 1, 0):min(box[2] + 1, h), max(box[1] - 1, 0):min(box[3] + 1, w)]
+        colours = ring[ring != mover]
+        if not colours.size:
+            return frame
+        floor = int(np.bincount(colours, minlength=16).argmax())
     out = frame.copy()
     area = out[box[0]:box[2], box[1]:box[3]]
-    area[area == mover] = int(np.bincount(colours, minlength=16).argmax())
+    area[area == mover] = floor
     return out
 
 
@@ -97,7 +93,7 @@ class Navigator:
     blocked: set[tuple[int, int, int]] = field(default_factory=set)  # (top, left, action) of the mover's box
     probes: Counter[int] = field(default_factory=Counter)  # tries of each direction before it was known
     max_probes: int = 4
-    paused: bool = False
+    paused: bool = False  # an object was just reached: the next step is the other systems'
     plan: deque[tuple[tuple[int, int], int]] = field(default_factory=deque)  # (position, action) still to go
     last: Route | None = None  # the route being followed
     end: tuple[int, int] | None = None  # and the position it ends at
