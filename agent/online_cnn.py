@@ -92,3 +92,11 @@ class OnlineCNN:
         logits, click, _ = self.policy(frames, self.every)
         n = len(actions)
         return torch.sigmoid(self._logits(logits.expand(n, -1), click.expand(n, -1), actions)).numpy().astype(np.float64)
+
+    def judge(self, rows: list[tuple[np.ndarray, ActionKey, float]]) -> tuple[float, float]:
+        """(accuracy of chance ≥ 0.5 against the labels, log-loss) on held-back transitions."""
+        with torch.inference_mode():
+            loss = float(self.loss(rows))
+        chances = np.array([self.chances(frame, [action])[0] for frame, action, _ in rows])
+        labels = np.array([label for _, _, label in rows])
+        return float(np.mean((chances >= 0.5) == (labels >= 0.5))), loss

@@ -34,14 +34,6 @@ from agent.online_cnn import OnlineCNN  # noqa: E402
 from arc_client.games.heldout import heldout_dir  # noqa: E402
 
 
-def judge(cnn: OnlineCNN, rows: list) -> tuple[float, float]:
-    with torch.inference_mode():
-        loss = float(cnn.loss(rows))
-    chances = np.array([cnn.chances(frame, [action])[0] for frame, action, _ in rows])
-    labels = np.array([label for _, _, label in rows])
-    return float(np.mean((chances >= 0.5) == (labels >= 0.5))), loss
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--game", default="hk01")
@@ -64,7 +56,7 @@ def main() -> None:
     print(f"{args.game}: {len(rows)} transitions, tuned on {len(train)}, judged on {len(test)}")
     print(f"{'':24} {'accuracy':>9} {'log-loss':>9}")
     print(f"{'constant guess':24} {max(rate, 1 - rate):9.3f} {constant:9.3f}")
-    accuracy, loss = judge(OnlineCNN(policy, seed=1), test)
+    accuracy, loss = OnlineCNN(policy, seed=1).judge(test)
     print(f"{'untuned':24} {accuracy:9.3f} {loss:9.3f}")
     for lr in (float(v) for v in args.lrs.split(",")):
         for passes in (int(v) for v in args.passes.split(",")):
@@ -72,7 +64,7 @@ def main() -> None:
             for _ in range(passes):
                 for frame, action, label in train:
                     tuned.add(frame, action, label)
-            accuracy, loss = judge(tuned, test)
+            accuracy, loss = tuned.judge(test)
             print(f"{f'lr {lr:g}, {passes} pass(es)':24} {accuracy:9.3f} {loss:9.3f}")
 
 

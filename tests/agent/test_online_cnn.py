@@ -10,7 +10,6 @@ where the online logistic model beats that guess (`test_online.py`); so `aria` d
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from agent_testkit import play_game
 from test_online import ExplorerAgent
@@ -19,14 +18,6 @@ from agent.models.loading import load_models
 from agent.online import OnlineLearner
 from agent.online_cnn import OnlineCNN
 from arc_client.games.heldout import heldout_dir
-
-
-def accuracy_and_loss(cnn: OnlineCNN, rows: list) -> tuple[float, float]:
-    with torch.inference_mode():
-        loss = float(cnn.loss(rows))
-    chances = np.array([cnn.chances(frame, [action])[0] for frame, action, _ in rows])
-    labels = np.array([label for _, _, label in rows])
-    return float(np.mean((chances >= 0.5) == (labels >= 0.5))), loss
 
 
 async def test_online_tuning_raises_the_policys_accuracy_on_the_games_own_transitions() -> None:
@@ -42,8 +33,8 @@ async def test_online_tuning_raises_the_policys_accuracy_on_the_games_own_transi
     untuned, tuned = OnlineCNN(policy, seed=1), OnlineCNN(policy, seed=1)
     for frame, action, label in train:
         tuned.add(frame, action, label)
-    before, loss_before = accuracy_and_loss(untuned, test)
-    after, loss_after = accuracy_and_loss(tuned, test)
+    before, loss_before = untuned.judge(test)
+    after, loss_after = tuned.judge(test)
     assert after >= before + 0.1 and loss_after < loss_before, (before, after, loss_before, loss_after)
     # the checkpoint's own policy is untouched
     assert all(torch.equal(a, b) for a, b in zip(policy.state_dict().values(),
