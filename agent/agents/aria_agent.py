@@ -43,6 +43,7 @@ from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
 from agent.explorer import key_of_action
 from agent.guided import GuidedSearch
+from agent.matcher import Matcher
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
 from agent.models.loading import load_models
@@ -64,7 +65,8 @@ class AriaAgent(Agent):
 
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
-                 online_cnn: bool = False, navigate: str = "first", **options: Any) -> None:
+                 online_cnn: bool = False, navigate: str = "first", match: bool = True,
+                 **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -83,6 +85,8 @@ class AriaAgent(Agent):
         self.use_guided = guided
         self.navigate = navigate  # "first": before the arbiter; "slow": it leads the slow system's steps; "off"
         self.navigator = Navigator()
+        self.match = match  # the matcher (agent.matcher) clicks a board toward its target panel
+        self.matcher = Matcher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -100,6 +104,7 @@ class AriaAgent(Agent):
         self.fruitless.clear()
         self.plan.clear()
         self.navigator = Navigator()
+        self.matcher = Matcher()
         self._before = None
 
     def _tuned(self) -> FastPolicy | None:
@@ -134,6 +139,10 @@ class AriaAgent(Agent):
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
                   "fast": fast_proposal, "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
         uncertainty = None
+        if self.match:
+            clicked = self._match(latest, started, common)
+            if clicked is not None:
+                return clicked
         if self.navigate == "first":
             routed = self._navigate(latest, started, "an untouched object is within reach", None, common)
             if routed is not None:
@@ -261,6 +270,17 @@ class AriaAgent(Agent):
                             reason=f"{why}; {route.why}", **common)
         return Action(GameAction(route.action), decision=decision)
 
+    def _match(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+        """The matcher's click toward the target panel (`agent.matcher`), if it sees a board and its copy."""
+        click = self.matcher.click(latest.frame, latest.available_actions, self.guided.map.mask,
+                                   latest.levels_completed)
+        if click is None:
+            return None
+        slow = Proposal(GameAction.ACTION6.name, click.x, click.y)
+        decision = Decision("slow", "match", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"a board and its target panel; {click.why}", **common)
+        return Action(GameAction.ACTION6, click.x, click.y, decision=decision)
+
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
         current = self.explorer.current
@@ -276,6 +296,7 @@ class AriaAgent(Agent):
             before, level = self._before
             if result.levels_completed == level:
                 self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
+            self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
         self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         if not self.use_guided:

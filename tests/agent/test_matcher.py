@@ -1,0 +1,86 @@
+"""Matching by clicks (agent.matcher) on real suite levels: it finds a board and its target panel, learns
+what a click does (the clicked cell only, or its neighbours too) and clears colour-cycle levels within
+their budgets far more often than random clicks; it keeps quiet where no board has a copy, stops once
+its clicks change neither panel, and makes the full agent clear more colour-cycle levels."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from agent.agents.aria_agent import AriaAgent
+from agent.matcher import Matcher, find_pairing
+from agent.models.loading import load_models
+from agent.training.evaluate import Tally, play_level
+from agent.training.levels import frame_of, start_level
+from arc_client.games import game_class
+from arc_client.games.play import act
+
+SEEDS = range(20000, 20004)  # validation seeds: neither training nor the reserved evaluation range
+
+
+def match_level(name: str, seed: int, level: int) -> tuple[bool, Matcher, int]:
+    """One first attempt clicked by the matcher alone; (completed within the budget, matcher, clicks)."""
+    game, raw = start_level(game_class(name), seed, level)
+    matcher = Matcher()
+    for clicks in range(game.budgets[level]):
+        frame = frame_of(raw)
+        click = matcher.click(frame, (6,), None, level)
+        if click is None:
+            return False, matcher, clicks
+        raw = act(game, 6, click.x, click.y)
+        if raw.levels_completed > level:
+            return True, matcher, clicks + 1
+        if not raw.frame:
+            break
+        matcher.observe(frame, 6, frame_of(raw), level)
+    return False, matcher, game.budgets[level]
+
+
+def test_the_matcher_clears_colour_cycle_levels_within_their_budgets() -> None:
+    wins = random_wins = 0
+    learnt_neighbours = False
+    for seed in SEEDS:
+        for level in range(3):  # level 2 is a lights-out board: a click cycles the four neighbours too
+            won, matcher, _ = match_level("cy01", seed, level)
+            wins += won
+            learnt_neighbours |= len(matcher.offsets) == 5
+            random_wins += play_level(None, game_class("cy01"), seed, level, Tally(), random.Random(seed))
+    assert learnt_neighbours
+    assert wins >= 10 and wins >= random_wins + 8, (wins, random_wins)  # of 12 levels
+
+
+def test_no_pairing_where_no_board_has_a_copy() -> None:
+    # click-in-order levels: a legend of swatches and blocks of other shapes, no copy of a board
+    quiet = 0
+    for seed in SEEDS:
+        for level in range(3):
+            game, raw = start_level(game_class("sq01"), seed, level)
+            quiet += find_pairing(frame_of(raw)) is None
+    assert quiet == 12
+
+
+def test_clicks_that_change_neither_panel_turn_it_off() -> None:
+    frame = np.zeros((64, 64), np.uint8)
+    for k, colour in enumerate((3, 4, 5, 6)):
+        frame[10:14, 4 + 6 * k:8 + 6 * k] = colour  # the board
+        frame[10:14, 40 + 6 * k:44 + 6 * k] = 3  # its copy, one colour only
+    matcher = Matcher()
+    clicks = []
+    while (click := matcher.click(frame, (6,), None, 0)) is not None:
+        clicks.append((click.x, click.y))
+        matcher.observe(frame, 6, frame, 0)  # nothing changes
+        assert len(clicks) <= 2
+    assert matcher.off and clicks[0][0] < 32 <= clicks[1][0]  # the left panel first, then the right
+
+
+def test_the_full_agent_clears_more_colour_cycle_levels_with_the_matcher() -> None:
+    models = load_models()
+    with_match, without = Tally(), Tally()
+    for seed in SEEDS:
+        for level in range(3):
+            with_match.add(play_level(AriaAgent(seed, models=models), game_class("cy01"), seed, level, with_match))
+            without.add(play_level(AriaAgent(seed, models=models, match=False), game_class("cy01"), seed, level,
+                                   without))
+    assert with_match.successes >= without.successes + 4, (with_match.successes, without.successes)
