@@ -5,7 +5,7 @@ same objects at the same places relative to each other, some in other colours. E
 or learned while playing:
 - the pair of panels: the shift that maps the most small objects onto objects of the same shape
   (size and box), the shifted ones (sources) and their images (destinations) disjoint and apart
-  (their bounding boxes do not overlap), at least four pairs holding half the frame's small objects,
+  (their bounding boxes do not overlap and lie farther apart than objects within one), at least four pairs holding half the frame's small objects,
   one pair at least of the same colour;
 - which panel is the board: the one whose objects changed when one of them was clicked (the
   source panel is tried first, the other if a click there changed nothing);
@@ -29,13 +29,15 @@ from itertools import combinations_with_replacement
 import numpy as np
 
 from agent.frames import label_components
+from agent.navigator import CONVENTION
+from agent.rules import GameRules
 
 Box = tuple[int, int, int, int]  # (row0, col0, row1, col1), ends exclusive
 
 
 @dataclass(frozen=True)
 class Pairing:
-    shift: tuple[int, int]  # (rows, cols) from a source object to its destination
+    shift: tuple[int, int] | None  # (rows, cols) from a source object to its destination; None: another scale
     sources: tuple[Box, ...]  # reading order
     destinations: tuple[Box, ...]
 
@@ -45,10 +47,11 @@ class Pairing:
 
 
 @dataclass(frozen=True)
-class Click:
-    x: int
-    y: int
+class Move:
+    action: int  # 6: a click at (x, y); 5: the action on the cell under the cursor; 1-4: a cursor move
     why: str
+    x: int | None = None
+    y: int | None = None
 
 
 def objects(frame: np.ndarray, mask: np.ndarray | None = None, largest: int = 256, side: int = 16) -> list[tuple[Box, int, int]]:
@@ -122,10 +125,10 @@ def _pairing(shapes: dict[tuple[int, int, int], list[Box]], shift: tuple[int, in
     destinations = {b for _, b in pairs}
     if sources & destinations:
         return None
-    hull_s = _hull(sources)
-    hull_d = _hull(destinations)
-    if hull_s[0] < hull_d[2] and hull_d[0] < hull_s[2] and hull_s[1] < hull_d[3] and hull_d[1] < hull_s[3]:
-        return None
+    hull_s, hull_d = _hull(sources), _hull(destinations)
+    if not _apart(hull_s, hull_d) or _gap(hull_s, hull_d) <= min(
+            (_gap(a, b) for a in sources for b in sources if a != b), default=0):
+        return None  # one panel's halves: the panels must lie farther apart than objects within one
     pairs.sort()
     return Pairing(shift, tuple(a for a, _ in pairs), tuple(b for _, b in pairs))
 
@@ -136,6 +139,129 @@ def _hull(boxes: set[Box]) -> Box:
 
 def _colour(frame: np.ndarray, box: Box) -> int:
     return int(frame[box[0], box[1]])
+
+
+def _grid(boxes: list[Box]) -> tuple[list[int], list[int]] | None:
+    """(row starts, column starts) when the boxes fill a regular lattice (evenly spaced, no hole)."""
+    rows, cols = sorted({b[0] for b in boxes}), sorted({b[1] for b in boxes})
+    if len(rows) * len(cols) != len(boxes) or len(rows) * len(cols) < 4:
+        return None
+    if len(set(np.diff(rows))) > 1 or len(set(np.diff(cols))) > 1:
+        return None
+    return rows, cols
+
+
+def find_lattice(frame: np.ndarray, mask: np.ndarray | None = None) -> Pairing | None:
+    """A lattice of same-shape objects (the board) and a copy of it at another scale: a lattice of
+    objects of another shape with as many rows and columns, or a solid rectangle cut into as many
+    uniform blocks (the target; the largest such). One cell at least must agree in colour."""
+    found = objects(frame, mask)
+    colour = {box: c for box, c, _ in found}
+    shapes: dict[tuple[int, int, int], list[Box]] = {}
+    for box, _, area in found:
+        shapes.setdefault((box[2] - box[0], box[3] - box[1], area), []).append(box)
+    grids = []
+    for (h, w, _), boxes in shapes.items():
+        for cluster in _clusters(boxes, min(h, w)):
+            grid = _grid(cluster)
+            if grid is not None and len(grid[0]) >= 2 and len(grid[1]) >= 2:
+                grids.append((sorted(cluster), len(grid[0]), len(grid[1])))
+    grids.sort(key=lambda g: -len(g[0]))
+    for board, n_rows, n_cols in grids:
+        hull = _hull(set(board))
+        targets = [t for t, r, c in grids if (r, c) == (n_rows, n_cols) and t is not board
+                   and _apart(hull, _hull(set(t)))]
+        blocks = targets[0] if targets else _blocks(frame, mask, hull, board, n_rows, n_cols)
+        if blocks is None:
+            continue
+        if any(colour.get(a) == _colour(frame, b) for a, b in zip(board, blocks, strict=True)):
+            return Pairing(None, tuple(board), tuple(blocks))
+    return None
+
+
+def _clusters(boxes: list[Box], near: int) -> list[list[Box]]:
+    """Boxes grouped by proximity: closer than `near` cells (their own size) belong together."""
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(boxes):
+        for j in range(i):
+            b = boxes[j]
+            if max(a[0] - b[2], b[0] - a[2], a[1] - b[3], b[1] - a[3]) < near:
+                parent[root(i)] = root(j)
+    out: dict[int, list[Box]] = {}
+    for i, box in enumerate(boxes):
+        out.setdefault(root(i), []).append(box)
+    return list(out.values())
+
+
+def _contains(outer: Box, inner: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _inside_any(box: Box, boxes: tuple[Box, ...]) -> bool:
+    return any(_contains(box, b) or _contains(b, box) for b in boxes)
+
+
+def _pitch(boxes: tuple[Box, ...]) -> tuple[int, int]:
+    """(rows, cols) between neighbouring cells of a lattice (their size where a line has one)."""
+    rows, cols = sorted({b[0] for b in boxes}), sorted({b[1] for b in boxes})
+    return (rows[1] - rows[0] if len(rows) > 1 else boxes[0][2] - boxes[0][0],
+            cols[1] - cols[0] if len(cols) > 1 else boxes[0][3] - boxes[0][1])
+
+
+def _gap(a: Box, b: Box) -> int:
+    return max(a[0] - b[2], b[0] - a[2], a[1] - b[3], b[1] - a[3])
+
+
+def _apart(a: Box, b: Box) -> bool:
+    return not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[Box], n_rows: int,
+            n_cols: int) -> list[Box] | None:
+    """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks."""
+    inside = frame[hull[0]:hull[2], hull[1]:hull[3]].copy()
+    for b in board:
+        inside[b[0] - hull[0]:b[2] - hull[0], b[1] - hull[1]:b[3] - hull[1]] = 255
+    rest = inside[inside != 255]
+    floor = int(np.bincount(rest, minlength=16).argmax()) if rest.size else -1
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    solid = (frame != floor) & (frame != background)
+    if mask is not None:
+        solid &= ~mask
+    labels = label_components(frame)
+    best: tuple[int, Box] | None = None
+    regions = label_components(solid.astype(np.uint8))
+    for region in np.unique(regions[solid]):
+        inside = regions == region
+        corners = []  # the colour components in the region: a target starts at one's top-left, ends at one's bottom-right
+        for label in np.unique(labels[inside]):
+            rr, cc = np.nonzero(labels == label)
+            corners.append((int(rr.min()), int(cc.min()), int(rr.max()) + 1, int(cc.max()) + 1))
+        for first in corners:
+            for last in corners:
+                r0, c0, r1, c1 = first[0], first[1], last[2], last[3]
+                h, w = r1 - r0, c1 - c0
+                if h <= 0 or w <= 0 or h % n_rows or w % n_cols or (best is not None and h * w <= best[0]):
+                    continue
+                sh, sw = h // n_rows, w // n_cols
+                area = frame[r0:r1, c0:c1]
+                if (sh < 2 or sw < 2 or not inside[r0:r1, c0:c1].all() or not _apart(hull, (r0, c0, r1, c1))
+                        or len(np.unique(area)) < 2
+                        or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)):
+                    continue
+                best = (h * w, (r0, c0, sh, sw))
+    if best is None:
+        return None
+    r0, c0, sh, sw = best[1]
+    return [(r0 + i * sh, c0 + j * sw, r0 + (i + 1) * sh, c0 + (j + 1) * sw)
+            for i in range(n_rows) for j in range(n_cols)]
 
 
 @dataclass
@@ -157,7 +283,7 @@ class Matcher:
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
         """Learn from a click the matcher chose (other systems' moves change nothing here)."""
         pending, self.pending = self.pending, None
-        if self.off or self.pairing is None or level != self.level or action != 6 or pending is None:
+        if self.off or self.pairing is None or level != self.level or action not in (5, 6) or pending is None:
             return
         index, predicted, side = pending
         board, target = self.pairing.panel(side)
@@ -168,7 +294,9 @@ class Matcher:
         new = [_colour(after, b) for b in board]
         changed = [k for k in range(len(board)) if old[k] != new[k]]
         if not changed:
-            if self.board_is_source is None:
+            if action == 5:
+                self._wrong()  # the cursor's action left its cell as it was
+            elif self.board_is_source is None:
                 self.sides_tried.add(side)
                 if len(self.sides_tried) == 2:
                     self.off = True  # clicks on neither panel change it
@@ -190,21 +318,28 @@ class Matcher:
             self.off = True
 
     # -- acting -----------------------------------------------------------------------------------
-    def click(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, level: int) -> Click | None:
-        """The next click toward the target panel, or None (no pairing, matched, or the model failed)."""
-        if self.off or 6 not in available:
+    def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, level: int,
+            rules: GameRules | None = None) -> Move | None:
+        """The next move toward the target panel, or None (no pairing, matched, or the model failed).
+        Clicks where ACTION6 is available; else, with ACTION5 and a mover known (`rules`, learned by the
+        navigator), the mover is taken as a cursor: it goes to a mismatched cell and ACTION5 recolours it."""
+        self.pending = None
+        clicks = 6 in available
+        if self.off or not (clicks or (5 in available and rules is not None)):
             return None
         if level != self.level:
             self.level = level
-            self.pairing = find_pairing(frame, mask)
+            self.pairing = find_pairing(frame, mask) or find_lattice(frame, mask)
             self.board_is_source = None
             self.sides_tried.clear()
             self.offsets.clear()
             self.next_colour.clear()
             self.plan.clear()
-        self.pending = None
         if self.pairing is None:
             return None
+        if not clicks:
+            assert rules is not None
+            return self._cursor(frame, available, mask, rules)
         side = self.board_is_source
         if side is None:
             first = True if self.prior_source is None else self.prior_source
@@ -218,7 +353,49 @@ class Matcher:
         index, predicted, why = self._choose(board, state, goal, mismatched)
         self.pending = (index, predicted, side)
         box = board[index]
-        return Click((box[1] + box[3] - 1) // 2, (box[0] + box[2] - 1) // 2, why)
+        return Move(6, why, (box[1] + box[3] - 1) // 2, (box[0] + box[2] - 1) // 2)
+
+    def _cursor(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None,
+                rules: GameRules) -> Move | None:
+        assert self.pairing is not None
+        cursor = rules.mover_box(frame, mask)
+        if cursor is None:
+            if rules.mover is None:  # any move shows which colour is the cursor
+                for action in (4, 2, 3, 1):
+                    if action in available and rules.displacement(action) is None:
+                        return Move(action, "matcher: a board and its target panel; which colour is the cursor?")
+            return None
+        side = not _inside_any(cursor, self.pairing.destinations) if self.board_is_source is None else self.board_is_source
+        board, target = self.pairing.panel(side)
+        mismatched = [k for k, (b, t) in enumerate(zip(board, target, strict=True)) if _colour(frame, b) != _colour(frame, t)]
+        if not mismatched:
+            return None
+        under = [k for k, b in enumerate(board) if _contains(cursor, b)]
+        if under and under[0] in mismatched:
+            self.pending = (under[0], None, side)
+            return Move(5, f"matcher: the cell under the cursor differs from the target panel ({len(mismatched)} do)")
+        cy, cx = (cursor[0] + cursor[2]) / 2, (cursor[1] + cursor[3]) / 2
+
+        def centre(k: int) -> tuple[float, float]:
+            return (board[k][0] + board[k][2]) / 2, (board[k][1] + board[k][3]) / 2
+
+        goal = min(mismatched, key=lambda k: (abs(centre(k)[0] - cy) + abs(centre(k)[1] - cx), k))
+        gy, gx = centre(goal)
+        pitch = _pitch(board)
+        best, gain = None, 0.5
+        for action in (1, 2, 3, 4):
+            if action not in available:
+                continue
+            step = rules.displacement(action)
+            if step is None:
+                step = (CONVENTION[action][0] * pitch[1], CONVENTION[action][1] * pitch[0])
+            now = abs(gy - cy) + abs(gx - cx)
+            after = abs(gy - cy - step[1]) + abs(gx - cx - step[0])
+            if now - after > gain:
+                best, gain = action, now - after
+        if best is None:
+            return None
+        return Move(best, f"matcher: the cursor goes to a cell that differs from the target panel ({len(mismatched)} do)")
 
     def _choose(self, board: tuple[Box, ...], state: tuple[int, ...], goal: tuple[int, ...],
                 mismatched: list[int]) -> tuple[int, tuple[int, ...] | None, str]:

@@ -4,7 +4,10 @@ Before the arbiter, the navigator (agent.navigator, part of the slow system) wal
 shortest believed-free path to the nearest object not reached yet in this level, when the game has a
 mover and such an object is reachable: validation success 43% -> 58% (mazes 10% -> 100%, keys and
 doors 10% -> 80%; the block-pushing, paint and tile-walk games lose some). `navigate="slow"` lets it
-lead only the slow system's steps, `"off"` removes it.
+lead only the slow system's steps, `"off"` removes it. Before the navigator, the matcher
+(agent.matcher, also the slow system's) recolours a board toward its copy shown beside it (clicks, or a
+cursor and ACTION5): validation 57.7% -> 74.0% (colour cycle 23% -> 100%, paint the pattern 13% ->
+100%); `match=False` removes it.
 
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
@@ -272,14 +275,14 @@ class AriaAgent(Agent):
 
     def _match(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
         """The matcher's click toward the target panel (`agent.matcher`), if it sees a board and its copy."""
-        click = self.matcher.click(latest.frame, latest.available_actions, self.guided.map.mask,
-                                   latest.levels_completed)
-        if click is None:
+        move = self.matcher.act(latest.frame, latest.available_actions, self.guided.map.mask,
+                                latest.levels_completed, self.navigator.rules)
+        if move is None:
             return None
-        slow = Proposal(GameAction.ACTION6.name, click.x, click.y)
+        slow = Proposal(GameAction(move.action).name, move.x, move.y)
         decision = Decision("slow", "match", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                            reason=f"a board and its target panel; {click.why}", **common)
-        return Action(GameAction.ACTION6, click.x, click.y, decision=decision)
+                            reason=f"a board and its target panel; {move.why}", **common)
+        return Action(GameAction(move.action), move.x, move.y, decision=decision)
 
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""

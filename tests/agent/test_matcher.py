@@ -1,6 +1,7 @@
 """Matching by clicks (agent.matcher) on real suite levels: it finds a board and its target panel, learns
 what a click does (the clicked cell only, or its neighbours too) and clears colour-cycle levels within
-their budgets far more often than random clicks; it keeps quiet where no board has a copy, stops once
+their budgets far more often than random clicks; with a cursor instead of clicks it paints a canvas
+like its target drawn at another scale; it keeps quiet where no board has a copy, stops once
 its clicks change neither panel, and makes the full agent clear more colour-cycle levels."""
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import random
 import numpy as np
 
 from agent.agents.aria_agent import AriaAgent
+from agent.guided import LevelMap
 from agent.matcher import Matcher, find_pairing
 from agent.models.loading import load_models
+from agent.rules import GameRules
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
@@ -26,7 +29,7 @@ def match_level(name: str, seed: int, level: int) -> tuple[bool, Matcher, int]:
     matcher = Matcher()
     for clicks in range(game.budgets[level]):
         frame = frame_of(raw)
-        click = matcher.click(frame, (6,), None, level)
+        click = matcher.act(frame, (6,), None, level)
         if click is None:
             return False, matcher, clicks
         raw = act(game, 6, click.x, click.y)
@@ -51,6 +54,30 @@ def test_the_matcher_clears_colour_cycle_levels_within_their_budgets() -> None:
     assert wins >= 10 and wins >= random_wins + 8, (wins, random_wins)  # of 12 levels
 
 
+def test_the_matcher_paints_a_canvas_like_its_target_with_the_cursor() -> None:
+    # paint the pattern: the target is drawn at another scale, the board is painted under a cursor
+    # (the key actions move it, ACTION5 paints): the mover is learned from the moves, as the navigator does
+    wins = random_wins = 0
+    for seed in SEEDS:
+        for level in range(3):
+            game, raw = start_level(game_class("pp01"), seed, level)
+            matcher, rules, mask = Matcher(), GameRules(), LevelMap()
+            rng = random.Random(seed)
+            for _ in range(game.budgets[level]):
+                frame = frame_of(raw)
+                move = matcher.act(frame, (1, 2, 3, 4, 5, 7), mask.mask, level, rules)
+                action = move.action if move is not None else rng.choice((1, 2, 3, 4))
+                raw = act(game, action)
+                if raw.levels_completed > level or not raw.frame:
+                    break
+                matcher.observe(frame, action, frame_of(raw), level)
+                rules.observe_key(frame, frame_of(raw), action, mask.mask)
+                mask.record(frame, (action, -1, -1), frame_of(raw))
+            wins += raw.levels_completed > level
+            random_wins += play_level(None, game_class("pp01"), seed, level, Tally(), random.Random(seed))
+    assert wins >= 10 and wins >= random_wins + 8, (wins, random_wins)  # of 12 levels
+
+
 def test_no_pairing_where_no_board_has_a_copy() -> None:
     # click-in-order levels: a legend of swatches and blocks of other shapes, no copy of a board
     quiet = 0
@@ -68,7 +95,7 @@ def test_clicks_that_change_neither_panel_turn_it_off() -> None:
         frame[10:14, 40 + 6 * k:44 + 6 * k] = 3  # its copy, one colour only
     matcher = Matcher()
     clicks = []
-    while (click := matcher.click(frame, (6,), None, 0)) is not None:
+    while (click := matcher.act(frame, (6,), None, 0)) is not None:
         clicks.append((click.x, click.y))
         matcher.observe(frame, 6, frame, 0)  # nothing changes
         assert len(clicks) <= 2
