@@ -46,6 +46,7 @@ from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
 from agent.explorer import key_of_action
 from agent.guided import GuidedSearch
+from agent.legend import LegendFollower
 from agent.matcher import Matcher
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
@@ -69,7 +70,7 @@ class AriaAgent(Agent):
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
-                 **options: Any) -> None:
+                 legend: bool = True, **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -90,6 +91,8 @@ class AriaAgent(Agent):
         self.navigator = Navigator()
         self.match = match  # the matcher (agent.matcher) clicks a board toward its target panel
         self.matcher = Matcher()
+        self.follow = legend  # the legend follower (agent.legend) clicks objects in a legend's order
+        self.legend = LegendFollower()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -108,6 +111,7 @@ class AriaAgent(Agent):
         self.plan.clear()
         self.navigator = Navigator()
         self.matcher = Matcher()
+        self.legend = LegendFollower()
         self._before = None
 
     def _tuned(self) -> FastPolicy | None:
@@ -144,6 +148,10 @@ class AriaAgent(Agent):
         uncertainty = None
         if self.match:
             clicked = self._match(latest, started, common)
+            if clicked is not None:
+                return clicked
+        if self.follow:
+            clicked = self._follow(latest, started, common)
             if clicked is not None:
                 return clicked
         if self.navigate == "first":
@@ -284,6 +292,16 @@ class AriaAgent(Agent):
                             reason=f"a board and its target panel; {move.why}", **common)
         return Action(GameAction(move.action), move.x, move.y, decision=decision)
 
+    def _follow(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+        """The legend follower's click (`agent.legend`), if a legend's colours are on larger objects."""
+        move = self.legend.act(latest.frame, latest.available_actions, self.guided.map.mask, latest.levels_completed)
+        if move is None:
+            return None
+        slow = Proposal(GameAction(move.action).name, move.x, move.y)
+        decision = Decision("slow", "legend", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"a row of swatches and objects in their colours; {move.why}", **common)
+        return Action(GameAction(move.action), move.x, move.y, decision=decision)
+
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
         current = self.explorer.current
@@ -300,6 +318,8 @@ class AriaAgent(Agent):
             if result.levels_completed == level:
                 self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
+            self.legend.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
+                                result.levels_completed)
         self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         if not self.use_guided:
