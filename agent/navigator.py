@@ -99,12 +99,14 @@ class Navigator:
     end: tuple[int, int] | None = None  # and the position it ends at
     disturbed: int = 0  # objects that, touched, moved or changed: this game's objects are not for reaching
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
+    refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
 
     def _level(self, level: int) -> None:
         if level != self.level:
             self.level = level
             self.blocked.clear()
             self.touched.clear()
+            self.refused.clear()
             self.plan.clear()
             self.last = None
 
@@ -158,10 +160,17 @@ class Navigator:
                     self.disturbed += 1
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
+                self.refused.clear()
         elif now == box and colours:
             for colour in colours:
                 self.stopped[colour] += 1
             self.blocked.add((box[0], box[1], action))
+            labels = label_components(before)
+            for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
+                cells = labels == label
+                if self._small(cells, box):  # a door, not a wall: others of its colour may be keys
+                    rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
+                    self.refused.add((int(rows[0]), int(cols[0])))
 
     def _disturbed(self, cells: np.ndarray, colour: int, before: np.ndarray, after: np.ndarray, dest: Box,
                    move: tuple[int, int]) -> bool:
@@ -232,15 +241,22 @@ class Navigator:
                 moves: list[tuple[int, tuple[int, int]]]) -> Route | None:
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
-        blocked = np.isin(frame, [c for c in range(16) if self.blocking(c)])
-        if mask is not None:
-            blocked |= mask
-        # objects: small components, not the mover, the background, a blocking colour or touched
         assert self.rules.mover is not None
         frame = without_mover(frame, box, self.rules.mover, self.floor)
         labels = label_components(frame)
         size = np.bincount(labels.ravel())[labels]  # each cell's component size (labels are small ints)
         limit = min(self.max_object, 4 * (box[2] - box[0]) * (box[3] - box[1]))
+        # blocked: the blocking colours; one whose components are all small (doors, not walls) only
+        # where one stopped the mover: its other components may be the keys that open them
+        blocking = [c for c in range(16) if self.blocking(c)]
+        large = np.bincount(frame[size > limit], minlength=16) > 0
+        blocked = np.isin(frame, [c for c in blocking if large[c]])
+        for top, left in self.refused:
+            if self.blocking(int(frame[top, left])) and not large[frame[top, left]]:
+                blocked |= labels == labels[top, left]
+        if mask is not None:
+            blocked |= mask
+        # objects: small components, not the mover, the background, blocked or touched
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
         here = np.zeros_like(objects)
         here[box[0]:box[2], box[1]:box[3]] = True
