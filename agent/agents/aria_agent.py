@@ -7,7 +7,10 @@ doors 10% -> 80%; the block-pushing, paint and tile-walk games lose some). `navi
 lead only the slow system's steps, `"off"` removes it. Before the navigator, the matcher
 (agent.matcher, also the slow system's) recolours a board toward its copy shown beside it (clicks, or a
 cursor and ACTION5): validation 57.7% -> 74.0% (colour cycle 23% -> 100%, paint the pattern 13% ->
-100%); `match=False` removes it.
+100%); `match=False` removes it. After them, the legend follower (agent.legend) clicks objects in the
+order a row of swatches shows (click in order 47% -> 100%) and the walker (agent.walker) walks a
+patch of tiles into the picture of it shown elsewhere, then onto the exit (tile walk 13% -> 80%);
+`legend=False`, `walk=False` remove them.
 
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
@@ -56,6 +59,7 @@ from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.visits import VisitCounter
+from agent.walker import Walker
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 
 
@@ -70,7 +74,7 @@ class AriaAgent(Agent):
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
-                 legend: bool = True, **options: Any) -> None:
+                 legend: bool = True, walk: bool = True, **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -93,6 +97,8 @@ class AriaAgent(Agent):
         self.matcher = Matcher()
         self.follow = legend  # the legend follower (agent.legend) clicks objects in a legend's order
         self.legend = LegendFollower()
+        self.walk = walk  # the walker (agent.walker) walks a patch of tiles into its picture
+        self.walker = Walker()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -112,6 +118,7 @@ class AriaAgent(Agent):
         self.navigator = Navigator()
         self.matcher = Matcher()
         self.legend = LegendFollower()
+        self.walker = Walker()
         self._before = None
 
     def _tuned(self) -> FastPolicy | None:
@@ -154,6 +161,10 @@ class AriaAgent(Agent):
             clicked = self._follow(latest, started, common)
             if clicked is not None:
                 return clicked
+        if self.walk:
+            walked = self._walk(latest, started, common)
+            if walked is not None:
+                return walked
         if self.navigate == "first":
             routed = self._navigate(latest, started, "an untouched object is within reach", None, common)
             if routed is not None:
@@ -302,6 +313,17 @@ class AriaAgent(Agent):
                             reason=f"a row of swatches and objects in their colours; {move.why}", **common)
         return Action(GameAction(move.action), move.x, move.y, decision=decision)
 
+    def _walk(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+        """The walker's move (`agent.walker`), if a patch of tiles has a picture to match."""
+        move = self.walker.act(latest.frame, latest.available_actions, self.guided.map.mask, self.navigator,
+                               latest.levels_completed)
+        if move is None:
+            return None
+        slow = Proposal(GameAction(move.action).name, None, None)
+        decision = Decision("slow", "walk", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"a patch of tiles and its picture; {move.why}", **common)
+        return Action(GameAction(move.action), decision=decision)
+
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
         current = self.explorer.current
@@ -317,6 +339,7 @@ class AriaAgent(Agent):
             before, level = self._before
             if result.levels_completed == level:
                 self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
+                self.walker.observe(result.frame, self.guided.map.mask, self.navigator, level)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
             self.legend.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
                                 result.levels_completed)

@@ -1,0 +1,76 @@
+"""Walking a patch into its picture (agent.walker) on real tile-walk levels: it finds the picture and the
+patch, learns what stepping on a tile does, and walks the patch into the picture and onto the exit
+within the budget far more often than random play; it finds no picture in the other mover games; the
+full agent clears more tile-walk levels with it than without."""
+
+from __future__ import annotations
+
+import random
+
+from agent.agents.aria_agent import AriaAgent
+from agent.guided import LevelMap
+from agent.models.loading import load_models
+from agent.navigator import Navigator
+from agent.rules import colour_box
+from agent.training.evaluate import Tally, play_level
+from agent.training.levels import frame_of, start_level
+from agent.walker import Walker, find_picture_and_patch
+from arc_client.games import game_class
+from arc_client.games.play import act
+
+SEEDS = range(20000, 20004)  # validation seeds: neither training nor the reserved evaluation range
+
+
+def walk_level(seed: int, level: int) -> tuple[bool, Walker]:
+    """One first attempt: the walker's move, else a random one; the navigator learns the mover and the
+    walls from every move, as in the agent."""
+    game, raw = start_level(game_class("tw01"), seed, level)
+    walker, navigator, level_map = Walker(), Navigator(), LevelMap()
+    rng = random.Random(seed)
+    for _ in range(game.budgets[level]):
+        frame, mask = frame_of(raw), level_map.mask
+        move = walker.act(frame, (1, 2, 3, 4), mask, navigator, level)
+        action = move.action if move is not None else rng.choice((1, 2, 3, 4))
+        raw = act(game, action)
+        if raw.levels_completed > level:
+            return True, walker
+        if not raw.frame:
+            break
+        navigator.observe(frame, action, frame_of(raw), mask, level)
+        level_map.record(frame, (action, -1, -1), frame_of(raw))
+        walker.observe(frame_of(raw), mask, navigator, level)
+    return False, walker
+
+
+def test_the_walker_walks_tile_patches_into_their_pictures_within_the_budget() -> None:
+    wins = random_wins = 0
+    learnt = False
+    for seed in SEEDS:
+        for level in range(3):
+            won, walker = walk_level(seed, level)
+            wins += won
+            learnt |= len(walker.swap) > 0  # what stepping on a tile does, seen when the mover left it
+            random_wins += play_level(None, game_class("tw01"), seed, level, Tally(), random.Random(seed))
+    assert learnt
+    assert wins >= 8 and wins >= random_wins + 6, (wins, random_wins)  # of 12 levels
+
+
+def test_no_picture_and_patch_in_the_other_mover_games() -> None:
+    for name in ("mz01", "kd01", "kb01", "cl01", "sw01", "pb01"):
+        for seed in SEEDS:
+            for level in range(3):
+                game, raw = start_level(game_class(name), seed, level)
+                frame = frame_of(raw)
+                mover = colour_box(frame, 9, None)  # the player's colour in the suite
+                assert find_picture_and_patch(frame, None, mover, floor=4) is None, (name, seed, level)
+
+
+def test_the_full_agent_clears_more_tile_walk_levels_with_the_walker() -> None:
+    models = load_models()
+    with_walker, without = Tally(), Tally()
+    for seed in SEEDS:
+        for level in range(3):
+            with_walker.add(play_level(AriaAgent(seed, models=models), game_class("tw01"), seed, level, with_walker))
+            without.add(play_level(AriaAgent(seed, models=models, walk=False), game_class("tw01"), seed, level,
+                                   without))
+    assert with_walker.successes >= without.successes + 4, (with_walker.successes, without.successes)
