@@ -58,6 +58,7 @@ from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
+from agent.pusher import Pusher
 from agent.visits import VisitCounter
 from agent.walker import Walker
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
@@ -74,7 +75,8 @@ class AriaAgent(Agent):
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
-                 legend: bool = True, walk: bool = True, **options: Any) -> None:
+                 legend: bool = True, walk: bool = True, push: bool = True,
+                 **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
         self.models = models if models is not None else load_models(checkpoint)
@@ -99,6 +101,8 @@ class AriaAgent(Agent):
         self.legend = LegendFollower()
         self.walk = walk  # the walker (agent.walker) walks a patch of tiles into its picture
         self.walker = Walker()
+        self.push = push  # the pusher (agent.pusher) pushes blocks onto their targets
+        self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -119,6 +123,7 @@ class AriaAgent(Agent):
         self.matcher = Matcher()
         self.legend = LegendFollower()
         self.walker = Walker()
+        self.pusher = Pusher()
         self._before = None
 
     def _tuned(self) -> FastPolicy | None:
@@ -165,6 +170,10 @@ class AriaAgent(Agent):
             walked = self._walk(latest, started, common)
             if walked is not None:
                 return walked
+        if self.push:
+            pushed = self._push(latest, started, common)
+            if pushed is not None:
+                return pushed
         if self.navigate == "first":
             routed = self._navigate(latest, started, "an untouched object is within reach", None, common)
             if routed is not None:
@@ -324,6 +333,17 @@ class AriaAgent(Agent):
                             reason=f"a patch of tiles and its picture; {move.why}", **common)
         return Action(GameAction(move.action), decision=decision)
 
+    def _push(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+        """The pusher's move (`agent.pusher`), if blocks and as many targets are seen."""
+        move = self.pusher.act(latest.frame, latest.available_actions, self.guided.map.mask, self.navigator,
+                               latest.levels_completed)
+        if move is None:
+            return None
+        slow = Proposal(GameAction(move.action).name, None, None)
+        decision = Decision("slow", "push", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"blocks and as many targets; {move.why}", **common)
+        return Action(GameAction(move.action), decision=decision)
+
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""
         current = self.explorer.current
@@ -340,6 +360,8 @@ class AriaAgent(Agent):
             if result.levels_completed == level:
                 self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
                 self.walker.observe(result.frame, self.guided.map.mask, self.navigator, level)
+                self.pusher.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
+                                    self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
             self.legend.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
                                 result.levels_completed)
