@@ -21,6 +21,9 @@ from arc_client.games import game_class
 from arc_client.games.play import act
 from arc_client.types import GameAction, GameInfo, GameState
 
+# the guided search alone: the navigator and the goal readers (matcher, legend, walker, pusher) off
+SEARCH_ONLY: dict[str, Any] = {"navigate": "off", "match": False, "legend": False, "walk": False, "push": False}
+
 
 def move_of(chosen: Action) -> tuple[int, int, int]:
     return int(chosen.action), chosen.x if chosen.x is not None else -1, chosen.y if chosen.y is not None else -1
@@ -50,7 +53,7 @@ def test_the_guided_choice_never_repeats_a_known_move_while_an_untried_one_is_le
     models = load_models()
     guided_steps = revisits = 0
     for name, seed in (("mz01", 3), ("kb01", 4), ("sq01", 3)):
-        agent = AriaAgent(seed, models=models, threshold=1.01, navigate="off")  # every step the slow system's, whatever
+        agent = AriaAgent(seed, models=models, threshold=1.01, **SEARCH_ONLY)  # every step the slow system's, whatever
                                                                 # threshold phase 4 shipped
 
         def check(key: bytes, known: dict[Any, Any], chosen: Action, agent: AriaAgent = agent) -> None:
@@ -123,14 +126,14 @@ def test_the_full_agent_clears_at_least_as_many_validation_levels_as_with_the_ex
         for name in ("sq01", "kb01"):
             for seed in range(20_000, 20_004):  # validation seeds (10,000-19,999 are for evaluation only)
                 for level in range(3):
-                    agent = AriaAgent(seed, models=models, guided=guided, navigate="off")
+                    agent = AriaAgent(seed, models=models, guided=guided, **SEARCH_ONLY)
                     wins[guided] += play_level(agent, game_class(name), seed, level, Tally())
     assert wins[True] >= wins[False] and wins[True] > 0, wins
 
 
 def test_a_reset_is_never_the_guided_choice() -> None:
     models = load_models()
-    agent = AriaAgent(7, models=models, navigate="off")
+    agent = AriaAgent(7, models=models, **SEARCH_ONLY)
     game, raw = start_level(game_class("pb01"), 7, 1)
     latest = response_of(raw, game)
     agent.start(GameInfo(game.game_id), latest)
@@ -162,7 +165,7 @@ def test_the_first_attempts_game_over_one_action_early_is_the_budgets_doing() ->
 
 
 def test_aria_clears_the_level_whose_winning_move_ended_the_first_attempt() -> None:
-    agent = AriaAgent(0, models=load_models(), navigate="off")
+    agent = AriaAgent(0, models=load_models(), **SEARCH_ONLY)
     game = game_class("mz01")(seed=0)
     latest = response_of(act(game, 0), game)
     agent.start(GameInfo(game.game_id), latest)
@@ -192,7 +195,7 @@ def test_the_fast_policy_never_sends_a_move_the_graph_already_tried_from_that_st
                 assert move not in known, (name, move)
             handed += decision.reason.startswith("the fast move was tried here before")
 
-        play_first_attempt(AriaAgent(seed, models=models, navigate="off"), name, seed, check)
+        play_first_attempt(AriaAgent(seed, models=models, **SEARCH_ONLY), name, seed, check)
     assert fast_steps > 20 and handed > 3, (fast_steps, handed)
 
 
@@ -203,7 +206,7 @@ def test_the_loop_check_counts_visits_under_the_level_maps_keys() -> None:
     models = load_models()
     fast_steps = loops = 0
     for name, seed in (("kd01", 20000), ("mz01", 20001), ("sq01", 20002), ("pb01", 20003)):
-        agent = AriaAgent(seed, models=models, navigate="off")
+        agent = AriaAgent(seed, models=models, **SEARCH_ONLY)
         counts: Counter[bytes] = Counter()
         mask = agent.guided.map.mask.copy()
 
