@@ -277,6 +277,7 @@ class Matcher:
     pending: tuple[int, tuple[int, ...] | None, bool] | None = None  # (index, predicted, side) of a click
     wrong: int = 0
     off: bool = False
+    unsolved: bool = False  # this level's search found no set of clicks within its budget
     prior_source: bool | None = None  # the board's side on earlier levels
 
     # -- learning ---------------------------------------------------------------------------------
@@ -335,6 +336,7 @@ class Matcher:
             self.offsets.clear()
             self.next_colour.clear()
             self.plan.clear()
+            self.unsolved = False
         if self.pairing is None:
             return None
         if not clicks:
@@ -350,7 +352,10 @@ class Matcher:
         mismatched = [k for k in range(len(board)) if state[k] != goal[k]]
         if not mismatched:
             return None
-        index, predicted, why = self._choose(board, state, goal, mismatched)
+        chosen = self._choose(board, state, goal, mismatched)
+        if chosen is None:
+            return None
+        index, predicted, why = chosen
         self.pending = (index, predicted, side)
         box = board[index]
         return Move(6, why, (box[1] + box[3] - 1) // 2, (box[0] + box[2] - 1) // 2)
@@ -398,15 +403,18 @@ class Matcher:
         return Move(best, f"matcher: the cursor goes to a cell that differs from the target panel ({len(mismatched)} do)")
 
     def _choose(self, board: tuple[Box, ...], state: tuple[int, ...], goal: tuple[int, ...],
-                mismatched: list[int]) -> tuple[int, tuple[int, ...] | None, str]:
+                mismatched: list[int]) -> tuple[int, tuple[int, ...] | None, str] | None:
         where = {(b[0], b[1]): k for k, b in enumerate(board)}
         if self.offsets - {(0, 0)}:
-            if not self.plan:
+            if not self.plan and not self.unsolved:
                 self.plan = self._search(board, where, state, goal)
+                self.unsolved = not self.plan  # not searched again in this level: it costs ~0.2 s
             if self.plan:
                 index = self.plan.pop(0)
                 return index, self._apply(board, where, state, index), (
                     f"matcher: a plan of {len(self.plan) + 1} clicks makes the board match its target")
+        if self.unsolved:
+            return None  # a board the search could not solve: the other systems play it
         index = mismatched[0]
         predicted = self._apply(board, where, state, index) if self.offsets else None
         return index, predicted, f"matcher: {len(mismatched)} objects differ from the target panel"

@@ -137,7 +137,7 @@ class Pusher:
         if box is None or floor is None:
             return None
         uh, uw = box[2] - box[0], box[3] - box[1]
-        steps = {}
+        steps: dict[int, tuple[int, int]] = {}
         for action in (1, 2, 3, 4):
             d = rules.displacement(action)
             if action not in available:
@@ -193,7 +193,7 @@ class Pusher:
         blocks |= {t for t in self.targets if int(colours[t]) not in (self.target_colour, floor, mover)}
         if len(blocks) != len(self.targets):
             return None
-        free = np.isin(colours, [floor, self.target_colour, pushed, mover if mover is not None else -1]) & ~grid.hidden
+        free = np.isin(colours, [floor, self.target_colour, -1 if pushed is None else pushed, -1 if mover is None else mover]) & ~grid.hidden
         for t in self.targets:
             free[t] = True
         walls = ~free
