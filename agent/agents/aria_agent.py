@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -158,22 +159,9 @@ class AriaAgent(Agent):
         common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
                   "fast": fast_proposal, "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
         uncertainty = None
-        if self.match:
-            clicked = self._match(latest, started, common)
-            if clicked is not None:
-                return clicked
-        if self.follow:
-            clicked = self._follow(latest, started, common)
-            if clicked is not None:
-                return clicked
-        if self.walk:
-            walked = self._walk(latest, started, common)
-            if walked is not None:
-                return walked
-        if self.push:
-            pushed = self._push(latest, started, common)
-            if pushed is not None:
-                return pushed
+        read = self._read_goals(latest, started, common)
+        if read is not None:
+            return read
         if self.navigate == "first":
             routed = self._navigate(latest, started, "an untouched object is within reach", None, common)
             if routed is not None:
@@ -301,48 +289,33 @@ class AriaAgent(Agent):
                             reason=f"{why}; {route.why}", **common)
         return Action(GameAction(route.action), decision=decision)
 
-    def _match(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
-        """The matcher's click toward the target panel (`agent.matcher`), if it sees a board and its copy."""
-        move = self.matcher.act(latest.frame, latest.available_actions, self.guided.map.mask,
-                                latest.levels_completed, self.navigator.rules)
-        if move is None:
-            return None
-        slow = Proposal(GameAction(move.action).name, move.x, move.y)
-        decision = Decision("slow", "match", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                            reason=f"a board and its target panel; {move.why}", **common)
-        return Action(GameAction(move.action), move.x, move.y, decision=decision)
-
-    def _follow(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
-        """The legend follower's click (`agent.legend`), if a legend's colours are on larger objects."""
-        move = self.legend.act(latest.frame, latest.available_actions, self.guided.map.mask, latest.levels_completed)
-        if move is None:
-            return None
-        slow = Proposal(GameAction(move.action).name, move.x, move.y)
-        decision = Decision("slow", "legend", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                            reason=f"a row of swatches and objects in their colours; {move.why}", **common)
-        return Action(GameAction(move.action), move.x, move.y, decision=decision)
-
-    def _walk(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
-        """The walker's move (`agent.walker`), if a patch of tiles has a picture to match."""
-        move = self.walker.act(latest.frame, latest.available_actions, self.guided.map.mask, self.navigator,
-                               latest.levels_completed)
-        if move is None:
-            return None
-        slow = Proposal(GameAction(move.action).name, None, None)
-        decision = Decision("slow", "walk", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                            reason=f"a patch of tiles and its picture; {move.why}", **common)
-        return Action(GameAction(move.action), decision=decision)
-
-    def _push(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
-        """The pusher's move (`agent.pusher`), if blocks and as many targets are seen."""
-        move = self.pusher.act(latest.frame, latest.available_actions, self.guided.map.mask, self.navigator,
-                               latest.levels_completed)
-        if move is None:
-            return None
-        slow = Proposal(GameAction(move.action).name, None, None)
-        decision = Decision("slow", "push", slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                            reason=f"blocks and as many targets; {move.why}", **common)
-        return Action(GameAction(move.action), decision=decision)
+    def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+        """The first goal reader that proposes a move, in order: the matcher (a board and its target
+        panel), the legend follower, the walker (a patch of tiles and its picture), the pusher."""
+        frame, available, mask, level = (latest.frame, latest.available_actions, self.guided.map.mask,
+                                          latest.levels_completed)
+        readers: list[tuple[str, str, Callable[[], Any]]] = []
+        if self.match:
+            readers.append(("match", "a board and its target panel",
+                            lambda: self.matcher.act(frame, available, mask, level, self.navigator.rules)))
+        if self.follow:
+            readers.append(("legend", "a row of swatches and objects in their colours",
+                            lambda: self.legend.act(frame, available, mask, level)))
+        if self.walk:
+            readers.append(("walk", "a patch of tiles and its picture",
+                            lambda: self.walker.act(frame, available, mask, self.navigator, level)))
+        if self.push:
+            readers.append(("push", "blocks and as many targets",
+                            lambda: self.pusher.act(frame, available, mask, self.navigator, level)))
+        for mode, seen, ask in readers:
+            move = ask()
+            if move is None:
+                continue
+            slow = Proposal(GameAction(move.action).name, move.x, move.y)
+            decision = Decision("slow", mode, slow=slow, think_ms=(time.perf_counter() - started) * 1000,
+                                reason=f"{seen}; {move.why}", **common)
+            return Action(GameAction(move.action), move.x, move.y, decision=decision)
+        return None
 
     def _useless_here(self) -> set[tuple[int, int, int]]:
         """Actions the exact transition graph saw leave this state unchanged."""

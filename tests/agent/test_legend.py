@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import random
 
-from agent.agents.aria_agent import AriaAgent
+from goal_levels import with_and_without
+
 from agent.legend import Legend, LegendFollower, find_legend
-from agent.models.loading import load_models
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
@@ -60,11 +60,5 @@ def test_an_order_the_game_rejects_twice_turns_it_off() -> None:
 
 
 def test_the_full_agent_clears_more_click_in_order_levels_with_the_follower() -> None:
-    models = load_models()
-    with_legend, without = Tally(), Tally()
-    for seed in SEEDS:
-        for level in range(3):
-            with_legend.add(play_level(AriaAgent(seed, models=models), game_class("sq01"), seed, level, with_legend))
-            without.add(play_level(AriaAgent(seed, models=models, legend=False), game_class("sq01"), seed, level,
-                                   without))
-    assert with_legend.successes >= without.successes + 4, (with_legend.successes, without.successes)
+    on, off = with_and_without("sq01", SEEDS, 3, legend=False)
+    assert on >= off + 4, (on, off)

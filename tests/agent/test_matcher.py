@@ -9,11 +9,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from goal_levels import with_and_without
 
-from agent.agents.aria_agent import AriaAgent
 from agent.guided import LevelMap
 from agent.matcher import Matcher, find_pairing
-from agent.models.loading import load_models
 from agent.rules import GameRules
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
@@ -103,11 +102,5 @@ def test_clicks_that_change_neither_panel_turn_it_off() -> None:
 
 
 def test_the_full_agent_clears_more_colour_cycle_levels_with_the_matcher() -> None:
-    models = load_models()
-    with_match, without = Tally(), Tally()
-    for seed in SEEDS:
-        for level in range(3):
-            with_match.add(play_level(AriaAgent(seed, models=models), game_class("cy01"), seed, level, with_match))
-            without.add(play_level(AriaAgent(seed, models=models, match=False), game_class("cy01"), seed, level,
-                                   without))
-    assert with_match.successes >= without.successes + 4, (with_match.successes, without.successes)
+    on, off = with_and_without("cy01", SEEDS, 3, match=False)
+    assert on >= off + 4, (on, off)

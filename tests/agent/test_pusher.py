@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import random
 
-from agent.agents.aria_agent import AriaAgent
+from goal_levels import with_and_without
+
 from agent.guided import LevelMap
-from agent.models.loading import load_models
 from agent.navigator import Navigator
 from agent.pusher import Pusher
 from agent.training.evaluate import Tally, play_level
@@ -76,11 +76,5 @@ def test_no_pushing_in_games_without_blocks_and_targets() -> None:
 
 
 def test_the_full_agent_clears_more_block_pushing_levels_with_the_pusher() -> None:
-    models = load_models()
-    with_pusher, without = Tally(), Tally()
-    for seed in SEEDS:
-        for level in range(3):
-            with_pusher.add(play_level(AriaAgent(seed, models=models), game_class("pb01"), seed, level, with_pusher))
-            without.add(play_level(AriaAgent(seed, models=models, push=False), game_class("pb01"), seed, level,
-                                   without))
-    assert with_pusher.successes >= without.successes + 5, (with_pusher.successes, without.successes)
+    on, off = with_and_without("pb01", SEEDS, 3, push=False)
+    assert on >= off + 5, (on, off)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import random
 
-from agent.agents.aria_agent import AriaAgent
+from goal_levels import with_and_without
+
 from agent.guided import LevelMap
-from agent.models.loading import load_models
 from agent.navigator import Navigator
 from agent.rules import colour_box
 from agent.training.evaluate import Tally, play_level
@@ -66,11 +66,5 @@ def test_no_picture_and_patch_in_the_other_mover_games() -> None:
 
 
 def test_the_full_agent_clears_more_tile_walk_levels_with_the_walker() -> None:
-    models = load_models()
-    with_walker, without = Tally(), Tally()
-    for seed in SEEDS:
-        for level in range(3):
-            with_walker.add(play_level(AriaAgent(seed, models=models), game_class("tw01"), seed, level, with_walker))
-            without.add(play_level(AriaAgent(seed, models=models, walk=False), game_class("tw01"), seed, level,
-                                   without))
-    assert with_walker.successes >= without.successes + 4, (with_walker.successes, without.successes)
+    on, off = with_and_without("tw01", SEEDS, 3, walk=False)
+    assert on >= off + 4, (on, off)
