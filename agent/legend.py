@@ -60,8 +60,7 @@ class LegendFollower:
         """Every object the legend points at is as the level began (none clicked, or all restored)."""
         return all(int(frame[box[0], box[1]]) == colour for box, colour in self.blocks)
 
-    def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
-                level: int) -> None:
+    def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
         """Learn from a transition in this level: a click the follower chose advances or restarts it."""
         pending, self.pending = self.pending, False
         if self.off or level != self.level or self.legend is None:

@@ -33,8 +33,6 @@ class Grid:
     top: int
     left: int
     unit: tuple[int, int]
-    rows: int
-    cols: int
     colours: np.ndarray  # (rows, cols): each cell's colour at its top-left pixel
     hidden: np.ndarray  # (rows, cols): cells in the HUD mask
 
@@ -46,7 +44,7 @@ def grid_of(frame: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray 
     ys, xs = top + uh * np.arange(rows), left + uw * np.arange(cols)
     colours = frame[np.ix_(ys, xs)]
     hidden = mask[np.ix_(ys, xs)] if mask is not None else np.zeros_like(colours, dtype=bool)
-    return Grid(top, left, (uh, uw), rows, cols, colours, hidden)
+    return Grid(top, left, (uh, uw), colours, hidden)
 
 
 @dataclass
@@ -164,7 +162,7 @@ class Pusher:
             if self.deviations >= 3:
                 self.off = True
                 return None
-        path = self._search(state, targets, walls, steps, grid)
+        path = self._search(state, targets, walls, steps)
         if not path:
             return None
         self.plan = deque(path)
@@ -200,8 +198,8 @@ class Pusher:
         targets = self.targets
         return (player, frozenset(blocks)), frozenset(targets), walls
 
-    def _search(self, start: State, targets: frozenset[Cell], walls: np.ndarray, steps: dict[int, Cell],
-                grid: Grid) -> list[tuple[int, State]]:
+    def _search(self, start: State, targets: frozenset[Cell], walls: np.ndarray,
+                steps: dict[int, Cell]) -> list[tuple[int, State]]:
         rows, cols = walls.shape
 
         def wall(cell: Cell) -> bool:

@@ -336,8 +336,7 @@ class AriaAgent(Agent):
                 self.pusher.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
                                     self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
-            self.legend.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
-                                result.levels_completed)
+            self.legend.observe(before, int(action.action.value), result.frame, result.levels_completed)
         self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         if not self.use_guided:

@@ -30,7 +30,7 @@ def follow_level(seed: int, level: int, follower: LegendFollower) -> bool:
             return True
         if not raw.frame:
             return False
-        follower.observe(frame, 6, frame_of(raw), None, level)
+        follower.observe(frame, 6, frame_of(raw), level)
     return False
 
 
@@ -54,7 +54,7 @@ def test_an_order_the_game_rejects_twice_turns_it_off() -> None:
     while (move := follower.act(frame_of(raw), (6,), None, 1)) is not None:
         before = frame_of(raw)
         raw = act(game, 6, move.x, move.y)
-        follower.observe(before, 6, frame_of(raw), None, 1)
+        follower.observe(before, 6, frame_of(raw), 1)
         clicks += 1
     assert follower.off and follower.failures == 2 and clicks == 2 and raw.levels_completed == 1
 
