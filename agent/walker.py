@@ -11,6 +11,12 @@ the shortest walk after which the patch equals the picture and the mover stands 
 that is neither a tile nor the picture (the exit); the first move of it is proposed, and the search
 is repeated every step (the walls it assumed free may stop the mover).
 
+The picture and the patch are read in the level's first frame (the mover may stand on a tile by the
+time it is known), with the HUD mask of that moment kept for the level (tiles that change on most
+moves can make a status-bar detector take the patch for a bar later). An exit is a small object of a
+colour that covers no large area (a pocket of floor the mover closes off is no exit); the one the
+mover stands on is remembered.
+
 Nothing is proposed without a picture and a patch, before the mover, a move and the floor are known, when no
 walk is found within the search's budget, or after a tile changed in a way the model did not expect
 three times (then for the game).
@@ -66,13 +72,6 @@ def _partition(area: np.ndarray, unit: tuple[int, int] | None) -> tuple[int, int
             and _uniform(area, *unit):
         return h // unit[0], w // unit[1]
     return None
-    for sh in range(h, 1, -1):
-        if h % sh:
-            continue
-        for sw in range(w, 1, -1):
-            if w % sw == 0 and (h // sh) * (w // sw) >= 2 and _uniform(area, sh, sw):
-                return h // sh, w // sw
-    return None
 
 
 def find_picture_and_patch(frame: np.ndarray, mask: np.ndarray | None, mover: Box | None = None,
@@ -84,8 +83,28 @@ def find_picture_and_patch(frame: np.ndarray, mask: np.ndarray | None, mover: Bo
     maximal = [r for r in rects if not any(o != r and o[0] <= r[0] and o[1] <= r[1] and r[2] <= o[2]
                                            and r[3] <= o[3] for o in rects)]
     unit = None if mover is None else (mover[2] - mover[0], mover[3] - mover[1])
+    best = _best_pair(frame, maximal, mover, unit)
+    if best is None:  # a patch may touch a small object that makes a larger rectangle with it
+        best = _best_pair(frame, rects, mover, unit)
+    if best is None:
+        return None
+    a, b = best
+
+    def rank(p: Picture) -> tuple[int, float]:
+        r = p[0]
+        colours = len(np.unique(frame[r[0]:r[2], r[1]:r[3]]))
+        far = 0.0 if mover is None else abs((r[0] + r[2]) - (mover[0] + mover[2])) + abs((r[1] + r[3]) - (mover[1] + mover[3]))
+        return colours, far
+
+    return (a, b) if rank(a) >= rank(b) else (b, a)
+
+
+def _best_pair(frame: np.ndarray, rects: list[Box], mover: Box | None,
+               unit: tuple[int, int] | None) -> tuple[Picture, Picture] | None:
+    """Of the rectangles (clear of the mover) cut into the same blocks, apart, one drawn in the other's
+    colours: the pair of most blocks."""
     cut = []
-    for r in maximal:
+    for r in rects:
         if mover is not None and not (r[2] <= mover[0] or mover[2] <= r[0] or r[3] <= mover[1] or mover[3] <= r[1]):
             continue
         grid = _partition(frame[r[0]:r[2], r[1]:r[3]], unit)
@@ -101,17 +120,7 @@ def find_picture_and_patch(frame: np.ndarray, mask: np.ndarray | None, mover: Bo
                 continue  # one is drawn in the other's colours (or each in one colour: all to change)
             if best is None or a[1] * a[2] > best[0][1] * best[0][2]:
                 best = (a, b)
-    if best is None:
-        return None
-    a, b = best
-
-    def rank(p: Picture) -> tuple[int, float]:
-        r = p[0]
-        colours = len(np.unique(frame[r[0]:r[2], r[1]:r[3]]))
-        far = 0.0 if mover is None else abs((r[0] + r[2]) - (mover[0] + mover[2])) + abs((r[1] + r[3]) - (mover[1] + mover[3]))
-        return colours, far
-
-    return (a, b) if rank(a) >= rank(b) else (b, a)
+    return best
 
 
 def _apart_boxes(a: Box, b: Box) -> bool:
@@ -138,6 +147,11 @@ class Walker:
     entry: dict[int, int] = field(default_factory=dict)  # a covered tile's colour before it was entered
     surprises: int = 0
     off: bool = False
+    first: np.ndarray | None = None  # the level's first frame
+    exits: np.ndarray | None = None  # the cells last taken for exits (the mover hides the one it is on)
+    # the HUD mask when the level was looked at, kept: where tiles change on most moves, a status-bar
+    # detector may later take the patch, or the whole room, for a bar
+    mask: np.ndarray | None = None
 
     def _covers(self, cover: Box | None, k: int) -> bool:
         r0, c0, r1, c1 = self.tiles[k]
@@ -149,7 +163,7 @@ class Walker:
         than believed is a surprise."""
         if self.off or self.pair is None or level != self.level:
             return
-        cover = navigator.rules.mover_box(frame, mask)
+        cover = navigator.rules.mover_box(frame, self.mask)
         if cover is None:  # the mover not seen (masked): nothing to go by this step
             return
         for k, tile in enumerate(self.tiles):
@@ -173,21 +187,17 @@ class Walker:
             return None
         rules = navigator.rules
         if level != self.level:
-            self.level, self.pair, self.looked = level, None, False
+            self.level, self.pair, self.looked, self.first, self.exits = level, None, False, frame, None
+        if self.looked:
+            mask = self.mask
         box = rules.mover_box(frame, mask)
         if box is None or rules.mover is None:
             return None
         if navigator.floor is None:  # the floor (what the mover walks on) is no tile: wait to know it
             return None
         if not self.looked:  # once per level, when the mover is known (its size is the tiles' prior)
-            self.looked = True
-            self.pair = find_picture_and_patch(frame, mask, box, navigator.floor)
-            if self.pair is not None:
-                self.tiles = blocks(self.pair[1])
-                self.goal = tuple(int(frame[b[0], b[1]]) for b in blocks(self.pair[0]))
-                self.state = [int(frame[b[0], b[1]]) for b in self.tiles]
-                self.entry.clear()
-                self.cover = None
+            self.looked, self.mask = True, mask
+            self._look(frame, mask, box, navigator)
         if self.pair is None:
             return None
         if self.cover is None:
@@ -203,6 +213,46 @@ class Walker:
             return None
         action, length = found
         return Move(action, f"walker: {length} moves walk the patch into its picture and reach the exit")
+
+    def _look(self, frame: np.ndarray, mask: np.ndarray | None, box: Box, navigator: Navigator) -> None:
+        """The picture and the patch, in the level's first frame (the mover may stand on a tile by now)
+        or else in this one; the floor's colour left out: the navigator's, or else the colour around the
+        mover in the first frame (its first step may have been onto a tile, which the navigator then
+        takes for the floor)."""
+        first = self.first if self.first is not None else frame
+        start = navigator.rules.mover_box(first, mask)
+        floors = [navigator.floor]
+        labels = label_components(first)
+        sizes = np.bincount(labels.ravel())
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        if start is not None and sizes[labels[first == navigator.floor]].max(initial=0) <= 8 * area:
+            # the navigator's floor is no large area (a few tiles): the colour around the mover at the start
+            ring = first[max(start[0] - 1, 0):start[2] + 1, max(start[1] - 1, 0):start[3] + 1]
+            counts = np.bincount(ring.ravel(), minlength=16)
+            counts[[c for c in (navigator.rules.mover, navigator.floor) if c is not None]] = 0
+            floors.append(int(counts.argmax()))
+        for seen, mover in ((first, start), (frame, box)):
+            if mover is None:
+                continue
+            for floor in floors:
+                self.pair = find_picture_and_patch(seen, mask, mover, floor)
+                if self.pair is not None:
+                    break
+            if self.pair is not None:
+                break
+        if self.pair is None:
+            return
+        self.tiles = blocks(self.pair[1])
+        self.goal = tuple(int(first[b[0], b[1]]) for b in blocks(self.pair[0]))
+        self.entry.clear()
+        self.state = []
+        for k, b in enumerate(self.tiles):
+            if self._covers(box, k):  # under the mover now: entered (once, as far as can be told)
+                self.entry[k] = int(first[b[0], b[1]])
+                self.state.append(self._flip(self.entry[k]))
+            else:
+                self.state.append(int(frame[b[0], b[1]]))
+        self.cover = box
 
     def _flip(self, colour: int) -> int:
         if colour in self.swap:
@@ -223,9 +273,15 @@ class Walker:
         size = np.bincount(labels.ravel())[labels]
         background = int(np.bincount(frame.ravel(), minlength=16).argmax())
         exits = (size <= 64) & (frame != background) & (frame != rules.mover) & ~blocked
+        # a colour that also covers a large area is a wall or the floor: its small pieces (a pocket of
+        # floor the mover closes off, a wall's stub) are no exit
+        exits &= ~np.isin(frame, np.unique(frame[size > 64]))
         for (r0, c0, r1, c1) in (self.pair[0][0], self.pair[1][0]):
             exits[r0:r1, c0:c1] = False
         exits[box[0]:box[2], box[1]:box[3]] = False
+        if self.exits is not None and self.exits.shape == exits.shape:  # the exit the mover stands on
+            exits[box[0]:box[2], box[1]:box[3]] = self.exits[box[0]:box[2], box[1]:box[3]]
+        self.exits = exits
         if not exits.any():
             return None
         free, goal_cells = _integral(blocked), _integral(exits)

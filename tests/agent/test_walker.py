@@ -21,16 +21,18 @@ from arc_client.games.play import act
 SEEDS = range(20000, 20004)  # validation seeds: neither training nor the reserved evaluation range
 
 
-def walk_level(seed: int, level: int) -> tuple[bool, Walker]:
-    """One first attempt: the walker's move, else a random one; the navigator learns the mover and the
-    walls from every move, as in the agent."""
+def walk_level(seed: int, level: int, first: int | None = None) -> tuple[bool, Walker]:
+    """One first attempt: the walker's move, else a random one (`first`: the first move); the navigator
+    learns the mover and the walls from every move, as in the agent."""
     game, raw = start_level(game_class("tw01"), seed, level)
     walker, navigator, level_map = Walker(), Navigator(), LevelMap()
     rng = random.Random(seed)
-    for _ in range(game.budgets[level]):
+    for step in range(game.budgets[level]):
         frame, mask = frame_of(raw), level_map.mask
         move = walker.act(frame, (1, 2, 3, 4), mask, navigator, level)
         action = move.action if move is not None else rng.choice((1, 2, 3, 4))
+        if step == 0 and first is not None:
+            action = first
         raw = act(game, action)
         if raw.levels_completed > level:
             return True, walker
@@ -53,6 +55,33 @@ def test_the_walker_walks_tile_patches_into_their_pictures_within_the_budget() -
             random_wins += play_level(None, game_class("tw01"), seed, level, Tally(), random.Random(seed))
     assert learnt
     assert wins >= 8 and wins >= random_wins + 6, (wins, random_wins)  # of 12 levels
+
+
+def onto_the_patch(seed: int, level: int) -> int | None:
+    """The move that takes the mover from its start straight onto a tile of the patch, if one does."""
+    _, raw = start_level(game_class("tw01"), seed, level)
+    frame = frame_of(raw)
+    mover = colour_box(frame, 9, None)
+    found = find_picture_and_patch(frame, None, mover, floor=4)
+    if mover is None or found is None:
+        return None
+    (r0, c0, r1, c1), size = found[1][0], mover[2] - mover[0]
+    for action, (dr, dc) in ((1, (-size, 0)), (2, (size, 0)), (3, (0, -size)), (4, (0, size))):
+        top, left = mover[0] + dr, mover[1] + dc
+        if r0 <= top < r1 and c0 <= left < c1:
+            return action
+    return None
+
+
+def test_a_first_step_onto_a_tile_does_not_hide_the_patch() -> None:
+    """Stepping onto a tile first makes the navigator take the tiles' colour for the floor, and the
+    mover hides a tile: the walker reads the patch in the level's first frame and the floor around
+    the mover there, and still walks the patch into its picture."""
+    starts = [(seed, level, action) for seed in range(20000, 20030) for level in range(3)
+              if (action := onto_the_patch(seed, level)) is not None]
+    assert len(starts) >= 5
+    wins = sum(walk_level(seed, level, first)[0] for seed, level, first in starts)
+    assert wins >= len(starts) - 1, (wins, len(starts))
 
 
 def test_no_picture_and_patch_in_the_other_mover_games() -> None:
