@@ -1,17 +1,21 @@
 """Pushing blocks onto their targets: a block-pushing puzzle solved in the model learned while playing.
 
-The blocks are the colour the mover pushed (the colour it entered moved on by the move's displacement).
-The frame is read as a grid of the mover's size aligned with it: the blocks (the pushed colour), the
-targets (the one other small colour with as many cells as there are blocks, or as many as the blocks
-and the cells of a third colour, read as blocks already home), the floor (the colour the mover
-entered most, the navigator's), the walls (anything else, and the HUD). A breadth-first search over
-(mover cell, block cells) finds the fewest moves after which every target holds a block; the plan is
-followed while the game goes where it says, and searched again when it does not.
+The frame is read as a grid of the mover's size aligned with it. A hypothesis names three colours,
+read in the level's first frame (the cells under the mover filled in once it has left them): the
+blocks and the targets (small colours with as many cells each), and perhaps a colour of blocks
+already home (sitting on targets), only ever a colour seen pushed (the colour the mover entered,
+found one displacement further on where it was not). Blocks are never a colour the mover walked onto
+without pushing it. The floor is the colour the mover entered most (the navigator's; if that covers a
+few cells only, a target stepped on first, the commonest other colour it entered); walls are
+anything else, and the HUD as the level began. A breadth-first search over (mover cell, block cells)
+finds the fewest moves after which every target holds a block; the plan is followed while the game
+goes where it says. Blocks that go elsewhere than planned refute the hypothesis for the level (the
+next one is tried); a move by another system only drops the plan. When no plan exists and the blocks
+are not where the level began, ACTION7 (undo) is pressed, if available, up to 8 times a level: a push
+no plan recovers from is taken back.
 
-Before a push is seen, the blocks are guessed: of two colours with as many cells (a few each) as the
-level began, the one the mover never entered; a guess the mover walks onto is dropped. Nothing is proposed without blocks, without such targets, when the moves are not one cell
-each, or when no plan is found within the search's budget; three plans the game did not follow turn
-it off for the game.
+Nothing is proposed without a hypothesis, when the moves are not one cell each, or when no plan is
+found within the search's budget; three plans the game did not follow turn it off for the game.
 """
 
 from __future__ import annotations
@@ -47,31 +51,56 @@ def grid_of(frame: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray 
     return Grid(top, left, (uh, uw), colours, hidden)
 
 
+def _cells(where: np.ndarray) -> frozenset[Cell]:
+    return frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(where), strict=True))
+
+
+Hypothesis = tuple[int, int, int | None]  # (block colour, target colour, colour of a block at home)
+
+
 @dataclass
 class Pusher:
     max_nodes: int = 60_000
-    pushed: int | None = None  # the colour seen pushed (or guessed)
-    guessed: bool = False
-    first: np.ndarray | None = None  # the level's first frame: a guess is made from it
-    refuted: set[int] = field(default_factory=set)  # guesses the mover walked onto
+    pushed: set[int] = field(default_factory=set)  # colours seen pushed in this game
+    first: np.ndarray | None = None  # the level's first frame: the hypotheses are read in it
     level: int = -1
+    hypothesis: Hypothesis | None = None
+    rejected: set[Hypothesis] = field(default_factory=set)  # this level's hypotheses the game refuted
     plan: deque[tuple[int, State]] = field(default_factory=deque)
     deviations: int = 0
     off: bool = False
-    targets: frozenset[Cell] = frozenset()  # this level's target cells
-    target_colour: int = -1
+    targets: frozenset[Cell] = frozenset()  # this level's target cells (under the hypothesis)
+    start_blocks: frozenset[Cell] = frozenset()  # the blocks as the level began (under the hypothesis)
+    undos: int = 0  # ACTION7s spent in this level taking back pushes no plan recovers from
+    max_undos: int = 8
+    # the HUD mask as the level began, kept for the level: pushes animate over several frames, which a
+    # status-bar detector may later take for a bar over the whole room
+    mask: np.ndarray | None = None
+    uncovered: bool = False  # the first frame's cells under the mover filled in (it moved off them)
+    _proposed: int | None = None  # the action last proposed (another taken: the plan is dropped)
+
+    @property
+    def guessed(self) -> bool:
+        """The hypothesis' blocks were not seen pushed yet."""
+        return self.hypothesis is not None and self.hypothesis[0] not in self.pushed
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
                 navigator: Navigator) -> None:
-        """Learn the pushed colour from any system's move: the colour the mover entered, found one
+        """Learn the pushed colours from any system's move: the colour the mover entered, found one
         displacement further on where it was not."""
-        if (self.pushed is not None and not self.guessed) or self.off:
+        if self.off:
             return
+        if action != self._proposed:  # another system moved: the plan is not the game's to refute
+            self.plan.clear()
+        self._proposed = None
+        mask = self.mask if self.level >= 0 else mask
         rules = navigator.rules
         move = rules.displacement(action) if action in (1, 2, 3, 4) else None
+        if move is None:
+            return
         b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
-        if move is None or b0 is None or b1 is None or (b1[0] - b0[0], b1[1] - b0[1]) != (move[1], move[0]):
+        if b0 is None or b1 is None or (b1[0] - b0[0], b1[1] - b0[1]) != (move[1], move[0]):
             return
         h, w = before.shape
         r, c = b1[0], b1[1]  # the mover's new top-left: what stood there before
@@ -80,59 +109,81 @@ class Pusher:
             return
         colour = int(before[r, c])
         if colour not in (rules.mover, navigator.floor) and int(after[r2, c2]) != int(before[r2, c2]) \
-                and int(before[r2, c2]) != colour:
-            if self.pushed != colour:
-                self.plan.clear()
-                self.targets = frozenset()
-            self.pushed, self.guessed = colour, False
+                and int(before[r2, c2]) != colour and colour not in self.pushed:
+            self.pushed.add(colour)
+            if self.hypothesis is not None and colour not in self.hypothesis[::2]:
+                self._drop()  # a colour pushed that the hypothesis holds for no block
+
+    def _drop(self) -> None:
+        if self.hypothesis is not None:
+            self.rejected.add(self.hypothesis)
+        self.hypothesis, self.targets = None, frozenset()
+        self.plan.clear()
 
     # -- acting -----------------------------------------------------------------------------------
-    def _guess(self, frame: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray | None,
-               navigator: Navigator) -> int | None:
-        """Before any push: of two colours with as many cells each (a few) as the level began, the one
-        the mover never entered (the other may be the targets it walks on); the first such pair in
-        colour order."""
+    def _choose(self, frame: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray | None,
+                navigator: Navigator) -> Hypothesis | None:
+        """Of the colours with a few cells (8 at most) as the level began: blocks and targets of as
+        many cells, and perhaps a third colour seen pushed for blocks already home (on targets).
+        Blocks are never a colour the mover entered; a colour seen pushed is a block's. The
+        hypothesis that accounts for the most colours seen pushed, then for the most small colours,
+        then the first in colour order; one the game refuted in this level is not made again."""
         grid = grid_of(frame, box, mask)
         colours, counts = np.unique(grid.colours[~grid.hidden], return_counts=True)
+        # (a "floor" of a few cells is no floor: the mover's first step was onto a target)
         small = {int(c): int(n) for c, n in zip(colours, counts, strict=True)
-                 if int(c) not in (navigator.rules.mover, navigator.floor) and n <= 8}
-        for a, n in sorted(small.items()):
-            for b, m in sorted(small.items()):
-                if a < b and n == m:
-                    choices = [c for c in (a, b) if not navigator.entered[c]]
-                    if len(choices) == 1 or (len(choices) == 2 and a not in self.refuted):
-                        return choices[0]
-        return None
+                 if int(c) != navigator.rules.mover and n <= 8}
+        best: tuple[tuple[int, int], Hypothesis] | None = None
+        for b, n in sorted(small.items()):
+            for t, m in sorted(small.items()):
+                if t == b or m != n or (navigator.entered[b] and b not in self.pushed):
+                    continue
+                for home in [None, *sorted(self.pushed & set(small))]:
+                    if home in (b, t):
+                        continue
+                    hyp = (b, t, home)
+                    if hyp in self.rejected or self.pushed & set(small) - {b, home}:
+                        continue
+                    score = (len(self.pushed & {b, home}), 2 + (home is not None))
+                    if best is None or score > best[0]:
+                        best = (score, hyp)
+        return None if best is None else best[1]
 
     def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, navigator: Navigator,
             level: int) -> Move | None:
         if self.off:
             return None
+        self._proposed = None
         if level != self.level:
-            self.level = level
-            self.first = frame
+            self.level, self.first, self.hypothesis, self.mask = level, frame, None, mask
+            self.uncovered = False
+            self.rejected.clear()
             self.plan.clear()
             self.targets = frozenset()
-            if self.guessed:
-                self.pushed = None  # a guess is made again on each level
-        if self.pushed is None:
-            box = navigator.rules.mover_box(frame, mask)
-            if box is None or navigator.floor is None or self.first is None:
-                return None
-            self.pushed = self._guess(self.first, box, mask, navigator)
-            self.guessed = self.pushed is not None
-            if self.pushed is None:
-                return None
-        if self.guessed and navigator.entered[self.pushed]:  # the mover walked onto the guessed blocks
-            self.refuted.add(self.pushed)
-            self.pushed, self.guessed = None, False
-            self.plan.clear()
-            self.targets = frozenset()
-            return None
+            self.undos = 0
+        mask = self.mask
         rules = navigator.rules
         box = rules.mover_box(frame, mask)
-        floor = navigator.floor
-        if box is None or floor is None:
+        if box is None or navigator.floor is None or self.first is None:
+            return None
+        if not self.uncovered:  # what the mover stood on as the level began, once it has left it
+            start = rules.mover_box(self.first, mask)
+            if start is not None and (box[2] <= start[0] or start[2] <= box[0] or box[3] <= start[1]
+                                      or start[3] <= box[1]):
+                self.first = self.first.copy()
+                self.first[start[0]:start[2], start[1]:start[3]] = frame[start[0]:start[2], start[1]:start[3]]
+                self.uncovered = True
+                if self.hypothesis is not None and self.plan == deque():
+                    self.hypothesis, self.targets = None, frozenset()
+        if self.hypothesis is not None and any(navigator.entered[c] and c not in self.pushed
+                                               for c in self.hypothesis[::2] if c is not None):
+            self._drop()  # the mover walked onto what the hypothesis holds for blocks (never pushed)
+        if self.hypothesis is None:
+            self.hypothesis = self._choose(self.first, box, mask, navigator)
+            if self.hypothesis is None:
+                return None
+        floor = self._floor(grid_of(frame, box, mask), navigator)
+        if floor is None:
             return None
         uh, uw = box[2] - box[0], box[3] - box[1]
         steps: dict[int, tuple[int, int]] = {}
@@ -154,7 +205,7 @@ class Pusher:
         state, targets, walls = read
         if self.plan and self._expected == state:
             action, after = self.plan.popleft()
-            self._expected = after
+            self._expected, self._proposed = after, action
             return Move(action, f"pusher: {len(self.plan) + 1} moves push the blocks onto the targets")
         if self.plan:
             self.deviations += 1
@@ -162,41 +213,56 @@ class Pusher:
             if self.deviations >= 3:
                 self.off = True
                 return None
+            if self._expected is not None and state[1] != self._expected[1]:
+                self._drop()  # the blocks went elsewhere: another hypothesis, from the frame as it is
+                return None
         path = self._search(state, targets, walls, steps)
         if not path:
+            if state[1] != self.start_blocks and 7 in available and self.undos < self.max_undos:
+                # a push left the blocks where no plan reaches the targets from: take moves back
+                self.undos += 1
+                self._proposed = 7
+                return Move(7, "pusher: the last push left no way to the targets: undo it")
             return None
         self.plan = deque(path)
         action, after = self.plan.popleft()
-        self._expected = after
+        self._expected, self._proposed = after, action
         return Move(action, f"pusher: {len(self.plan) + 1} moves push the blocks onto the targets")
 
     _expected: State | None = None
 
+    @staticmethod
+    def _floor(grid: Grid, navigator: Navigator) -> int | None:
+        """The navigator's floor (the colour the mover entered most), unless it covers a few cells
+        only (a target the mover stepped onto first): then the commonest colour it entered otherwise."""
+        colours, counts = np.unique(grid.colours[~grid.hidden], return_counts=True)
+        count = dict(zip(colours.tolist(), counts.tolist(), strict=True))
+        if count.get(navigator.floor, 0) > 8:
+            return navigator.floor
+        entered = [c for c in count if navigator.entered[c] and c not in (navigator.floor, navigator.rules.mover)]
+        best = max(entered, key=count.__getitem__, default=None)
+        return best if best is not None and count[best] > 8 else None
+
     def _read(self, grid: Grid, box: tuple[int, int, int, int], floor: int, mover: int | None
               ) -> tuple[State, frozenset[Cell], np.ndarray] | None:
+        assert self.hypothesis is not None and self.first is not None
+        block, target, home = self.hypothesis
         colours = grid.colours
-        pushed = self.pushed
         player = ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1])
-        if not self.targets:  # once per level: the targets, the one other colour with as many cells as blocks
-            counts = {int(c): int(n) for c, n in zip(*np.unique(colours[~grid.hidden], return_counts=True), strict=True)}
-            blocks_n = counts.get(pushed if pushed is not None else -1, 0)
-            candidates = [c for c, n in sorted(counts.items()) if c not in (pushed, floor, mover) and n == blocks_n]
-            if blocks_n == 0 or len(candidates) != 1:
-                return None
-            self.target_colour = candidates[0]
-            self.targets = frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(colours == candidates[0]), strict=True))
+        if not self.targets:  # once per hypothesis: the target cells (and blocks home) of the first frame
+            first = grid_of(self.first, box, None).colours
+            self.targets = _cells(np.isin(first, [c for c in (target, home) if c is not None]))
+            self.start_blocks = _cells(np.isin(first, [c for c in (block, home) if c is not None]))
         # a block on its target shows in a colour of its own: a target cell in neither the target's
         # colour, the floor's nor the mover's holds a block
-        blocks = {(int(r), int(c)) for r, c in zip(*np.nonzero(colours == pushed), strict=True)}
-        blocks |= {t for t in self.targets if int(colours[t]) not in (self.target_colour, floor, mover)}
+        blocks = {(int(r), int(c)) for r, c in zip(*np.nonzero(colours == block), strict=True)}
+        blocks |= {t for t in self.targets if int(colours[t]) not in (target, floor, mover)}
         if len(blocks) != len(self.targets):
             return None
-        free = np.isin(colours, [floor, self.target_colour, -1 if pushed is None else pushed, -1 if mover is None else mover]) & ~grid.hidden
+        free = np.isin(colours, [floor, target, block, -1 if mover is None else mover]) & ~grid.hidden
         for t in self.targets:
             free[t] = True
-        walls = ~free
-        targets = self.targets
-        return (player, frozenset(blocks)), frozenset(targets), walls
+        return (player, frozenset(blocks)), self.targets, ~free
 
     def _search(self, start: State, targets: frozenset[Cell], walls: np.ndarray,
                 steps: dict[int, Cell]) -> list[tuple[int, State]]:

@@ -11,7 +11,8 @@ from goal_levels import with_and_without
 
 from agent.guided import LevelMap
 from agent.navigator import Navigator
-from agent.pusher import Pusher
+from agent.pusher import Pusher, grid_of
+from agent.rules import colour_box
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
@@ -20,16 +21,19 @@ from arc_client.games.play import act
 SEEDS = range(20000, 20005)  # validation seeds: neither training nor the reserved evaluation range
 
 
-def push_level(name: str, seed: int, level: int) -> tuple[bool, Pusher]:
-    """One first attempt: the pusher's move, else a random one; the navigator learns the mover, the
-    floor and the walls from every move, as in the agent."""
+def push_level(name: str, seed: int, level: int, forced: tuple[int, ...] = (), undos: int = 8
+               ) -> tuple[bool, Pusher]:
+    """One first attempt: the pusher's move, else a random one (the `forced` moves first); the
+    navigator learns the mover, the floor and the walls from every move, as in the agent."""
     game, raw = start_level(game_class(name), seed, level)
-    pusher, navigator, level_map = Pusher(), Navigator(), LevelMap()
+    pusher, navigator, level_map = Pusher(max_undos=undos), Navigator(), LevelMap()
     rng = random.Random(seed)
-    for _ in range(game.budgets[level]):
+    for step in range(game.budgets[level]):
         frame, mask = frame_of(raw), level_map.mask
         move = pusher.act(frame, (1, 2, 3, 4, 7), mask, navigator, level)
         action = move.action if move is not None else rng.choice((1, 2, 3, 4))
+        if step < len(forced):
+            action = forced[step]
         raw = act(game, action)
         if raw.levels_completed > level:
             return True, pusher
@@ -52,6 +56,40 @@ def test_the_pusher_pushes_blocks_home_within_the_budget() -> None:
             random_wins += play_level(None, game_class("pb01"), seed, level, Tally(), random.Random(seed))
     assert seen_pushed
     assert wins >= 9 and wins >= random_wins + 7, (wins, random_wins)  # of 15 levels
+
+
+def test_a_push_no_plan_recovers_from_is_taken_back() -> None:
+    """Two forced moves in one direction from the start sometimes push a block where it can never
+    reach a target; the pusher then undoes (ACTION7) until a plan exists, and clears such levels
+    that it loses without undoing."""
+    undone = won = won_without = 0
+    for seed in range(20000, 20030):
+        for level in range(2):
+            for action in (1, 2, 3, 4):
+                win, pusher = push_level("pb01", seed, level, (action, action))
+                if pusher.undos:
+                    undone += 1
+                    won += win
+                    won_without += push_level("pb01", seed, level, (action, action), undos=0)[0]
+    assert undone >= 5 and won >= won_without + 2, (undone, won, won_without)
+
+
+def test_a_target_under_the_mover_at_the_start_counts() -> None:
+    """Levels whose first frame shows one target fewer than blocks (the mover stands on the other):
+    the cells under the mover are read once it has left them, and the blocks are pushed home."""
+    levels = []
+    for seed in range(20000, 20030):
+        for level in range(3):
+            _, raw = start_level(game_class("pb01"), seed, level)
+            frame = frame_of(raw)
+            box = colour_box(frame, 9, None)  # the player's colour in the suite
+            assert box is not None
+            colours = grid_of(frame, box, None).colours
+            if int((colours == 12).sum()) == int((colours == 14).sum()) + 1:  # blocks, targets
+                levels.append((seed, level))
+    assert len(levels) >= 3
+    wins = sum(push_level("pb01", seed, level)[0] for seed, level in levels)
+    assert wins >= len(levels) - 1, (wins, levels)
 
 
 def test_no_pushing_in_games_without_blocks_and_targets() -> None:
