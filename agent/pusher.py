@@ -77,7 +77,8 @@ class Pusher:
     # status-bar detector may later take for a bar over the whole room
     mask: np.ndarray | None = None
     uncovered: bool = False  # the first frame's cells under the mover filled in (it moved off them)
-    _proposed: int | None = None  # the action last proposed (another taken: the plan is dropped)
+    _proposed: int | None = None
+    _none_for: tuple[object, ...] | None = None  # what no hypothesis was found from, last  # the action last proposed (another taken: the plan is dropped)
 
     @property
     def guessed(self) -> bool:
@@ -179,8 +180,15 @@ class Pusher:
                                                for c in self.hypothesis[::2] if c is not None):
             self._drop()  # the mover walked onto what the hypothesis holds for blocks (never pushed)
         if self.hypothesis is None:
+            # what a hypothesis is chosen from; unchanged since the last search found none: none again
+            key = (level, self.uncovered, frozenset(self.pushed), frozenset(self.rejected), frozenset(+navigator.entered),
+                   navigator.floor, rules.mover, box[0] % (box[2] - box[0]), box[1] % (box[3] - box[1]),
+                   box[2] - box[0], box[3] - box[1])
+            if key == self._none_for:
+                return None
             self.hypothesis = self._choose(self.first, box, mask, navigator)
             if self.hypothesis is None:
+                self._none_for = key
                 return None
         floor = self._floor(grid_of(frame, box, mask), navigator)
         if floor is None:
