@@ -264,6 +264,12 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
             for i in range(n_rows) for j in range(n_cols)]
 
 
+def _neighbours(board: tuple[Box, ...]) -> list[tuple[int, int]]:
+    """The four neighbours' offsets on a board of equal cells (its pitch)."""
+    ph, pw = _pitch(board)
+    return [(-ph, 0), (ph, 0), (0, -pw), (0, pw)]
+
+
 @dataclass
 class Matcher:
     search_limit: int = 20_000
@@ -277,8 +283,11 @@ class Matcher:
     pending: tuple[int, tuple[int, ...] | None, bool] | None = None  # (index, predicted, side) of a click
     wrong: int = 0
     off: bool = False
-    unsolved: bool = False  # this level's search found no set of clicks within its budget
+    # the model (offsets, colour cycle) with which this level's search found no set of clicks within its
+    # budget; a colour the model does not know yet is learned by clicking a mismatched object first
+    unsolved_with: tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...]] | None = None
     prior_source: bool | None = None  # the board's side on earlier levels
+    clicks_seen: int = 0  # clicks in this level that changed the board (what the model is learned from)
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
@@ -305,6 +314,7 @@ class Matcher:
                 self._wrong()
             return
         self.board_is_source = self.prior_source = side
+        self.clicks_seen += 1
         at = board[index]
         for k in changed:
             self.offsets.add((board[k][0] - at[0], board[k][1] - at[1]))
@@ -336,7 +346,7 @@ class Matcher:
             self.offsets.clear()
             self.next_colour.clear()
             self.plan.clear()
-            self.unsolved = False
+            self.unsolved_with, self.clicks_seen = None, 0
         if self.pairing is None:
             return None
         if not clicks:
@@ -405,17 +415,25 @@ class Matcher:
     def _choose(self, board: tuple[Box, ...], state: tuple[int, ...], goal: tuple[int, ...],
                 mismatched: list[int]) -> tuple[int, tuple[int, ...] | None, str] | None:
         where = {(b[0], b[1]): k for k, b in enumerate(board)}
+        model = (frozenset(self.offsets), tuple(sorted(self.next_colour.items())))
         if self.offsets - {(0, 0)}:
-            if not self.plan and not self.unsolved:
+            if not self.plan and self.unsolved_with != model:
                 self.plan = self._search(board, where, state, goal)
-                self.unsolved = not self.plan  # not searched again in this level: it costs ~0.2 s
+                # not searched again in this level with the same model: it costs ~0.2 s
+                self.unsolved_with = None if self.plan else model
             if self.plan:
                 index = self.plan.pop(0)
                 return index, self._apply(board, where, state, index), (
                     f"matcher: a plan of {len(self.plan) + 1} clicks makes the board match its target")
-        if self.unsolved:
-            return None  # a board the search could not solve: the other systems play it
         index = mismatched[0]
+        if self.unsolved_with == model:
+            if set(state) | set(goal) <= set(self.next_colour) and self.clicks_seen >= 3:
+                return None  # a board the search could not solve with a full model: the other systems play it
+            # a model from a click or two may miss what a click does beyond the board's edge: learn
+            # from a mismatched object with the most neighbours on the board
+            around = _neighbours(board)
+            index = max(mismatched, key=lambda k: sum((board[k][0] + dr, board[k][1] + dc) in where
+                                                      for dr, dc in around))
         predicted = self._apply(board, where, state, index) if self.offsets else None
         return index, predicted, f"matcher: {len(mismatched)} objects differ from the target panel"
 

@@ -53,6 +53,17 @@ def test_the_matcher_clears_colour_cycle_levels_within_their_budgets() -> None:
     assert wins >= 10 and wins >= random_wins + 8, (wins, random_wins)  # of 12 levels
 
 
+def test_a_lights_out_model_learned_from_a_corner_click_grows_before_the_matcher_gives_up() -> None:
+    # level 2's first click at a board's corner shows two of a click's four neighbours: the search
+    # with that model finds no plan, and the matcher learns from clicks with more neighbours on the
+    # board (and colours not seen cycling yet) before it leaves a board to the other systems
+    wins = 0
+    for seed in range(20000, 20030):
+        won, matcher, _ = match_level("cy01", seed, 1)
+        wins += won
+    assert wins >= 28, wins  # of 30 levels
+
+
 def test_the_matcher_paints_a_canvas_like_its_target_with_the_cursor() -> None:
     # paint the pattern: the target is drawn at another scale, the board is painted under a cursor
     # (the key actions move it, ACTION5 paints): the mover is learned from the moves, as the navigator does
