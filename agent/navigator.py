@@ -93,11 +93,14 @@ class Navigator:
     blocked: set[tuple[int, int, int]] = field(default_factory=set)  # (top, left, action) of the mover's box
     probes: Counter[int] = field(default_factory=Counter)  # tries of each direction before it was known
     max_probes: int = 4
+    # objects disturbed (pushed, flipped) before the navigator stops for the game: one is allowed (a
+    # block pushed aside to reach a key behind it); a second says walking into objects is not the goal
+    max_disturbed: int = 2
     paused: bool = False  # an object was just reached: the next step is the other systems'
     plan: deque[tuple[tuple[int, int], int]] = field(default_factory=deque)  # (position, action) still to go
     last: Route | None = None  # the route being followed
     end: tuple[int, int] | None = None  # and the position it ends at
-    disturbed: int = 0  # objects that, touched, moved or changed: this game's objects are not for reaching
+    disturbed: int = 0  # objects that, touched, moved or changed (twice: this game's objects are not for reaching)
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
 
@@ -200,7 +203,7 @@ class Navigator:
         """The first move toward the nearest untouched object; else a direction not learned yet (tried
         four times at most in the game, never where it bumped); None when neither."""
         self._level(level)
-        if self.disturbed:
+        if self.disturbed >= self.max_disturbed:
             return None
         if self.paused:  # the step after reaching an object is the other systems' (to use it)
             self.paused = False
