@@ -15,7 +15,7 @@ are not where the level began, ACTION7 (undo) is pressed, if available, up to 8 
 no plan recovers from is taken back.
 
 Nothing is proposed without a hypothesis, when the moves are not one cell each, or when no plan is
-found within the search's budget; three plans the game did not follow turn it off for the game.
+found within the search's budget; three plans the game did not follow turn it off for the level.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ class Pusher:
     hypothesis: Hypothesis | None = None
     rejected: set[Hypothesis] = field(default_factory=set)  # this level's hypotheses the game refuted
     plan: deque[tuple[int, State]] = field(default_factory=deque)
-    deviations: int = 0
+    moves: dict[int, tuple[int, int]] = field(default_factory=dict)  # action -> (rows, cols) seen this level
+    deviations: int = 0  # plans the game did not follow in this level (three: off for the level)
     off: bool = False
     targets: frozenset[Cell] = frozenset()  # this level's target cells (under the hypothesis)
     start_blocks: frozenset[Cell] = frozenset()  # the blocks as the level began (under the hypothesis)
@@ -97,12 +98,16 @@ class Pusher:
         self._proposed = None
         mask = self.mask if self.level >= 0 else mask
         rules = navigator.rules
-        move = rules.displacement(action) if action in (1, 2, 3, 4) else None
-        if move is None:
+        if action not in (1, 2, 3, 4):
             return
         b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
-        if b0 is None or b1 is None or (b1[0] - b0[0], b1[1] - b0[1]) != (move[1], move[0]):
+        if b0 is None or b1 is None:
             return
+        dy, dx = b1[0] - b0[0], b1[1] - b0[1]
+        if (dy == 0) == (dx == 0):  # not moved, or not along one axis
+            return
+        self.moves[action] = (dy, dx)  # this level's moves (a level may be drawn at another scale)
+        move = (dx, dy)
         h, w = before.shape
         r, c = b1[0], b1[1]  # the mover's new top-left: what stood there before
         r2, c2 = r + move[1], c + move[0]
@@ -152,16 +157,17 @@ class Pusher:
 
     def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, navigator: Navigator,
             level: int) -> Move | None:
-        if self.off:
-            return None
         self._proposed = None
         if level != self.level:
             self.level, self.first, self.hypothesis, self.mask = level, frame, None, mask
-            self.uncovered = False
+            self.uncovered, self.off, self.deviations = False, False, 0
+            self.moves = {}
             self.rejected.clear()
             self.plan.clear()
             self.targets = frozenset()
             self.undos = 0
+        if self.off:
+            return None
         mask = self.mask
         rules = navigator.rules
         box = rules.mover_box(frame, mask)
@@ -196,15 +202,15 @@ class Pusher:
         uh, uw = box[2] - box[0], box[3] - box[1]
         steps: dict[int, tuple[int, int]] = {}
         for action in (1, 2, 3, 4):
-            d = rules.displacement(action)
             if action not in available:
                 continue
-            if d is None:  # not seen yet: ARC's convention (up, down, left, right), one cell
-                d = (CONVENTION[action][0] * uw, CONVENTION[action][1] * uh)
+            seen = self.moves.get(action)
+            # not seen in this level yet: ARC's convention (up, down, left, right), one cell
+            d = (seen[1], seen[0]) if seen is not None else (CONVENTION[action][0] * uw, CONVENTION[action][1] * uh)
             if (abs(d[0]), abs(d[1])) not in ((uw, 0), (0, uh)):
                 return None  # moves that are not one cell each: not a grid of the mover's size
             steps[action] = (d[1] // uh, d[0] // uw)
-        if len(steps) < 4 or not any(rules.displacement(a) for a in steps):
+        if len(steps) < 4 or not self.moves:
             return None
         grid = grid_of(frame, box, mask)
         read = self._read(grid, box, floor, rules.mover)

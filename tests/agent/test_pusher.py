@@ -9,14 +9,17 @@ import random
 
 from goal_levels import with_and_without
 
+from agent.agents.aria_agent import AriaAgent
 from agent.guided import LevelMap
+from agent.models.loading import load_models
 from agent.navigator import Navigator
 from agent.pusher import Pusher, grid_of
 from agent.rules import colour_box
 from agent.training.evaluate import Tally, play_level
-from agent.training.levels import frame_of, start_level
+from agent.training.levels import frame_of, response_of, start_level
 from arc_client.games import game_class
 from arc_client.games.play import act
+from arc_client.types import GameInfo, GameState
 
 SEEDS = range(20000, 20005)  # validation seeds: neither training nor the reserved evaluation range
 
@@ -116,3 +119,25 @@ def test_no_pushing_in_games_without_blocks_and_targets() -> None:
 def test_the_full_agent_clears_more_block_pushing_levels_with_the_pusher() -> None:
     on, off = with_and_without("pb01", SEEDS, 3, push=False)
     assert on >= off + 5, (on, off)
+
+
+def test_the_full_agent_pushes_through_a_whole_game_drawn_at_several_scales() -> None:
+    # pb01's later levels are larger rooms drawn with smaller cells: the pusher reads each level's
+    # moves from that level (the navigator's rules keep the earlier levels' displacement), and its
+    # refuted plans turn it off for a level, not for the game
+    game, raw = start_level(game_class("pb01"), 0, 0)  # a training seed, the whole game from level 1
+    agent = AriaAgent(0, models=load_models())
+    latest = response_of(raw, game)
+    agent.start(GameInfo(game.game_id), latest)
+    pushed_levels: set[int] = set()
+    for _ in range(600):
+        chosen = agent.act(latest)
+        if chosen.decision is not None and chosen.decision.mode == "push":
+            pushed_levels.add(latest.levels_completed)
+        raw = act(game, int(chosen.action), chosen.x, chosen.y)
+        latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
+        agent.observe(chosen, latest)
+        if latest.state is GameState.WIN:
+            break
+    assert latest.state is GameState.WIN, latest.levels_completed  # all 5 levels within 600 actions
+    assert pushed_levels == {0, 1, 2, 3, 4}
