@@ -261,8 +261,6 @@ class Navigator:
             blocked |= mask
         # objects: small components, not the mover, the background, blocked or touched
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
-        if self.floor is not None:  # a pocket of floor that walls and an object close off is no object
-            objects &= frame != self.floor
         here = np.zeros_like(objects)
         here[box[0]:box[2], box[1]:box[3]] = True
         stayed = gone = 0
