@@ -196,7 +196,8 @@ class Pusher:
             if self.hypothesis is None:
                 self._none_for = key
                 return None
-        floor = self._floor(grid_of(frame, box, mask), navigator)
+        grid = grid_of(frame, box, mask)
+        floor = self._floor(grid, navigator)
         if floor is None:
             return None
         uh, uw = box[2] - box[0], box[3] - box[1]
@@ -212,7 +213,6 @@ class Pusher:
             steps[action] = (d[1] // uh, d[0] // uw)
         if len(steps) < 4 or not self.moves:
             return None
-        grid = grid_of(frame, box, mask)
         read = self._read(grid, box, floor, rules.mover)
         if read is None:
             return None
