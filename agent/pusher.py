@@ -78,8 +78,8 @@ class Pusher:
     # status-bar detector may later take for a bar over the whole room
     mask: np.ndarray | None = None
     uncovered: bool = False  # the first frame's cells under the mover filled in (it moved off them)
-    _proposed: int | None = None
-    _none_for: tuple[object, ...] | None = None  # what no hypothesis was found from, last  # the action last proposed (another taken: the plan is dropped)
+    _proposed: int | None = None  # the action last proposed (another taken: the plan is dropped)
+    _none_for: tuple[object, ...] | None = None  # what no hypothesis was found from, last
 
     @property
     def guessed(self) -> bool:
