@@ -48,7 +48,7 @@ from agent.agents.fast_agent import WAITING, top_actions
 from agent.agents.online_agent import online_explorer
 from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
-from agent.explorer import key_of_action
+from agent.explorer import MASK_CHECKPOINTS, key_of_action
 from agent.guided import GuidedSearch
 from agent.legend import LegendFollower
 from agent.matcher import Matcher
@@ -77,6 +77,7 @@ class AriaAgent(Agent):
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True,
+                 novel_readers: tuple[str, ...] = ("walk", "push"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -103,8 +104,17 @@ class AriaAgent(Agent):
         self.walk = walk  # the walker (agent.walker) walks a patch of tiles into its picture
         self.walker = Walker()
         self.push = push  # the pusher (agent.pusher) pushes blocks onto their targets
+        # the goal readers asked on novel levels too, before the online systems: the mover's (the click
+        # readers' few clicks there cost the online systems levels: BENCHMARKS.md)
+        self.novel_readers = tuple(novel_readers)
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
+        # the goal readers on a novel level: its index, reader moves that went back to a state already
+        # seen, off for the level, asks in a row no reader answered, the level's states seen (graph
+        # keys), a reader led in this level, a reader chose the last step
+        self._reader_level, self._reader_strikes, self._reader_off, self._reader_idle = -1, 0, False, 0
+        self._reader_seen: set[bytes] = set()
+        self._reader_used = self._reader_acted = False
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
@@ -126,6 +136,7 @@ class AriaAgent(Agent):
         self.walker = Walker()
         self.pusher = Pusher()
         self._before = None
+        self._readers_level(-1)
 
     def _tuned(self) -> FastPolicy | None:
         """The policy the online systems tune on a novel game (`aria-cnn`), or None (the default)."""
@@ -146,7 +157,21 @@ class AriaAgent(Agent):
             self.level = latest.levels_completed
             novelty = self.arbiter.novelty(latest.frame, self.seen)
             self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
+            # on a novel level the readers' searches get a tenth of their budgets: they are tried there,
+            # not relied on, and the agent's time per action is the online systems' to spend
+            scale = 10 if self.unfamiliar is not None else 1
+            self.pusher.max_nodes, self.walker.max_nodes = Pusher.max_nodes // scale, Walker.max_nodes // scale
         if self.unfamiliar is not None:
+            if self.novel_readers and self._readers_trusted(latest):
+                self._before = (latest.frame, latest.levels_completed)
+                read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
+                                        self.novel_readers)
+                self._reader_acted = read is not None
+                self._reader_idle = 0 if read is not None else self._reader_idle + 1
+                if read is not None:
+                    self._reader_used = True
+                    return read
+            self._reader_acted = False
             return self._online(latest, started)
         frame = latest.frame
         self._before = (frame, latest.levels_completed)
@@ -186,6 +211,32 @@ class AriaAgent(Agent):
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
         return self._slow(latest, started, why, uncertainty, common, fast)
+
+    def _readers_level(self, level: int) -> None:
+        """The goal readers' record on a novel level, afresh."""
+        self._reader_level, self._reader_strikes, self._reader_off, self._reader_idle = level, 0, False, 0
+        self._reader_seen = set()
+        self._reader_used = self._reader_acted = False
+
+    def _readers_trusted(self, latest: FrameResponse) -> bool:
+        """On a novel level the goal readers lead only while their moves reach states new to the level
+        (three returns to a known state, or a game over after they led, and they are off for the level)."""
+        key = self.explorer.see(latest)
+        if latest.levels_completed != self._reader_level:
+            self._readers_level(latest.levels_completed)
+        if self._reader_acted and key in self._reader_seen:
+            self._reader_strikes += 1
+            self._reader_off = self._reader_off or self._reader_strikes >= 3
+        self._reader_seen.add(key)
+        # nor before the HUD detector's first look (a timer bar reads as a row of swatches)
+        if self._reader_off or self.explorer.detector.transitions < min(MASK_CHECKPOINTS):
+            return False
+        # readers that proposed nothing for 20 steps are asked every 16th step only (their searches are
+        # the dearest part of a step where they do not apply)
+        if self._reader_idle >= 20 and self._reader_idle % 16:
+            self._reader_idle += 1
+            return False
+        return True
 
     def _online(self, latest: FrameResponse, started: float) -> Action:
         """The level is unlike training: the online systems choose (their decision says which acted)."""
@@ -289,11 +340,12 @@ class AriaAgent(Agent):
                             reason=f"{why}; {route.why}", **common)
         return Action(GameAction(route.action), decision=decision)
 
-    def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any]) -> Action | None:
+    def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any],
+                    mask: np.ndarray | None = None, only: tuple[str, ...] | None = None) -> Action | None:
         """The first goal reader that proposes a move, in order: the matcher (a board and its target
         panel), the legend follower, the walker (a patch of tiles and its picture), the pusher."""
-        frame, available, mask, level = (latest.frame, latest.available_actions, self.guided.map.mask,
-                                          latest.levels_completed)
+        frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
+        mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
         if self.match:
             readers.append(("match", "a board and its target panel",
@@ -308,6 +360,8 @@ class AriaAgent(Agent):
             readers.append(("push", "blocks and as many targets",
                             lambda: self.pusher.act(frame, available, mask, self.navigator, level)))
         for mode, seen, ask in readers:
+            if only is not None and mode not in only:
+                continue
             move = ask()
             if move is None:
                 continue
@@ -328,13 +382,16 @@ class AriaAgent(Agent):
     def observe(self, action: Action, result: FrameResponse) -> None:
         # the slow system's graph learns from every transition, whichever system chose the action
         self.explorer.record(action, result)
+        if (result.state is GameState.GAME_OVER and self.unfamiliar is not None and self._reader_used
+                and result.levels_completed == self._reader_level):
+            self._reader_off = True  # the readers led into a game over on this novel level
         if self._before is not None and result.state is not GameState.GAME_OVER:
             before, level = self._before
             if result.levels_completed == level:
-                self.navigator.observe(before, int(action.action.value), result.frame, self.guided.map.mask, level)
-                self.walker.observe(result.frame, self.guided.map.mask, self.navigator, level)
-                self.pusher.observe(before, int(action.action.value), result.frame, self.guided.map.mask,
-                                    self.navigator)
+                mask = self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask
+                self.navigator.observe(before, int(action.action.value), result.frame, mask, level)
+                self.walker.observe(result.frame, mask, self.navigator, level)
+                self.pusher.observe(before, int(action.action.value), result.frame, mask, self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
             self.legend.observe(before, int(action.action.value), result.frame, result.levels_completed)
         self._before = None
