@@ -86,7 +86,7 @@ def _any(integral: np.ndarray, top: int, left: int, bottom: int, right: int) -> 
 class Navigator:
     max_object: int = 64
     max_nodes: int = 4096
-    rules: GameRules = field(default_factory=GameRules)
+    rules: GameRules = field(default_factory=lambda: GameRules(compact=True))
     entered: Counter[int] = field(default_factory=Counter)
     stopped: Counter[int] = field(default_factory=Counter)
     level: int = -1

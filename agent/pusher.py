@@ -6,8 +6,10 @@ blocks and the targets (small colours with as many cells each), and perhaps a co
 already home (sitting on targets), only ever a colour seen pushed (the colour the mover entered,
 found one displacement further on where it was not). Blocks are never a colour the mover walked onto
 without pushing it. The floor is the colour the mover entered most (the navigator's; if that covers a
-few cells only, a target stepped on first, the commonest other colour it entered); walls are
-anything else, and the HUD as the level began. A breadth-first search over (mover cell, block cells)
+few cells only, a target stepped on first, the commonest other colour it entered), and any other
+colour of many cells it entered (a textured floor); walls are anything else, and the HUD as the level
+began. Blocks and targets are read in the mover's room only (the cells it connects to past walls: a
+counter's icon in the HUD, drawn as a block, is none). A breadth-first search over (mover cell, block cells)
 finds the fewest moves after which every target holds a block; the plan is followed while the game
 goes where it says. Blocks that go elsewhere than planned refute the hypothesis for the level (the
 next one is tried); a move by another system only drops the plan. When no plan exists and the blocks
@@ -20,7 +22,7 @@ found within the search's budget; three plans the game did not follow turn it of
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +51,29 @@ def grid_of(frame: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray 
     colours = frame[np.ix_(ys, xs)]
     hidden = mask[np.ix_(ys, xs)] if mask is not None else np.zeros_like(colours, dtype=bool)
     return Grid(top, left, (uh, uw), colours, hidden)
+
+
+def room_of(grid: Grid, player: Cell, entered: Counter[int]) -> np.ndarray:
+    """The grid cells the mover's cell connects to (4-neighbours), walls apart: a wall is a colour of
+    many cells (over 8) the mover never entered; hidden (HUD) cells are walls too. What lies outside
+    the mover's room (a counter's icon in the HUD, in the blocks' colour) is no block or target."""
+    colours = grid.colours
+    seen, counts = np.unique(colours, return_counts=True)
+    walls = np.isin(colours, [int(c) for c, n in zip(seen, counts, strict=True) if n > 8 and not entered[int(c)]])
+    walls |= grid.hidden
+    rows, cols = colours.shape
+    room = np.zeros_like(walls)
+    if not (0 <= player[0] < rows and 0 <= player[1] < cols):
+        return ~walls
+    room[player] = True
+    queue = deque([player])
+    while queue:
+        r, c = queue.popleft()
+        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= nr < rows and 0 <= nc < cols and not room[nr, nc] and not walls[nr, nc]:
+                room[nr, nc] = True
+                queue.append((nr, nc))
+    return room
 
 
 def _cells(where: np.ndarray) -> frozenset[Cell]:
@@ -132,14 +157,17 @@ class Pusher:
         """Of the colours with a few cells (8 at most) as the level began: blocks and targets of as
         many cells, and perhaps a third colour seen pushed for blocks already home (on targets).
         Blocks are never a colour the mover entered; a colour seen pushed is a block's. The
-        hypothesis that accounts for the most colours seen pushed, then for the most small colours,
-        then the first in colour order; one the game refuted in this level is not made again."""
+        hypothesis whose blocks were seen pushed, then that accounts for the most colours seen pushed,
+        then for the most small colours, then the first in colour order; one the game refuted in this
+        level is not made again."""
         grid = grid_of(frame, box, mask)
-        colours, counts = np.unique(grid.colours[~grid.hidden], return_counts=True)
+        room = room_of(grid, ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1]),
+                       navigator.entered)
+        colours, counts = np.unique(grid.colours[room & ~grid.hidden], return_counts=True)
         # (a "floor" of a few cells is no floor: the mover's first step was onto a target)
         small = {int(c): int(n) for c, n in zip(colours, counts, strict=True)
                  if int(c) != navigator.rules.mover and n <= 8}
-        best: tuple[tuple[int, int], Hypothesis] | None = None
+        best: tuple[tuple[bool, int, int], Hypothesis] | None = None
         for b, n in sorted(small.items()):
             for t, m in sorted(small.items()):
                 if t == b or m != n or (navigator.entered[b] and b not in self.pushed):
@@ -150,7 +178,7 @@ class Pusher:
                     hyp = (b, t, home)
                     if hyp in self.rejected or self.pushed & set(small) - {b, home}:
                         continue
-                    score = (len(self.pushed & {b, home}), 2 + (home is not None))
+                    score = (b in self.pushed, len(self.pushed & {b, home}), 2 + (home is not None))
                     if best is None or score > best[0]:
                         best = (score, hyp)
         return None if best is None else best[1]
@@ -213,7 +241,7 @@ class Pusher:
             steps[action] = (d[1] // uh, d[0] // uw)
         if len(steps) < 4 or not self.moves:
             return None
-        read = self._read(grid, box, floor, rules.mover)
+        read = self._read(grid, box, floor, rules.mover, navigator.entered)
         if read is None:
             return None
         state, targets, walls = read
@@ -257,23 +285,29 @@ class Pusher:
         best = max(entered, key=count.__getitem__, default=None)
         return best if best is not None and count[best] > 8 else None
 
-    def _read(self, grid: Grid, box: tuple[int, int, int, int], floor: int, mover: int | None
-              ) -> tuple[State, frozenset[Cell], np.ndarray] | None:
+    def _read(self, grid: Grid, box: tuple[int, int, int, int], floor: int, mover: int | None,
+              entered: Counter[int]) -> tuple[State, frozenset[Cell], np.ndarray] | None:
         assert self.hypothesis is not None and self.first is not None
         block, target, home = self.hypothesis
         colours = grid.colours
         player = ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1])
+        room = room_of(grid, player, entered)
         if not self.targets:  # once per hypothesis: the target cells (and blocks home) of the first frame
             first = grid_of(self.first, box, None).colours
-            self.targets = _cells(np.isin(first, [c for c in (target, home) if c is not None]))
-            self.start_blocks = _cells(np.isin(first, [c for c in (block, home) if c is not None]))
+            self.targets = _cells(np.isin(first, [c for c in (target, home) if c is not None]) & room)
+            self.start_blocks = _cells(np.isin(first, [c for c in (block, home) if c is not None]) & room)
         # a block on its target shows in a colour of its own: a target cell in neither the target's
         # colour, the floor's nor the mover's holds a block
-        blocks = {(int(r), int(c)) for r, c in zip(*np.nonzero(colours == block), strict=True)}
+        blocks = {(int(r), int(c)) for r, c in zip(*np.nonzero((colours == block) & room), strict=True)}
         blocks |= {t for t in self.targets if int(colours[t]) not in (target, floor, mover)}
         if len(blocks) != len(self.targets):
             return None
-        free = np.isin(colours, [floor, target, block, -1 if mover is None else mover]) & ~grid.hidden
+        # a textured floor: every colour the mover entered that covers many cells (other than the
+        # hypothesis's) is floor too
+        seen, counts = np.unique(colours[~grid.hidden], return_counts=True)
+        floors = [floor, *(int(c) for c, n in zip(seen, counts, strict=True) if n > 8 and entered[int(c)]
+                           and int(c) not in (floor, mover, block, target, home))]
+        free = np.isin(colours, [*floors, target, block, -1 if mover is None else mover]) & ~grid.hidden
         for t in self.targets:
             free[t] = True
         return (player, frozenset(blocks)), self.targets, ~free

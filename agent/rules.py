@@ -48,6 +48,9 @@ class GameRules:
     max_legend: int = 30  # cells: a legend is a small object (a 5x5 swatch at most)
     max_box: int = 16  # a mover bigger than this is not one sprite (its colour is elsewhere too)
     mover: int | None = None
+    # the mover: the rarest colour a key action changes (False), or the rarest of those whose cells
+    # make one sprite-sized box (True: a sprite's white eyes and a white HUD counter are not one box)
+    compact: bool = False
     _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
@@ -81,9 +84,17 @@ class GameRules:
             return
         present = np.unique(np.concatenate([before[diff], after[diff]]))
         counts = np.bincount(after.ravel(), minlength=16)
-        rarest = int(present[np.argmin(counts[present] + 4096 * (counts[present] == 0))])
-        if counts[rarest] == 0:
+        shown = sorted((int(counts[c]), int(c)) for c in present if counts[c])
+        if not shown:
             return
+        # the rarest changed colour, or the rarest whose cells make one sprite-sized box when the
+        # rarest also shows elsewhere (a sprite's white eyes and a white counter in the HUD)
+        rarest = shown[0][1]
+        for _, colour in shown if self.compact else ():
+            box = colour_box(after, colour, mask)
+            if box is not None and box[2] - box[0] <= self.max_box and box[3] - box[1] <= self.max_box:
+                rarest = colour
+                break
         self.mover_votes[rarest] += 1
         if self.mover is None or self.mover_votes[rarest] > self.mover_votes[self.mover]:
             self.mover = rarest
