@@ -76,6 +76,12 @@ def room_of(grid: Grid, player: Cell, entered: Counter[int]) -> np.ndarray:
     return room
 
 
+def visible_counts(grid: Grid) -> dict[int, int]:
+    """Cells per colour on the grid, the hidden (HUD) ones apart."""
+    colours, counts = np.unique(grid.colours[~grid.hidden], return_counts=True)
+    return dict(zip(colours.tolist(), counts.tolist(), strict=True))
+
+
 def _cells(where: np.ndarray) -> frozenset[Cell]:
     return frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(where), strict=True))
 
@@ -225,7 +231,8 @@ class Pusher:
                 self._none_for = key
                 return None
         grid = grid_of(frame, box, mask)
-        floor = self._floor(grid, navigator)
+        count = visible_counts(grid)
+        floor = self._floor(count, navigator)
         if floor is None:
             return None
         uh, uw = box[2] - box[0], box[3] - box[1]
@@ -241,7 +248,7 @@ class Pusher:
             steps[action] = (d[1] // uh, d[0] // uw)
         if len(steps) < 4 or not self.moves:
             return None
-        read = self._read(grid, box, floor, rules.mover, navigator.entered)
+        read = self._read(grid, box, floor, rules.mover, navigator.entered, count)
         if read is None:
             return None
         state, targets, walls = read
@@ -274,19 +281,18 @@ class Pusher:
     _expected: State | None = None
 
     @staticmethod
-    def _floor(grid: Grid, navigator: Navigator) -> int | None:
+    def _floor(count: dict[int, int], navigator: Navigator) -> int | None:
         """The navigator's floor (the colour the mover entered most), unless it covers a few cells
         only (a target the mover stepped onto first): then the commonest colour it entered otherwise."""
-        colours, counts = np.unique(grid.colours[~grid.hidden], return_counts=True)
-        count = dict(zip(colours.tolist(), counts.tolist(), strict=True))
-        if count.get(navigator.floor, 0) > 8:
-            return navigator.floor
+        floor = navigator.floor
+        if floor is not None and count.get(floor, 0) > 8:
+            return floor
         entered = [c for c in count if navigator.entered[c] and c not in (navigator.floor, navigator.rules.mover)]
         best = max(entered, key=count.__getitem__, default=None)
         return best if best is not None and count[best] > 8 else None
 
     def _read(self, grid: Grid, box: tuple[int, int, int, int], floor: int, mover: int | None,
-              entered: Counter[int]) -> tuple[State, frozenset[Cell], np.ndarray] | None:
+              entered: Counter[int], count: dict[int, int]) -> tuple[State, frozenset[Cell], np.ndarray] | None:
         assert self.hypothesis is not None and self.first is not None
         block, target, home = self.hypothesis
         colours = grid.colours
@@ -304,9 +310,8 @@ class Pusher:
             return None
         # a textured floor: every colour the mover entered that covers many cells (other than the
         # hypothesis's) is floor too
-        seen, counts = np.unique(colours[~grid.hidden], return_counts=True)
-        floors = [floor, *(int(c) for c, n in zip(seen, counts, strict=True) if n > 8 and entered[int(c)]
-                           and int(c) not in (floor, mover, block, target, home))]
+        floors = [floor, *(c for c, n in count.items() if n > 8 and entered[c]
+                           and c not in (floor, mover, block, target, home))]
         free = np.isin(colours, [*floors, target, block, -1 if mover is None else mover]) & ~grid.hidden
         for t in self.targets:
             free[t] = True

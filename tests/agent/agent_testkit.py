@@ -55,6 +55,12 @@ async def play_game(games_dir: Path, game_id: str, agent: Agent, max_actions: in
     return out
 
 
+def actions_per_level(steps: list[tuple[FrameResponse, Action, FrameResponse]]) -> list[int]:
+    """The actions each completed level took, in order (from a PlayResult's steps)."""
+    ups = [i for i, (before, _, after) in enumerate(steps) if after.levels_completed > before.levels_completed]
+    return [ups[0] + 1] + [b - a for a, b in zip(ups, ups[1:], strict=False)] if ups else []
+
+
 def frame_response(frame: np.ndarray, state: GameState = GameState.NOT_FINISHED, levels: int = 0,
                    available: tuple[int, ...] = (1, 2, 3, 4)) -> FrameResponse:
     """A hand-made frame response, for unit tests of decisions on hand-made frames."""

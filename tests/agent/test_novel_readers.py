@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from agent_testkit import PlayResult, play_game
+from agent_testkit import PlayResult, actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
 from arc_client.games.heldout import heldout_dir
@@ -20,11 +20,6 @@ def reader_moves(result: PlayResult) -> Counter[int]:
                    if action.decision is not None and action.decision.mode in READERS)
 
 
-def actions_per_level(result: PlayResult) -> list[int]:
-    ups = [i for i, (before, _, after) in enumerate(result.steps) if after.levels_completed > before.levels_completed]
-    return [ups[0] + 1] + [b - a for a, b in zip(ups, ups[1:], strict=False)] if ups else []
-
-
 async def test_on_a_novel_game_the_walker_leads_and_saves_actions() -> None:
     # Legend Run: walk onto the pad whose colour the legend shows. The walker plans the way to the small
     # object the legend shows; the online systems alone must find out which pad counts.
@@ -34,7 +29,7 @@ async def test_on_a_novel_game_the_walker_leads_and_saves_actions() -> None:
     led = reader_moves(with_readers)
     assert sum(led.values()) >= 20 and led[5] >= 1 and not reader_moves(without), led
     # the last two levels, the walker leading: measured 22 + 25 actions with it, 66 + 38 without
-    ours, theirs = actions_per_level(with_readers), actions_per_level(without)
+    ours, theirs = actions_per_level(with_readers.steps), actions_per_level(without.steps)
     assert sum(ours[4:]) * 1.5 <= sum(theirs[4:]), (ours, theirs)
 
 

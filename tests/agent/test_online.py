@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from agent_testkit import FIXTURE_GAMES, play_game
+from agent_testkit import FIXTURE_GAMES, actions_per_level, play_game
 
 from agent.agents.online_agent import AriaOnlineAgent
 from agent.agents.slow_agent import AriaSlowAgent
@@ -53,11 +53,6 @@ class ReplayAgent(Agent):
     def act(self, latest: FrameResponse) -> Action:
         action, x, y = self.moves.pop(0)
         return Action(GameAction(action), x if action == 6 else None, y if action == 6 else None)
-
-
-def actions_per_level(steps: list[tuple[FrameResponse, Action, FrameResponse]]) -> list[int]:
-    ups = [i for i, (before, _, after) in enumerate(steps) if after.levels_completed > before.levels_completed]
-    return [ups[0] + 1] + [b - a for a, b in zip(ups, ups[1:], strict=False)] if ups else []
 
 
 async def test_the_explorer_searches_out_a_level_and_keeps_the_winning_path() -> None:
