@@ -9,6 +9,7 @@ What a training-free explorer needs from a 64x64 frame besides its objects (`age
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -21,6 +22,15 @@ def state_key(frame: np.ndarray, mask: np.ndarray | None = None) -> bytes:
     if mask is not None and mask.any():
         frame = np.where(mask, np.uint8(MASKED), frame)
     return hashlib.blake2b(np.ascontiguousarray(frame, dtype=np.uint8).tobytes(), digest_size=16).digest()
+
+
+def colour_in(frame: np.ndarray, colours: Iterable[int]) -> np.ndarray:
+    """`np.isin(frame, colours)` for an array of colour values 0..255 (a frame, a blanked frame): one
+    look-up in a 256-entry table instead of a sort, a tenth of the time on a 64x64 frame. Colours out of
+    that range (e.g. -1 for "none") match nothing, as they match no cell."""
+    table = np.zeros(256, dtype=bool)
+    table[[c for c in colours if 0 <= c < 256]] = True
+    return table[frame]
 
 
 def label_components(frame: np.ndarray) -> np.ndarray:

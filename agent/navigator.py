@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import colour_in, label_components
 from agent.rules import Box, GameRules
 
 CONVENTION = {1: (0, -1), 2: (0, 1), 3: (-1, 0), 4: (1, 0)}  # (dx, dy) per key action
@@ -253,7 +253,7 @@ class Navigator:
         # where one stopped the mover: its other components may be the keys that open them
         blocking = [c for c in range(16) if self.blocking(c)]
         large = np.bincount(frame[size > limit], minlength=16) > 0
-        blocked = np.isin(frame, [c for c in blocking if large[c]])
+        blocked = colour_in(frame, [c for c in blocking if large[c]])
         for top, left in self.refused:
             if self.blocking(int(frame[top, left])) and not large[frame[top, left]]:
                 blocked |= labels == labels[top, left]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.frames import MASKED, label_components
+from agent.frames import MASKED, colour_in, label_components
 
 #: (colour, height, width, area, shape key): equal for two components of one shape and colour
 Signature = tuple[int, int, int, int, int]
@@ -132,7 +132,7 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None) -> Segmentation:
     kinds[(area <= TEXTURE_AREA) & (repeats >= TEXTURE_COUNT)] = TEXTURE
     tiles = repeats >= TILE_COUNT  # a tiled floor; its cut-off tiles at the edges are texture too
     if tiles.any():
-        kinds[np.isin(colours, colours[tiles]) & (area <= area[tiles].max())] = TEXTURE
+        kinds[colour_in(colours, colours[tiles].tolist()) & (area <= area[tiles].max())] = TEXTURE
     largest = int(np.argmax(area))
     kinds[(colours == colours[largest]) & (area >= BACKGROUND_AREA)] = BACKGROUND
     kinds[largest] = BACKGROUND
@@ -311,6 +311,7 @@ class ClickRanker:
         self.overall = _Tally()
         # this level's effects per sprite kind: an effect names cells, which mean nothing in another layout
         self.level_effects: dict[tuple[Signature, ...], Counter[bytes]] = {}
+        self.scores: dict[tuple[Signature, ...], float] = {}  # `score`'s answers since the last update
 
     def new_level(self) -> None:
         """Scores carry over to the next level; which clicks had the same effect does not."""
@@ -318,6 +319,7 @@ class ClickRanker:
 
     def update(self, signature: tuple[Signature, ...], effect: bytes) -> None:
         self.level_effects.setdefault(signature, Counter())[effect] += 1
+        self.scores.clear()
         colour = _main_colour(signature)
         for tally in (self.by_signature.setdefault(signature, _Tally()),
                       self.by_colour.setdefault(colour, _Tally()), self.overall):
@@ -325,6 +327,12 @@ class ClickRanker:
             tally.changes += int(effect != NO_EFFECT)
 
     def score(self, signature: tuple[Signature, ...]) -> float:
+        known = self.scores.get(signature)
+        if known is None:
+            known = self.scores[signature] = self._score(signature)
+        return known
+
+    def _score(self, signature: tuple[Signature, ...]) -> float:
         overall = (self.overall.changes + 1) / (self.overall.tries + 2)
         colour = self.by_colour.get(_main_colour(signature))
         prior = overall if colour is None else (colour.changes + 2 * overall) / (colour.tries + 2)
@@ -431,4 +439,4 @@ def blank(frame: np.ndarray, colours: tuple[int, ...]) -> np.ndarray:
     """`frame` with `colours` set to MASKED (the value masked cells hash as)."""
     if not colours:
         return frame
-    return np.where(np.isin(frame, colours), np.uint8(MASKED), frame)
+    return np.where(colour_in(frame, colours), np.uint8(MASKED), frame)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import colour_in, label_components
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 
@@ -265,7 +265,7 @@ class Walker:
         assert self.pair is not None
         rules = navigator.rules
         h, w = frame.shape
-        blocked = np.isin(frame, [c for c in range(16) if navigator.blocking(c)])
+        blocked = colour_in(frame, [c for c in range(16) if navigator.blocking(c)])
         if mask is not None:
             blocked |= mask
         # the exit: small objects that are neither tiles, the picture, the mover nor blocking
@@ -275,7 +275,7 @@ class Walker:
         exits = (size <= 64) & (frame != background) & (frame != rules.mover) & ~blocked
         # a colour that also covers a large area is a wall or the floor: its small pieces (a pocket of
         # floor the mover closes off, a wall's stub) are no exit
-        exits &= ~np.isin(frame, np.unique(frame[size > 64]))
+        exits &= ~colour_in(frame, np.unique(frame[size > 64]).tolist())
         for (r0, c0, r1, c1) in (self.pair[0][0], self.pair[1][0]):
             exits[r0:r1, c0:c1] = False
         exits[box[0]:box[2], box[1]:box[3]] = False

@@ -6,7 +6,7 @@ from collections import deque
 
 import numpy as np
 
-from agent.frames import StatusBarDetector, label_components, state_key
+from agent.frames import MASKED, StatusBarDetector, colour_in, label_components, state_key
 
 
 def reference_components(frame: np.ndarray) -> int:
@@ -60,6 +60,17 @@ def bar_frames(steps: int, bar_every: int, rng: np.random.Generator) -> tuple[li
         if rng.random() < 0.7:  # otherwise the move is blocked
             x, y = int(np.clip(x + dx, 0, 58)), int(np.clip(y + dy, 0, 58))
     return frames, actions
+
+
+def test_colour_in_answers_as_isin_on_frames_and_blanked_frames() -> None:
+    rng = np.random.default_rng(3)
+    for dtype in (np.uint8, np.int64):
+        frame = rng.integers(0, 16, size=(64, 64)).astype(dtype)
+        frame[rng.random((64, 64)) < 0.1] = MASKED  # blanked cells
+        for colours in ([], [4], [0, 7, 15], [-1, 2, MASKED], list(range(16))):
+            got = colour_in(frame, colours)
+            assert got.dtype == bool and got.shape == frame.shape
+            assert np.array_equal(got, np.isin(frame, colours)), (dtype, colours)
 
 
 def test_status_bar_masking_makes_frames_that_differ_only_in_the_bar_hash_equal() -> None:
