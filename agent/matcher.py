@@ -14,7 +14,17 @@ or learned while playing:
 With a click that recolours the clicked object only, the first mismatched object (reading order) is
 clicked until it matches. With a click that recolours others too (a lights-out board), a search over
 sets of clicks (they commute under the learned model: each recoloured object steps to its next
-colour) finds the fewest that make the board equal the target, and they are clicked in order.
+colour) finds the fewest that make the board equal the target, and they are clicked in order; where
+the colours step round one cycle of prime length (lit, dark, lit), the clicks solve a linear system
+mod that length, solved exactly at any board size. The first click goes to the mismatched object with
+the most neighbours on the board (it shows the most of what a click does); a prediction that fails
+because the click showed an offset or a colour step not seen before is learning, and only the plan
+made with the smaller model is dropped.
+
+On a level unlike training (`legend_only`) the board is read only as a lattice of objects of any look
+beside a legend drawn as uniform blocks (`find_legend_lattice`): a cell reads as the one legend colour
+it contains (a lit lantern of three colours holds the legend's "lit" colour), a strict reading that
+names every cell or none.
 
 When the learned model fails (a click that changed the target panel, a prediction wrong three
 times, no change from either panel) the matcher proposes nothing more in the game.
@@ -23,6 +33,7 @@ times, no change from either panel) the matcher proposes nothing more in the gam
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 
@@ -40,6 +51,16 @@ class Pairing:
     shift: tuple[int, int] | None  # (rows, cols) from a source object to its destination; None: another scale
     sources: tuple[Box, ...]  # reading order
     destinations: tuple[Box, ...]
+    # a legend's colours (`find_legend_lattice`): a cell reads as the one of them it contains; empty: a
+    # cell reads as its top-left pixel
+    palette: tuple[int, ...] = ()
+
+    def read(self, frame: np.ndarray, box: Box) -> int:
+        """The colour a board or target cell counts as (-1: a cell holding none or several of the palette)."""
+        if not self.palette:
+            return _colour(frame, box)
+        present = [c for c in self.palette if (frame[box[0]:box[2], box[1]:box[3]] == c).any()]
+        return present[0] if len(present) == 1 else -1
 
     def panel(self, board_is_source: bool) -> tuple[tuple[Box, ...], tuple[Box, ...]]:
         """(board objects, target objects) in matching order."""
@@ -200,6 +221,85 @@ def _clusters(boxes: list[Box], near: int) -> list[list[Box]]:
     return list(out.values())
 
 
+def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int, int, int, int, int]]:
+    """Full regular lattices of object centres (doubled coordinates): (rows, cols, top, left, row pitch,
+    col pitch), each maximal from its top-left point, largest first."""
+    by_row: dict[int, list[int]] = {}
+    by_col: dict[int, list[int]] = {}
+    for r, c in centres:
+        by_row.setdefault(r, []).append(c)
+        by_col.setdefault(c, []).append(r)
+    found = set()
+    for r, c in centres:
+        for c2 in sorted(x for x in by_row[r] if x > c)[:8]:
+            pc = c2 - c
+            most_cols = 1
+            while (r, c + most_cols * pc) in centres:
+                most_cols += 1
+            for r2 in sorted(y for y in by_col[c] if y > r)[:8]:
+                pr = r2 - r
+                for n_cols in range(most_cols, 1, -1):  # a row may run on past the board (a texture's specks)
+                    n_rows = 1
+                    while all((r + n_rows * pr, c + j * pc) in centres for j in range(n_cols)):
+                        n_rows += 1
+                    if n_rows >= 2:
+                        found.add((n_rows, n_cols, r, c, pr, pc))
+    return sorted(found, key=lambda g: (-g[0] * g[1], g[2], g[3]))
+
+
+def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most: int = 2048,
+                        blocks_tried: int = 12) -> Pairing | None:
+    """A board of objects on a regular lattice, of any look (a cell may be several colours: a lantern
+    lit or dark), and its legend: a solid rectangle cut into as many uniform blocks, one per cell.
+    The legend's colours are the palette: every board cell must contain exactly one of them, the colour
+    it reads as (a lit lantern holds the legend's "on" colour, a dark one its "off" colour), and no
+    palette colour may lie just outside the legend (a piece of a larger picture). Objects are
+    single-colour parts; a lattice point is a part's centre, the cell the largest box centred on the
+    lattice's points, at least 3x3 and at least half filled (specks are a texture's). Answers the
+    largest lattice with such a legend, of the `most` largest; a legend is looked for beside
+    `blocks_tried` lattices at most (~15 ms each)."""
+    centres: dict[tuple[int, int], list[Box]] = {}
+    for box, _, _ in objects(frame, mask):
+        centres.setdefault((box[0] + box[2], box[1] + box[3]), []).append(box)
+    tried = 0
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    for n_rows, n_cols, top, left, pr, pc in _lattices(centres)[:most]:
+        points = [(top + i * pr, left + j * pc) for i in range(n_rows) for j in range(n_cols)]
+        h = max(b[2] - b[0] for p in points for b in centres[p])
+        w = max(b[3] - b[1] for p in points for b in centres[p])
+        if min(h, w) < 3 or 2 * h > pr or 2 * w > pc:
+            continue  # specks (a texture's), or cells that would overlap
+        board = [((r - h) // 2, (c - w) // 2, (r + h) // 2, (c + w) // 2) for r, c in points]
+        if min(b[0] for b in board) < 0 or min(b[1] for b in board) < 0 or any(
+                2 * np.count_nonzero(frame[b[0]:b[2], b[1]:b[3]] != background) < h * w for b in board):
+            continue  # a cell mostly background: a lattice of specks, not of objects
+        tried += 1
+        if tried > blocks_tried:
+            return None
+
+        def legend(blocks: list[Box], board: list[Box] = board) -> Pairing | None:
+            palette = tuple(sorted({_colour(frame, b) for b in blocks}))
+            if _runs_on(frame, _hull(set(blocks)), palette):
+                return None  # part of a larger picture, not a whole legend
+            pairing = Pairing(None, tuple(board), tuple(blocks), palette)
+            return pairing if all(pairing.read(frame, b) != -1 for b in board) else None
+
+        blocks = _blocks(frame, mask, _hull(set(board)), board, n_rows, n_cols,
+                         accept=lambda blocks: legend(blocks) is not None)
+        if blocks is not None:
+            return legend(blocks)
+    return None
+
+
+def _runs_on(frame: np.ndarray, box: Box, palette: tuple[int, ...]) -> bool:
+    """Whether a colour of `palette` lies on the ring of cells just outside `box`."""
+    h, w = frame.shape
+    r0, c0, r1, c1 = max(box[0] - 1, 0), max(box[1] - 1, 0), min(box[2] + 1, h), min(box[3] + 1, w)
+    ring = frame[r0:r1, c0:c1].copy()
+    ring[box[0] - r0:box[2] - r0, box[1] - c0:box[3] - c0] = 255
+    return bool(np.isin(ring, palette).any())
+
+
 def _contains(outer: Box, inner: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
@@ -223,9 +323,15 @@ def _apart(a: Box, b: Box) -> bool:
     return not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
 
 
+def _cut(r0: int, c0: int, sh: int, sw: int, n_rows: int, n_cols: int) -> list[Box]:
+    return [(r0 + i * sh, c0 + j * sw, r0 + (i + 1) * sh, c0 + (j + 1) * sw)
+            for i in range(n_rows) for j in range(n_cols)]
+
+
 def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[Box], n_rows: int,
-            n_cols: int) -> list[Box] | None:
-    """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks."""
+            n_cols: int, accept: Callable[[list[Box]], bool] | None = None) -> list[Box] | None:
+    """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks (of
+    those `accept` takes, when given)."""
     inside = frame[hull[0]:hull[2], hull[1]:hull[3]].copy()
     for b in board:
         inside[b[0] - hull[0]:b[2] - hull[0], b[1] - hull[1]:b[3] - hull[1]] = 255
@@ -254,14 +360,13 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
                 area = frame[r0:r1, c0:c1]
                 if (sh < 2 or sw < 2 or not inside[r0:r1, c0:c1].all() or not _apart(hull, (r0, c0, r1, c1))
                         or len(np.unique(area)) < 2
-                        or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)):
+                        or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)
+                        or (accept is not None and not accept(_cut(r0, c0, sh, sw, n_rows, n_cols)))):
                     continue
                 best = (h * w, (r0, c0, sh, sw))
     if best is None:
         return None
-    r0, c0, sh, sw = best[1]
-    return [(r0 + i * sh, c0 + j * sw, r0 + (i + 1) * sh, c0 + (j + 1) * sw)
-            for i in range(n_rows) for j in range(n_cols)]
+    return _cut(*best[1], n_rows, n_cols)
 
 
 def _neighbours(board: tuple[Box, ...]) -> list[tuple[int, int]]:
@@ -297,11 +402,11 @@ class Matcher:
             return
         index, predicted, side = pending
         board, target = self.pairing.panel(side)
-        if any(_colour(before, t) != _colour(after, t) for t in target):
+        if any(self.pairing.read(before, t) != self.pairing.read(after, t) for t in target):
             self.off = True  # the target changed: not a board and its copy
             return
-        old = [_colour(before, b) for b in board]
-        new = [_colour(after, b) for b in board]
+        old = [self.pairing.read(before, b) for b in board]
+        new = [self.pairing.read(after, b) for b in board]
         changed = [k for k in range(len(board)) if old[k] != new[k]]
         if not changed:
             if action == 5:
@@ -316,10 +421,15 @@ class Matcher:
         self.board_is_source = self.prior_source = side
         self.clicks_seen += 1
         at = board[index]
+        known = (len(self.offsets), len(self.next_colour))
         for k in changed:
             self.offsets.add((board[k][0] - at[0], board[k][1] - at[1]))
             self.next_colour[old[k]] = new[k]
-        if predicted is not None and tuple(new) != predicted:
+        # a wrong prediction by a model this click completed (an offset or a colour step it had not seen)
+        # is learning, not a failed model; a plan made with the smaller model is made again
+        if known != (len(self.offsets), len(self.next_colour)):
+            self.plan.clear()
+        elif predicted is not None and tuple(new) != predicted:
             self._wrong()
 
     def _wrong(self) -> None:
@@ -330,17 +440,22 @@ class Matcher:
 
     # -- acting -----------------------------------------------------------------------------------
     def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, level: int,
-            rules: GameRules | None = None) -> Move | None:
+            rules: GameRules | None = None, legend_only: bool = False) -> Move | None:
         """The next move toward the target panel, or None (no pairing, matched, or the model failed).
         Clicks where ACTION6 is available; else, with ACTION5 and a mover known (`rules`, learned by the
-        navigator), the mover is taken as a cursor: it goes to a mismatched cell and ACTION5 recolours it."""
+        navigator), the mover is taken as a cursor: it goes to a mismatched cell and ACTION5 recolours it.
+        `legend_only` (a level unlike training): the board is looked for as a lattice beside its legend
+        only (`find_legend_lattice`), the one reading that names its palette and every cell's colour,
+        with clicks only."""
         self.pending = None
         clicks = 6 in available
         if self.off or not (clicks or (5 in available and rules is not None)):
             return None
         if level != self.level:
             self.level = level
-            self.pairing = find_pairing(frame, mask) or find_lattice(frame, mask)
+            # a legend is read whole: a HUD mask learnt on the previous level may cover part of it
+            self.pairing = (find_legend_lattice(frame) if clicks else None) if legend_only else \
+                find_pairing(frame, mask) or find_lattice(frame, mask)
             self.board_is_source = None
             self.sides_tried.clear()
             self.offsets.clear()
@@ -357,8 +472,8 @@ class Matcher:
             first = True if self.prior_source is None else self.prior_source
             side = first if first not in self.sides_tried else not first
         board, target = self.pairing.panel(side)
-        state = tuple(_colour(frame, b) for b in board)
-        goal = tuple(_colour(frame, t) for t in target)
+        state = tuple(self.pairing.read(frame, b) for b in board)
+        goal = tuple(self.pairing.read(frame, t) for t in target)
         mismatched = [k for k in range(len(board)) if state[k] != goal[k]]
         if not mismatched:
             return None
@@ -382,7 +497,8 @@ class Matcher:
             return None
         side = not _inside_any(cursor, self.pairing.destinations) if self.board_is_source is None else self.board_is_source
         board, target = self.pairing.panel(side)
-        mismatched = [k for k, (b, t) in enumerate(zip(board, target, strict=True)) if _colour(frame, b) != _colour(frame, t)]
+        mismatched = [k for k, (b, t) in enumerate(zip(board, target, strict=True))
+                      if self.pairing.read(frame, b) != self.pairing.read(frame, t)]
         if not mismatched:
             return None
         under = [k for k, b in enumerate(board) if _contains(cursor, b)]
@@ -426,16 +542,37 @@ class Matcher:
                 return index, self._apply(board, where, state, index), (
                     f"matcher: a plan of {len(self.plan) + 1} clicks makes the board match its target")
         index = mismatched[0]
-        if self.unsolved_with == model:
-            if set(state) | set(goal) <= set(self.next_colour) and self.clicks_seen >= 3:
+        if self.unsolved_with == model or not self.offsets:
+            if self.offsets and set(state) | set(goal) <= set(self.next_colour) and self.clicks_seen >= 3:
                 return None  # a board the search could not solve with a full model: the other systems play it
             # a model from a click or two may miss what a click does beyond the board's edge: learn
-            # from a mismatched object with the most neighbours on the board
+            # from a mismatched object with the most neighbours on the board (the first click too)
             around = _neighbours(board)
             index = max(mismatched, key=lambda k: sum((board[k][0] + dr, board[k][1] + dc) in where
                                                       for dr, dc in around))
         predicted = self._apply(board, where, state, index) if self.offsets else None
         return index, predicted, f"matcher: {len(mismatched)} objects differ from the target panel"
+
+    def _solve_cyclic(self, board: tuple[Box, ...], where: dict[tuple[int, int], int], state: tuple[int, ...],
+                      goal: tuple[int, ...]) -> list[int] | None:
+        """Where every colour on the board and the target steps round one cycle of prime length p (lit,
+        dark, lit: p = 2), a click adds one step to each cell it recolours, so the clicks that reach the
+        goal solve a linear system mod p: solved exactly (Gaussian elimination), the fewest clicks among
+        its solutions (at most 2^12 of them tried). None: not such a board (the search is left to try);
+        [] no solution."""
+        cycle = _cycle(self.next_colour, set(state) | set(goal))
+        if cycle is None:
+            return None
+        p, place = len(cycle), {c: i for i, c in enumerate(cycle)}
+        n = len(board)
+        effect = np.zeros((n, n), dtype=np.int64)  # effect[j, i]: cell j steps when cell i is clicked
+        for i, at in enumerate(board):
+            for dr, dc in self.offsets:
+                j = where.get((at[0] + dr, at[1] + dc))
+                if j is not None:
+                    effect[j, i] = 1
+        need = np.array([(place[g] - place[c]) % p for c, g in zip(state, goal, strict=True)], dtype=np.int64)
+        return _solve_mod(effect, need, p)
 
     def _apply(self, board: tuple[Box, ...], where: dict[tuple[int, int], int], state: tuple[int, ...],
                index: int) -> tuple[int, ...] | None:
@@ -454,6 +591,9 @@ class Matcher:
     def _search(self, board: tuple[Box, ...], where: dict[tuple[int, int], int], state: tuple[int, ...],
                 goal: tuple[int, ...]) -> list[int]:
         """The fewest clicks (a multiset, in index order: they commute) that make the board the goal."""
+        solved = self._solve_cyclic(board, where, state, goal)
+        if solved is not None:
+            return solved
         expanded = 0
         for depth in range(1, 9):
             for clicks in combinations_with_replacement(range(len(board)), depth):
@@ -468,3 +608,56 @@ class Matcher:
                 if now == goal:
                     return list(clicks)
         return []
+
+
+def _cycle(steps: dict[int, int], colours: set[int]) -> list[int] | None:
+    """The colours as one cycle of `steps` of prime length (c, steps[c], ...), or None."""
+    if not colours or not colours <= set(steps):
+        return None
+    start = min(colours)
+    cycle = [start]
+    while (nxt := steps[cycle[-1]]) != start:
+        if nxt in cycle or nxt not in steps or len(cycle) > 16:
+            return None
+        cycle.append(nxt)
+    p = len(cycle)
+    if p < 2 or any(p % q == 0 for q in range(2, p)) or not colours <= set(cycle):
+        return None
+    return cycle
+
+
+def _solve_mod(effect: np.ndarray, need: np.ndarray, p: int, most_free: int = 12) -> list[int]:
+    """Clicks x (cell i clicked x[i] times, 0 <= x[i] < p) with effect @ x = need (mod p), fewest in all;
+    as a list of cell indices in order. [] when there is no solution."""
+    n_rows, n = effect.shape
+    a = np.concatenate([effect % p, (need % p)[:, None]], axis=1)
+    pivots: list[int] = []
+    row = 0
+    for col in range(n):
+        found = next((r for r in range(row, n_rows) if a[r, col]), None)
+        if found is None:
+            continue
+        a[[row, found]] = a[[found, row]]
+        a[row] = (a[row] * pow(int(a[row, col]), -1, p)) % p
+        for r in range(n_rows):
+            if r != row and a[r, col]:
+                a[r] = (a[r] - a[r, col] * a[row]) % p
+        pivots.append(col)
+        row += 1
+        if row == n_rows:
+            break
+    if a[row:, n].any():
+        return []  # inconsistent: no set of clicks reaches the goal
+    free = [c for c in range(n) if c not in pivots]
+    best: np.ndarray | None = None
+    for values in np.ndindex(*([p] * min(len(free), most_free))):
+        x = np.zeros(n, dtype=np.int64)
+        for c, v in zip(free, values, strict=False):
+            x[c] = v
+        for r, col in enumerate(pivots):
+            x[col] = (a[r, n] - a[r, free] @ x[free]) % p if free else a[r, n]
+        if best is None or x.sum() < best.sum():
+            best = x
+    assert best is not None
+    return [i for i in range(n) for _ in range(int(best[i]))]
+

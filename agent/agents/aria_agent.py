@@ -77,7 +77,7 @@ class AriaAgent(Agent):
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True,
-                 novel_readers: tuple[str, ...] = ("walk", "push"),
+                 novel_readers: tuple[str, ...] = ("match", "walk", "push"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -349,7 +349,8 @@ class AriaAgent(Agent):
         readers: list[tuple[str, str, Callable[[], Any]]] = []
         if self.match:
             readers.append(("match", "a board and its target panel",
-                            lambda: self.matcher.act(frame, available, mask, level, self.navigator.rules)))
+                            lambda: self.matcher.act(frame, available, mask, level, self.navigator.rules,
+                                                     legend_only=self.unfamiliar is not None)))
         if self.follow:
             readers.append(("legend", "a row of swatches and objects in their colours",
                             lambda: self.legend.act(frame, available, mask, level)))

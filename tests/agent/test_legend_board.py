@@ -1,0 +1,76 @@
+"""A board read beside its legend (agent.matcher.find_legend_lattice) on Lantern Grid, a held-out game:
+lanterns of several colours on a striped floor, the target drawn as one pixel pair per lantern in a
+corner. The reading finds every level's board and reads each lantern as the legend colour it holds;
+it finds no legend in the other held-out click games; a lights-out board is solved exactly (linear
+algebra mod 2, not a search); and the full agent, with the matcher asked on novel levels, clears the
+whole game in a few hundred actions where without it the online systems clear two levels."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from agent_testkit import play_game
+
+from agent.agents.aria_agent import AriaAgent
+from agent.matcher import _solve_mod, find_legend_lattice
+from agent.training.levels import frame_of, start_level
+from arc_client.games.heldout import HELDOUT, heldout_dir
+
+GAMES = {cls.NAME: cls for cls in HELDOUT}
+
+
+def test_every_lantern_grid_level_reads_as_its_board_and_legend() -> None:
+    cls = GAMES["hl01"]
+    for seed in (0, 1):
+        game = cls(seed=seed)
+        for level, puzzle in enumerate(game.puzzles):
+            _, raw = start_level(cls, seed, level)
+            frame = frame_of(raw)
+            pairing = find_legend_lattice(frame)
+            assert pairing is not None, (seed, level)
+            assert len(pairing.sources) == puzzle.side ** 2
+            board = [pairing.read(frame, box) for box in pairing.sources]
+            target = [pairing.read(frame, box) for box in pairing.destinations]
+            # a lantern reads as the legend colour it holds: lit ones as the lit colour, dark as dark
+            lit_colour = {t for t, lit in zip(target, puzzle.target, strict=True) if lit}
+            assert len(lit_colour) == 1
+            assert [b in lit_colour for b in board] == list(puzzle.start), (seed, level)
+            differ = sum(a != b for a, b in zip(puzzle.start, puzzle.target, strict=True))
+            assert sum(b != t for b, t in zip(board, target, strict=True)) == differ
+
+
+def test_no_legend_is_read_in_the_other_held_out_click_games() -> None:
+    for name in ("hc01", "ho01", "hr01"):
+        cls = GAMES[name]
+        for level in range(len(cls(seed=0).puzzles)):
+            _, raw = start_level(cls, 0, level)
+            assert find_legend_lattice(frame_of(raw)) is None, (name, level)
+
+
+def test_a_lights_out_board_is_solved_exactly_with_the_fewest_clicks() -> None:
+    side = 5
+    effect = np.zeros((side * side, side * side), dtype=np.int64)
+    for i in range(side * side):
+        r, c = divmod(i, side)
+        for dr, dc in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)):
+            if 0 <= r + dr < side and 0 <= c + dc < side:
+                effect[(r + dr) * side + c + dc, i] = 1
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        scramble = rng.choice(side * side, size=5, replace=False)
+        need = effect[:, scramble].sum(axis=1) % 2
+        clicks = _solve_mod(effect, need, 2)
+        assert 0 < len(clicks) <= 5
+        assert np.array_equal(effect[:, clicks].sum(axis=1) % 2, need)
+    # a pattern no set of clicks makes (the 5x5 board's rank is 23): no answer, not a wrong one
+    lone = np.zeros(side * side, dtype=np.int64)
+    lone[0] = 1
+    assert _solve_mod(effect, lone, 2) == []
+
+
+def test_the_agent_clears_lantern_grid_with_the_legend_and_not_without() -> None:
+    with_legend = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0), 600))
+    without = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0, novel_readers=("walk", "push")), 600))
+    assert with_legend.levels == 6, with_legend.levels
+    assert without.levels <= 2, without.levels
