@@ -35,11 +35,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations_with_replacement
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import MASKED, colour_in, label_components
 from agent.navigator import CONVENTION
 from agent.rules import GameRules
 
@@ -276,19 +277,25 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
         tried += 1
         if tried > blocks_tried:
             return None
-
-        def legend(blocks: list[Box], board: list[Box] = board) -> Pairing | None:
-            palette = tuple(sorted({_colour(frame, b) for b in blocks}))
-            if _runs_on(frame, _hull(set(blocks)), palette):
-                return None  # part of a larger picture, not a whole legend
-            pairing = Pairing(None, tuple(board), tuple(blocks), palette)
-            return pairing if all(pairing.read(frame, b) != -1 for b in board) else None
-
         blocks = _blocks(frame, mask, _hull(set(board)), board, n_rows, n_cols,
-                         accept=lambda blocks: legend(blocks) is not None)
+                         accept=partial(_is_legend, frame, board))
         if blocks is not None:
-            return legend(blocks)
+            return _legend_pairing(frame, board, blocks)
     return None
+
+
+def _is_legend(frame: np.ndarray, board: list[Box], blocks: list[Box]) -> bool:
+    return _legend_pairing(frame, board, blocks) is not None
+
+
+def _legend_pairing(frame: np.ndarray, board: list[Box], blocks: list[Box]) -> Pairing | None:
+    """`board` read against the legend `blocks`, or None: a legend colour just outside the blocks (a
+    piece of a larger picture), or a board cell holding none or several of the legend's colours."""
+    palette = tuple(sorted({_colour(frame, b) for b in blocks}))
+    if _runs_on(frame, _hull(set(blocks)), palette):
+        return None
+    pairing = Pairing(None, tuple(board), tuple(blocks), palette)
+    return pairing if all(pairing.read(frame, b) != -1 for b in board) else None
 
 
 def _runs_on(frame: np.ndarray, box: Box, palette: tuple[int, ...]) -> bool:
@@ -296,8 +303,8 @@ def _runs_on(frame: np.ndarray, box: Box, palette: tuple[int, ...]) -> bool:
     h, w = frame.shape
     r0, c0, r1, c1 = max(box[0] - 1, 0), max(box[1] - 1, 0), min(box[2] + 1, h), min(box[3] + 1, w)
     ring = frame[r0:r1, c0:c1].copy()
-    ring[box[0] - r0:box[2] - r0, box[1] - c0:box[3] - c0] = 255
-    return bool(np.isin(ring, palette).any())
+    ring[box[0] - r0:box[2] - r0, box[1] - c0:box[3] - c0] = MASKED
+    return bool(colour_in(ring, palette).any())
 
 
 def _contains(outer: Box, inner: Box) -> bool:
@@ -558,7 +565,7 @@ class Matcher:
         """Where every colour on the board and the target steps round one cycle of prime length p (lit,
         dark, lit: p = 2), a click adds one step to each cell it recolours, so the clicks that reach the
         goal solve a linear system mod p: solved exactly (Gaussian elimination), the fewest clicks among
-        its solutions (at most 2^12 of them tried). None: not such a board (the search is left to try);
+        its solutions (at most 4,096 of them tried). None: not such a board (the search is left to try);
         [] no solution."""
         cycle = _cycle(self.next_colour, set(state) | set(goal))
         if cycle is None:
@@ -626,9 +633,10 @@ def _cycle(steps: dict[int, int], colours: set[int]) -> list[int] | None:
     return cycle
 
 
-def _solve_mod(effect: np.ndarray, need: np.ndarray, p: int, most_free: int = 12) -> list[int]:
-    """Clicks x (cell i clicked x[i] times, 0 <= x[i] < p) with effect @ x = need (mod p), fewest in all;
-    as a list of cell indices in order. [] when there is no solution."""
+def _solve_mod(effect: np.ndarray, need: np.ndarray, p: int, most_tried: int = 4096) -> list[int]:
+    """Clicks x (cell i clicked x[i] times, 0 <= x[i] < p) with effect @ x = need (mod p), fewest in all
+    (over at most `most_tried` settings of the free cells; the others stay 0); as a list of cell indices
+    in order. [] when there is no solution."""
     n_rows, n = effect.shape
     a = np.concatenate([effect % p, (need % p)[:, None]], axis=1)
     pivots: list[int] = []
@@ -650,7 +658,10 @@ def _solve_mod(effect: np.ndarray, need: np.ndarray, p: int, most_free: int = 12
         return []  # inconsistent: no set of clicks reaches the goal
     free = [c for c in range(n) if c not in pivots]
     best: np.ndarray | None = None
-    for values in np.ndindex(*([p] * min(len(free), most_free))):
+    varied = 0
+    while varied < len(free) and p ** (varied + 1) <= most_tried:
+        varied += 1
+    for values in np.ndindex(*([p] * varied)):
         x = np.zeros(n, dtype=np.int64)
         for c, v in zip(free, values, strict=False):
             x[c] = v
