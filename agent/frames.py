@@ -161,3 +161,36 @@ class StatusBarDetector:
             if out.sum() > self.max_masked_share * out.size:
                 out[:] = False
         return out
+
+
+def clear_of(mask: np.ndarray | None, boxes: list[tuple[int, int, int, int] | None]) -> np.ndarray | None:
+    """A HUD mask of whole rows and columns without the lines through any of `boxes` (top, left,
+    bottom, right): a HUD never covers the player or a puzzle's pieces, though a detector that saw a
+    few moves along one row, or clicks that mostly turned one row of pieces, may take those lines for a
+    bar. The mask itself when no line crosses a box."""
+    if mask is None:
+        return mask
+    rows, cols = mask.all(1), mask.all(0)
+    crossed = False
+    for box in boxes:
+        if box is None:
+            continue
+        crossed = crossed or bool(rows[box[0]:box[2]].any() or cols[box[1]:box[3]].any())
+        rows[box[0]:box[2]], cols[box[1]:box[3]] = False, False
+    if not crossed:
+        return mask
+    out = np.zeros_like(mask)
+    out[rows, :] = True
+    out[:, cols] = True
+    return out
+
+
+def edge_lines(mask: np.ndarray | None, most: int = 4) -> np.ndarray | None:
+    """The mask's whole rows and columns in unbroken runs along the frame's edges, at most `most` deep:
+    where bars and counters sit."""
+    if mask is None:
+        return None
+    out = np.zeros_like(mask)
+    out[_edge_bands(mask.all(1), most), :] = True
+    out[:, _edge_bands(mask.all(0), most)] = True
+    return out

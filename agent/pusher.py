@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agent.frames import clear_of
 from agent.matcher import Move
 from agent.navigator import CONVENTION, Navigator
 
@@ -82,6 +83,17 @@ def visible_counts(grid: Grid) -> dict[int, int]:
     return dict(zip(colours.tolist(), counts.tolist(), strict=True))
 
 
+def _held(frame: np.ndarray, grid: Grid, room: np.ndarray, colour: int, share: float = 0.8) -> bool:
+    """Whether the colour's pixels in the room lie (mostly) in the cells read as that colour: a block's
+    or target's do; a textured floor's speckle, read in a few cells by chance, lies all over the room."""
+    rows, cols = grid.colours.shape
+    uh, uw = grid.unit
+    region = frame[grid.top:grid.top + rows * uh, grid.left:grid.left + cols * uw]
+    per_cell = (region == colour).reshape(rows, uh, cols, uw).sum(axis=(1, 3))
+    total = int(per_cell[room].sum())
+    return total == 0 or int(per_cell[room & (grid.colours == colour)].sum()) >= share * total
+
+
 def _cells(where: np.ndarray) -> frozenset[Cell]:
     return frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(where), strict=True))
 
@@ -92,6 +104,7 @@ Hypothesis = tuple[int, int, int | None]  # (block colour, target colour, colour
 @dataclass
 class Pusher:
     max_nodes: int = 60_000
+    guess_nodes: int = 60_000  # the search's budget while the blocks were not seen pushed (a guess)
     pushed: set[int] = field(default_factory=set)  # colours seen pushed in this game
     first: np.ndarray | None = None  # the level's first frame: the hypotheses are read in it
     level: int = -1
@@ -149,7 +162,13 @@ class Pusher:
                 and int(before[r2, c2]) != colour and colour not in self.pushed:
             self.pushed.add(colour)
             if self.hypothesis is not None and colour not in self.hypothesis[::2]:
-                self._drop()  # a colour pushed that the hypothesis holds for no block
+                block, target, home = self.hypothesis
+                cell = (b1[0] // (b1[2] - b1[0]), b1[1] // (b1[3] - b1[1]))  # the mover's cell: the block's before
+                if home is None and block in self.pushed and colour != target and cell in self.targets:
+                    # a block seen pushed before, pushed off a target: a block at home has a colour of its own
+                    self.hypothesis = (block, target, colour)
+                else:
+                    self._drop()  # a colour pushed that the hypothesis holds for no block
 
     def _drop(self) -> None:
         if self.hypothesis is not None:
@@ -173,6 +192,7 @@ class Pusher:
         # (a "floor" of a few cells is no floor: the mover's first step was onto a target)
         small = {int(c): int(n) for c, n in zip(colours, counts, strict=True)
                  if int(c) != navigator.rules.mover and n <= 8}
+        small = {c: n for c, n in small.items() if _held(frame, grid, room, c)}
         best: tuple[tuple[bool, int, int], Hypothesis] | None = None
         for b, n in sorted(small.items()):
             for t, m in sorted(small.items()):
@@ -190,10 +210,16 @@ class Pusher:
         return None if best is None else best[1]
 
     def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, navigator: Navigator,
-            level: int) -> Move | None:
+            level: int, start: np.ndarray | None = None) -> Move | None:
+        """The plan's next move, an undo or a restart; `start` is the level's first frame (where RESET
+        leads) when the pusher is first asked after other systems moved."""
         self._proposed = None
         if level != self.level:
-            self.level, self.first, self.hypothesis, self.mask = level, frame, None, mask
+            first = frame if start is None else start
+            self.level, self.first, self.hypothesis, self.mask = level, first, None, mask
+            self.start_box = navigator.rules.mover_box(first, None)
+            self.resets, self.start_solvable = 0, {}
+            self.stuck = set()
             self.uncovered, self.off, self.deviations = False, False, 0
             self.moves = {}
             self.rejected.clear()
@@ -202,17 +228,22 @@ class Pusher:
             self.undos = 0
         if self.off:
             return None
+        if mask is not None and self.mask is not None and not np.array_equal(mask, self.mask):
+            # the detector dropping lines it took for HUD on the level's first moves is believed (a line
+            # through the room hides blocks and targets); lines it adds later are not (a push animates
+            # over several frames, which a status-bar detector may take for a bar over the whole room)
+            self.mask = self.mask & mask
+        self.mask = clear_of(self.mask, [navigator.rules.mover_box(frame, None)])
         mask = self.mask
         rules = navigator.rules
         box = rules.mover_box(frame, mask)
         if box is None or navigator.floor is None or self.first is None:
             return None
         if not self.uncovered:  # what the mover stood on as the level began, once it has left it
-            start = rules.mover_box(self.first, mask)
-            if start is not None and (box[2] <= start[0] or start[2] <= box[0] or box[3] <= start[1]
-                                      or start[3] <= box[1]):
+            was = rules.mover_box(self.first, mask)
+            if was is not None and (box[2] <= was[0] or was[2] <= box[0] or box[3] <= was[1] or was[3] <= box[1]):
                 self.first = self.first.copy()
-                self.first[start[0]:start[2], start[1]:start[3]] = frame[start[0]:start[2], start[1]:start[3]]
+                self.first[was[0]:was[2], was[1]:was[3]] = frame[was[0]:was[2], was[1]:was[3]]
                 self.uncovered = True
                 if self.hypothesis is not None and self.plan == deque():
                     self.hypothesis, self.targets = None, frozenset()
@@ -223,7 +254,7 @@ class Pusher:
             # what a hypothesis is chosen from; unchanged since the last search found none: none again
             key = (level, self.uncovered, frozenset(self.pushed), frozenset(self.rejected), frozenset(+navigator.entered),
                    navigator.floor, rules.mover, box[0] % (box[2] - box[0]), box[1] % (box[3] - box[1]),
-                   box[2] - box[0], box[3] - box[1])
+                   box[2] - box[0], box[3] - box[1], None if mask is None else mask.tobytes())
             if key == self._none_for:
                 return None
             self.hypothesis = self._choose(self.first, box, mask, navigator)
@@ -265,13 +296,23 @@ class Pusher:
             if self._expected is not None and state[1] != self._expected[1]:
                 self._drop()  # the blocks went elsewhere: another hypothesis, from the frame as it is
                 return None
-        path = self._search(state, targets, walls, steps)
+        # block layouts no search reached the targets from (from where the mover stood then; it cannot
+        # pass the blocks without moving them, so from anywhere it stands now): not searched again
+        layout = (targets, state[1], self.guessed)
+        path = [] if layout in self.stuck else self._search(state, targets, walls, steps)
         if not path:
+            self.stuck.add(layout)
             if state[1] != self.start_blocks and 7 in available and self.undos < self.max_undos:
                 # a push left the blocks where no plan reaches the targets from: take moves back
                 self.undos += 1
                 self._proposed = 7
                 return Move(7, "pusher: the last push left no way to the targets: undo it")
+            if state[1] != self.start_blocks and self.resets < self.max_resets \
+                    and self._solvable_from_start(grid, targets, walls, steps):
+                # no undo (or none left): the level's start, from where a plan exists, is one RESET away
+                self.resets += 1
+                self._proposed = 0
+                return Move(0, "pusher: no way to the targets from here, one from the level's start: restart")
             return None
         self.plan = deque(path)
         action, after = self.plan.popleft()
@@ -279,6 +320,31 @@ class Pusher:
         return Move(action, f"pusher: {len(self.plan) + 1} moves push the blocks onto the targets")
 
     _expected: State | None = None
+    start_box: tuple[int, int, int, int] | None = None  # the mover's box in the level's first frame
+    resets: int = 0  # RESETs spent in this level returning to its start
+    max_resets: int = 2
+    # whether a plan exists from the level's start, per (targets, guessed): searched once a level
+    start_solvable: dict[tuple[frozenset[Cell], bool], bool] = field(default_factory=dict)
+    # this level's (targets, blocks, guessed) layouts with no plan
+    stuck: set[tuple[frozenset[Cell], frozenset[Cell], bool]] = field(default_factory=set)
+
+    def _solvable_from_start(self, grid: Grid, targets: frozenset[Cell], walls: np.ndarray,
+                             steps: dict[int, tuple[int, int]]) -> bool:
+        """Whether a plan pushes the blocks onto the targets from the level's first frame (searched
+        once a level)."""
+        if (targets, self.guessed) not in self.start_solvable:
+            self.start_solvable[targets, self.guessed] = self._start_search(grid, targets, walls, steps)
+        return self.start_solvable[targets, self.guessed]
+
+    def _start_search(self, grid: Grid, targets: frozenset[Cell], walls: np.ndarray,
+                      steps: dict[int, tuple[int, int]]) -> bool:
+        box = self.start_box
+        if box is None or (box[2] - box[0], box[3] - box[1]) != grid.unit:
+            return False
+        player = ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1])
+        if player in self.start_blocks or not (0 <= player[0] < walls.shape[0] and 0 <= player[1] < walls.shape[1]):
+            return False
+        return bool(self._search((player, self.start_blocks), targets, walls, steps))
 
     @staticmethod
     def _floor(count: dict[int, int], navigator: Navigator) -> int | None:
@@ -326,7 +392,8 @@ class Pusher:
 
         parent: dict[State, tuple[State, int] | None] = {start: None}
         queue = deque([start])
-        while queue and len(parent) < self.max_nodes:
+        budget = self.guess_nodes if self.guessed else self.max_nodes
+        while queue and len(parent) < budget:
             state = queue.popleft()
             player, blocks = state
             for action, (dr, dc) in steps.items():
