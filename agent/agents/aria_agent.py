@@ -48,7 +48,8 @@ from agent.agents.fast_agent import WAITING, top_actions
 from agent.agents.online_agent import online_explorer
 from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
-from agent.explorer import MASK_CHECKPOINTS, key_of_action
+from agent.explorer import MASK_CHECKPOINTS, key_of_action, within_budget
+from agent.frames import edge_lines, state_key
 from agent.guided import GuidedSearch
 from agent.legend import LegendFollower
 from agent.matcher import Matcher
@@ -60,6 +61,7 @@ from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.pusher import Pusher
+from agent.turner import Turner
 from agent.visits import VisitCounter
 from agent.walker import Walker
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
@@ -76,8 +78,8 @@ class AriaAgent(Agent):
     def __init__(self, seed: int = 0, checkpoint: str | None = None, models: dict[str, Any] | None = None,
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
-                 legend: bool = True, walk: bool = True, push: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "walk", "push"),
+                 legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
+                 novel_readers: tuple[str, ...] = ("match", "walk", "push", "turn"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -104,14 +106,16 @@ class AriaAgent(Agent):
         self.walk = walk  # the walker (agent.walker) walks a patch of tiles into its picture
         self.walker = Walker()
         self.push = push  # the pusher (agent.pusher) pushes blocks onto their targets
+        self.turn = turn  # the turner (agent.turner) clicks pieces round to their legend's pictures
+        self.turner = Turner()
         # the goal readers asked on novel levels too, before the online systems: the mover's (the click
         # readers' few clicks there cost the online systems levels: BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
-        # the goal readers on a novel level: its index, reader moves that went back to a state already
-        # seen, off for the level, asks in a row no reader answered, the level's states seen (graph
-        # keys), a reader led in this level, a reader chose the last step
+        # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
+        # reader answered, the states their moves reached in this attempt, a reader led in this level, a
+        # reader chose the last step
         self._reader_level, self._reader_strikes, self._reader_off, self._reader_idle = -1, 0, False, 0
         self._reader_seen: set[bytes] = set()
         self._reader_used = self._reader_acted = False
@@ -135,6 +139,7 @@ class AriaAgent(Agent):
         self.legend = LegendFollower()
         self.walker = Walker()
         self.pusher = Pusher()
+        self.turner = Turner()
         self._before = None
         self._readers_level(-1)
 
@@ -160,7 +165,9 @@ class AriaAgent(Agent):
             # on a novel level the readers' searches get a tenth of their budgets: they are tried there,
             # not relied on, and the agent's time per action is the online systems' to spend
             scale = 10 if self.unfamiliar is not None else 1
-            self.pusher.max_nodes, self.walker.max_nodes = Pusher.max_nodes // scale, Walker.max_nodes // scale
+            # (the pusher, once it saw the blocks pushed, searches each layout of them once a level with its
+            # whole budget, at the cost of one search per push another system makes)
+            self.walker.max_nodes, self.pusher.guess_nodes = Walker.max_nodes // scale, Pusher.max_nodes // scale
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
                 self._before = (latest.frame, latest.levels_completed)
@@ -219,15 +226,22 @@ class AriaAgent(Agent):
         self._reader_used = self._reader_acted = False
 
     def _readers_trusted(self, latest: FrameResponse) -> bool:
-        """On a novel level the goal readers lead only while their moves reach states new to the level
-        (three returns to a known state, or a game over after they led, and they are off for the level)."""
-        key = self.explorer.see(latest)
+        """On a novel level the goal readers lead until three strikes: a move of theirs back to a state
+        their moves reached before, or (two strikes) a game over after they led that the step budget
+        does not explain."""
+        self.explorer.see(latest)  # the explorer's current state, whichever system chose the last move
+        # the readers' own key: the frame with only the HUD lines along its edges masked (a detector may
+        # take lines through a puzzle's middle for a bar, which would make distinct layouts one state)
+        key = state_key(latest.frame, edge_lines(self.explorer.mask))
         if latest.levels_completed != self._reader_level:
             self._readers_level(latest.levels_completed)
-        if self._reader_acted and key in self._reader_seen:
-            self._reader_strikes += 1
-            self._reader_off = self._reader_off or self._reader_strikes >= 3
-        self._reader_seen.add(key)
+        if self._reader_acted:
+            # a state the readers' own moves reached before: they go round in circles (a plan that walks
+            # back over ground the explorer covered, as a pusher fetching the far side of a block, does not)
+            if key in self._reader_seen:
+                self._reader_strikes += 1
+                self._reader_off = self._reader_off or self._reader_strikes >= 3
+            self._reader_seen.add(key)
         # nor before the HUD detector's first look (a timer bar reads as a row of swatches)
         if self._reader_off or self.explorer.detector.transitions < min(MASK_CHECKPOINTS):
             return False
@@ -357,9 +371,13 @@ class AriaAgent(Agent):
         if self.walk:
             readers.append(("walk", "a patch of tiles and its picture",
                             lambda: self.walker.act(frame, available, mask, self.navigator, level)))
+        if self.turn:
+            readers.append(("turn", "pieces a click turns and a legend of their pictures",
+                            lambda: self.turner.act(frame, available, level)))
         if self.push:
             readers.append(("push", "blocks and as many targets",
-                            lambda: self.pusher.act(frame, available, mask, self.navigator, level)))
+                            lambda: self.pusher.act(frame, available, mask, self.navigator, level,
+                                                    self.explorer.start_frame)))
         for mode, seen, ask in readers:
             if only is not None and mode not in only:
                 continue
@@ -385,7 +403,13 @@ class AriaAgent(Agent):
         self.explorer.record(action, result)
         if (result.state is GameState.GAME_OVER and self.unfamiliar is not None and self._reader_used
                 and result.levels_completed == self._reader_level):
-            self._reader_off = True  # the readers led into a game over on this novel level
+            # the readers led into a game over on this novel level: two strikes (off at three), none when
+            # the level's step budget explains it (an attempt out of actions, not a move that kills); the
+            # next attempt's states are new to them again
+            if not within_budget(self.explorer.steps, self.explorer.graph.budget):
+                self._reader_strikes += 2
+                self._reader_off = self._reader_off or self._reader_strikes >= 3
+            self._reader_seen.clear()
         if self._before is not None and result.state is not GameState.GAME_OVER:
             before, level = self._before
             if result.levels_completed == level:
@@ -394,6 +418,9 @@ class AriaAgent(Agent):
                 self.walker.observe(result.frame, mask, self.navigator, level)
                 self.pusher.observe(before, int(action.action.value), result.frame, mask, self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
+            self.turner.observe(before, int(action.action.value), action.x, action.y, result.frame,
+                                self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask,
+                                result.levels_completed)
             self.legend.observe(before, int(action.action.value), result.frame, result.levels_completed)
         self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
