@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -137,14 +138,11 @@ def ring_colour(frame: np.ndarray, box: Box) -> int | None:
 
 
 def sample(content: np.ndarray, cells: int) -> np.ndarray:
-    """(cells, cells): each cell's most common colour."""
+    """(cells, cells): each cell's most common colour (the lowest on a tie)."""
     step = content.shape[0] // cells
-    out = np.zeros((cells, cells), dtype=np.int64)
-    for r in range(cells):
-        for c in range(cells):
-            block = content[r * step:(r + 1) * step, c * step:(c + 1) * step].ravel()
-            out[r, c] = int(np.bincount(block.astype(np.int64), minlength=16).argmax())
-    return out
+    blocks = content[:cells * step, :cells * step].reshape(cells, step, cells, step)
+    counts = (blocks[..., None] == np.arange(16)).sum(axis=(1, 3))  # (cells, cells, 16)
+    return counts.argmax(-1).astype(np.int64)
 
 
 @dataclass
@@ -290,7 +288,7 @@ class Turner:
         for i in range(n):
             for j, k in self._predict(i).items():
                 effect[i, j] = k
-        combos = np.array(list(product(range(4), repeat=n)), dtype=np.int64)  # (4^n, n) clicks per piece
+        combos = _combos(n)  # (4^n, n) clicks per piece
         totals = combos @ effect % 4  # (4^n, n): quarter turns each piece gets
         for empty, filled in readings:
             ok = np.array([[np.array_equal(turns[j][k] != empty, pictures[j] == filled) for k in range(4)]
@@ -306,6 +304,14 @@ class Turner:
                 self.reading = (empty, filled)
                 return [i for i in range(n) for _ in range(int(combos[row, i]))]
         return None
+
+
+@lru_cache(maxsize=MAX_PIECES)
+def _combos(n: int) -> np.ndarray:
+    """Every count of clicks (0-3) for each of n pieces: (4^n, n), read-only."""
+    out = np.array(list(product(range(4), repeat=n)), dtype=np.int64).reshape(-1, n)
+    out.setflags(write=False)
+    return out
 
 
 def _layout(contents: list[np.ndarray], turns: Sequence[int] | np.ndarray) -> bytes:
