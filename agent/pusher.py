@@ -332,19 +332,17 @@ class Pusher:
                              steps: dict[int, tuple[int, int]]) -> bool:
         """Whether a plan pushes the blocks onto the targets from the level's first frame (searched
         once a level)."""
-        if (targets, self.guessed) not in self.start_solvable:
-            self.start_solvable[targets, self.guessed] = self._start_search(grid, targets, walls, steps)
-        return self.start_solvable[targets, self.guessed]
-
-    def _start_search(self, grid: Grid, targets: frozenset[Cell], walls: np.ndarray,
-                      steps: dict[int, tuple[int, int]]) -> bool:
-        box = self.start_box
-        if box is None or (box[2] - box[0], box[3] - box[1]) != grid.unit:
-            return False
-        player = ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1])
-        if player in self.start_blocks or not (0 <= player[0] < walls.shape[0] and 0 <= player[1] < walls.shape[1]):
-            return False
-        return bool(self._search((player, self.start_blocks), targets, walls, steps))
+        known = self.start_solvable.get((targets, self.guessed))
+        if known is not None:
+            return known
+        box, found = self.start_box, False
+        if box is not None and (box[2] - box[0], box[3] - box[1]) == grid.unit:
+            player = ((box[0] - grid.top) // grid.unit[0], (box[1] - grid.left) // grid.unit[1])
+            inside = 0 <= player[0] < walls.shape[0] and 0 <= player[1] < walls.shape[1]
+            found = inside and player not in self.start_blocks \
+                and bool(self._search((player, self.start_blocks), targets, walls, steps))
+        self.start_solvable[targets, self.guessed] = found
+        return found
 
     @staticmethod
     def _floor(count: dict[int, int], navigator: Navigator) -> int | None:

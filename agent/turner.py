@@ -93,11 +93,8 @@ def legend_windows(frame: np.ndarray, side: int, away: list[Box]) -> list[Box]:
         taken[max(t - 1, 0):t + s + 1, max(le - 1, 0):le + s + 1] = True
     for y, x in zip(*np.nonzero(two & ring_one), strict=True):
         top, left = int(y) + 1, int(x) + 1
-        ring = frame[top - 1:top + side + 1, left - 1:left + side + 1].copy()
-        ring[1:-1, 1:-1] = frame[top, left]  # the window itself: any of its colours
-        colours = set(_colours(int(inner[y, x])))
-        edge = np.concatenate([ring[0], ring[-1], ring[1:-1, 0], ring[1:-1, -1]])
-        if len(set(edge.tolist())) != 1 or int(edge[0]) in colours:
+        ring = ring_colour(frame, (top, left, side))
+        if ring is None or ring in _colours(int(inner[y, x])):
             continue
         if taken[top:top + side, left:left + side].any():
             continue
