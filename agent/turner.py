@@ -32,7 +32,6 @@ from agent.matcher import Move
 
 Box = tuple[int, int, int]  # (top, left, side): a square
 MAX_PIECES = 8
-SIDES = range(5, 17)  # a piece's square side
 PICTURE_SIDES = (2, 3, 4, 5)
 
 
@@ -153,13 +152,13 @@ class Turner:
     pictures: list[Box] = field(default_factory=list)
     effects: dict[int, dict[int, int]] = field(default_factory=dict)  # clicked piece -> piece -> turns
     misses: int = 0
-    pending: tuple[int, dict[int, int]] | None = None  # the piece clicked and the turns expected
+    pending: bool = False  # the turner's own click awaits its answer
     reading: tuple[int, int] | None = None  # (empty colour, filled picture colour), once found
     refuted: set[bytes] = field(default_factory=set)  # this level's layouts that showed every picture
 
     def _new_level(self, level: int) -> None:
         self.level, self.off, self.pieces, self.pictures = level, False, [], []
-        self.effects, self.misses, self.pending, self.reading, self.refuted = {}, 0, None, None, set()
+        self.effects, self.misses, self.pending, self.reading, self.refuted = {}, 0, False, None, set()
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, x: int | None, y: int | None, after: np.ndarray,
@@ -167,7 +166,7 @@ class Turner:
         """Learn from any click: which squares it turned and by how much."""
         if level != self.level:
             self._new_level(level)
-        pending, self.pending = self.pending, None
+        pending, self.pending = self.pending, False
         if self.off or action != 6 or x is None or y is None:
             return
         diff = before != after
@@ -175,12 +174,12 @@ class Turner:
         if mask is not None:
             diff &= ~mask
         if not diff.any():
-            if pending is not None:
+            if pending:
                 self._miss()
             return
         turned = self._turns(before, after, diff)
         if turned is None:
-            if pending is not None:
+            if pending:
                 self._miss()  # something changed that no turn explains
             return
         clicked = next((i for i, (t, le, s) in enumerate(self.pieces) if t <= y < t + s and le <= x < le + s), None)
@@ -245,7 +244,7 @@ class Turner:
             return None
         index = plan[0]
         t, le, s = self.pieces[index]
-        self.pending = (index, self._predict(index))
+        self.pending = True
         return Move(6, f"turner: piece {index + 1} of {len(self.pieces)} ({len(plan)} clicks turn every "
                        "piece to its picture)", le + s // 2, t + s // 2)
 
