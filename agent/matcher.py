@@ -227,24 +227,40 @@ def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int,
     col pitch), each maximal from its top-left point, largest first."""
     by_row: dict[int, list[int]] = {}
     by_col: dict[int, list[int]] = {}
-    for r, c in centres:
+    for r, c in sorted(centres):
         by_row.setdefault(r, []).append(c)
         by_col.setdefault(c, []).append(r)
+    runs: dict[tuple[int, int, int], int] = {}
+
+    def run(r: int, c: int, pc: int) -> int:
+        """How many points in a row from (r, c) on, `pc` apart."""
+        key = (r, c, pc)
+        if key not in runs:
+            n = 0
+            while (r, c + n * pc) in centres:
+                n += 1
+            runs[key] = n
+        return runs[key]
+
     found = set()
     for r, c in centres:
-        for c2 in sorted(x for x in by_row[r] if x > c)[:8]:
+        for c2 in [x for x in by_row[r] if x > c][:8]:
             pc = c2 - c
-            most_cols = 1
-            while (r, c + most_cols * pc) in centres:
-                most_cols += 1
-            for r2 in sorted(y for y in by_col[c] if y > r)[:8]:
+            most_cols = run(r, c, pc)
+            for r2 in [y for y in by_col[c] if y > r][:8]:
                 pr = r2 - r
-                for n_cols in range(most_cols, 1, -1):  # a row may run on past the board (a texture's specks)
-                    n_rows = 1
-                    while all((r + n_rows * pr, c + j * pc) in centres for j in range(n_cols)):
-                        n_rows += 1
-                    if n_rows >= 2:
-                        found.add((n_rows, n_cols, r, c, pr, pc))
+                # the widest lattice of each height: the rows below, as long as each is this wide
+                widths, width = [], most_cols
+                while (width := min(width, run(r + (len(widths) + 1) * pr, c, pc))) >= 2:
+                    widths.append(width)
+                # every width of the top row (a row may run on past the board: a texture's specks), as
+                # many rows as are that wide
+                below = 0  # the rows below at least n_cols wide (the widths never grow downwards)
+                for n_cols in range(most_cols, 1, -1):
+                    while below < len(widths) and widths[below] >= n_cols:
+                        below += 1
+                    if below:
+                        found.add((below + 1, n_cols, r, c, pr, pc))
     return sorted(found, key=lambda g: (-g[0] * g[1], g[2], g[3]))
 
 
@@ -264,10 +280,12 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
         centres.setdefault((box[0] + box[2], box[1] + box[3]), []).append(box)
     tried = 0
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    tallest = {p: max(b[2] - b[0] for b in boxes) for p, boxes in centres.items()}
+    widest = {p: max(b[3] - b[1] for b in boxes) for p, boxes in centres.items()}
     for n_rows, n_cols, top, left, pr, pc in _lattices(centres)[:most]:
         points = [(top + i * pr, left + j * pc) for i in range(n_rows) for j in range(n_cols)]
-        h = max(b[2] - b[0] for p in points for b in centres[p])
-        w = max(b[3] - b[1] for p in points for b in centres[p])
+        h = max(tallest[p] for p in points)
+        w = max(widest[p] for p in points)
         if min(h, w) < 3 or 2 * h > pr or 2 * w > pc:
             continue  # specks (a texture's), or cells that would overlap
         board = [((r - h) // 2, (c - w) // 2, (r + h) // 2, (c + w) // 2) for r, c in points]

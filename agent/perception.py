@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.ma  # noqa: F401  (np.unique imports it on its first call: ~0.1 s inside a game's first step)
 
 from agent.frames import MASKED, colour_in, label_components
 
@@ -177,7 +178,9 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
         return i
 
     for pair in np.unique(np.concatenate(pairs)).tolist():
-        ra, rb = (find(i) for i in divmod(pair, n))
+        a, b = divmod(pair, n)
+        ra = a if parent[a] == a else find(a)
+        rb = b if parent[b] == b else find(b)
         if ra == rb:
             continue
         ta, la, ba, rta = box[ra]
