@@ -5,7 +5,8 @@
 
 Each agent plays every game tagged `heldout` through `run_eval` (in-process, official scorer). Printed:
 levels completed, the official score, actions per completed level against the level's baseline (all
-levels, first levels, later levels), the agent's own ms per action (median over games) and the fast
+levels, first levels, later levels), the agent's own ms per action (the median over games of each
+game's mean; the mean over all actions; the median and 95th percentile of single steps) and the fast
 share; then a per-game table and, per game, actions/baseline level by level. An agent that cannot
 start (e.g. no trained checkpoint yet) is reported as such and skipped. `--agents` also takes
 `aria-online` (the online systems without a checkpoint) and `aria-cnn` (`aria` whose online fast
@@ -63,6 +64,8 @@ def summarise(name: str, results: dict[str, Any]) -> dict[str, Any]:
         "ratio_first": statistics.median(firsts) if firsts else None,
         "ratio_later": statistics.median(laters) if laters else None,
         "ms": statistics.median(ms) if ms else None, "fast": totals["fast_share"],
+        "ms_all": totals.get("agent_ms_per_action"), "p50": totals.get("agent_ms_p50"),
+        "p95": totals.get("agent_ms_p95"),
         "games": {g["game_id"].split("-", 1)[0]: g for g in results["games"]}, "ratios": ratios,
     }
 
@@ -96,11 +99,12 @@ def main() -> None:
         print(f"{name}: {outcome.results['totals']['levels_completed']} levels", flush=True)
     print(f"\nheld-out games, {args.max_actions} actions per game, seed {args.seed}")
     print(f"{'agent':10} {'levels':>8} {'score %':>8} {'act/base':>9} {'first':>7} {'later':>7} {'ms/act':>7} "
-          f"{'fast':>6}")
+          f"{'fast':>6} {'all ms':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for r in rows:
         print(f"{r['agent']:10} {r['levels']:>4}/{r['levels_total']:<3} {r['score']:8.3f} "
               f"{_fmt(r['ratio_all'], '9.2f')} {_fmt(r['ratio_first'], '7.2f')} {_fmt(r['ratio_later'], '7.2f')} "
-              f"{_fmt(r['ms'], '7.3f')} {_fmt(r['fast'], '6.0%')}")
+              f"{_fmt(r['ms'], '7.3f')} {_fmt(r['fast'], '6.0%')} {_fmt(r['ms_all'], '7.3f')} "
+              f"{_fmt(r['p50'], '7.3f')} {_fmt(r['p95'], '7.3f')}")
     if not rows:
         return
     games = sorted(rows[0]["games"])

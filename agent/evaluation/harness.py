@@ -7,6 +7,7 @@ fixed seed gives the same results in-process whatever the concurrency.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import traceback
 from collections.abc import Callable
@@ -30,6 +31,14 @@ from arc_client import ArcClient, FrameResponse, GameAction, GameInfo, GameState
 from arc_client.errors import ArcError, GameNotStartedError
 
 
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (nearest rank: a value that occurred) of `values`, rounded; None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(math.ceil(q / 100 * len(ordered)) - 1, 0)], 4)
+
+
 @dataclass
 class GameRow:
     """Live and final figures of one game. `state` is a GameState value, or ERROR / PENDING."""
@@ -46,6 +55,7 @@ class GameRow:
     started: float | None = None
     wall_s: float = 0.0
     agent_s: float = 0.0  # time inside the agent's act/observe
+    step_ms: list[float] = field(default_factory=list)  # that time step by step (percentiles, not saved whole)
     score: float | None = None
     error: str | None = None
     error_detail: str | None = None  # the full traceback: errors.log, never the screen
@@ -72,6 +82,7 @@ class GameRow:
             "actions": self.actions, "score": self.score, "wall_s": round(self.wall_s, 4),
             "actions_per_s": round(self.actions_per_s, 2), "fast_share": self.fast_share,
             "agent_ms_per_action": round(1000 * self.agent_s / self.decisions, 4) if self.decisions else None,
+            "agent_ms_p50": percentile(self.step_ms, 50), "agent_ms_p95": percentile(self.step_ms, 95),
             "decisions": self.tally.to_json(),
             "stop_reason": self.stop_reason, "error": self.error, "agent_stats": self.agent_stats,
         }
@@ -160,6 +171,7 @@ async def play_game(card: Scorecard, info: GameInfo, agent: Agent, row: GameRow,
             else:
                 choice, spent = await loop.run_in_executor(pool, _think, agent, observed, game.last)
             row.agent_s += spent
+            row.step_ms.append(1000 * spent)
             observed = None
             if game.last.state is GameState.GAME_OVER and choice.action is not GameAction.RESET:
                 choice = HARNESS_RESET_ACTION

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from agent.decision import DecisionTally
 from agent.evaluation.config import EvalConfig
-from agent.evaluation.harness import EvalRun, GameRow
+from agent.evaluation.harness import EvalRun, GameRow, percentile
 from arc_client import ScorecardSummary
 
 SCHEMA_VERSION = 1
@@ -49,6 +49,7 @@ def totals(rows: list[GameRow], summary: ScorecardSummary | None = None) -> dict
     tally = DecisionTally()
     for r in rows:
         tally.merge(r.tally)
+    decisions, steps = sum(r.decisions for r in rows), [ms for r in rows for ms in r.step_ms]
     return {
         "official_score": summary.score if summary is not None else None,
         "games": len(rows),
@@ -61,6 +62,9 @@ def totals(rows: list[GameRow], summary: ScorecardSummary | None = None) -> dict
         "wall_s": round(sum(r.wall_s for r in rows), 3),
         "decisions": tally.to_json(),
         "fast_share": tally.fast_share,
+        # the agent's own time over every step of every game: the mean, and the step-by-step percentiles
+        "agent_ms_per_action": round(1000 * sum(r.agent_s for r in rows) / decisions, 4) if decisions else None,
+        "agent_ms_p50": percentile(steps, 50), "agent_ms_p95": percentile(steps, 95),
     }
 
 

@@ -48,7 +48,12 @@ def test_results_json_has_the_documented_schema(tmp_path: Path) -> None:
         assert set(game) >= {"game_id", "levels_completed", "win_levels", "actions", "score", "won", "wall_s",
                              "fast_share", "state", "stop_reason", "error"}
         assert 0 < game["actions"] <= 60 and game["win_levels"] >= 5 and game["error"] is None
+        assert 0 < game["agent_ms_p50"] <= game["agent_ms_p95"]
     totals = results["totals"]
+    # the run's mean time per step weighs each game by its steps
+    games = results["games"]
+    mean = sum(g["agent_ms_per_action"] * g["actions"] for g in games) / sum(g["actions"] for g in games)
+    assert abs(totals["agent_ms_per_action"] - mean) < 1e-3 and 0 < totals["agent_ms_p50"] <= totals["agent_ms_p95"]
     assert totals["actions"] == sum(g["actions"] for g in results["games"])
     assert totals["levels_completed"] == sum(g["levels_completed"] for g in results["games"])
     assert results["scorecard"]["card_id"] == results["card_id"]

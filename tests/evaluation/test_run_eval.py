@@ -173,3 +173,12 @@ async def test_agent_failures_go_to_errors_log_with_the_traceback(tmp_path: Path
 def _fixture_agents_importable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(FIXTURES))
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
+
+
+def test_step_time_percentiles_are_steps_that_occurred() -> None:
+    from agent.evaluation.harness import percentile
+
+    assert percentile([], 50) is None
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.0 and percentile([4.0, 1.0, 3.0, 2.0], 95) == 4.0
+    steps = [1.0] * 95 + [50.0] * 5  # a slow step in twenty: the median and p95 are the common step
+    assert percentile(steps, 50) == 1.0 and percentile(steps, 95) == 1.0 and percentile(steps, 96) == 50.0
