@@ -250,9 +250,16 @@ def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int,
             for r2 in [y for y in by_col[c] if y > r][:8]:
                 pr = r2 - r
                 # the widest lattice of each height: the rows below, as long as each is this wide
-                widths, width = [], most_cols
-                while (width := min(width, run(r + (len(widths) + 1) * pr, c, pc))) >= 2:
+                widths, width, below_row = [], most_cols, r + pr
+                while True:
+                    wide = runs.get((below_row, c, pc))
+                    if wide is None:
+                        wide = run(below_row, c, pc)
+                    width = min(width, wide)
+                    if width < 2:
+                        break
                     widths.append(width)
+                    below_row += pr
                 # every width of the top row (a row may run on past the board: a texture's specks), as
                 # many rows as are that wide
                 below = 0  # the rows below at least n_cols wide (the widths never grow downwards)

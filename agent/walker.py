@@ -46,13 +46,21 @@ def _solid_rectangles(frame: np.ndarray, mask: np.ndarray | None, floor: int | N
     if mask is not None:
         solid &= ~mask
     regions = label_components(solid.astype(np.uint8))
+    # every component's box at once: (top, left, bottom, right) by label
+    h, w = frame.shape
+    flat = labels.ravel()
+    rows, cols = np.divmod(np.arange(h * w), w)
+    top, left = np.full(len(sizes), h), np.full(len(sizes), w)
+    bottom, right = np.zeros(len(sizes), dtype=np.int64), np.zeros(len(sizes), dtype=np.int64)
+    np.minimum.at(top, flat, rows)
+    np.minimum.at(left, flat, cols)
+    np.maximum.at(bottom, flat, rows + 1)
+    np.maximum.at(right, flat, cols + 1)
     out = []
     for region in np.unique(regions[solid]).tolist():
         inside = regions == region
-        corners = []
-        for label in np.unique(labels[inside]).tolist():
-            rr, cc = np.nonzero(labels == label)
-            corners.append((int(rr.min()), int(cc.min()), int(rr.max()) + 1, int(cc.max()) + 1))
+        corners = [(int(top[label]), int(left[label]), int(bottom[label]), int(right[label]))
+                   for label in np.unique(labels[inside]).tolist()]
         for first in corners:
             for last in corners:
                 box = (first[0], first[1], last[2], last[3])
