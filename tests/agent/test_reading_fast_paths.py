@@ -1,0 +1,90 @@
+"""The goal readers' array and table short cuts answer what their plain definitions answer: the
+legend's lattices (every full regular lattice of points, each maximal from its top-left point), the
+walker's maximal rectangles (none inside another) and its solid rectangles (boxes spanning the
+components of one solid region), on seeded random inputs and on a real held-out frame."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from agent.frames import label_components
+from agent.matcher import _lattices
+from agent.walker import _maximal, _solid_rectangles
+from arc_client.games.heldout import HELDOUT
+from arc_client.games.play import act
+
+
+def plain_lattices(points: set[tuple[int, int]]) -> list[tuple[int, int, int, int, int, int]]:
+    """Every lattice by its definition: from each point, up to eight column and row pitches to the
+    next points of its row and column; every width the top row allows; as many rows as are full."""
+    found = set()
+    for r, c in points:
+        for c2 in sorted(x for y, x in points if y == r and x > c)[:8]:
+            pc = c2 - c
+            most_cols = 1
+            while (r, c + most_cols * pc) in points:
+                most_cols += 1
+            for r2 in sorted(y for y, x in points if x == c and y > r)[:8]:
+                pr = r2 - r
+                for n_cols in range(most_cols, 1, -1):
+                    n_rows = 1
+                    while all((r + n_rows * pr, c + j * pc) in points for j in range(n_cols)):
+                        n_rows += 1
+                    if n_rows >= 2:
+                        found.add((n_rows, n_cols, r, c, pr, pc))
+    return sorted(found, key=lambda g: (-g[0] * g[1], g[2], g[3]))
+
+
+def test_lattices_are_every_full_lattice() -> None:
+    rng = random.Random(7)
+    for trial in range(120):
+        points: set[tuple[int, int]] = set()
+        if trial % 2:  # a board amid specks
+            top, left, pr, pc = rng.randrange(0, 10, 2), rng.randrange(0, 10, 2), rng.choice((6, 8, 10)), 8
+            points |= {(top + i * pr, left + j * pc) for i in range(rng.randint(2, 5)) for j in range(rng.randint(2, 5))}
+        points |= {(rng.randrange(0, 60, 2), rng.randrange(0, 60, 2)) for _ in range(rng.randint(0, 80))}
+        assert _lattices({p: [] for p in points}) == plain_lattices(points), trial
+
+
+def test_maximal_rectangles_are_those_no_other_holds() -> None:
+    rng = random.Random(3)
+    for trial in range(100):
+        rects = sorted({(t, le, t + rng.randint(1, 12), le + rng.randint(1, 12))
+                        for t, le in ((rng.randrange(20), rng.randrange(20)) for _ in range(rng.randint(0, 40)))})
+        plain = [r for r in rects if not any(o != r and o[0] <= r[0] and o[1] <= r[1] and r[2] <= o[2]
+                                             and r[3] <= o[3] for o in rects)]
+        assert _maximal(rects) == plain, trial
+
+
+def plain_solid_rectangles(frame: np.ndarray, floor: int, largest: int = 400) -> list[tuple[int, int, int, int]]:
+    labels = label_components(frame)
+    sizes = np.bincount(labels.ravel())
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    solid = (sizes[labels] <= largest) & (frame != background) & (frame != floor)
+    regions = label_components(solid.astype(np.uint8))
+    out = set()
+    for region in np.unique(regions[solid]).tolist():
+        inside = regions == region
+        corners = []
+        for label in np.unique(labels[inside]).tolist():
+            rr, cc = np.nonzero(labels == label)
+            corners.append((int(rr.min()), int(cc.min()), int(rr.max()) + 1, int(cc.max()) + 1))
+        for first in corners:
+            for last in corners:
+                box = (first[0], first[1], last[2], last[3])
+                if box[2] > box[0] and box[3] > box[1] and inside[box[0]:box[2], box[1]:box[3]].all():
+                    out.add(box)
+    return sorted(out)
+
+
+def test_solid_rectangles_span_the_components_of_each_region() -> None:
+    rng = np.random.default_rng(5)
+    frames = [rng.integers(0, 4, (24, 24)).astype(np.uint8) for _ in range(10)]
+    for cls in HELDOUT:  # real scenes: textures, sprites, legends, HUD
+        game = cls(seed=0)
+        frames.append(np.asarray(act(game, 0).frame[-1], dtype=np.uint8))
+    for frame in frames:
+        for floor in (0, 3):
+            assert _solid_rectangles(frame, None, floor) == plain_solid_rectangles(frame, floor)
