@@ -5,7 +5,9 @@ and larger objects in those colours elsewhere. The hypothesis is that the legend
 next click goes to an object (the first in reading order) whose colour is the next swatch's. Found or
 learned while playing:
 - the legend: the longest row (same top row) of at least two same-shape objects of 64 cells or less,
-  every colour of which some larger object has, apart from the swatches;
+  of two colours or more, evenly spaced, each alone on one surrounding colour (the strip's), every
+  colour of which some larger object has, apart from the swatches: a single-colour object, or else a
+  sprite of several colours (a shape on a dark tile), clicked inside its part of that colour;
 - progress: a click that changed the frame advances to the next swatch; a click after which every
   object the legend points at is as the level began restarts the order and counts as a failure.
 Two failures in the game, a click that changed nothing, or a legend followed to its end without the
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agent.matcher import Box, Move, objects
+from agent.perception import segment
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,58 @@ def find_legend(frame: np.ndarray, mask: np.ndarray | None = None, largest_swatc
         if area <= largest_swatch:
             rows.setdefault((box[0], box[2] - box[0], box[3] - box[1], area), []).append((box, colour))
     best: Legend | None = None
+    sprites: list[tuple[Box, int, int, int]] | None = None
     for (_, _, _, area), swatches in rows.items():
         if len(swatches) < 2 or (best is not None and len(swatches) <= len(best.swatches)):
             continue
+        if len({colour for _, colour in swatches}) < 2:
+            continue  # a row of one colour (a texture's specks) gives no order
+        lefts = sorted((box[1], box[3]) for box, _ in swatches)
+        gaps = {nxt[0] - prev[1] for prev, nxt in zip(lefts, lefts[1:], strict=False)}
+        if len(gaps) > 1 or not 0 <= min(gaps) <= 2 * (lefts[0][1] - lefts[0][0]):
+            continue  # swatches sit side by side, evenly spaced (not overlapping parts of one drawing, nor
+            # specks scattered along a row)
+        if len({_surround(frame, box) for box, _ in swatches} - {None}) != 1:
+            continue  # each swatch stands alone on the strip's one colour (not a quarter of a patterned tile)
         larger = {colour for box, colour, size in found if size > area}
+        if not all(colour in larger for _, colour in swatches):
+            # the objects may be drawn in several colours (a shape on a dark tile): their sprites
+            sprites = sprite_objects(frame, mask) if sprites is None else sprites
+            larger |= {colour for box, colour, _, _ in sprites
+                       if (box[2] - box[0]) * (box[3] - box[1]) > area
+                       and not any(_overlap(box, swatch) for swatch, _ in swatches)}  # apart from the swatches
         if all(colour in larger for _, colour in swatches):
             best = Legend(tuple(sorted(swatches, key=lambda s: s[0][1])))
     return best
+
+
+def _surround(frame: np.ndarray, box: Box) -> int | None:
+    """The one colour of the ring of cells around `box`, or None when it holds several (or none)."""
+    h, w = frame.shape
+    r0, c0, r1, c1 = max(box[0] - 1, 0), max(box[1] - 1, 0), min(box[2] + 1, h), min(box[3] + 1, w)
+    ring = np.ones((r1 - r0, c1 - c0), dtype=bool)
+    ring[box[0] - r0:box[2] - r0, box[1] - c0:box[3] - c0] = False
+    colours = np.unique(frame[r0:r1, c0:c1][ring])
+    return int(colours[0]) if len(colours) == 1 else None
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def sprite_objects(frame: np.ndarray, mask: np.ndarray | None = None) -> list[tuple[Box, int, int, int]]:
+    """Objects of several colours (touching parts, `agent.perception`): (box, a colour it holds, and
+    the pixel to click, x and y: inside that colour's largest part)."""
+    out = []
+    for sprite in segment(frame, mask).sprites:
+        if len(sprite.parts) < 2:
+            continue
+        box = (min(p.top for p in sprite.parts), min(p.left for p in sprite.parts),
+               max(p.bottom for p in sprite.parts), max(p.right for p in sprite.parts))
+        for colour in sorted({p.colour for p in sprite.parts}):
+            part = max((p for p in sprite.parts if p.colour == colour), key=lambda p: (p.area, -p.index))
+            out.append((box, colour, part.x, part.y))
+    return out
 
 
 @dataclass
@@ -55,10 +103,31 @@ class LegendFollower:
     failures: int = 0
     off: bool = False
     pending: bool = False
+    # the level's objects are sprites of several colours (a swatch's colour has no larger object of its
+    # own): their boxes and their content as the level began
+    by_sprite: bool = False
+    sprite_blocks: tuple[tuple[Box, bytes], ...] = ()
 
     def _restored(self, frame: np.ndarray) -> bool:
         """Every object the legend points at is as the level began (none clicked, or all restored)."""
+        if self.by_sprite:
+            return all(frame[b[0]:b[2], b[1]:b[3]].tobytes() == start for b, start in self.sprite_blocks)
         return all(int(frame[box[0], box[1]]) == colour for box, colour in self.blocks)
+
+    def _targets(self, frame: np.ndarray, mask: np.ndarray | None, colour: int) -> list[tuple[Box, int, int]]:
+        """The objects of `colour` larger than a swatch, in reading order: (box, x, y) to click."""
+        area = self._swatch_area()
+        if not self.by_sprite:
+            return [(box, (box[1] + box[3] - 1) // 2, (box[0] + box[2] - 1) // 2)
+                    for box in sorted(box for box, c, size in objects(frame, mask) if c == colour and size > area)]
+        return sorted((box, x, y) for box, c, x, y in self._sprites(frame, mask) if c == colour)
+
+    def _sprites(self, frame: np.ndarray, mask: np.ndarray | None) -> list[tuple[Box, int, int, int]]:
+        """The sprite objects larger than a swatch and apart from the legend."""
+        assert self.legend is not None
+        area = self._swatch_area()
+        return [s for s in sprite_objects(frame, mask) if (s[0][2] - s[0][0]) * (s[0][3] - s[0][1]) > area
+                and not any(_overlap(s[0], swatch) for swatch, _ in self.legend.swatches)]
 
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
         """Learn from a transition in this level: a click the follower chose advances or restarts it."""
@@ -93,19 +162,27 @@ class LegendFollower:
             self.level, self.progress = level, 0
             self.legend = find_legend(frame, mask)
             if self.legend is not None:
-                self.blocks = tuple((box, c) for box, c, size in objects(frame, mask)
-                                    if c in self.legend.colours and size > self._swatch_area())
+                area = self._swatch_area()
+                found = objects(frame, mask)
+                own = {c for _, c, size in found if size > area}
+                self.by_sprite = not set(self.legend.colours) <= own
+                if self.by_sprite:
+                    self.sprite_blocks = tuple((b, frame[b[0]:b[2], b[1]:b[3]].tobytes())
+                                               for b, c, _, _ in self._sprites(frame, mask) if c in self.legend.colours)
+                else:
+                    self.blocks = tuple((box, c) for box, c, size in found
+                                        if c in self.legend.colours and size > area)
         if self.legend is None:
             return None
         if self.progress >= len(self.legend.swatches):
             self.off = True
             return None
         colour = self.legend.colours[self.progress]
-        targets = sorted(box for box, c, size in objects(frame, mask) if c == colour and size > self._swatch_area())
+        targets = self._targets(frame, mask, colour)
         if not targets:
             self.off = True
             return None
-        box = targets[0]
+        _, x, y = targets[0]
         self.pending = True
         return Move(6, f"legend: swatch {self.progress + 1} of {len(self.legend.swatches)} is colour {colour}; "
-                       f"clicking an object of that colour", (box[1] + box[3] - 1) // 2, (box[0] + box[2] - 1) // 2)
+                       f"clicking an object of that colour", x, y)

@@ -79,7 +79,7 @@ class AriaAgent(Agent):
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "walk", "push", "turn"),
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -108,8 +108,8 @@ class AriaAgent(Agent):
         self.push = push  # the pusher (agent.pusher) pushes blocks onto their targets
         self.turn = turn  # the turner (agent.turner) clicks pieces round to their legend's pictures
         self.turner = Turner()
-        # the goal readers asked on novel levels too, before the online systems: the mover's (the click
-        # readers' few clicks there cost the online systems levels: BENCHMARKS.md)
+        # the goal readers asked on novel levels too, before the online systems (the matcher for legend
+        # boards only: its other readings' few clicks there cost the online systems levels, BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level

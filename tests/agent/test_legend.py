@@ -1,25 +1,32 @@
 """Following a legend (agent.legend) on real click-in-order levels: it reads the row of swatches, clicks
 objects in their order and clears the levels within their budgets far more often than random clicks;
 an order the game rejects (the board restored) twice turns it off; the full agent clears more of
-those levels with it than without."""
+those levels with it than without. Objects drawn in several colours (a shape on a dark tile: the
+held-out Colour Order) are read as sprites; a row of one colour (a texture's specks) is no legend."""
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
+from agent_testkit import play_game
 from goal_levels import with_and_without
 
+from agent.agents.aria_agent import AriaAgent
 from agent.legend import Legend, LegendFollower, find_legend
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
+from arc_client.games.heldout import heldout_dir
+from arc_client.games.heldout.colour_order import Ho01
+from arc_client.games.heldout.counter import Hc01
 from arc_client.games.play import act
 
 SEEDS = range(20000, 20004)  # validation seeds: neither training nor the reserved evaluation range
 
 
-def follow_level(seed: int, level: int, follower: LegendFollower) -> bool:
-    game, raw = start_level(game_class("sq01"), seed, level)
+def follow_level(seed: int, level: int, follower: LegendFollower, name: str = "sq01") -> bool:
+    game, raw = start_level(Ho01 if name == "ho01" else game_class(name), seed, level)
     for _ in range(game.budgets[level]):
         frame = frame_of(raw)
         move = follower.act(frame, (6,), None, level)
@@ -62,3 +69,40 @@ def test_an_order_the_game_rejects_twice_turns_it_off() -> None:
 def test_the_full_agent_clears_more_click_in_order_levels_with_the_follower() -> None:
     on, off = with_and_without("sq01", SEEDS, 3, legend=False)
     assert on >= off + 4, (on, off)
+
+
+def test_objects_of_several_colours_are_followed_as_sprites() -> None:
+    # Colour Order's objects are 4x4 shapes on 6x6 dark tiles, its swatches plain 4x4 blocks: no shape
+    # alone is larger than a swatch, each tile is; levels 1-3 show colours only
+    wins = 0
+    for seed in range(4):
+        for level in range(3):
+            game, raw = start_level(Ho01, seed, level)
+            legend = find_legend(frame_of(raw))
+            order = [game.puzzles[level].items[i][0][0] for i in game.puzzles[level].order]
+            assert legend is not None and list(legend.colours) == order, (seed, level)
+            follower = LegendFollower()
+            wins += follow_level(seed, level, follower, "ho01")
+            assert follower.by_sprite
+    assert wins == 12, wins
+
+
+def test_a_row_of_one_colour_is_no_legend() -> None:
+    # Counter's floor texture has rows of same-size specks of one colour; its legend is a number
+    frame = frame_of(act(Hc01(seed=0), 0))
+    assert find_legend(frame) is None
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    for left in range(4, 60, 6):  # a row of ten 2x2 swatches of one colour
+        frame[10:12, left:left + 2] = 3
+    frame[30:40, 10:20] = 3  # and a larger object of that colour
+    assert find_legend(frame) is None
+    frame[10:12, 10:12] = 5  # one swatch of another colour, with its larger object: an order
+    frame[30:40, 30:40] = 5
+    assert find_legend(frame) is not None
+
+
+async def test_the_agent_follows_colour_orders_legend_on_its_novel_levels() -> None:
+    # the held-out levels are novel to the arbiter: the follower is asked there among the goal readers
+    on = await play_game(heldout_dir(), "ho01", AriaAgent(seed=0), 60)
+    off = await play_game(heldout_dir(), "ho01", AriaAgent(seed=0, novel_readers=("match", "walk", "push", "turn")), 60)
+    assert on.levels >= 3 and on.levels > off.levels, (on.levels, off.levels)
