@@ -86,8 +86,7 @@ def sprite_objects(frame: np.ndarray, mask: np.ndarray | None = None) -> list[tu
     for sprite in segment(frame, mask).sprites:
         if len(sprite.parts) < 2:
             continue
-        box = (min(p.top for p in sprite.parts), min(p.left for p in sprite.parts),
-               max(p.bottom for p in sprite.parts), max(p.right for p in sprite.parts))
+        box = sprite.box
         for colour in sorted({p.colour for p in sprite.parts}):
             part = max((p for p in sprite.parts if p.colour == colour), key=lambda p: (p.area, -p.index))
             out.append((box, colour, part.x, part.y))

@@ -252,10 +252,7 @@ def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int,
                 # the widest lattice of each height: the rows below, as long as each is this wide
                 widths, width, below_row = [], most_cols, r + pr
                 while True:
-                    wide = runs.get((below_row, c, pc))
-                    if wide is None:
-                        wide = run(below_row, c, pc)
-                    width = min(width, wide)
+                    width = min(width, run(below_row, c, pc))
                     if width < 2:
                         break
                     widths.append(width)

@@ -81,6 +81,12 @@ class Sprite:
         return sum(p.area for p in self.parts)
 
     @property
+    def box(self) -> tuple[int, int, int, int]:
+        """(top, left, bottom, right) around every part."""
+        return (min(p.top for p in self.parts), min(p.left for p in self.parts),
+                max(p.bottom for p in self.parts), max(p.right for p in self.parts))
+
+    @property
     def signature(self) -> tuple[Signature, ...]:
         return tuple(sorted(p.signature for p in self.parts))
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from agent.frames import colour_in, label_components
 from agent.matcher import Box, Move
-from agent.navigator import CONVENTION, Navigator, _integral
+from agent.navigator import CONVENTION, Navigator, _any, _integral
 
 Picture = tuple[Box, int, int]  # (rectangle, block rows, block columns)
 
@@ -302,26 +302,9 @@ class Walker:
         self.exits = exits
         if not exits.any():
             return None
-        # the integral images as lists: the search looks up four corners per move, in Python
-        free, goal_cells = _integral(blocked).tolist(), _integral(exits).tolist()
+        free, goal_cells = _integral(blocked), _integral(exits)
         bh, bw = box[2] - box[0], box[3] - box[1]
         tiles = self.tiles
-        # each step from a place, worked out once: None where a wall or the edge stops it, else where it
-        # lands, the tiles it moves onto (the same from a place whatever their colours), and whether the
-        # mover stands on the exit there
-        steps: dict[tuple[int, int, int], tuple[int, int, list[int], bool] | None] = {}
-
-        def step(top: int, left: int, action: int, dx: int, dy: int) -> tuple[int, int, list[int], bool] | None:
-            nt, nl = top + dy, left + dx
-            nb, nr = nt + bh, nl + bw
-            if (top, left, action) in navigator.blocked or nt < 0 or nl < 0 or nb > h or nr > w \
-                    or free[nb][nr] - free[nt][nr] - free[nb][nl] + free[nt][nl]:
-                return None
-            entered = [k for k, (r0, c0, r1, c1) in enumerate(tiles) if nt < r1 and r0 < nb and nl < c1
-                       and c0 < nr and not (top < r1 and r0 < top + bh and left < c1 and c0 < left + bw)]
-            return nt, nl, entered, bool(goal_cells[nb][nr] - goal_cells[nt][nr] - goal_cells[nb][nl]
-                                         + goal_cells[nt][nl])
-
         start = ((box[0], box[1]), tuple(self.state))
         first: dict[tuple[tuple[int, int], tuple[int, ...]], tuple[int, int]] = {start: (0, 0)}
         queue = deque([start])
@@ -330,24 +313,21 @@ class Walker:
             (top, left), colours = state
             first_action, depth = first[state]
             for action, (dx, dy) in moves:
-                key = (top, left, action)
-                if key not in steps:
-                    steps[key] = step(top, left, action, dx, dy)
-                landed = steps[key]
-                if landed is None:
+                if (top, left, action) in navigator.blocked:
                     continue
-                nt, nl, entered, at_exit = landed
-                if entered:
-                    now = list(colours)
-                    for k in entered:
+                nt, nl = top + dy, left + dx
+                if nt < 0 or nl < 0 or nt + bh > h or nl + bw > w or _any(free, nt, nl, nt + bh, nl + bw):
+                    continue
+                now = list(colours)
+                for k, (r0, c0, r1, c1) in enumerate(tiles):
+                    if nt < r1 and r0 < nt + bh and nl < c1 and c0 < nl + bw and not (
+                            top < r1 and r0 < top + bh and left < c1 and c0 < left + bw):
                         now[k] = self._flip(now[k])
-                    nxt = ((nt, nl), tuple(now))
-                else:
-                    nxt = ((nt, nl), colours)
+                nxt = ((nt, nl), tuple(now))
                 if nxt in first:
                     continue
                 first[nxt] = (first_action or action, depth + 1)
-                if at_exit and nxt[1] == self.goal:
+                if nxt[1] == self.goal and _any(goal_cells, nt, nl, nt + bh, nl + bw):
                     return first[nxt][0], depth + 1
                 queue.append(nxt)
         return None
