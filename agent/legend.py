@@ -5,7 +5,7 @@ and larger objects in those colours elsewhere. The hypothesis is that the legend
 next click goes to an object (the first in reading order) whose colour is the next swatch's. Found or
 learned while playing:
 - the legend: the longest row (same top row) of at least two same-shape objects of 64 cells or less,
-  of two colours or more, evenly spaced, each alone on one surrounding colour (the strip's), every
+  of two colours or more, evenly spaced, those alone on a ring of one colour all on the same one, every
   colour of which some larger object has, apart from the swatches: a single-colour object, or else a
   sprite of several colours (a shape on a dark tile), clicked inside its part of that colour;
 - progress: a click that changed the frame advances to the next swatch; a click after which every
@@ -52,7 +52,8 @@ def find_legend(frame: np.ndarray, mask: np.ndarray | None = None, largest_swatc
             continue  # swatches sit side by side, evenly spaced (not overlapping parts of one drawing, nor
             # specks scattered along a row)
         if len({_surround(frame, box) for box, _ in swatches} - {None}) != 1:
-            continue  # each swatch stands alone on the strip's one colour (not a quarter of a patterned tile)
+            continue  # the swatches that stand alone stand on one colour, the strip's (not quarters of a
+            # patterned tile); one touching a neighbour (a ring of several colours) is let pass
         larger = {colour for box, colour, size in found if size > area}
         if not all(colour in larger for _, colour in swatches):
             # the objects may be drawn in several colours (a shape on a dark tile): their sprites
