@@ -12,6 +12,13 @@ learned while playing:
   object the legend points at is as the level began restarts the order and counts as a failure.
 Two failures in the game, a click that changed nothing, or a legend followed to its end without the
 level ending turn it off for the game.
+
+A legend may tell objects apart by shape as well as colour (two objects of each colour, the swatches
+drawn as shapes): `find_shape_legend` reads a row of small shapes, parts touching at a corner joined
+and a frame they touch left out, each with exactly one twin of its colour and pattern elsewhere; the
+follower clicks the twins in order. It is asked first: every swatch having one twin is stronger
+evidence than colours alone. A follower whose objects are all as the level began again (a wrong
+click ended the game) starts the order afresh.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from agent.perception import segment
 @dataclass(frozen=True)
 class Legend:
     swatches: tuple[tuple[Box, int], ...]  # (box, colour) in reading order
+    # a legend of shapes (`find_shape_legend`): per swatch its twin, the object of the same colour and
+    # the same shape: (its box, the cell to click, x and y); empty for a legend of colours
+    twins: tuple[tuple[Box, int, int], ...] = ()
 
     @property
     def colours(self) -> tuple[int, ...]:
@@ -64,6 +74,100 @@ def find_legend(frame: np.ndarray, mask: np.ndarray | None = None, largest_swatc
         if all(colour in larger for _, colour in swatches):
             best = Legend(tuple(sorted(swatches, key=lambda s: s[0][1])))
     return best
+
+
+def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> list[tuple[Box, int, bytes]]:
+    """Small single-colour shapes, parts that touch at a corner joined (an X of one colour is one shape):
+    (box, colour, its pattern: which of the box's cells hold that colour, as bytes). Cells in a line of
+    one colour longer than `side` (a frame a shape touches) are no shape's."""
+    frame = np.where(_in_long_runs(frame, side), 16, frame)
+    found = objects(frame, mask, largest=side * side, side=side)
+    out: list[tuple[Box, int, bytes]] = []
+    for colour in sorted({c for _, c, _ in found}):
+        boxes = np.array([box for box, c, _ in found if c == colour])
+        # parts of one colour whose boxes, grown by a cell, overlap: joined (union-find over the pairs)
+        near = ((boxes[:, None, 0] <= boxes[None, :, 2]) & (boxes[None, :, 0] <= boxes[:, None, 2])
+                & (boxes[:, None, 1] <= boxes[None, :, 3]) & (boxes[None, :, 1] <= boxes[:, None, 3]))
+        parent = list(range(len(boxes)))
+        for i, j in zip(*np.nonzero(np.triu(near, 1)), strict=True):
+            parent[_root(parent, int(i))] = _root(parent, int(j))
+        groups: dict[int, list[int]] = {}
+        for i in range(len(boxes)):
+            groups.setdefault(_root(parent, i), []).append(i)
+        for members in groups.values():
+            part = boxes[members]
+            box = (int(part[:, 0].min()), int(part[:, 1].min()), int(part[:, 2].max()), int(part[:, 3].max()))
+            if box[2] - box[0] <= side and box[3] - box[1] <= side:
+                out.append((box, colour, (frame[box[0]:box[2], box[1]:box[3]] == colour).tobytes()))
+    return out
+
+
+def _root(parent: list[int], i: int) -> int:
+    """The root of `i` in a union-find forest, its path halved on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _in_long_runs(frame: np.ndarray, longest: int) -> np.ndarray:
+    """Cells in a row or column run of one colour longer than `longest`."""
+    out = np.zeros(frame.shape, dtype=bool)
+    for transposed in (False, True):
+        grid = frame.T if transposed else frame
+        starts = np.ones(grid.shape, dtype=bool)
+        starts[:, 1:] = grid[:, 1:] != grid[:, :-1]
+        runs = np.cumsum(starts.ravel()) - 1  # every row starts a run
+        long = (np.bincount(runs)[runs] > longest).reshape(grid.shape)
+        out |= long.T if transposed else long
+    return out
+
+
+def find_shape_legend(frame: np.ndarray, mask: np.ndarray | None = None, smallest: int = 3) -> Legend | None:
+    """A legend of shapes: the longest row (same top row, same box size, at least `smallest` cells a
+    side) of two or more evenly spaced shapes, all different, of two colours or more and two patterns or
+    more (the strip's colour left out), each of which has exactly one twin elsewhere, below or above
+    the row: a shape of the same colour and the same pattern.
+    The order is then of objects told apart by colour and shape together."""
+    found = shapes(frame, mask)
+    rows: dict[tuple[int, int, int], list[tuple[Box, int, bytes]]] = {}
+    for shape in found:
+        box = shape[0]
+        if min(box[2] - box[0], box[3] - box[1]) >= smallest:
+            rows.setdefault((box[0], box[2] - box[0], box[3] - box[1]), []).append(shape)
+    best: Legend | None = None
+    for (top, height, _), row in rows.items():
+        # the strip's own colour (gaps between swatches) draws no swatch
+        strip = int(np.bincount(frame[top:top + height].ravel()).argmax())
+        row = [shape for shape in row if shape[1] != strip]
+        if len(row) < 2 or (best is not None and len(row) <= len(best.swatches)):
+            continue
+        if len({c for _, c, _ in row}) < 2 or len({p for _, _, p in row}) < 2:
+            continue  # colours alone tell these apart: a legend of colours (`find_legend`)
+        if len({(c, p) for _, c, p in row}) < len(row):
+            continue  # a swatch shown twice points at no one object (a row of a grid of like tiles)
+        lefts = sorted((box[1], box[3]) for box, _, _ in row)
+        gaps = {nxt[0] - prev[1] for prev, nxt in zip(lefts, lefts[1:], strict=False)}
+        if len(gaps) > 1 or not 0 <= min(gaps) <= 2 * (lefts[0][1] - lefts[0][0]):
+            continue
+        twins = []
+        for _, colour, pattern in sorted(row, key=lambda s: s[0][1]):
+            alike = [box for box, c, p in found if c == colour and p == pattern
+                     and (box[2] <= top or box[0] >= top + height)]
+            if len(alike) != 1:
+                break  # no twin, or several (a texture's specks repeat): no order of objects
+            twins.append((alike[0], *_inside(frame, alike[0], colour)))
+        else:
+            best = Legend(tuple((box, c) for box, c, _ in sorted(row, key=lambda s: s[0][1])), tuple(twins))
+    return best
+
+
+def _inside(frame: np.ndarray, box: Box, colour: int) -> tuple[int, int]:
+    """The cell of `colour` in `box` nearest its centre, as (x, y): where to click a shape."""
+    rows, cols = np.nonzero(frame[box[0]:box[2], box[1]:box[3]] == colour)
+    centre = ((box[2] - box[0] - 1) / 2, (box[3] - box[1] - 1) / 2)
+    i = int(np.argmin((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2))
+    return box[1] + int(cols[i]), box[0] + int(rows[i])
 
 
 def _surround(frame: np.ndarray, box: Box) -> int | None:
@@ -110,7 +214,7 @@ class LegendFollower:
 
     def _restored(self, frame: np.ndarray) -> bool:
         """Every object the legend points at is as the level began (none clicked, or all restored)."""
-        if self.by_sprite:
+        if self.by_sprite or (self.legend is not None and self.legend.twins):
             return all(frame[b[0]:b[2], b[1]:b[3]].tobytes() == start for b, start in self.sprite_blocks)
         return all(int(frame[box[0], box[1]]) == colour for box, colour in self.blocks)
 
@@ -160,8 +264,13 @@ class LegendFollower:
             return None
         if level != self.level:
             self.level, self.progress = level, 0
-            self.legend = find_legend(frame, mask)
-            if self.legend is not None:
+            self.legend = find_shape_legend(frame, mask) or find_legend(frame, mask)
+            if self.legend is not None and self.legend.twins:
+                # the twins and a cell around them (a mark may frame a shape), as the level began
+                grown = [(max(b[0] - 1, 0), max(b[1] - 1, 0), b[2] + 1, b[3] + 1) for b, _, _ in self.legend.twins]
+                self.by_sprite = False
+                self.sprite_blocks = tuple((b, frame[b[0]:b[2], b[1]:b[3]].tobytes()) for b in grown)
+            elif self.legend is not None:
                 area = self._swatch_area()
                 found = objects(frame, mask)
                 own = {c for _, c, size in found if size > area}
@@ -174,9 +283,16 @@ class LegendFollower:
                                         if c in self.legend.colours and size > area)
         if self.legend is None:
             return None
+        if self.progress and self._restored(frame):
+            self.progress = 0  # the level began again (a wrong click may end the game: no click to observe)
         if self.progress >= len(self.legend.swatches):
             self.off = True
             return None
+        if self.legend.twins:
+            _, x, y = self.legend.twins[self.progress]
+            self.pending = True
+            return Move(6, f"legend of shapes: swatch {self.progress + 1} of {len(self.legend.swatches)}; "
+                           f"clicking the object of its colour and shape", x, y)
         colour = self.legend.colours[self.progress]
         targets = self._targets(frame, mask, colour)
         if not targets:

@@ -2,7 +2,9 @@
 objects in their order and clears the levels within their budgets far more often than random clicks;
 an order the game rejects (the board restored) twice turns it off; the full agent clears more of
 those levels with it than without. Objects drawn in several colours (a shape on a dark tile: the
-held-out Colour Order) are read as sprites; a row of one colour (a texture's specks) is no legend."""
+held-out Colour Order) are read as sprites; a row of one colour (a texture's specks) is no legend. A
+legend of shapes (Colour Order from level 4: two objects of each colour, the legend shows shapes) is
+followed to the one object of each swatch's colour and shape, and is read nowhere else."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ from agent_testkit import play_game
 from goal_levels import with_and_without
 
 from agent.agents.aria_agent import AriaAgent
-from agent.legend import Legend, LegendFollower, find_legend
+from agent.legend import Legend, LegendFollower, find_legend, find_shape_legend
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.colour_order import Ho01
 from arc_client.games.heldout.counter import Hc01
+from arc_client.games.heldout.ice import Hi01
+from arc_client.games.heldout.lights import Hl01
+from arc_client.games.heldout.shifting_rules import He01
 from arc_client.games.play import act
 
 SEEDS = range(20000, 20004)  # validation seeds: neither training nor the reserved evaluation range
@@ -106,3 +111,31 @@ async def test_the_agent_follows_colour_orders_legend_on_its_novel_levels() -> N
     on = await play_game(heldout_dir(), "ho01", AriaAgent(seed=0), 60)
     off = await play_game(heldout_dir(), "ho01", AriaAgent(seed=0, novel_readers=("match", "walk", "push", "turn")), 60)
     assert on.levels >= 3 and on.levels > off.levels, (on.levels, off.levels)
+
+
+def test_a_legend_of_shapes_points_at_the_object_of_each_swatchs_colour_and_shape() -> None:
+    # Colour Order from level 4: each colour on two objects of two shapes, the legend drawn as shapes in a
+    # red-framed strip (a swatch touches the frame; an X is four corners and a centre, touching at corners)
+    for seed in range(4):
+        for level in range(6):
+            game, raw = start_level(Ho01, seed, level)
+            legend = find_shape_legend(frame_of(raw))
+            if level < 3:  # colours alone: the legend of colours reads it (above)
+                assert legend is None, (seed, level)
+                continue
+            puzzle = game.puzzles[level]
+            tiles = [puzzle.items[i][1] for i in puzzle.order]  # the 6x6 tiles to click, in order
+            assert legend is not None and len(legend.twins) == len(tiles), (seed, level)
+            for (_, x, y), (left, top) in zip(legend.twins, tiles, strict=True):
+                assert left < x < left + 5 and top < y < top + 5, (seed, level, x, y, left, top)
+            assert follow_level(seed, level, LegendFollower(), "ho01"), (seed, level)
+
+
+def test_no_legend_of_shapes_in_grids_of_like_tiles_or_textures() -> None:
+    # Lantern Grid's rows of lanterns repeat one look; Shifting Rules' and Ice Floe's floors repeat specks
+    for game_class_ in (Hl01, He01, Hi01):
+        for seed in range(4):
+            for level in range(6):
+                _, raw = start_level(game_class_, seed, level)
+                assert find_shape_legend(frame_of(raw)) is None, (game_class_.NAME, seed, level)
+
