@@ -216,6 +216,7 @@ class GraphExplorer:
         self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
+        self.looks = 0  # the HUD detectors' looks in this game, every level's (a mask is kept across levels)
         self.moving = MovingColours()
         self.hidden: tuple[int, ...] = ()  # colours the game moves by itself, blanked in state keys
         self.graphs: dict[int, LevelGraph] = {}
@@ -586,9 +587,11 @@ class GraphExplorer:
         kind = action_key[0] if action_key[0] != 6 else 16 + action_key[2] * 64 + action_key[1]
         self.detector.observe(blank(self.frame, self.hidden), blank(result.frame, self.hidden), kind)
         self.moving.observe(self.frame, result.frame, action_key[0], self.mask)
-        if self.detector.transitions in MASK_CHECKPOINTS and self._update_mask():
-            self._sync(result)
-            return
+        if self.detector.transitions in MASK_CHECKPOINTS:
+            self.looks += 1
+            if self._update_mask():
+                self._sync(result)
+                return
         self.graph.longest = max(self.graph.longest, self.steps)
         if self.graph.budget is not None and self.steps > self.graph.budget + 1:
             self.graph.budget = None  # an attempt outlived it: it was no budget

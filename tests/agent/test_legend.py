@@ -4,14 +4,15 @@ an order the game rejects (the board restored) twice turns it off; the full agen
 those levels with it than without. Objects drawn in several colours (a shape on a dark tile: the
 held-out Colour Order) are read as sprites; a row of one colour (a texture's specks) is no legend. A
 legend of shapes (Colour Order from level 4: two objects of each colour, the legend shows shapes) is
-followed to the one object of each swatch's colour and shape, and is read nowhere else."""
+followed to the one object of each swatch's colour and shape, and is read nowhere else; on a novel
+game's later levels the follower acts from the level's first step."""
 
 from __future__ import annotations
 
 import random
 
 import numpy as np
-from agent_testkit import play_game
+from agent_testkit import actions_per_level, play_game
 from goal_levels import with_and_without
 
 from agent.agents.aria_agent import AriaAgent
@@ -139,3 +140,14 @@ def test_no_legend_of_shapes_in_grids_of_like_tiles_or_textures() -> None:
                 _, raw = start_level(game_class_, seed, level)
                 assert find_shape_legend(frame_of(raw)) is None, (game_class_.NAME, seed, level)
 
+
+async def test_on_a_novel_games_later_levels_the_follower_acts_at_once() -> None:
+    # the HUD mask learnt on level 1 serves the readers from a later level's first step: Colour Order's
+    # levels 2-6 each in fewer actions than level 1 (which waits for the HUD detector's first look)
+    played = await play_game(heldout_dir(), "ho01", AriaAgent(seed=0), 60)
+    assert played.levels == 6, played.levels
+    per_level = actions_per_level(played.steps)
+    assert all(n < per_level[0] for n in per_level[1:]), per_level
+    firsts = [action.decision for before, action, _ in played.steps
+              if before.levels_completed > 0 and action.decision is not None][:1]
+    assert firsts and firsts[0].mode == "legend", firsts
