@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agent.frames import label_components
 from agent.matcher import Box, Move, objects
 from agent.perception import segment
 
@@ -81,7 +82,7 @@ def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> 
     (box, colour, its pattern: which of the box's cells hold that colour, as bytes). Cells in a line of
     one colour longer than `side` (a frame a shape touches) are no shape's."""
     frame = np.where(_in_long_runs(frame, side), 16, frame)
-    found = objects(frame, mask, largest=side * side, side=side)
+    found = _small_components(frame, mask, side)
     out: list[tuple[Box, int, bytes]] = []
     for colour in sorted({c for _, c, _ in found}):
         boxes = np.array([box for box, c, _ in found if c == colour])
@@ -100,6 +101,30 @@ def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> 
             if box[2] - box[0] <= side and box[3] - box[1] <= side:
                 out.append((box, colour, (frame[box[0]:box[2], box[1]:box[3]] == colour).tobytes()))
     return out
+
+
+def _small_components(frame: np.ndarray, mask: np.ndarray | None, side: int) -> list[tuple[Box, int, int]]:
+    """`agent.matcher.objects(frame, mask, side * side, side)` (the same components, in another order), its
+    boxes found for every component at once."""
+    labels = label_components(frame)
+    _, inverse, counts = np.unique(labels.ravel(), return_inverse=True, return_counts=True)
+    n = counts.size
+    h, w = frame.shape
+    rows, cols = np.divmod(np.arange(h * w), w)
+    top, left = np.full(n, h), np.full(n, w)
+    bottom, right = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    np.minimum.at(top, inverse, rows)
+    np.minimum.at(left, inverse, cols)
+    np.maximum.at(bottom, inverse, rows + 1)
+    np.maximum.at(right, inverse, cols + 1)
+    colour = np.zeros(n, dtype=np.int64)
+    colour[inverse] = frame.ravel()
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    keep = (counts <= side * side) & (colour != background) & (bottom - top <= side) & (right - left <= side)
+    if mask is not None:
+        keep &= np.bincount(inverse, weights=mask.ravel(), minlength=n) == 0
+    return [((int(top[i]), int(left[i]), int(bottom[i]), int(right[i])), int(colour[i]), int(counts[i]))
+            for i in np.flatnonzero(keep)]
 
 
 def _root(parent: list[int], i: int) -> int:

@@ -1,7 +1,8 @@
 """The goal readers' array and table short cuts answer what their plain definitions answer: the
 legend's lattices (every full regular lattice of points, each maximal from its top-left point), the
 walker's maximal rectangles (none inside another) and its solid rectangles (boxes spanning the
-components of one solid region), on seeded random inputs and on a real held-out frame."""
+components of one solid region), and the shapes' small components (`agent.matcher.objects`, with every
+box found at once), on seeded random inputs and on real held-out frames."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import random
 import numpy as np
 
 from agent.frames import label_components
-from agent.matcher import _lattices
+from agent.legend import _small_components
+from agent.matcher import _lattices, objects
 from agent.walker import _maximal, _solid_rectangles
 from arc_client.games.heldout import HELDOUT
 from arc_client.games.play import act
@@ -88,3 +90,16 @@ def test_solid_rectangles_span_the_components_of_each_region() -> None:
     for frame in frames:
         for floor in (0, 3):
             assert _solid_rectangles(frame, None, floor) == plain_solid_rectangles(frame, floor)
+
+
+def test_small_components_are_the_small_objects() -> None:
+    rng = np.random.default_rng(7)
+    frames = [rng.integers(0, 4, (64, 64)).astype(np.uint8) for _ in range(3)]
+    frames += [np.kron(rng.integers(0, 3, (16, 16)), np.ones((4, 4), dtype=np.int64)).astype(np.uint8)]
+    frames += [np.asarray(act(cls(seed=0), 0).frame[-1], dtype=np.uint8) for cls in HELDOUT]
+    mask = np.zeros((64, 64), dtype=bool)
+    mask[:2] = True
+    for frame in frames:
+        for side in (3, 5, 8, 16):
+            for m in (None, mask):
+                assert sorted(_small_components(frame, m, side)) == sorted(objects(frame, m, side * side, side))
