@@ -10,7 +10,9 @@ cursor and ACTION5): validation 57.7% -> 74.0% (colour cycle 23% -> 100%, paint 
 100%); `match=False` removes it. After them, the legend follower (agent.legend) clicks objects in the
 order a row of swatches shows (click in order 47% -> 100%) and the walker (agent.walker) walks a
 patch of tiles into the picture of it shown elsewhere, then onto the exit (tile walk 13% -> 80%);
-`legend=False`, `walk=False` remove them.
+`legend=False`, `walk=False` remove them. The key reader (agent.keylock) carries a key of the shape a
+lock shows, turned as it shows it (ACTION5), into the lock and on through it (Lock and Key 3 -> 6 levels,
+in 136 actions); `key=False` removes it.
 
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
@@ -54,6 +56,7 @@ from agent.decision import Decision, Proposal
 from agent.explorer import MASK_CHECKPOINTS, key_of_action, within_budget
 from agent.frames import edge_lines, state_key
 from agent.guided import GuidedSearch
+from agent.keylock import KeyLock
 from agent.legend import LegendFollower
 from agent.matcher import Matcher
 from agent.models.encoding import frames_tensor
@@ -88,7 +91,8 @@ class AriaAgent(Agent):
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn"),
+                 key: bool = True,
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -117,6 +121,8 @@ class AriaAgent(Agent):
         self.push = push  # the pusher (agent.pusher) pushes blocks onto their targets
         self.turn = turn  # the turner (agent.turner) clicks pieces round to their legend's pictures
         self.turner = Turner()
+        self.key = key  # the key reader (agent.keylock) carries a key of the lock's shape into it
+        self.keylock = KeyLock()
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
         # boards only: its other readings' few clicks there cost the online systems levels, BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
@@ -149,6 +155,7 @@ class AriaAgent(Agent):
         self.walker = Walker()
         self.pusher = Pusher()
         self.turner = Turner()
+        self.keylock = KeyLock()
         self._before = None
         self._readers_level(-1)
 
@@ -378,6 +385,9 @@ class AriaAgent(Agent):
         if self.follow:
             readers.append(("legend", "a row of swatches and objects in their colours",
                             lambda: self.legend.act(frame, available, mask, level)))
+        if self.key:
+            readers.append(("key", "a lock's picture and keys of its shape",
+                            lambda: self.keylock.act(frame, available, mask, self.navigator, level)))
         if self.walk:
             readers.append(("walk", "a patch of tiles and its picture",
                             lambda: self.walker.act(frame, available, mask, self.navigator, level)))
@@ -429,6 +439,7 @@ class AriaAgent(Agent):
                 self.navigator.observe(before, int(action.action.value), result.frame, mask, level)
                 self.walker.observe(result.frame, mask, self.navigator, level)
                 self.pusher.observe(before, int(action.action.value), result.frame, mask, self.navigator)
+                self.keylock.observe(before, int(action.action.value), result.frame, mask, self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
             self.turner.observe(before, int(action.action.value), action.x, action.y, result.frame,
                                 self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask,
