@@ -87,6 +87,8 @@ class KeyLock:
     through: tuple[int, int] | None = None  # (direction, moves left) through a lock just walked into
     door: Box | None = None  # the lock's object, as last read
     body: tuple[int, int, int, int] | None = None  # the mover's body around its colour's box (offsets)
+    # the last frame read, the mover's body then, the mask and its shapes (`_cached_shapes`)
+    cache: tuple[np.ndarray, Box, np.ndarray | None, tuple[list[Shape], list[Box]]] | None = None
     asks: int = 0  # asks in this level since a lock was last read (none read: looked for every 8th)
 
     def _shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
@@ -101,6 +103,29 @@ class KeyLock:
             if pattern.sum() >= 3 and not pattern.all():  # a solid block shows no shape
                 out.append((box, colour, pattern, turn_class(pattern)))
         return out, boxes
+
+    def _cached_shapes(self, frame: np.ndarray, mask: np.ndarray | None,
+                       box: Box) -> tuple[list[Shape], list[Box]]:
+        """`_shapes`, read again only when the frame changed beyond the mover's body (where it was and
+        where it is) and the mask: a walk changes nothing else, a pickup, a turn or a lock opening does."""
+        body = None if self.body is None else (box[0] + self.body[0], box[1] + self.body[1],
+                                                box[2] + self.body[2], box[3] + self.body[3])
+        if body is not None and self.cache is not None:
+            before, was, seen, read = self.cache
+            same_mask = (seen is None and mask is None) or (
+                seen is not None and mask is not None and np.array_equal(seen, mask))
+            if before.shape == frame.shape and same_mask:
+                a, b = frame.copy(), before.copy()
+                for r0, c0, r1, c1 in (was, body):
+                    a[r0:r1, c0:c1] = b[r0:r1, c0:c1] = 0
+                if mask is not None:  # a timer bar ticks every step
+                    a[mask] = b[mask] = 0
+                if np.array_equal(a, b):
+                    self.cache = (frame, body, mask, read)
+                    return read
+        read = self._shapes(frame, mask)
+        self.cache = None if body is None else (frame, body, mask, read)
+        return read
 
     def _lock(self, found: list[Shape], containers: list[Box]) -> tuple[Shape, int, Box] | None:
         """The lock and the keys' colour: the one shape of its colour whose class a shape of another
@@ -181,7 +206,7 @@ class KeyLock:
         step = max(max(abs(dx), abs(dy)) for _, (dx, dy) in moves)
         known = {a for a, _ in moves}
         moves += [(a, (ux * step, uy * step)) for a, (ux, uy) in CONVENTION.items() if a in available and a not in known]
-        found, containers = self._shapes(frame, mask)
+        found, containers = self._cached_shapes(frame, mask, box)
         read = self._lock(found, containers)
         if read is None:
             if self.through is None or not self.through[1]:
