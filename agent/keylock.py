@@ -26,7 +26,6 @@ game).
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +33,7 @@ import numpy as np
 from agent.frames import colour_in, edge_lines
 from agent.legend import shapes
 from agent.matcher import Box, Move
-from agent.navigator import CONVENTION, Navigator, _any, _integral, without_mover
+from agent.navigator import CONVENTION, Navigator, shortest_walk, without_mover
 from agent.perception import segment
 
 Shape = tuple[Box, int, np.ndarray, bytes]  # (box, colour, pattern, its class: `turn_class`)
@@ -253,28 +252,11 @@ class KeyLock:
         goal[target[0]:target[2], target[1]:target[3]] = True
         blocked[goal] = False  # the lock may block: walking into it is the point
         blocked[box[0]:box[2], box[1]:box[3]] = False
-        free, aim = _integral(blocked), _integral(goal)
-        h, w = frame.shape
-        bh, bw = box[2] - box[0], box[3] - box[1]
-        start = (box[0], box[1])
-        first: dict[tuple[int, int], int] = {start: 0}
-        queue: deque[tuple[tuple[int, int], int]] = deque([(start, 0)])
-        while queue and len(first) < self.max_nodes:
-            (top, left), depth = queue.popleft()
-            for action, (dx, dy) in moves:
-                nxt = (top + dy, left + dx)
-                if nxt in first or (top, left, action) in navigator.blocked and not _any(
-                        aim, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
-                    continue
-                if nxt[0] < 0 or nxt[1] < 0 or nxt[0] + bh > h or nxt[1] + bw > w:
-                    continue
-                if _any(free, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
-                    continue
-                first[nxt] = first[(top, left)] or action
-                if _any(aim, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
-                    if depth == 0 and target == self.door:
-                        self.through = (action, 2)  # this move enters the lock
-                    return Move(first[nxt], f"key: {depth + 1} moves {why}")
-                queue.append((nxt, depth + 1))
-        return None
+        walk = shortest_walk(blocked, goal, box, moves, navigator.blocked, self.max_nodes, bump_into_goal=True)
+        if walk is None:
+            return None
+        path, _ = walk
+        if len(path) == 1 and target == self.door:
+            self.through = (path[0][1], 2)  # this move enters the lock
+        return Move(path[0][1], f"key: {len(path)} moves {why}")
 

@@ -72,6 +72,46 @@ def without_mover(frame: np.ndarray, box: Box, mover: int, floor: int | None = N
     return out
 
 
+Position = tuple[int, int]  # the mover box's (top, left)
+
+
+def shortest_walk(blocked: np.ndarray, goal: np.ndarray, box: Box, moves: list[tuple[int, tuple[int, int]]],
+                  bumps: set[tuple[int, int, int]], max_nodes: int,
+                  bump_into_goal: bool = False) -> tuple[list[tuple[Position, int]], Position] | None:
+    """Breadth-first over the mover's positions (its box shifted by the moves, inside the frame, over no
+    `blocked` cell) to the nearest one whose box overlaps `goal`: the walk as (position, action) steps
+    and the position it ends at, or None within `max_nodes` positions. A move that bumped from a place
+    (`bumps`: top, left, action) is not planned from there again, unless `bump_into_goal` and it leads
+    into the goal (a lock tried again with another key)."""
+    free, aim = _integral(blocked), _integral(goal)
+    h, w = blocked.shape
+    bh, bw = box[2] - box[0], box[3] - box[1]
+    start = (box[0], box[1])
+    parent: dict[Position, tuple[Position, int] | None] = {start: None}
+    queue: deque[Position] = deque([start])
+    while queue and len(parent) < max_nodes:
+        top, left = queue.popleft()
+        for action, (dx, dy) in moves:
+            nxt = (top + dy, left + dx)
+            if nxt in parent or nxt[0] < 0 or nxt[1] < 0 or nxt[0] + bh > h or nxt[1] + bw > w:
+                continue
+            into = _any(aim, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw)
+            if (top, left, action) in bumps and not (bump_into_goal and into):
+                continue
+            if _any(free, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
+                continue
+            parent[nxt] = ((top, left), action)
+            if into:
+                path: list[tuple[Position, int]] = []
+                at = nxt
+                while (step := parent[at]) is not None:
+                    path.append(step)
+                    at = step[0]
+                return path[::-1], nxt
+            queue.append(nxt)
+    return None
+
+
 def _integral(cells: np.ndarray) -> np.ndarray:
     out = np.zeros((cells.shape[0] + 1, cells.shape[1] + 1), dtype=np.int32)
     out[1:, 1:] = cells.astype(np.int32).cumsum(0).cumsum(1)
@@ -281,36 +321,12 @@ class Navigator:
                 objects[cells] = False
         if not objects.any():
             return None
-        free, goal = _integral(blocked & ~here), _integral(objects)
-        h, w = frame.shape
-        bh, bw = box[2] - box[0], box[3] - box[1]
-        start = (box[0], box[1])
-        parent: dict[tuple[int, int], tuple[tuple[int, int], int]] = {}
-        first: dict[tuple[int, int], int] = {start: 0}
-        queue: deque[tuple[tuple[int, int], int]] = deque([(start, 0)])
-        while queue and len(first) < self.max_nodes:
-            (top, left), depth = queue.popleft()
-            for action, (dx, dy) in moves:
-                nxt = (top + dy, left + dx)
-                if nxt in first or (top, left, action) in self.blocked:
-                    continue
-                if nxt[0] < 0 or nxt[1] < 0 or nxt[0] + bh > h or nxt[1] + bw > w:
-                    continue
-                if _any(free, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
-                    continue
-                first[nxt] = first[(top, left)] or action
-                parent[nxt] = ((top, left), action)
-                if _any(goal, nxt[0], nxt[1], nxt[0] + bh, nxt[1] + bw):
-                    hit = np.argwhere(objects[nxt[0]:nxt[0] + bh, nxt[1]:nxt[1] + bw])[0]
-                    row, col = int(hit[0]) + nxt[0], int(hit[1]) + nxt[1]
-                    path, at = [], nxt
-                    while at != start:
-                        prev, step_action = parent[at]
-                        path.append((prev, step_action))
-                        at = prev
-                    path.reverse()
-                    self.plan = deque(path[1:])  # followed while the mover is where the plan expects it
-                    self.last, self.end = Route(first[nxt], depth + 1, int(frame[row, col]), (row, col)), nxt
-                    return self.last
-                queue.append((nxt, depth + 1))
-        return None
+        walk = shortest_walk(blocked & ~here, objects, box, moves, self.blocked, self.max_nodes)
+        if walk is None:
+            return None
+        path, end = walk
+        hit = np.argwhere(objects[end[0]:end[0] + box[2] - box[0], end[1]:end[1] + box[3] - box[1]])[0]
+        row, col = int(hit[0]) + end[0], int(hit[1]) + end[1]
+        self.plan = deque(path[1:])  # followed while the mover is where the plan expects it
+        self.last, self.end = Route(path[0][1], len(path), int(frame[row, col]), (row, col)), end
+        return self.last
