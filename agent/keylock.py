@@ -127,9 +127,9 @@ class KeyLock:
         return read
 
     def _lock(self, found: list[Shape], containers: list[Box]) -> tuple[Shape, int, Box] | None:
-        """The lock and the keys' colour: the one shape of its colour whose class a shape of another
-        colour has, drawn inside a small object of a third colour (a door; keys lie on the floor); the
-        display's shape aside."""
+        """The lock, the keys' colour and the lock's object: the one shape of its colour, drawn inside a
+        small object (a door), whose class loose shapes of exactly one other colour have (keys lie on
+        the floor); the display's shape is no lock."""
         best = None
         for lock in found:
             if self.display is not None and _inside(lock[0], self.display):
