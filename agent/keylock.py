@@ -32,7 +32,7 @@ import numpy as np
 
 from agent.frames import colour_in, edge_lines
 from agent.legend import shapes
-from agent.matcher import Box, Move
+from agent.matcher import Box, Move, _contains
 from agent.navigator import CONVENTION, Navigator, shortest_walk, without_mover
 from agent.perception import segment
 
@@ -47,10 +47,6 @@ def turn_class(pattern: np.ndarray) -> bytes:
 def same_class(a: np.ndarray, b: np.ndarray) -> bool:
     """`b` is `a` turned by a quarter turns or none."""
     return turn_class(a) == turn_class(b)
-
-
-def _inside(box: Box, area: Box) -> bool:
-    return area[0] <= box[0] and area[1] <= box[1] and box[2] <= area[2] and box[3] <= area[3]
 
 
 def _mover_cell(frame: np.ndarray, mask: np.ndarray | None, box: Box, step: int) -> Box:
@@ -132,14 +128,14 @@ class KeyLock:
         the floor); the display's shape is no lock."""
         best = None
         for lock in found:
-            if self.display is not None and _inside(lock[0], self.display):
+            if self.display is not None and _contains(self.display, lock[0]):
                 continue
-            holder = [c for c in containers if _inside(lock[0], c) and c != lock[0]]
+            holder = [c for c in containers if _contains(c, lock[0]) and c != lock[0]]
             if not holder:
                 continue
             alike = [s for s in found if s[1] != lock[1] and s[3] == lock[3]]
-            if any(_inside(s[0], c) and c != s[0] for s in alike for c in containers
-                   if self.display is None or not _inside(s[0], self.display)):
+            if any(_contains(c, s[0]) and c != s[0] for s in alike for c in containers
+                   if self.display is None or not _contains(self.display, s[0])):
                 continue  # keys lie loose (drawn inside objects, they are pictures like the lock)
             if not alike or sum(1 for s in found if s[1] == lock[1]) != 1:
                 continue
@@ -229,7 +225,7 @@ class KeyLock:
             self.turning = held
             return Move(5, "key: the key in hand is the lock's shape in another turn: turning it")
         keys = [s for s in found if s[1] == self.key_colour and s[3] == lock[3]
-                and (self.display is None or not _inside(s[0], self.display))]
+                and (self.display is None or not _contains(self.display, s[0]))]
         if not keys:
             return None
         return self._walk(frame, mask, navigator, box, moves, keys[0][0], found, "onto a key of the lock's shape")

@@ -181,13 +181,13 @@ def find_shape_legend(frame: np.ndarray, mask: np.ndarray | None = None, smalles
                      and (box[2] <= top or box[0] >= top + height)]
             if len(alike) != 1:
                 break  # no twin, or several (a texture's specks repeat): no order of objects
-            twins.append((alike[0], *_inside(frame, alike[0], colour)))
+            twins.append((alike[0], *_click_cell(frame, alike[0], colour)))
         else:
             best = Legend(tuple((box, c) for box, c, _ in sorted(row, key=lambda s: s[0][1])), tuple(twins))
     return best
 
 
-def _inside(frame: np.ndarray, box: Box, colour: int) -> tuple[int, int]:
+def _click_cell(frame: np.ndarray, box: Box, colour: int) -> tuple[int, int]:
     """The cell of `colour` in `box` nearest its centre, as (x, y): where to click a shape."""
     rows, cols = np.nonzero(frame[box[0]:box[2], box[1]:box[3]] == colour)
     centre = ((box[2] - box[0] - 1) / 2, (box[3] - box[1] - 1) / 2)
