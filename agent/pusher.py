@@ -383,38 +383,88 @@ class Pusher:
 
     def _search(self, start: State, targets: frozenset[Cell], walls: np.ndarray,
                 steps: dict[int, Cell]) -> list[tuple[int, State]]:
+        """Breadth-first over (mover, blocks) states, actions tried in `steps`' order: the shortest plan
+        that puts the blocks on exactly the targets, as (action, state after it) pairs ([] when none
+        within the node budget). A cell is a number, the blocks a bit mask, a state one integer; a
+        mover outside the grid stands in a margin of walls around it."""
         rows, cols = walls.shape
+        (r0, c0), blocks = start
+        top, left = max(0, -r0), max(0, -c0)
+        height, width = top + max(rows, r0 + 1), left + max(cols, c0 + 1)
+        enterable = np.zeros((height, width), dtype=bool)
+        enterable[top:top + rows, left:left + cols] = ~np.asarray(walls, dtype=bool)
+        flat = enterable.ravel().tolist()
+        n = height * width
+        # each action's next cell from every cell, and the cell before it, -1 where that is a wall or off
+        # the grid
+        table: list[tuple[int, list[int]]] = []
+        behind: list[list[int]] = []
+        for action, (dr, dc) in steps.items():
+            ahead, back = [-1] * n, [-1] * n
+            for i in range(n):
+                r, c = divmod(i, width)
+                if 0 <= r + dr < height and 0 <= c + dc < width and flat[i + dr * width + dc]:
+                    ahead[i] = i + dr * width + dc
+                if 0 <= r - dr < height and 0 <= c - dc < width and flat[i - dr * width - dc]:
+                    back[i] = i - dr * width - dc
+            table.append((action, ahead))
+            behind.append(back)
 
-        def wall(cell: Cell) -> bool:
-            return not (0 <= cell[0] < rows and 0 <= cell[1] < cols) or bool(walls[cell])
+        def number(cell: Cell) -> int:
+            return (cell[0] + top) * width + cell[1] + left
 
-        parent: dict[State, tuple[State, int] | None] = {start: None}
-        queue = deque([start])
+        # the cells a block can still be pushed onto a target from, walls alone in the way: a push onto
+        # any other cell leaves no plan from it or from any state after it, so it is not queued (the
+        # plan found is the same; the node budget reaches further)
+        live = [False] * n
+        reach = deque(number(t) for t in targets)
+        for i in reach:
+            live[i] = True
+        while reach:
+            cell = reach.popleft()
+            for back in behind:
+                block = back[cell]
+                if block >= 0 and not live[block] and back[block] >= 0:
+                    live[block] = True
+                    reach.append(block)
+
+        def cell_of(i: int) -> Cell:
+            r, c = divmod(i, width)
+            return r - top, c - left
+
+        shift = n.bit_length()
+        movers = (1 << shift) - 1
+        goal = sum(1 << number(t) for t in targets)
+        first = (sum(1 << number(b) for b in blocks) << shift) | number(start[0])
+        parent: dict[int, tuple[int, int] | None] = {first: None}
+        queue = deque([first])
         budget = self.guess_nodes if self.guessed else self.max_nodes
         while queue and len(parent) < budget:
             state = queue.popleft()
-            player, blocks = state
-            for action, (dr, dc) in steps.items():
-                ahead = (player[0] + dr, player[1] + dc)
-                if wall(ahead):
+            player, mask = state & movers, state >> shift
+            for action, ahead_of in table:
+                ahead = ahead_of[player]
+                if ahead < 0:
                     continue
-                if ahead in blocks:
-                    beyond = (ahead[0] + dr, ahead[1] + dc)
-                    if wall(beyond) or beyond in blocks:
+                if mask >> ahead & 1:
+                    beyond = ahead_of[ahead]
+                    if beyond < 0 or mask >> beyond & 1 or not live[beyond]:
                         continue
-                    nxt: State = (ahead, (blocks - {ahead}) | {beyond})
+                    moved = mask ^ (1 << ahead) | (1 << beyond)
                 else:
-                    nxt = (ahead, blocks)
+                    moved = mask
+                nxt = (moved << shift) | ahead
                 if nxt in parent:
                     continue
                 parent[nxt] = (state, action)
-                if nxt[1] == targets:
+                if moved == goal:
                     path = []
-                    at: State = nxt
-                    while parent[at] is not None:
-                        prev, act = parent[at]  # type: ignore[misc]
-                        path.append((act, at))
-                        at = prev
+                    at = nxt
+                    while (link := parent[at]) is not None:
+                        bits = at >> shift
+                        cells = frozenset(cell_of(i) for i in range(n) if bits >> i & 1)
+                        path.append((link[1], (cell_of(at & movers), cells)))
+                        at = link[0]
                     return path[::-1]
                 queue.append(nxt)
         return []

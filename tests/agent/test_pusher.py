@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from goal_levels import with_and_without
 
 from agent.agents.aria_agent import AriaAgent
@@ -141,3 +142,96 @@ def test_the_full_agent_pushes_through_a_whole_game_drawn_at_several_scales() ->
             break
     assert latest.state is GameState.WIN, latest.levels_completed  # all 5 levels within 600 actions
     assert pushed_levels == {0, 1, 2, 3, 4}
+
+
+def _reference_plan_length(start: tuple[tuple[int, int], frozenset[tuple[int, int]]],
+                           targets: frozenset[tuple[int, int]], walls: np.ndarray,
+                           steps: dict[int, tuple[int, int]]) -> int | None:
+    """The fewest moves that put the blocks on the targets: a plain breadth-first search over (mover,
+    blocks), everything off the grid a wall (the test's oracle; no pruning, no budget)."""
+    rows, cols = walls.shape
+
+    def wall(cell: tuple[int, int]) -> bool:
+        return not (0 <= cell[0] < rows and 0 <= cell[1] < cols) or bool(walls[cell])
+
+    seen, frontier, depth = {start}, [start], 0
+    while frontier:
+        depth += 1
+        after = []
+        for player, blocks in frontier:
+            for dr, dc in steps.values():
+                ahead = (player[0] + dr, player[1] + dc)
+                if wall(ahead):
+                    continue
+                if ahead in blocks:
+                    beyond = (ahead[0] + dr, ahead[1] + dc)
+                    if wall(beyond) or beyond in blocks:
+                        continue
+                    state = (ahead, (blocks - {ahead}) | {beyond})
+                else:
+                    state = (ahead, blocks)
+                if state[1] == targets:
+                    return depth
+                if state not in seen:
+                    seen.add(state)
+                    after.append(state)
+        frontier = after
+    return None
+
+
+def test_the_push_search_finds_the_shortest_plan_and_prunes_dead_cells() -> None:
+    """On random rooms (two or three blocks, the mover sometimes just outside the grid) the search's plan
+    is as short as a plain breadth-first search's, each (action, state) of it follows from the one
+    before, and it ends with the blocks on the targets; where the plain search finds none, neither
+    does it. Pushes onto cells from which no target can be reached are not searched, so a budget too
+    small for the plain search is enough."""
+    steps = {1: (-1, 0), 2: (1, 0), 3: (0, -1), 4: (0, 1)}
+    rng = np.random.default_rng(7)
+    solved = unsolvable = 0
+    for trial in range(120):
+        rows, cols = int(rng.integers(6, 9)), int(rng.integers(6, 9))
+        walls = rng.random((rows, cols)) < 0.08
+        walls[[0, -1], :] = True
+        walls[:, [0, -1]] = True
+        free = [tuple(int(v) for v in c) for c in np.argwhere(~walls)]
+        inner = [c for c in free if 2 <= c[0] < rows - 2 and 2 <= c[1] < cols - 2]
+        k = 2 + trial % 2
+        if len(inner) < k or len(free) < 2 * k + 1:
+            continue
+        blocks = frozenset(inner[i] for i in rng.choice(len(inner), k, replace=False))
+        rest = [c for c in free if c not in blocks]
+        picks = rng.choice(len(rest), k + 1, replace=False)
+        player = rest[picks[0]]
+        targets = frozenset(rest[i] for i in picks[1:])
+        if trial % 10 == 0:  # the mover stands outside the grid, next to an open cell of its edge
+            walls[0, 1:-1] = False
+            player = (-1, int(rng.integers(1, cols - 1)))
+        pusher = Pusher(max_nodes=200_000, guess_nodes=200_000)
+        plan = pusher._search((player, blocks), targets, walls, steps)
+        best = _reference_plan_length((player, blocks), targets, walls, steps)
+        if best is None:
+            assert plan == []
+            unsolvable += 1
+            continue
+        solved += 1
+        assert len(plan) == best
+        at = player
+        now = blocks
+        for action, (mover, after) in plan:
+            dr, dc = steps[action]
+            assert mover == (at[0] + dr, at[1] + dc)
+            if mover in now:
+                assert after == (now - {mover}) | {(mover[0] + dr, mover[1] + dc)}
+            else:
+                assert after == now
+            at, now = mover, after
+        assert now == targets
+    assert solved >= 30 and unsolvable >= 5
+
+    # an open room, two blocks for the bottom-left: 16 moves; without leaving out the pushes into the
+    # room's dead cells (against a wall no target lies along), 10,000 states are not enough
+    walls = np.ones((7, 10), dtype=bool)
+    walls[1:6, 1:9] = False
+    start = ((3, 6), frozenset({(3, 4), (2, 5)}))
+    targets = frozenset({(4, 2), (5, 3)})
+    assert len(Pusher(max_nodes=10_000, guess_nodes=10_000)._search(start, targets, walls, steps)) == 16
