@@ -26,7 +26,7 @@ game).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -85,10 +85,22 @@ class KeyLock:
     # the last frame read, the mover's body then, the mask and its shapes (`_cached_shapes`)
     cache: tuple[np.ndarray, Box, np.ndarray | None, tuple[list[Shape], list[Box]]] | None = None
     asks: int = 0  # asks in this level since a lock was last read (none read: looked for every 8th)
+    # the last few frames read whole (with their masks) and their shapes: a move's `after` is the next
+    # ask's frame, and its `before` the last ask's
+    recent: dict[bytes, tuple[list[Shape], list[Box]]] = field(default_factory=dict)
 
     def _shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         """Shapes of three cells or more and five a side at most (keys, locks), and the boxes of every
         shape eight a side at most (what a lock may be drawn in)."""
+        key = frame.tobytes() + (b"" if mask is None else np.packbits(mask).tobytes())
+        read = self.recent.get(key)
+        if read is None:
+            read = self.recent[key] = self._read_shapes(frame, mask)
+            if len(self.recent) > 4:
+                del self.recent[next(iter(self.recent))]
+        return read
+
+    def _read_shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         out, boxes = [], []
         for box, colour, raw in shapes(frame, mask, side=8):
             boxes.append(box)
@@ -174,8 +186,12 @@ class KeyLock:
         box = navigator.rules.mover_box(after, mask)
         if box is None:
             return
-        old = {s[0] for s in self._shapes(before, mask)[0] if s[1] == self.key_colour}
-        for shape_box, colour, _, _ in self._shapes(after, mask)[0]:
+        # read as the asks read (again only where the frame changed beyond the mover's body): the shapes
+        # near the mover are not looked at
+        was = navigator.rules.mover_box(before, mask)
+        read = self._shapes(before, mask) if was is None else self._cached_shapes(before, mask, was)
+        old = {s[0] for s in read[0] if s[1] == self.key_colour}
+        for shape_box, colour, _, _ in self._cached_shapes(after, mask, box)[0]:
             far = (shape_box[0] >= box[2] + 4 or shape_box[2] <= box[0] - 4
                    or shape_box[1] >= box[3] + 4 or shape_box[3] <= box[1] - 4)
             if colour == self.key_colour and shape_box not in old and far:
