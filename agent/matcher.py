@@ -398,6 +398,14 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     return _cut(*best[1], n_rows, n_cols)
 
 
+def _interior(board: tuple[Box, ...]) -> list[int]:
+    """The cells with all eight neighbours (the board's pitch apart) on the board."""
+    ph, pw = _pitch(board)
+    where = {(b[0], b[1]) for b in board}
+    return [k for k, b in enumerate(board)
+            if all((b[0] + dr * ph, b[1] + dc * pw) in where for dr in (-1, 0, 1) for dc in (-1, 0, 1))]
+
+
 def _neighbours(board: tuple[Box, ...]) -> list[tuple[int, int]]:
     """The four neighbours' offsets on a board of equal cells (its pitch)."""
     ph, pw = _pitch(board)
@@ -422,6 +430,7 @@ class Matcher:
     unsolved_with: tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...]] | None = None
     prior_source: bool | None = None  # the board's side on earlier levels
     clicks_seen: int = 0  # clicks in this level that changed the board (what the model is learned from)
+    interior_seen: bool = False  # one of them on a cell with all eight neighbours on the board
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
@@ -449,6 +458,7 @@ class Matcher:
             return
         self.board_is_source = self.prior_source = side
         self.clicks_seen += 1
+        self.interior_seen = self.interior_seen or index in _interior(board)
         at = board[index]
         known = (len(self.offsets), len(self.next_colour))
         for k in changed:
@@ -490,7 +500,7 @@ class Matcher:
             self.offsets.clear()
             self.next_colour.clear()
             self.plan.clear()
-            self.unsolved_with, self.clicks_seen = None, 0
+            self.unsolved_with, self.clicks_seen, self.interior_seen = None, 0, False
         if self.pairing is None:
             return None
         if not clicks:
@@ -573,7 +583,14 @@ class Matcher:
         index = mismatched[0]
         if self.unsolved_with == model or not self.offsets:
             if self.offsets and set(state) | set(goal) <= set(self.next_colour) and self.clicks_seen >= 3:
-                return None  # a board the search could not solve with a full model: the other systems play it
+                inner = _interior(board)
+                if self.interior_seen or not inner:
+                    return None  # a board the search could not solve with a full model: the other systems play it
+                # clicks along the board's edges show no offset toward the outside (a diagonal one): a
+                # click with every neighbour on the board shows them all
+                index = next((k for k in inner if k in mismatched), inner[0])
+                predicted = self._apply(board, where, state, index)
+                return index, predicted, "matcher: no plan from the clicks seen on the board's edges: one inside it"
             # a model from a click or two may miss what a click does beyond the board's edge: learn
             # from a mismatched object with the most neighbours on the board (the first click too)
             around = _neighbours(board)

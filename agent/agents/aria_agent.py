@@ -36,7 +36,7 @@ it learns from this game's own transitions, trusted by its running accuracy. The
 only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
 detector's first look in the game, so on a later level from its first step, through the mask learnt
-before (the matcher and the walker wait for the level's own first look, `LOOK_FIRST`).
+before (the walker waits for the level's own first look, `LOOK_FIRST`).
 """
 
 from __future__ import annotations
@@ -73,10 +73,11 @@ from agent.walker import Walker
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 
 # On a novel level's first steps the goal readers see the frame through the HUD mask learnt on an
-# earlier level; these wait for this level's own first look (Lantern Grid's level 4 read at once by the
-# matcher: a plan that failed, 886 x baseline; Legend Run's level 5 walk cut short when the mask changed
-# under it, 123 actions against 22)
-LOOK_FIRST = ("match", "walk")
+# earlier level; these wait for this level's own first look (Legend Run's level 5 walk cut short when the
+# mask changed under it, 123 actions against 22). The matcher once did too: read at once, Lantern Grid's
+# level 4 (diagonal toggles) took 886 x baseline, its clicks all on the board's edge showing no diagonal
+# toward the outside; it now clicks a cell inside the board before it gives up (`Matcher._choose`)
+LOOK_FIRST = ("walk",)
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:

@@ -3,14 +3,15 @@ lanterns of several colours on a striped floor, the target drawn as one pixel pa
 corner. The reading finds every level's board and reads each lantern as the legend colour it holds;
 it finds no legend in the other held-out click games; a lights-out board is solved exactly (linear
 algebra mod 2, not a search); and the full agent, with the matcher asked on novel levels, clears the
-whole game in a few hundred actions where without it the online systems clear two levels."""
+whole game in a few hundred actions where without it the online systems clear two levels; from level 2
+on the matcher clicks from the level's first step, also on the levels whose clicks toggle diagonals."""
 
 from __future__ import annotations
 
 import asyncio
 
 import numpy as np
-from agent_testkit import play_game
+from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
 from agent.matcher import _solve_mod, find_legend_lattice
@@ -74,3 +75,15 @@ def test_the_agent_clears_lantern_grid_with_the_legend_and_not_without() -> None
     without = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0, novel_readers=("walk", "push")), 600))
     assert with_legend.levels == 6, with_legend.levels
     assert without.levels <= 2, without.levels
+
+
+def test_lantern_grids_later_levels_are_matched_from_their_first_step_diagonal_toggles_too() -> None:
+    """Levels 2-6 are read from their first frame (through the HUD mask of the level before), and on
+    levels 4 and 6 (a click toggles the diagonal neighbours) the matcher's first clicks, on the board's
+    edge, show no diagonal toward the outside: it clicks a lantern inside the board before giving up."""
+    result = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0), 600))
+    assert result.levels == 6, result.levels
+    later = [a.decision.mode for before, a, _ in result.steps if before.levels_completed >= 1 and a.decision]
+    assert later and set(later) == {"match"}, sorted(set(later))
+    per_level = actions_per_level(result.steps)
+    assert per_level[3] <= 10 and per_level[5] <= 10, per_level  # 7 and 7 (886 x baseline before)
