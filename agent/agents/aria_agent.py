@@ -12,7 +12,10 @@ order a row of swatches shows (click in order 47% -> 100%) and the walker (agent
 patch of tiles into the picture of it shown elsewhere, then onto the exit (tile walk 13% -> 80%);
 `legend=False`, `walk=False` remove them. The key reader (agent.keylock) carries a key of the shape a
 lock shows, turned as it shows it (ACTION5), into the lock and on through it (Lock and Key 3 -> 6 levels,
-in 136 actions); `key=False` removes it.
+in 136 actions); `key=False` removes it. On novel levels only, the slider (agent.slider) plans a mover
+that slides until stopped over the places it can stop at, to the goal colour carried from the level
+before or, with the exit shut, to an object not stood on yet (Ice Floe 1,088 -> 234 actions); leaving
+"slide" out of `novel_readers` removes it.
 
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
@@ -67,6 +70,7 @@ from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.pusher import Pusher
+from agent.slider import Slider
 from agent.turner import Turner
 from agent.visits import VisitCounter
 from agent.walker import Walker
@@ -93,7 +97,7 @@ class AriaAgent(Agent):
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key"),
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "slide"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -124,6 +128,7 @@ class AriaAgent(Agent):
         self.turner = Turner()
         self.key = key  # the key reader (agent.keylock) carries a key of the lock's shape into it
         self.keylock = KeyLock()
+        self.slider = Slider()
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
         # boards only: its other readings' few clicks there cost the online systems levels, BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
@@ -157,6 +162,7 @@ class AriaAgent(Agent):
         self.pusher = Pusher()
         self.turner = Turner()
         self.keylock = KeyLock()
+        self.slider = Slider()
         self._before = None
         self._readers_level(-1)
 
@@ -389,6 +395,9 @@ class AriaAgent(Agent):
         if self.key:
             readers.append(("key", "a lock's picture and keys of its shape",
                             lambda: self.keylock.act(frame, available, mask, self.navigator, level)))
+        if "slide" in (only or ()):
+            readers.append(("slide", "a mover that slides until stopped, and its goal",
+                            lambda: self.slider.act(frame, available, mask, self.navigator, level)))
         if self.walk:
             readers.append(("walk", "a patch of tiles and its picture",
                             lambda: self.walker.act(frame, available, mask, self.navigator, level)))
@@ -404,9 +413,12 @@ class AriaAgent(Agent):
                 continue
             if only is not None and mode in LOOK_FIRST and self.explorer.detector.transitions < min(MASK_CHECKPOINTS):
                 continue
+            aim = self.slider.aim
             move = ask()
             if move is None:
                 continue
+            if mode == "slide" and self.slider.aim != aim:
+                self._reader_seen.clear()  # from the shut goal to a switch and back: the same places again
             slow = Proposal(GameAction(move.action).name, move.x, move.y)
             decision = Decision("slow", mode, slow=slow, think_ms=(time.perf_counter() - started) * 1000,
                                 reason=f"{seen}; {move.why}", **common)
@@ -423,7 +435,17 @@ class AriaAgent(Agent):
 
     def observe(self, action: Action, result: FrameResponse) -> None:
         # the slow system's graph learns from every transition, whichever system chose the action
+        prev, prev_level = self.explorer.frame, self.explorer.level
         self.explorer.record(action, result)
+        if self.unfamiliar is not None and prev is not None and "slide" in self.novel_readers:
+            # the slider learns from every move on a novel level (its colours, a goal, what kills)
+            key, mask = int(action.action.value), self.explorer.mask
+            if result.state is GameState.GAME_OVER:
+                self.slider.game_over(prev, key, mask, self.navigator)
+            elif result.levels_completed > prev_level:
+                self.slider.level_up(prev, key, mask, self.navigator)
+            elif result.levels_completed == prev_level:
+                self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
         if (result.state is GameState.GAME_OVER and self.unfamiliar is not None and self._reader_used
                 and result.levels_completed == self._reader_level):
             # the readers led into a game over on this novel level: two strikes (off at three), none when
