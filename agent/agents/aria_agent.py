@@ -15,7 +15,11 @@ lock shows, turned as it shows it (ACTION5), into the lock and on through it (Lo
 in 136 actions); `key=False` removes it. On novel levels only, the slider (agent.slider) plans a mover
 that slides until stopped over the places it can stop at, to the goal colour carried from the level
 before or, with the exit shut, to an object not stood on yet (Ice Floe 1,088 -> 234 actions); leaving
-"slide" out of `novel_readers` removes it.
+"slide" out of `novel_readers` removes it. Last of all (first while a walk of its own is under way),
+the seeker (agent.seeker) walks a mover that steps to the goal colour the online learner's rules
+carried from the level before, over colours it entered only, going to an object of a colour not
+known yet first when the way is gated (Shifting Rules 1,264 -> 863 actions, Legend Run 827 -> 146 on
+seed 0); "seek" in `novel_readers`.
 
 The arbiter lets the fast policy act when all of these hold, and hands the step to the slow system
 otherwise (the reason names the first that failed):
@@ -70,6 +74,7 @@ from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.pusher import Pusher
+from agent.seeker import Seeker
 from agent.slider import Slider
 from agent.turner import Turner
 from agent.visits import VisitCounter
@@ -97,7 +102,7 @@ class AriaAgent(Agent):
                  online_cnn: bool = False, navigate: str = "first", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "slide"),
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "slide", "seek"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -129,6 +134,7 @@ class AriaAgent(Agent):
         self.key = key  # the key reader (agent.keylock) carries a key of the lock's shape into it
         self.keylock = KeyLock()
         self.slider = Slider()
+        self.seeker = Seeker()
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
         # boards only: its other readings' few clicks there cost the online systems levels, BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
@@ -163,6 +169,7 @@ class AriaAgent(Agent):
         self.turner = Turner()
         self.keylock = KeyLock()
         self.slider = Slider()
+        self.seeker = Seeker()
         self._before = None
         self._readers_level(-1)
 
@@ -195,7 +202,8 @@ class AriaAgent(Agent):
             if self.novel_readers and self._readers_trusted(latest):
                 self._before = (latest.frame, latest.levels_completed)
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
-                                        self.novel_readers)
+                                        self.novel_readers,
+                                        f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)")
                 self._reader_acted = read is not None
                 self._reader_idle = 0 if read is not None else self._reader_idle + 1
                 if read is not None:
@@ -379,9 +387,11 @@ class AriaAgent(Agent):
         return Action(GameAction(route.action), decision=decision)
 
     def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any],
-                    mask: np.ndarray | None = None, only: tuple[str, ...] | None = None) -> Action | None:
+                    mask: np.ndarray | None = None, only: tuple[str, ...] | None = None,
+                    note: str = "") -> Action | None:
         """The first goal reader that proposes a move, in order: the matcher (a board and its target
-        panel), the legend follower, the walker (a patch of tiles and its picture), the pusher."""
+        panel), the legend follower, the key reader, the slider, the walker (a patch of tiles and its
+        picture), the turner, the pusher, the seeker. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
@@ -408,20 +418,27 @@ class AriaAgent(Agent):
             readers.append(("push", "blocks and as many targets",
                             lambda: self.pusher.act(frame, available, mask, self.navigator, level,
                                                     self.explorer.start_frame)))
+        if "seek" in (only or ()):
+            seek = ("seek", "a mover that steps, and its goal",
+                    lambda: self.seeker.act(frame, available, mask, self.navigator, level, self.slider.slides,
+                                            None if self.explorer.learner is None else self.explorer.learner.rules))
+            # asked last, but first while a walk of its own is under way (the others' searches, which
+            # found nothing when it began, are not made at every step of it)
+            readers.insert(0 if self.seeker.plan else len(readers), seek)
         for mode, seen, ask in readers:
             if only is not None and mode not in only:
                 continue
             if only is not None and mode in LOOK_FIRST and self.explorer.detector.transitions < min(MASK_CHECKPOINTS):
                 continue
-            aim = self.slider.aim
+            aim = (self.slider.aim, self.seeker.aim)
             move = ask()
             if move is None:
                 continue
-            if mode == "slide" and self.slider.aim != aim:
+            if mode in ("slide", "seek") and (self.slider.aim, self.seeker.aim) != aim:
                 self._reader_seen.clear()  # from the shut goal to a switch and back: the same places again
             slow = Proposal(GameAction(move.action).name, move.x, move.y)
             decision = Decision("slow", mode, slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                                reason=f"{seen}; {move.why}", **common)
+                                reason=f"{note}: {seen}; {move.why}" if note else f"{seen}; {move.why}", **common)
             return Action(GameAction(move.action), move.x, move.y, decision=decision)
         return None
 
@@ -442,10 +459,12 @@ class AriaAgent(Agent):
             key, mask = int(action.action.value), self.explorer.mask
             if result.state is GameState.GAME_OVER:
                 self.slider.game_over(prev, key, mask, self.navigator)
+                self.seeker.game_over(prev, key, mask, self.navigator)
             elif result.levels_completed > prev_level:
                 self.slider.level_up(prev, key, mask, self.navigator)
             elif result.levels_completed == prev_level:
                 self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
+                self.seeker.observe(prev, key, result.frame, mask, self.navigator)
         if (result.state is GameState.GAME_OVER and self.unfamiliar is not None and self._reader_used
                 and result.levels_completed == self._reader_level):
             # the readers led into a game over on this novel level: two strikes (off at three), none when
