@@ -14,6 +14,7 @@ slides (agent.slider), or after three moves that did not end where planned.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 from agent.rules import GameRules
+from agent.slider import Slider, box_search
 
 
 @dataclass
@@ -173,23 +175,12 @@ class Seeker:
                 target: np.ndarray) -> list[tuple[int, Box]]:
         allowed = self.free | {int(c) for c in np.unique(frame[target])}
         bad = _integral(~np.isin(frame, list(allowed)))
-        area = (box[2] - box[0]) * (box[3] - box[1])
         h, w = frame.shape
-        parent: dict[Box, tuple[Box, int] | None] = {box: None}
-        queue = deque([box])
-        while queue and len(parent) < self.max_nodes:
-            at = queue.popleft()
+
+        def steps(at: Box) -> Iterator[tuple[int, Box]]:
             for action, (dr, dc) in moves:
                 nxt = (at[0] + dr, at[1] + dc, at[2] + dr, at[3] + dc)
-                if nxt[0] < 0 or nxt[1] < 0 or nxt[2] > h or nxt[3] > w or nxt in parent or _any(bad, *nxt):
-                    continue
-                parent[nxt] = (at, action)
-                if 2 * int(target[nxt[0]:nxt[2], nxt[1]:nxt[3]].sum()) >= area:
-                    path = []
-                    node: Box = nxt
-                    while (link := parent[node]) is not None:
-                        path.append((link[1], node))
-                        node = link[0]
-                    return path[::-1]
-                queue.append(nxt)
-        return []
+                if nxt[0] >= 0 and nxt[1] >= 0 and nxt[2] <= h and nxt[3] <= w and not _any(bad, *nxt):
+                    yield action, nxt
+
+        return box_search(box, steps, lambda b: Slider._arrived(target, b), self.max_nodes)

@@ -25,6 +25,7 @@ the mover does not slide, before a mover is known, or after three moves that did
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from math import gcd
 
@@ -50,6 +51,29 @@ def _step(distances: dict[int, set[tuple[int, int]]]) -> int | None:
         for d in seen:
             step = gcd(step, abs(d[0]) + abs(d[1]))
     return step or None
+
+
+def box_search(start: Box, successors: Callable[[Box], Iterable[tuple[int, Box]]],
+               arrived: Callable[[Box], bool], max_nodes: int) -> list[tuple[int, Box]]:
+    """Breadth-first over the mover's boxes: the fewest (action, box after it) steps from `start` to a
+    box `arrived` takes ([] when none within `max_nodes` boxes)."""
+    parent: dict[Box, tuple[Box, int] | None] = {start: None}
+    queue = deque([start])
+    while queue and len(parent) < max_nodes:
+        at = queue.popleft()
+        for action, nxt in successors(at):
+            if nxt in parent:
+                continue
+            parent[nxt] = (at, action)
+            if arrived(nxt):
+                path = []
+                node = nxt
+                while (link := parent[node]) is not None:
+                    path.append((link[1], node))
+                    node = link[0]
+                return path[::-1]
+            queue.append(nxt)
+    return []
 
 
 @dataclass
@@ -271,24 +295,10 @@ class Slider:
         allowed = self.free | {int(c) for c in np.unique(frame[target])}
         grids = self._grids(frame, allowed)
 
-        def arrived(b: Box) -> bool:
-            return self._arrived(target, b)
-
-        parent: dict[Box, tuple[Box, int] | None] = {box: None}
-        queue = deque([box])
-        while queue and len(parent) < self.max_nodes:
-            at = queue.popleft()
+        def slides(at: Box) -> Iterator[tuple[int, Box]]:
             for action, d in moves:
                 stop = self._slide(frame, at, step, d, allowed, grids)
-                if stop is None or stop == at or stop in parent:
-                    continue
-                parent[stop] = (at, action)
-                if arrived(stop):
-                    path = []
-                    node: Box = stop
-                    while (link := parent[node]) is not None:
-                        path.append((link[1], node))
-                        node = link[0]
-                    return path[::-1]
-                queue.append(stop)
-        return []
+                if stop is not None and stop != at:
+                    yield action, stop
+
+        return box_search(box, slides, lambda b: self._arrived(target, b), self.max_nodes)
