@@ -22,7 +22,7 @@ import numpy as np
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 from agent.rules import GameRules
-from agent.slider import Slider, box_search
+from agent.slider import Slider, box_search, moved_boxes
 
 
 @dataclass
@@ -62,12 +62,11 @@ class Seeker:
 
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
                 navigator: Navigator) -> None:
-        rules = navigator.rules
-        if action not in (1, 2, 3, 4) or rules.mover is None:
+        """A move by any system: colours entered are free, a move that left the mover in place stopped."""
+        rules, boxes = navigator.rules, moved_boxes(navigator, before, action, after, mask)
+        if boxes is None:
             return
-        b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
-        if b0 is None or b1 is None:
-            return
+        b0, b1 = boxes
         if self.expected is not None:
             if b1 == b0 and self.aim == "the goal colour":
                 self.shut = True  # the way to the goal is closed (a gate): an object first

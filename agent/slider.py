@@ -53,6 +53,16 @@ def _step(distances: dict[int, set[tuple[int, int]]]) -> int | None:
     return step or None
 
 
+def moved_boxes(navigator: Navigator, before: np.ndarray, action: int, after: np.ndarray,
+                mask: np.ndarray | None) -> tuple[Box, Box] | None:
+    """The mover's box before and after a key action (None: not a key action, or no mover seen)."""
+    rules = navigator.rules
+    if action not in (1, 2, 3, 4) or rules.mover is None:
+        return None
+    b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
+    return None if b0 is None or b1 is None else (b0, b1)
+
+
 def box_search(start: Box, successors: Callable[[Box], Iterable[tuple[int, Box]]],
                arrived: Callable[[Box], bool], max_nodes: int) -> list[tuple[int, Box]]:
     """Breadth-first over the mover's boxes: the fewest (action, box after it) steps from `start` to a
@@ -127,12 +137,10 @@ class Slider:
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
                 navigator: Navigator, level: int) -> None:
         """A move by any system: the colours slid over are free, what lies beyond its end stops."""
-        rules = navigator.rules
-        if action not in (1, 2, 3, 4) or rules.mover is None:
+        rules, boxes = navigator.rules, moved_boxes(navigator, before, action, after, mask)
+        if boxes is None:
             return
-        b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
-        if b0 is None or b1 is None:
-            return
+        b0, b1 = boxes
         self._record(action, b0, b1, level)
         step = self.unit()
         if step is None:
