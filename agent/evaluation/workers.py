@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import queue
 import shutil
 import signal
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -64,20 +64,29 @@ def split_games(infos: list[GameInfo], workers: int) -> list[list[tuple[int, str
 # ----- the worker process ---------------------------------------------------------------------
 
 
-def worker_main(job: WorkerJob, messages: Any, stop: Any) -> None:
-    """One worker process: play the job's games, then hand back its rows and closed scorecard."""
+def worker_main(job: WorkerJob, messages: Connection, stop: Any) -> None:
+    """One worker process: play the job's games, then hand back its rows and closed scorecard.
+
+    `messages` is this worker's own pipe to the parent, written synchronously: a worker that dies in the
+    middle of a message (killed, out of memory, os._exit in an agent) leaves a torn message on its own
+    pipe only, which the parent reads as end of file. (A shared multiprocessing.Queue is written by a
+    feeder thread under one lock for all writers: a worker dying while it held that lock hung the
+    other workers' last message, and with it the run.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the game loop can turn it into a clean stop
     try:
         payload = asyncio.run(_play(job, messages, stop))
     except BaseException as exc:  # reported to the parent as this worker's failure, never lost
         payload = {"rows": {}, "card": None, "interrupted": False, "error": f"{type(exc).__name__}: {exc}"}
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    messages.put(("done", job.index, payload))
-    messages.close()
-    messages.join_thread()  # the payload is in the pipe before this process exits
+    try:
+        messages.send(("done", job.index, payload))
+    except OSError:  # the parent is gone: nobody is left to hand the results to
+        pass
+    finally:
+        messages.close()
 
 
-async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
+async def _play(job: WorkerJob, messages: Connection, stop: Any) -> Payload:
     from agent.registry import load_agent
 
     loop = asyncio.get_running_loop()
@@ -92,8 +101,12 @@ async def _play(job: WorkerJob, messages: Any, stop: Any) -> Payload:
         play: asyncio.Future[EvalRun] | None = None
 
         def report(row: GameRow) -> None:
-            messages.put(("row", slot_of[id(row)], asdict(row)))
-            if os.getppid() != job.parent_pid and play is not None:  # the parent is gone: stop, orphan nothing
+            try:
+                messages.send(("row", slot_of[id(row)], asdict(row)))
+                orphaned = os.getppid() != job.parent_pid
+            except OSError:  # the parent's end of the pipe is closed
+                orphaned = True
+            if orphaned and play is not None:  # the parent is gone: stop, orphan nothing
                 play.cancel()
 
         def forward(event: EvalEvent) -> None:
@@ -150,7 +163,8 @@ async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config:
     recordings = config.recordings_dir
     staging = [recordings / f".worker-{k}" for k in range(len(shares))] if recordings is not None else []
     context = multiprocessing.get_context("spawn")
-    messages = context.Queue()
+    pipes = [context.Pipe(duplex=False) for _ in shares]  # (parent's end, worker's end), one per worker
+    readers: list[Connection | None] = [reader for reader, _ in pipes]
     stop = context.Event()
     payloads: dict[int, Payload] = {}
     card = client.scorecard(tags=["aria", f"agent:{config.agent}", *config.tags], competition_mode=config.competition)
@@ -161,21 +175,24 @@ async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config:
                                config.source, tuple(run.rows)))
         jobs = [WorkerJob(k, share, config, agent_options, str(backend.games_dir),
                           str(staging[k]) if staging else None, os.getpid()) for k, share in enumerate(shares)]
-        procs = [context.Process(target=worker_main, args=(job, messages, stop), name=f"aria-eval-worker-{job.index}",
-                                 daemon=True) for job in jobs]
+        procs = [context.Process(target=worker_main, args=(job, pipes[job.index][1], stop),
+                                 name=f"aria-eval-worker-{job.index}", daemon=True) for job in jobs]
         try:
-            _start(procs)
-            await _collect(procs, messages, run, listener, payloads)
+            _start(procs, [writer for _, writer in pipes])
+            await _collect(procs, readers, run, listener, payloads)
         except asyncio.CancelledError:
             run.interrupted = True
             stop.set()
             for proc in procs:
                 if proc.pid is not None and proc.exitcode is None:
                     os.kill(proc.pid, signal.SIGINT)
-            await _collect(procs, messages, run, listener, payloads, deadline=time.monotonic() + STOP_GRACE_S)
+            await _collect(procs, readers, run, listener, payloads, deadline=time.monotonic() + STOP_GRACE_S)
             raise
         finally:
             _reap(procs)
+            for reader, writer in pipes:
+                reader.close()
+                writer.close()
             _apply(run, shares, payloads)
             await asyncio.shield(card.close())
             run.summary = _merged_summary(backend, run.card_id, shares, payloads)
@@ -186,49 +203,57 @@ async def run_games_in_workers(client: ArcClient, infos: list[GameInfo], config:
     return run
 
 
-def _start(procs: Sequence[BaseProcess]) -> None:
+def _start(procs: Sequence[BaseProcess], writers: Sequence[Connection]) -> None:
     """Start with SIGINT ignored, which the children inherit: one that arrives while a worker is still
-    importing must not kill it with a traceback; the worker installs its own handler once it plays."""
+    importing must not kill it with a traceback; the worker installs its own handler once it plays.
+    The parent closes its copy of each worker's end of the pipe, so that a worker's death reads as end
+    of file."""
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
     try:
-        for proc in procs:
+        for proc, writer in zip(procs, writers, strict=True):
             proc.start()
+            writer.close()
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
 
 
-async def _collect(procs: Sequence[BaseProcess], messages: Any, run: EvalRun, listener: Listener,
-                   payloads: dict[int, Payload], deadline: float | None = None) -> None:
+async def _collect(procs: Sequence[BaseProcess], readers: list[Connection | None], run: EvalRun,
+                   listener: Listener, payloads: dict[int, Payload], deadline: float | None = None) -> None:
     """Apply row updates to the live rows until every worker has handed back its results or died."""
     while len(payloads) < len(procs):
-        if _drain(messages, run, listener, payloads):
+        if _drain(readers, run, listener, payloads):
             await asyncio.sleep(0)
             continue
         for k, proc in enumerate(procs):
             if k not in payloads and proc.exitcode is not None:
-                _drain(messages, run, listener, payloads)  # its last words were flushed before it exited
+                _drain(readers, run, listener, payloads)  # its last whole messages are still in its pipe
                 payloads.setdefault(k, {"died": proc.exitcode})
         if deadline is not None and time.monotonic() >= deadline:
             return
         await asyncio.sleep(POLL_S)
 
 
-def _drain(messages: Any, run: EvalRun, listener: Listener, payloads: dict[int, Payload]) -> int:
+def _drain(readers: list[Connection | None], run: EvalRun, listener: Listener, payloads: dict[int, Payload]) -> int:
+    """Every whole message waiting on the workers' pipes; a pipe at end of file (its worker exited, or
+    died in the middle of a message) is dropped from `readers`."""
     count = 0
-    while True:
-        try:
-            kind, key, data = messages.get_nowait()
-        except queue.Empty:
-            return count
-        count += 1
-        if kind == "row":
-            row = run.rows[key]
-            _update(row, data)
-            listener(row)
-        else:
-            payloads[key] = data
+    for k, reader in enumerate(readers):
+        while reader is not None and reader.poll():
+            try:
+                kind, key, data = reader.recv()
+            except (EOFError, OSError):
+                readers[k] = reader = None
+                continue
+            count += 1
+            if kind == "row":
+                row = run.rows[key]
+                _update(row, data)
+                listener(row)
+            else:
+                payloads[key] = data
+    return count
 
 
 def _update(row: GameRow, data: dict[str, Any]) -> None:

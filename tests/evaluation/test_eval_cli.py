@@ -315,6 +315,33 @@ def test_a_worker_that_dies_makes_error_rows_and_the_run_finishes(tmp_path: Path
     assert [env["id"] for env in results["scorecard"]["environments"]] == [alive["game_id"]]
 
 
+def test_a_message_torn_by_a_dying_worker_reads_as_end_of_file_not_a_hang() -> None:
+    """A worker killed in the middle of a message leaves half a message on its own pipe: the parent
+    takes the whole messages before it, drops the pipe and waits for nothing (it used to share one
+    queue lock with the other workers, which a death mid-message could hold for ever)."""
+    import multiprocessing
+    import os
+    import pickle
+    import struct
+
+    from agent.evaluation.harness import EvalRun, GameRow
+    from agent.evaluation.workers import _drain
+
+    reader, writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    writer.send(("row", 0, {"actions": 7}))
+    body = pickle.dumps(("done", 0, {"rows": {}}))
+    os.write(writer.fileno(), struct.pack("!i", len(body)) + body[: len(body) // 2])  # torn: then it died
+    writer.close()
+    run, seen, payloads = EvalRun(rows=[GameRow(game_id="g", title="g")]), [], {}
+    readers = [reader]
+    drained = threading.Thread(target=lambda: seen.append(_drain(readers, run, lambda row: None, payloads)),
+                               daemon=True)
+    drained.start()
+    drained.join(10)
+    assert seen == [1], "the parent blocked on a torn message"
+    assert run.rows[0].actions == 7 and payloads == {} and readers == [None]
+
+
 def test_interrupting_a_workers_run_saves_partial_results_and_leaves_no_process(tmp_path: Path) -> None:
     run_dir = tmp_path / "wi"
     with running_aria("eval", "--arc", "--games", ",".join(GAMES), "--agent", "random", "--max-actions",
