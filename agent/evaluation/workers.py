@@ -40,6 +40,7 @@ from arc_client.scoring import official_summary
 STOP_GRACE_S = 30.0  # how long interrupted workers get to close their scorecards before they are killed
 REAP_S = 5.0  # how long a worker that has handed back its results gets to exit
 POLL_S = 0.05
+ROW_EVERY_S = 0.1  # a worker sends a game's row at most this often while it plays (always when it ends)
 
 Payload = dict[str, Any]
 
@@ -100,9 +101,15 @@ async def _play(job: WorkerJob, messages: Connection, stop: Any) -> Payload:
         slot_of = {id(row): slot for row, (slot, _) in zip(run.rows, job.games, strict=True)}
         play: asyncio.Future[EvalRun] | None = None
 
+        sent: dict[int, float] = {}
+
         def report(row: GameRow) -> None:
+            slot, now = slot_of[id(row)], time.monotonic()
+            if row.stop_reason is None and now - sent.get(slot, -ROW_EVERY_S) < ROW_EVERY_S:
+                return  # the live table needs a few updates a second, not one per action
+            sent[slot] = now
             try:
-                messages.send(("row", slot_of[id(row)], asdict(row)))
+                messages.send(("row", slot, asdict(row)))
                 orphaned = os.getppid() != job.parent_pid
             except OSError:  # the parent's end of the pipe is closed
                 orphaned = True
