@@ -157,6 +157,7 @@ class Walker:
     level: int = -1
     pair: tuple[Picture, Picture] | None = None
     looked: bool = False  # the level was searched for a picture and a patch
+    tentative: bool = False  # the mask it is given is not this level's own yet (set by the caller)
     tiles: list[Box] = field(default_factory=list)
     goal: tuple[int, ...] = ()
     state: list[int] = field(default_factory=list)  # the tiles' colours as last seen (the mover hides one)
@@ -216,6 +217,8 @@ class Walker:
         if not self.looked:  # once per level, when the mover is known (its size is the tiles' prior)
             self.looked, self.mask = True, mask
             self._look(frame, mask, box, navigator)
+            # a look through a mask learnt before this level that found nothing is made again later
+            self.looked = self.pair is not None or not self.tentative
         if self.pair is None:
             return None
         if self.cover is None:
@@ -228,6 +231,7 @@ class Walker:
             (a, d if d is not None else (CONVENTION[a][0] * step, CONVENTION[a][1] * step)) for a, d in moves]
         found = self._search(frame, mask, navigator, box, plan)
         if found is None:
+            self.looked = self.looked and not self.tentative  # a reading through another level's mask: again later
             return None
         action, length = found
         return Move(action, f"walker: {length} moves walk the patch into its picture and reach the exit")

@@ -140,6 +140,7 @@ class AriaAgent(Agent):
         self.novel_readers = tuple(novel_readers)
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
+        self._won_by: str | None = None  # the mode of the decision that completed the last level
         # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
         # reader answered, the states their moves reached in this attempt, a reader led in this level, a
         # reader chose the last step
@@ -171,6 +172,7 @@ class AriaAgent(Agent):
         self.slider = Slider()
         self.seeker = Seeker()
         self._before = None
+        self._won_by: str | None = None  # the mode of the decision that completed the last level
         self._readers_level(-1)
 
     def _tuned(self) -> FastPolicy | None:
@@ -428,8 +430,10 @@ class AriaAgent(Agent):
         for mode, seen, ask in readers:
             if only is not None and mode not in only:
                 continue
-            if only is not None and mode in LOOK_FIRST and self.explorer.detector.transitions < min(MASK_CHECKPOINTS):
+            early = only is not None and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)
+            if early and mode in LOOK_FIRST and mode != self._won_by:
                 continue
+            self.walker.tentative = early
             aim = (self.slider.aim, self.seeker.aim)
             move = ask()
             if move is None:
@@ -454,6 +458,8 @@ class AriaAgent(Agent):
         # the slow system's graph learns from every transition, whichever system chose the action
         prev, prev_level = self.explorer.frame, self.explorer.level
         self.explorer.record(action, result)
+        if prev is not None and result.levels_completed > prev_level:
+            self._won_by = action.decision.mode if action.decision is not None else None
         if self.unfamiliar is not None and prev is not None and "slide" in self.novel_readers:
             # the slider learns from every move on a novel level (its colours, a goal, what kills)
             key, mask = int(action.action.value), self.explorer.mask

@@ -42,3 +42,35 @@ async def test_a_reader_going_in_circles_on_a_novel_level_hands_over() -> None:
     led = reader_moves(result)
     assert led[0] >= 1, led
     assert led[0] <= 30 and result.levels >= 2, (led, result.levels)
+
+
+async def test_the_reader_that_won_the_last_level_reads_a_novel_level_from_its_first_step() -> None:
+    # Tile Walk built from validation seed 20,001: levels 1-5 are familiar and the walker clears them;
+    # level 6 is novel to the arbiter. The walker used to wait there for the level's own HUD look while
+    # the seeker walked the mover onto a tile of last level's goal colour, which turned the patch, and
+    # the level took 910 actions (the online systems, the 1,000-action budget running out). Having won
+    # level 5, the walker now reads level 6 from its first step (and reads it again once the level's own
+    # mask is known if that first reading finds no walk).
+    from agent.evaluation.config import EvalConfig, game_seed
+    from agent.evaluation.events import DecisionMade
+    from agent.evaluation.harness import GameRow
+    from agent.evaluation.harness import play_game as harness_play_game
+    from arc_client import ArcClient
+    from arc_client.games import suite_dir
+
+    steps: list[tuple[int, str | None]] = []  # (the level a step was taken on, its decision's mode)
+    level = [0]
+
+    def on_event(event: object) -> None:
+        if isinstance(event, DecisionMade):
+            steps.append((level[0], event.decision.mode if event.decision is not None else None))
+            level[0] = event.frame.levels_completed
+
+    async with ArcClient.local(suite_dir()) as client, client.scorecard(tags=["test"]) as card:
+        info = next(i for i in await client.list_games() if i.game_id.startswith("tw01"))
+        row = GameRow(game_id=info.game_id)
+        await harness_play_game(card, info, AriaAgent(seed=game_seed(0, info.game_id)), row,
+                                EvalConfig(max_actions=300, game_seed=20_001), on_event)
+    assert row.error is None and row.levels_completed == 6, (row.levels_completed, row.actions)
+    level_six = [mode for at, mode in steps if at == 5]
+    assert len(level_six) <= 40 and level_six.count("walk") >= len(level_six) - 2, level_six
