@@ -43,7 +43,7 @@ it learns from this game's own transitions, trusted by its running accuracy. The
 only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
 detector's first look in the game, so on a later level from its first step, through the mask learnt
-before (the walker waits for the level's own first look, `LOOK_FIRST`).
+before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
 """
 
 from __future__ import annotations
@@ -85,7 +85,10 @@ from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 # earlier level; these wait for this level's own first look (Legend Run's level 5 walk cut short when the
 # mask changed under it, 123 actions against 22). The matcher once did too: read at once, Lantern Grid's
 # level 4 (diagonal toggles) took 886 x baseline, its clicks all on the board's edge showing no diagonal
-# toward the outside; it now clicks a cell inside the board before it gives up (`Matcher._choose`)
+# toward the outside; it now clicks a cell inside the board before it gives up (`Matcher._choose`).
+# A reader whose move completed the level before does not wait (Tile Walk's novel level 6, validation
+# game seed 20,001: while the walker waited, the seeker walked the mover onto a tile, 910 actions against
+# 22); its reading through the earlier mask is tentative (`Walker.tentative`: made again if it finds no walk)
 LOOK_FIRST = ("walk",)
 
 
@@ -172,7 +175,7 @@ class AriaAgent(Agent):
         self.slider = Slider()
         self.seeker = Seeker()
         self._before = None
-        self._won_by: str | None = None  # the mode of the decision that completed the last level
+        self._won_by = None
         self._readers_level(-1)
 
     def _tuned(self) -> FastPolicy | None:
