@@ -201,6 +201,15 @@ def find_lattice(frame: np.ndarray, mask: np.ndarray | None = None) -> Pairing |
     return None
 
 
+def _fuller(shifted: Pairing | None, lattice: Pairing | None) -> Pairing | None:
+    """The reading that pairs more cells: a shifted copy, else the lattice at another scale when it
+    holds more (a canvas of 5 x 5 cells beside its target drawn larger, where 10 of the objects also
+    pair by a shift)."""
+    if shifted is None or (lattice is not None and len(lattice.sources) > len(shifted.sources)):
+        return lattice
+    return shifted
+
+
 def _clusters(boxes: list[Box], near: int) -> list[list[Box]]:
     """Boxes grouped by proximity: closer than `near` cells (their own size) belong together."""
     parent = list(range(len(boxes)))
@@ -494,7 +503,7 @@ class Matcher:
             self.level = level
             # a legend is read whole: a HUD mask learnt on the previous level may cover part of it
             self.pairing = (find_legend_lattice(frame) if clicks else None) if legend_only else \
-                find_pairing(frame, mask) or find_lattice(frame, mask)
+                _fuller(find_pairing(frame, mask), find_lattice(frame, mask))
             self.board_is_source = None
             self.sides_tried.clear()
             self.offsets.clear()
