@@ -147,6 +147,7 @@ class Navigator:
     def _level(self, level: int) -> None:
         if level != self.level:
             self.level = level
+            self.rules.new_level()
             self.blocked.clear()
             self.touched.clear()
             self.refused.clear()

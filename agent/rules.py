@@ -52,12 +52,34 @@ class GameRules:
     # make one sprite-sized box (True: a sprite's white eyes and a white HUD counter are not one box)
     compact: bool = False
     _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+    # this level's moves (`new_level`): a level drawn at another scale steps by another distance
+    _level_moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
     _memo: dict[tuple, object] = field(default_factory=dict)
 
     def displacement(self, action: int) -> tuple[int, int] | None:
-        return self._displacements.get(action)
+        """The mover's displacement for a key action: the game's commonest, unless this level's moves
+        (one seen twice at least) are of another size: then this level's, the others' directions at
+        its size (a level drawn with smaller cells)."""
+        game = self._displacements.get(action)
+        local = [(a, seen.most_common(1)[0]) for a, seen in self._level_moves.items()]
+        local = [(a, d) for a, (d, n) in local if n >= 2]
+        if not local:
+            return game
+        size = max(max(abs(dx), abs(dy)) for _, (dx, dy) in local)
+        known = [d for d in self._displacements.values() if d is not None]
+        if not known or size == max(max(abs(dx), abs(dy)) for dx, dy in known):
+            return game
+        mine = dict(local).get(action)
+        if mine is not None or game is None:
+            return mine
+        return (int(np.sign(game[0])) * size, int(np.sign(game[1])) * size)
+
+    def new_level(self) -> None:
+        """A level begins: its own moves are counted afresh."""
+        self._level_moves = {}
+        self._memo = {}
 
     def _cached(self, frame: np.ndarray, key: tuple, compute):  # type: ignore[no-untyped-def]
         if frame is not self._frame:
@@ -106,6 +128,7 @@ class GameRules:
             return
         move = (b1[1] - b0[1], b1[0] - b0[0])
         if move != (0, 0):
+            self._level_moves.setdefault(action, Counter())[move] += 1
             seen = self.moves.setdefault(action, Counter())
             seen[move] += 1
             (best, n), = seen.most_common(1)
