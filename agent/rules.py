@@ -63,8 +63,7 @@ class GameRules:
         (one seen twice at least) are of another size: then this level's, the others' directions at
         its size (a level drawn with smaller cells)."""
         game = self._displacements.get(action)
-        local = [(a, seen.most_common(1)[0]) for a, seen in self._level_moves.items()]
-        local = [(a, d) for a, (d, n) in local if n >= 2]
+        local = [(a, best[0]) for a, seen in self._level_moves.items() if (best := seen.most_common(1)[0])[1] >= 2]
         if not local:
             return game
         size = max(max(abs(dx), abs(dy)) for _, (dx, dy) in local)
