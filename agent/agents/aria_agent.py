@@ -411,8 +411,11 @@ class AriaAgent(Agent):
                             lambda: self.matcher.act(frame, available, mask, level, self.navigator.rules,
                                                      legend_only=self.unfamiliar is not None)))
         if self.follow:
+            # on a novel level through the mask's edge lines only: the explorer's detector may take a
+            # line under the legend, whose marks change with every right click, for a bar
+            legend_mask = edge_lines(mask) if only is not None else mask
             readers.append(("legend", "a row of swatches and objects in their colours",
-                            lambda: self.legend.act(frame, available, mask, level)))
+                            lambda: self.legend.act(frame, available, legend_mask, level)))
         if self.key:
             readers.append(("key", "a lock's picture and keys of its shape",
                             lambda: self.keylock.act(frame, available, mask, self.navigator, level)))
