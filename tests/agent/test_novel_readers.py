@@ -9,6 +9,7 @@ from collections import Counter
 from agent_testkit import PlayResult, actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
+from agent.evaluation.harness import GameRow
 from arc_client.games.heldout import heldout_dir
 
 READERS = ("match", "legend", "walk", "push", "seek")
@@ -44,13 +45,12 @@ async def test_a_reader_going_in_circles_on_a_novel_level_hands_over() -> None:
     assert led[0] <= 30 and result.levels >= 2, (led, result.levels)
 
 
-async def play_suite_game(name: str, game_seed: int, max_actions: int) -> tuple[object, list[tuple[int, str | None]]]:
+async def play_suite_game(name: str, game_seed: int, max_actions: int) -> tuple[GameRow, list[tuple[int, str | None]]]:
     """A built-in game built from `game_seed` (validation seeds), played by the default agent through the
     harness: its row and (the level a step was taken on, its decision's mode) per step."""
     from agent.evaluation.config import EvalConfig
     from agent.evaluation.config import game_seed as agent_seed
     from agent.evaluation.events import DecisionMade, EvalEvent
-    from agent.evaluation.harness import GameRow
     from agent.evaluation.harness import play_game as harness_play_game
     from arc_client import ArcClient
     from arc_client.games import suite_dir
