@@ -411,9 +411,9 @@ class AriaAgent(Agent):
                             lambda: self.matcher.act(frame, available, mask, level, self.navigator.rules,
                                                      legend_only=self.unfamiliar is not None)))
         if self.follow:
-            # on a novel level through the mask's edge lines only: the explorer's detector may take a
-            # line under the legend, whose marks change with every right click, for a bar
-            legend_mask = edge_lines(mask) if only is not None else mask
+            # through the mask's edge lines only: a detector may take a line under the legend, whose
+            # marks change with every right click, or a column of blocks clicked grey, for a bar
+            legend_mask = edge_lines(mask)
             readers.append(("legend", "a row of swatches and objects in their colours",
                             lambda: self.legend.act(frame, available, legend_mask, level)))
         if self.key:
