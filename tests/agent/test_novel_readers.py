@@ -1,6 +1,7 @@
-"""The mover's goal readers (walker, pusher, seeker) on levels novel to the arbiter (the held-out games,
-played by the online systems): they lead where their pattern is in the frame, and hand over to the
-online systems when their moves go back to states already seen or end the game."""
+"""The goal readers on levels novel to the arbiter (the held-out games, and the suite's later levels
+built from validation seeds): they lead where their pattern is in the frame, and hand over to the
+online systems when their moves go back to states already seen or end the game; the reader that won a
+level reads the next at once, and a legend is read past a bar a HUD detector drew through the board."""
 
 from __future__ import annotations
 
