@@ -5,17 +5,19 @@ A plain module with its own name (not conftest.py), so test modules import it un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from agent.base import Action, Agent
-from agent.evaluation.config import EvalConfig
+from agent.evaluation.config import EvalConfig, game_seed
 from agent.evaluation.events import DecisionMade, EvalEvent, GameStarted
 from agent.evaluation.harness import GameRow
 from agent.evaluation.harness import play_game as harness_play_game
 from arc_client import ArcClient, FrameResponse, GameAction, GameState
+from arc_client.games import suite_dir
 
 FIXTURE_GAMES = Path(__file__).resolve().parents[1] / "fixtures" / "environment_files"
 
@@ -53,6 +55,28 @@ async def play_game(games_dir: Path, game_id: str, agent: Agent, max_actions: in
             raise AssertionError(f"{game_id}: {row.error}\n{row.error_detail}")
         out.levels, out.actions, out.won = row.levels_completed, row.actions, row.state == GameState.WIN.value
     return out
+
+
+async def play_suite_game(name: str, seed: int, max_actions: int, make_agent: Callable[[int], Agent],
+                          ) -> tuple[GameRow, list[tuple[int, str | None]], Agent]:
+    """A built-in game built from game seed `seed` (use validation seeds), played through the harness by
+    `make_agent(agent seed)`, seeded as `aria eval` seeds it: the row, (the level a step was taken on, its
+    decision's mode) per step, and the agent."""
+    steps: list[tuple[int, str | None]] = []
+    level = [0]
+
+    def on_event(event: EvalEvent) -> None:
+        if isinstance(event, DecisionMade):
+            steps.append((level[0], event.decision.mode if event.decision is not None else None))
+            level[0] = event.frame.levels_completed
+
+    async with ArcClient.local(suite_dir()) as client, client.scorecard(tags=["test"]) as card:
+        info = next(i for i in await client.list_games() if i.game_id.startswith(name))
+        row = GameRow(game_id=info.game_id)
+        agent = make_agent(game_seed(0, info.game_id))
+        await harness_play_game(card, info, agent, row, EvalConfig(max_actions=max_actions, game_seed=seed), on_event)
+    assert row.error is None, row.error
+    return row, steps, agent
 
 
 def actions_per_level(steps: list[tuple[FrameResponse, Action, FrameResponse]]) -> list[int]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from agent_testkit import PlayResult, actions_per_level, play_game
+from agent_testkit import PlayResult, actions_per_level, play_game, play_suite_game
 
 from agent.agents.aria_agent import AriaAgent
-from agent.evaluation.harness import GameRow
 from arc_client.games.heldout import heldout_dir
 
 READERS = ("match", "legend", "walk", "push", "seek")
@@ -47,33 +46,6 @@ async def test_a_reader_going_in_circles_on_a_novel_level_hands_over() -> None:
     assert led[0] <= 30 and result.levels >= 2, (led, result.levels)
 
 
-async def play_suite_game(name: str, game_seed: int, max_actions: int) -> tuple[GameRow, list[tuple[int, str | None]]]:
-    """A built-in game built from `game_seed` (validation seeds), played by the default agent through the
-    harness: its row and (the level a step was taken on, its decision's mode) per step."""
-    from agent.evaluation.config import EvalConfig
-    from agent.evaluation.config import game_seed as agent_seed
-    from agent.evaluation.events import DecisionMade, EvalEvent
-    from agent.evaluation.harness import play_game as harness_play_game
-    from arc_client import ArcClient
-    from arc_client.games import suite_dir
-
-    steps: list[tuple[int, str | None]] = []
-    level = [0]
-
-    def on_event(event: EvalEvent) -> None:
-        if isinstance(event, DecisionMade):
-            steps.append((level[0], event.decision.mode if event.decision is not None else None))
-            level[0] = event.frame.levels_completed
-
-    async with ArcClient.local(suite_dir()) as client, client.scorecard(tags=["test"]) as card:
-        info = next(i for i in await client.list_games() if i.game_id.startswith(name))
-        row = GameRow(game_id=info.game_id)
-        await harness_play_game(card, info, AriaAgent(seed=agent_seed(0, info.game_id)), row,
-                                EvalConfig(max_actions=max_actions, game_seed=game_seed), on_event)
-    assert row.error is None, row.error
-    return row, steps
-
-
 async def test_the_reader_that_won_the_last_level_reads_a_novel_level_from_its_first_step() -> None:
     # Tile Walk built from validation seed 20,001: levels 1-5 are familiar and the walker clears them;
     # level 6 is novel to the arbiter. The walker used to wait there for the level's own HUD look while
@@ -81,7 +53,7 @@ async def test_the_reader_that_won_the_last_level_reads_a_novel_level_from_its_f
     # the level took 910 actions (the online systems, the 1,000-action budget running out). Having won
     # level 5, the walker now reads level 6 from its first step (and reads it again once the level's own
     # mask is known if that first reading finds no walk).
-    row, steps = await play_suite_game("tw01", 20_001, 300)
+    row, steps, _ = await play_suite_game("tw01", 20_001, 300, AriaAgent)
     assert row.levels_completed == 6, (row.levels_completed, row.actions)
     level_six = [mode for at, mode in steps if at == 5]
     assert len(level_six) <= 40 and level_six.count("walk") >= len(level_six) - 2, level_six
@@ -95,6 +67,6 @@ async def test_a_legend_is_read_past_a_bar_the_detector_drew_through_the_board(s
     # On 20,003 the level map's detector took a column of blocks clicked grey for a bar on level 4, and
     # the follower found no block of the next colour outside it (596 actions for the game). The legend
     # follower now reads through the mask's edge lines only: every level is the follower's.
-    row, steps = await play_suite_game("sq01", seed, 300)
+    row, steps, _ = await play_suite_game("sq01", seed, 300, AriaAgent)
     assert row.levels_completed == 6 and row.actions <= 40, (row.levels_completed, row.actions)
     assert {mode for _, mode in steps} == {"legend"}, steps
