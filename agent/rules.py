@@ -54,6 +54,8 @@ class GameRules:
     _displacements: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     # this level's moves (`new_level`): a level drawn at another scale steps by another distance
     _level_moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
+    # the displacements at this level's step when it differs from the game's (None: the game's)
+    _level_step: dict[int, tuple[int, int] | None] | None = None
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
     _memo: dict[tuple, object] = field(default_factory=dict)
@@ -62,22 +64,28 @@ class GameRules:
         """The mover's displacement for a key action: the game's commonest, unless this level's moves
         (one seen twice at least) are of another size: then this level's, the others' directions at
         its size (a level drawn with smaller cells)."""
-        game = self._displacements.get(action)
+        if self._level_step is not None:
+            return self._level_step.get(action)
+        return self._displacements.get(action)
+
+    def _step_of_level(self) -> dict[int, tuple[int, int] | None] | None:
+        """The displacements `displacement` answers on this level, when its step is not the game's."""
         local = [(a, best[0]) for a, seen in self._level_moves.items() if (best := seen.most_common(1)[0])[1] >= 2]
         if not local:
-            return game
+            return None
         size = max(max(abs(dx), abs(dy)) for _, (dx, dy) in local)
         known = [d for d in self._displacements.values() if d is not None]
         if not known or size == max(max(abs(dx), abs(dy)) for dx, dy in known):
-            return game
-        mine = dict(local).get(action)
-        if mine is not None or game is None:
-            return mine
-        return (int(np.sign(game[0])) * size, int(np.sign(game[1])) * size)
+            return None
+        out: dict[int, tuple[int, int] | None] = {
+            a: None if game is None else (int(np.sign(game[0])) * size, int(np.sign(game[1])) * size)
+            for a, game in self._displacements.items()}
+        out.update(local)
+        return out
 
     def new_level(self) -> None:
         """A level begins: its own moves are counted afresh."""
-        self._level_moves = {}
+        self._level_moves, self._level_step = {}, None
         self._memo = {}
 
     def _cached(self, frame: np.ndarray, key: tuple, compute):  # type: ignore[no-untyped-def]
@@ -132,6 +140,7 @@ class GameRules:
             seen[move] += 1
             (best, n), = seen.most_common(1)
             self._displacements[action] = best if n >= 2 or seen.total() == 1 else None
+            self._level_step = self._step_of_level()
             self._memo = {}
 
     def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:

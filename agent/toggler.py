@@ -30,7 +30,10 @@ class Toggler:
     max_nodes: int = 4096
     max_asks: int = 150
     press: set[int] = field(default_factory=set)  # colours whose press completed a level
-    under: int | None = None  # the colour of the object the mover stands on, as seen before it stepped on
+    # where the mover last stepped: (the frame before the step, the box it stepped to, the mask); what
+    # it stands on is read from it only when asked (`under`), not at every move of every game
+    landing: tuple[np.ndarray, Box, np.ndarray | None] | None = None
+    read: tuple[int | None] | None = None  # `under`'s answer for this landing, once read
     pressed: bool = False  # ACTION5 sent where the mover stands now
     level: int = -1
     asks: int = 0
@@ -47,16 +50,27 @@ class Toggler:
         b0, b1 = rules.mover_box(before, mask), rules.mover_box(after, mask)
         if b0 is None or b1 is None or b0 == b1:
             return
-        self.under, self.pressed = self._object_at(before, b1, mask, navigator), False
+        self.landing, self.read, self.pressed = (before, b1, mask), None, False
 
-    def level_up(self, action: int) -> None:
+    def level_up(self, action: int, navigator: Navigator) -> None:
         """The action that completed a level."""
-        if action == 5 and self.under is not None:
-            self.press.add(self.under)
-        self.under, self.pressed = None, False
+        under = self.under(navigator) if action == 5 else None
+        if under is not None:
+            self.press.add(under)
+        self.landing, self.read, self.pressed = None, None, False
 
-    def _object_at(self, frame: np.ndarray, box: Box, mask: np.ndarray | None, navigator: Navigator) -> int | None:
-        """The colour of the one small object under `box` in `frame` (None: floor only, or several)."""
+    def under(self, navigator: Navigator) -> int | None:
+        """The colour of the one small object the mover stepped onto last, as the frame showed it before
+        the step (None: floor only, several, or no step yet)."""
+        if self.landing is None:
+            return None
+        if self.read is None:
+            self.read = (self._read(navigator),)
+        return self.read[0]
+
+    def _read(self, navigator: Navigator) -> int | None:
+        assert self.landing is not None
+        frame, box, mask = self.landing
         labels = label_components(frame)
         sizes = np.bincount(labels.ravel())
         inside = np.zeros(frame.shape, dtype=bool)
@@ -78,9 +92,10 @@ class Toggler:
         box = rules.mover_box(frame, mask)
         if box is None:
             return None
-        if self.under in self.press and not self.pressed:
+        under = self.under(navigator)
+        if under in self.press and not self.pressed:
             self.asks += 1
-            return Move(5, f"toggler: press the colour-{self.under} object under the mover")
+            return Move(5, f"toggler: press the colour-{under} object under the mover")
         moves: list[tuple[int, tuple[int, int]]] = [
             (a, d) for a in (1, 2, 3, 4) if a in available and (d := rules.displacement(a)) is not None]
         if not moves:

@@ -505,7 +505,7 @@ class AriaAgent(Agent):
                 self.keylock.observe(before, int(action.action.value), result.frame, mask, self.navigator)
                 self.toggler.observe(before, int(action.action.value), result.frame, mask, self.navigator)
             elif result.levels_completed > level:
-                self.toggler.level_up(int(action.action.value))
+                self.toggler.level_up(int(action.action.value), self.navigator)
             self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
             self.turner.observe(before, int(action.action.value), action.x, action.y, result.frame,
                                 self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask,
