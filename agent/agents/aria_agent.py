@@ -442,13 +442,14 @@ class AriaAgent(Agent):
             # asked last, but first while a walk of its own is under way (the others' searches, which
             # found nothing when it began, are not made at every step of it)
             readers.insert(0 if self.seeker.plan else len(readers), seek)
+        # a novel level before this level's own HUD look: readers see it through an earlier level's mask
+        early = only is not None and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)
+        self.walker.tentative = early
         for mode, seen, ask in readers:
             if only is not None and mode not in only:
                 continue
-            early = only is not None and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)
             if early and mode in LOOK_FIRST and mode != self._won_by:
                 continue
-            self.walker.tentative = early
             aim = (self.slider.aim, self.seeker.aim)
             move = ask()
             if move is None:
