@@ -24,8 +24,10 @@ The step after an object is reached is left to the other systems (to use it: ACT
 The navigator's model is that objects are there to be reached (an exit, keys, gems). When a second
 reached object moves or changes instead of staying or vanishing (a block pushed, a switch or tile
 flipped), or three reached objects stay as they were and none vanished, the model is wrong for this
-level and the navigator proposes nothing more in it (it begins again on the next level). Nothing is
-proposed either before a mover and one displacement are known.
+level and the navigator proposes nothing more in it (it begins again on the next level). An object
+pushed on (whoever moved the mover) is still the one object, followed to where it went, and no
+destination any more in the level (Key Behind a Block's block, pushed along a row by the other systems,
+had counted as four objects). Nothing is proposed either before a mover and one displacement are known.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ class Navigator:
     last: Route | None = None  # the route being followed
     end: tuple[int, int] | None = None  # and the position it ends at
     disturbed: int = 0  # objects that, touched, moved or changed in this level (twice: not for reaching)
+    moved: set[tuple[int, int]] = field(default_factory=set)  # (top, left) where each disturbed object is now
+    _pushed: bool = False  # whether the last object found disturbed was pushed (else it changed in place)
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
 
@@ -157,6 +161,7 @@ class Navigator:
             self.plan.clear()
             self.last = None
             self.disturbed = 0
+            self.moved.clear()
 
     @property
     def floor(self) -> int | None:
@@ -202,10 +207,14 @@ class Navigator:
                 if colour == self.rules.mover or not (self._small(cells, box)):
                     continue
                 rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
-                self.touched.add((int(rows[0]), int(cols[0])))
+                corner = (int(rows[0]), int(cols[0]))
+                self.touched.add(corner)
                 self.paused = True
                 if self._disturbed(cells, colour, before, after, dest, move):
-                    self.disturbed += 1
+                    # the same object pushed on (or flipped again) is still the one object
+                    self.disturbed += corner not in self.moved
+                    self.moved.discard(corner)
+                    self.moved.add((corner[0] + move[1], corner[1] + move[0]) if self._pushed else corner)
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
                 self.refused.clear()
@@ -228,6 +237,7 @@ class Navigator:
         out = cells.copy()
         out[dest[0]:dest[2], dest[1]:dest[3]] = False
         plain = {self.floor, self.rules.mover, colour}
+        self._pushed = False
         if out.any() and not set(np.unique(after[out]).tolist()) <= plain:
             return True
         h, w = before.shape
@@ -236,7 +246,8 @@ class Navigator:
         if top >= bottom or left >= right:
             return False
         ahead_before, ahead_after = before[top:bottom, left:right], after[top:bottom, left:right]
-        return bool(((ahead_after == colour) & (ahead_before != colour)).any())
+        self._pushed = bool(((ahead_after == colour) & (ahead_before != colour)).any())
+        return self._pushed
 
     def _small(self, cells: np.ndarray, mover: Box) -> bool:
         size = int(cells.sum())
@@ -315,6 +326,9 @@ class Navigator:
                 stayed += not here[top, left]
             else:
                 gone += not here[top, left]
+        for top, left in self.moved:  # an object pushed (or flipped) in this level is no destination now
+            if objects[top, left]:
+                objects[labels == labels[top, left]] = False
         if stayed >= 3 and not gone:  # objects that stay as they were when reached: not the goal
             self.disturbed += 1
             return None

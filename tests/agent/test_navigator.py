@@ -2,7 +2,7 @@
 its own bumps, walks mazes to their exits within the level's step budget far more often than random
 play, never plans again through a move that stopped the mover, keeps the keys of a door's colour as
 destinations, stops for the level once a second object
-it walked into was pushed (and Key Behind a Block is won with it back on every level), and makes the
+it walked into was pushed (a block pushed on is one object, and no destination once pushed; and Key Behind a Block is won with it back on every level), and makes the
 full agent clear more validation maze levels than without it;
 a route it began keeps the step until it ends, and the fast policy takes the steps between routes."""
 
@@ -139,6 +139,32 @@ def test_a_second_pushed_block_turns_the_navigator_off_for_the_level_only() -> N
     # its first ask may still be the pause after the last reach)
     route = navigator.route(frame(6, 20), (1, 2, 3, 4), None, 1) or navigator.route(frame(6, 20), (1, 2, 3, 4), None, 1)
     assert route is not None and route.action == 4 and route.colour == 5 and navigator.disturbed == 0
+
+
+def test_a_block_pushed_on_is_one_disturbed_object_and_no_destination() -> None:
+    def frame(mover: int, block: int, other: int = 40) -> np.ndarray:
+        out = np.zeros((64, 64), np.uint8)
+        out[10:12, block:block + 2] = 5
+        out[10:12, other:other + 2] = 5
+        out[40:42, 30:32] = 7
+        out[10:12, mover:mover + 2] = 9
+        return out
+
+    navigator = Navigator()
+    for x in range(2, 12, 2):  # the floor (colour 0) entered more often than the block's cells will be
+        navigator.observe(frame(x, 20), 4, frame(x + 2, 20), None, 0)
+    navigator.observe(frame(18, 20), 4, frame(20, 22), None, 0)  # the block pushed
+    assert navigator.disturbed == 1
+    assert navigator.route(frame(20, 22), (1, 2, 3, 4), None, 0) is None  # the step after a touch: paused
+    route = navigator.route(frame(20, 22), (1, 2, 3, 4), None, 0)
+    # not the pushed block a step away (another push), the other one
+    assert route is not None and route.target == (10, 40), route
+    navigator.observe(frame(20, 22), 4, frame(22, 24), None, 0)  # the same block pushed on (by another system)
+    navigator.observe(frame(22, 24), 4, frame(24, 26), None, 0)
+    assert navigator.disturbed == 1  # still one object: the navigator stays on
+    route = navigator.route(frame(24, 26), (1, 2, 3, 4), None, 0) or navigator.route(frame(24, 26), (1, 2, 3, 4),
+                                                                                        None, 0)
+    assert route is not None and route.target == (10, 40), route
 
 
 def test_key_behind_a_block_is_won_with_the_navigator_back_on_every_level() -> None:
