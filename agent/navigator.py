@@ -163,6 +163,10 @@ class Navigator:
             self.disturbed = 0
             self.moved.clear()
 
+    def begin(self, level: int) -> None:
+        """`level` is under way (what a first move or ask would do): this level's rules start afresh."""
+        self._level(level)
+
     @property
     def floor(self) -> int | None:
         return self.entered.most_common(1)[0][0] if self.entered else None

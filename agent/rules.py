@@ -38,6 +38,67 @@ def colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box |
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
 
 
+def _layer(frame: np.ndarray, box: Box, d: int) -> np.ndarray | None:
+    """The cells at Chebyshev distance `d` outside `box`, or None where that ring leaves the frame."""
+    top, left, bottom, right = box
+    h, w = frame.shape
+    if top - d < 0 or left - d < 0 or bottom + d > h or right + d > w:
+        return None
+    rows = slice(top - d + 1, bottom + d - 1)
+    return np.concatenate([frame[top - d, left - d:right + d], frame[bottom + d - 1, left - d:right + d],
+                           frame[rows, left - d], frame[rows, right + d - 1]])
+
+
+def framed_swatches(frame: np.ndarray, max_cells: int = 64) -> list[tuple[int, Box]]:
+    """(colour, box) of every filled one-colour rectangle (2x2 cells or more, at most `max_cells`) inside
+    a frame of one other colour 1-3 cells wide that does not go on past it (a frame, not a floor), whose
+    colour also shows elsewhere in the frame in small amounts (not the background, at most 1/8 of it)."""
+    h, w = frame.shape
+    labels = label_components(frame)
+    ids, first, sizes = np.unique(labels.ravel(), return_index=True, return_counts=True)
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    out = []
+    for label, at, n in zip(ids.tolist(), first.tolist(), sizes.tolist(), strict=True):
+        if not 4 <= n <= max_cells:
+            continue
+        cells = labels == label
+        rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
+        box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+        top, left, bottom, right = box
+        colour = int(frame.flat[at])
+        ring = _layer(frame, box, 1)
+        if ((bottom - top) * (right - left) != n or bottom - top < 2 or right - left < 2 or colour == background
+                or ring is None):
+            continue
+        edge = int(ring[0])
+        if (ring != edge).any():
+            continue
+        width = 1
+        while width < 3 and (nxt := _layer(frame, box, width + 1)) is not None and (nxt == edge).all():
+            width += 1
+        beyond = _layer(frame, box, width + 1)
+        if beyond is not None and (beyond == edge).all():
+            continue  # a floor of the edge's colour, not a frame
+        elsewhere = frame == colour
+        elsewhere[max(top - width, 0):bottom + width, max(left - width, 0):right + width] = False
+        if 0 < int(elsewhere.sum()) <= h * w // 8:
+            out.append((colour, box))
+    return out
+
+
+def legend_guess(frame: np.ndarray, margin: int = 12) -> tuple[int, Box] | None:
+    """The one framed swatch in the frame's margin whose colour no other framed swatch has (a legend
+    naming a goal colour, before any level-up has shown what the goal is); None when there is not
+    exactly one (a texture of framed specks, or a row of several swatches: another reader's legend)."""
+    h, w = frame.shape
+    by_colour: dict[int, list[Box]] = {}
+    for colour, box in framed_swatches(frame):
+        by_colour.setdefault(colour, []).append(box)
+    near = [(colour, boxes[0]) for colour, boxes in by_colour.items()
+            if len(boxes) == 1 and min(boxes[0][0], boxes[0][1], h - boxes[0][2], w - boxes[0][3]) < margin]
+    return near[0] if len(near) == 1 else None
+
+
 @dataclass
 class GameRules:
     mover_votes: Counter[int] = field(default_factory=Counter)
@@ -45,6 +106,7 @@ class GameRules:
     goals: Counter[int] = field(default_factory=Counter)
     goal_clicks: Counter[int] = field(default_factory=Counter)
     legends: list[Box] = field(default_factory=list)
+    guessed: Box | None = None  # a legend read before any level-up (`guess_legend`), until one confirms it
     max_legend: int = 30  # cells: a legend is a small object (a 5x5 swatch at most)
     max_box: int = 16  # a mover bigger than this is not one sprite (its colour is elsewhere too)
     mover: int | None = None
@@ -84,9 +146,24 @@ class GameRules:
         return out
 
     def new_level(self) -> None:
-        """A level begins: its own moves are counted afresh."""
+        """A level begins: its own moves are counted afresh (and a legend guessed on the level before is
+        dropped: these rules see no level-up to confirm it)."""
         self._level_moves, self._level_step = {}, None
+        if self.guessed is not None and self.guessed in self.legends:
+            self.legends.remove(self.guessed)
+        self.guessed = None
         self._memo = {}
+
+    def guess_legend(self, frame: np.ndarray) -> None:
+        """Before any goal is known (the game's first level): a lone framed swatch in the frame's margin
+        (`legend_guess`) is taken for a legend, its colour the goal, until a level-up says otherwise."""
+        if self.goals or self.legends:
+            return
+        guess = legend_guess(frame)
+        if guess is not None:
+            self.guessed = guess[1]
+            self.legends.append(guess[1])
+            self._memo = {}
 
     def _cached(self, frame: np.ndarray, key: tuple, compute):  # type: ignore[no-untyped-def]
         if frame is not self._frame:
@@ -145,6 +222,11 @@ class GameRules:
 
     def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:
         """The action that completed a level, on the frame before it."""
+        # a legend guessed before any level-up is kept only if this one stepped onto the colour it shows
+        guessed, self.guessed = self.guessed, None
+        if guessed is not None and guessed in self.legends:
+            self.legends.remove(guessed)
+        self._memo = {}
         if action == 6:
             if 0 <= y < before.shape[0] and 0 <= x < before.shape[1]:
                 self.goal_clicks[int(before[y, x])] += 1
@@ -155,6 +237,10 @@ class GameRules:
         top, left, bottom, right = box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0]
         h, w = before.shape
         area = before[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
+        if guessed is not None:
+            shown = before[guessed[0]:guessed[2], guessed[1]:guessed[3]]
+            if int(np.bincount(shown.ravel(), minlength=16).argmax()) in np.unique(area).tolist():
+                self.legends.append(guessed)
         background = int(np.bincount(before.ravel(), minlength=16).argmax())
         labels = label_components(before)
         stepped = labels[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]

@@ -117,7 +117,7 @@ class Seeker:
         if level != self.level:
             self.level, self.visited, self.shut, self.arrival, self.expected = level, set(), False, None, None
         rules, carried = navigator.rules, goals if goals is not None else navigator.rules
-        if self.off or sliding or not carried.goals or rules.mover is None:
+        if self.off or sliding or not (carried.goals or carried.legends) or rules.mover is None:
             return None
         box = rules.mover_box(frame, mask)
         if box is None:

@@ -156,6 +156,7 @@ class AriaAgent(Agent):
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self._won_by: str | None = None  # the mode of the decision that completed the last level
+        self._legend_looked = False  # the first level's frame was looked at for a legend (`_guess_legend`)
         # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
         # reader answered, the states their moves reached in this attempt, a reader led in this level, a
         # reader chose the last step
@@ -189,6 +190,7 @@ class AriaAgent(Agent):
         self.seeker = Seeker()
         self._before = None
         self._won_by = None
+        self._legend_looked = False
         self._readers_level(-1)
 
     def _tuned(self) -> FastPolicy | None:
@@ -218,6 +220,7 @@ class AriaAgent(Agent):
             self.walker.max_nodes, self.pusher.guess_nodes = Walker.max_nodes // scale, Pusher.max_nodes // scale
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
+                self._guess_legend(latest)
                 self._before = (latest.frame, latest.levels_completed)
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
                                         self.novel_readers,
@@ -271,6 +274,19 @@ class AriaAgent(Agent):
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
         return self._slow(latest, started, why, uncertainty, common, fast)
+
+    def _guess_legend(self, latest: FrameResponse) -> None:
+        """The game's first level, looked at once: before any level-up has shown a goal, a lone framed
+        swatch in the frame's margin is taken for a legend naming the goal colour (`GameRules.guess_legend`),
+        for the slider (the navigator's rules) and the seeker (the online learner's) to head for."""
+        if latest.levels_completed != 0 or self._legend_looked:
+            return
+        self._legend_looked = True
+        self.navigator.begin(0)
+        learner = self.explorer.learner
+        for rules in (self.navigator.rules, learner.rules if learner is not None else None):
+            if rules is not None:
+                rules.guess_legend(latest.frame)
 
     def _readers_level(self, level: int) -> None:
         """The goal readers' record on a novel level, afresh."""
