@@ -213,11 +213,16 @@ class AriaAgent(Agent):
             novelty = self.arbiter.novelty(latest.frame, self.seen)
             self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
             # on a novel level the readers' searches get a tenth of their budgets: they are tried there,
-            # not relied on, and the agent's time per action is the online systems' to spend
-            scale = 10 if self.unfamiliar is not None else 1
+            # not relied on, and the agent's time per action is the online systems' to spend; a reader whose
+            # move completed the level before is relied on, and keeps its whole budget (Tile Walk's novel
+            # level 6, a patch of six tiles: no walk found within a tenth)
+            def scale(mode: str) -> int:
+                return 10 if self.unfamiliar is not None and self._won_by != mode else 1
+
             # (the pusher, once it saw the blocks pushed, searches each layout of them once a level with its
             # whole budget, at the cost of one search per push another system makes)
-            self.walker.max_nodes, self.pusher.guess_nodes = Walker.max_nodes // scale, Pusher.max_nodes // scale
+            self.walker.max_nodes = Walker.max_nodes // scale("walk")
+            self.pusher.guess_nodes = Pusher.max_nodes // scale("push")
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
                 self._guess_legend(latest)

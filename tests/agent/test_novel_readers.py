@@ -59,6 +59,17 @@ async def test_the_reader_that_won_the_last_level_reads_a_novel_level_from_its_f
     assert len(level_six) <= 40 and level_six.count("walk") >= len(level_six) - 2, level_six
 
 
+async def test_the_reader_that_won_the_last_level_searches_a_novel_level_with_its_whole_budget() -> None:
+    # Tile Walk built from validation seed 20,007: level 6 is novel, its patch six tiles. With a tenth of
+    # its search budget (a novel level's), the walker found no walk, the seeker walked the mover onto
+    # tiles and the level ran the 1,000-action budget out (936 actions). Having won level 5, the walker
+    # keeps its whole budget there.
+    row, steps, _ = await play_suite_game("tw01", 20_007, 200, AriaAgent)
+    assert row.levels_completed == 6, (row.levels_completed, row.actions)
+    level_six = [mode for at, mode in steps if at == 5]
+    assert len(level_six) <= 40 and set(level_six) == {"walk"}, level_six
+
+
 @pytest.mark.parametrize("seed", [20_002, 20_003])
 async def test_a_legend_is_read_past_a_bar_the_detector_drew_through_the_board(seed: int) -> None:
     # Click in Order built from validation seeds. On 20,002 level 6 (a legend of 8 swatches, colours
