@@ -147,7 +147,6 @@ class Navigator:
     end: tuple[int, int] | None = None  # and the position it ends at
     disturbed: int = 0  # objects that, touched, moved or changed in this level (twice: not for reaching)
     moved: set[tuple[int, int]] = field(default_factory=set)  # (top, left) where each disturbed object is now
-    _pushed: bool = False  # whether the last object found disturbed was pushed (else it changed in place)
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
 
@@ -214,11 +213,12 @@ class Navigator:
                 corner = (int(rows[0]), int(cols[0]))
                 self.touched.add(corner)
                 self.paused = True
-                if self._disturbed(cells, colour, before, after, dest, move):
+                disturbance = self._disturbance(cells, colour, before, after, dest, move)
+                if disturbance is not None:
                     # the same object pushed on (or flipped again) is still the one object
                     self.disturbed += corner not in self.moved
                     self.moved.discard(corner)
-                    self.moved.add((corner[0] + move[1], corner[1] + move[0]) if self._pushed else corner)
+                    self.moved.add((corner[0] + move[1], corner[1] + move[0]) if disturbance == "pushed" else corner)
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
                 self.refused.clear()
@@ -233,25 +233,23 @@ class Navigator:
                     rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
                     self.refused.add((int(rows[0]), int(cols[0])))
 
-    def _disturbed(self, cells: np.ndarray, colour: int, before: np.ndarray, after: np.ndarray, dest: Box,
-                   move: tuple[int, int]) -> bool:
-        """Whether the object touched did something other than stay or vanish: its cells left uncovered
-        turned to a colour that is neither the floor nor the mover (a switch or a tile flipped), or its
-        colour appeared ahead of the mover where it was not (a block pushed)."""
+    def _disturbance(self, cells: np.ndarray, colour: int, before: np.ndarray, after: np.ndarray, dest: Box,
+                     move: tuple[int, int]) -> str | None:
+        """What the object touched did other than stay or vanish: "changed" (its cells left uncovered
+        turned to a colour that is neither the floor nor the mover: a switch or a tile flipped), "pushed"
+        (its colour appeared ahead of the mover where it was not), or None."""
         out = cells.copy()
         out[dest[0]:dest[2], dest[1]:dest[3]] = False
         plain = {self.floor, self.rules.mover, colour}
-        self._pushed = False
         if out.any() and not set(np.unique(after[out]).tolist()) <= plain:
-            return True
+            return "changed"
         h, w = before.shape
         top, left, bottom, right = dest[0] + move[1], dest[1] + move[0], dest[2] + move[1], dest[3] + move[0]
         top, left, bottom, right = max(top, 0), max(left, 0), min(bottom, h), min(right, w)
         if top >= bottom or left >= right:
-            return False
+            return None
         ahead_before, ahead_after = before[top:bottom, left:right], after[top:bottom, left:right]
-        self._pushed = bool(((ahead_after == colour) & (ahead_before != colour)).any())
-        return self._pushed
+        return "pushed" if ((ahead_after == colour) & (ahead_before != colour)).any() else None
 
     def _small(self, cells: np.ndarray, mover: Box) -> bool:
         size = int(cells.sum())

@@ -112,15 +112,18 @@ def test_the_full_agent_clears_more_maze_levels_with_the_navigator() -> None:
     assert with_nav.successes >= without.successes + 4, (with_nav.successes, without.successes)
 
 
-def test_a_second_pushed_block_turns_the_navigator_off_for_the_level_only() -> None:
-    def frame(mover: int, block: int, other: int = 30) -> np.ndarray:
-        out = np.zeros((64, 64), np.uint8)
-        out[10:12, block:block + 2] = 5
-        out[10:12, other:other + 2] = 5
-        out[40:42, 30:32] = 7
-        out[10:12, mover:mover + 2] = 9
-        return out
+def blocks_in_a_row(mover: int, block: int, other: int = 30) -> np.ndarray:
+    """A mover (colour 9) in row 10 with two blocks (colour 5) ahead of it, an object (7) far below."""
+    out = np.zeros((64, 64), np.uint8)
+    out[10:12, block:block + 2] = 5
+    out[10:12, other:other + 2] = 5
+    out[40:42, 30:32] = 7
+    out[10:12, mover:mover + 2] = 9
+    return out
 
+
+def test_a_second_pushed_block_turns_the_navigator_off_for_the_level_only() -> None:
+    frame = blocks_in_a_row
     navigator = Navigator()
     navigator.observe(frame(2, 20), 4, frame(4, 20), None, 0)
     navigator.observe(frame(4, 20), 4, frame(6, 20), None, 0)
@@ -142,13 +145,8 @@ def test_a_second_pushed_block_turns_the_navigator_off_for_the_level_only() -> N
 
 
 def test_a_block_pushed_on_is_one_disturbed_object_and_no_destination() -> None:
-    def frame(mover: int, block: int, other: int = 40) -> np.ndarray:
-        out = np.zeros((64, 64), np.uint8)
-        out[10:12, block:block + 2] = 5
-        out[10:12, other:other + 2] = 5
-        out[40:42, 30:32] = 7
-        out[10:12, mover:mover + 2] = 9
-        return out
+    def frame(mover: int, block: int) -> np.ndarray:
+        return blocks_in_a_row(mover, block, other=40)
 
     navigator = Navigator()
     for x in range(2, 12, 2):  # the floor (colour 0) entered more often than the block's cells will be
