@@ -9,9 +9,9 @@ hands the slow system the step, so between routes the fast policy acts where it 
 route is walked to its end (levels 1-3 on reserved seeds: fast share 11.6% -> 18.9% at 95.4% -> 95.7%
 success, with phase 4 re-run for it). `"first"` puts it before the arbiter on every step, `"slow"` lets it
 lead only the slow system's steps (the two hand the step back and forth and dither between two
-destinations: keys and doors and mazes 25 against 53 of 60 levels at threshold 0), `"off"` removes it. Before the navigator, the matcher
-(agent.matcher, also the slow system's) recolours a board toward its copy shown beside it (clicks, or a
-cursor and ACTION5): validation 57.7% -> 74.0% (colour cycle 23% -> 100%, paint the pattern 13% ->
+destinations: keys and doors and mazes 25 against 53 of 60 levels at threshold 0), `"off"` removes it.
+Before the navigator, the matcher (agent.matcher, also the slow system's) recolours a board toward its
+copy shown beside it (clicks, or a cursor and ACTION5): validation 57.7% -> 74.0% (colour cycle 23% -> 100%, paint the pattern 13% ->
 100%); `match=False` removes it. After them, the legend follower (agent.legend) clicks objects in the
 order a row of swatches shows (click in order 47% -> 100%) and the walker (agent.walker) walks a
 patch of tiles into the picture of it shown elsewhere, then onto the exit (tile walk 13% -> 80%);

@@ -1,10 +1,10 @@
 """Navigation by objects (agent.navigator) on real suite levels: it learns the mover and the walls from
 its own bumps, walks mazes to their exits within the level's step budget far more often than random
 play, never plans again through a move that stopped the mover, keeps the keys of a door's colour as
-destinations, stops for the level once a second object
-it walked into was pushed (a block pushed on is one object, and no destination once pushed; and Key Behind a Block is won with it back on every level), and makes the
-full agent clear more validation maze levels than without it;
-a route it began keeps the step until it ends, and the fast policy takes the steps between routes."""
+destinations, stops for the level once a second object it walked into was pushed (a block pushed on is
+one object, and no destination once pushed; Key Behind a Block is won with it back on every level),
+makes the full agent clear more validation maze levels than without it, and keeps the step for a route
+it began until the route ends, the fast policy taking the steps between routes."""
 
 from __future__ import annotations
 
