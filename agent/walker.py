@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import colour_in, label_components
+from agent.frames import colour_in, edge_lines, label_components
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 
@@ -289,7 +289,9 @@ class Walker:
         h, w = frame.shape
         blocked = colour_in(frame, [c for c in range(16) if navigator.blocking(c)])
         if mask is not None:
-            blocked |= mask
+            # the mask's lines along the frame's edges only: a detector may take a wall across the room,
+            # with the exit in its gap, for a bar (Tile Walk's level 6 on game seed 20,011: no exit found)
+            blocked |= edge_lines(mask)
         # the exit: small objects that are neither tiles, the picture, the mover nor blocking
         labels = label_components(frame)
         size = np.bincount(labels.ravel())[labels]
