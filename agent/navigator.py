@@ -150,7 +150,9 @@ class Navigator:
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
 
-    def _level(self, level: int) -> None:
+    def begin(self, level: int) -> None:
+        """`level` is under way (every observe and route says so; the agent may say it first): on a new
+        level, what was learnt of the last one's layout is dropped."""
         if level != self.level:
             self.level = level
             self.rules.new_level()
@@ -161,10 +163,6 @@ class Navigator:
             self.last = None
             self.disturbed = 0
             self.moved.clear()
-
-    def begin(self, level: int) -> None:
-        """`level` is under way (what a first move or ask would do): this level's rules start afresh."""
-        self._level(level)
 
     @property
     def floor(self) -> int | None:
@@ -179,7 +177,7 @@ class Navigator:
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
                 level: int) -> None:
         """An in-level transition (`after` of the same level) by any system."""
-        self._level(level)
+        self.begin(level)
         if action == 6 or action == 0:
             return
         if self.rules.displacement(action) is None:
@@ -260,7 +258,7 @@ class Navigator:
               level: int) -> Route | None:
         """The first move toward the nearest untouched object; else a direction not learned yet (tried
         four times at most in the game, never where it bumped); None when neither."""
-        self._level(level)
+        self.begin(level)
         if self.disturbed >= self.max_disturbed:
             return None
         if self.paused:  # the step after reaching an object is the other systems' (to use it)

@@ -28,14 +28,19 @@ from agent.frames import label_components
 Box = tuple[int, int, int, int]  # top, left, bottom (exclusive), right (exclusive)
 
 
-def colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box | None:
-    cells = frame == colour
-    if mask is not None:
-        cells &= ~mask
+def cells_box(cells: np.ndarray) -> Box | None:
+    """The bounding box of the True cells, None when there are none."""
     rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
     if not len(rows):
         return None
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box | None:
+    cells = frame == colour
+    if mask is not None:
+        cells &= ~mask
+    return cells_box(cells)
 
 
 def _layer(frame: np.ndarray, box: Box, d: int) -> np.ndarray | None:
@@ -61,9 +66,8 @@ def framed_swatches(frame: np.ndarray, max_cells: int = 64) -> list[tuple[int, B
     for label, at, n in zip(ids.tolist(), first.tolist(), sizes.tolist(), strict=True):
         if not 4 <= n <= max_cells:
             continue
-        cells = labels == label
-        rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
-        box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+        box = cells_box(labels == label)
+        assert box is not None  # a component has cells
         top, left, bottom, right = box
         colour = int(frame.flat[at])
         ring = _layer(frame, box, 1)
@@ -149,10 +153,16 @@ class GameRules:
         """A level begins: its own moves are counted afresh (and a legend guessed on the level before is
         dropped: these rules see no level-up to confirm it)."""
         self._level_moves, self._level_step = {}, None
-        if self.guessed is not None and self.guessed in self.legends:
-            self.legends.remove(self.guessed)
-        self.guessed = None
+        self._drop_guess()
+
+    def _drop_guess(self) -> Box | None:
+        """The legend guessed before any level-up, taken out of the legends (and answered, for a level-up
+        that confirms it to put back)."""
+        guessed, self.guessed = self.guessed, None
+        if guessed is not None and guessed in self.legends:
+            self.legends.remove(guessed)
         self._memo = {}
+        return guessed
 
     def guess_legend(self, frame: np.ndarray) -> None:
         """Before any goal is known (the game's first level): a lone framed swatch in the frame's margin
@@ -223,10 +233,7 @@ class GameRules:
     def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:
         """The action that completed a level, on the frame before it."""
         # a legend guessed before any level-up is kept only if this one stepped onto the colour it shows
-        guessed, self.guessed = self.guessed, None
-        if guessed is not None and guessed in self.legends:
-            self.legends.remove(guessed)
-        self._memo = {}
+        guessed = self._drop_guess()
         if action == 6:
             if 0 <= y < before.shape[0] and 0 <= x < before.shape[1]:
                 self.goal_clicks[int(before[y, x])] += 1
@@ -253,8 +260,8 @@ class GameRules:
                     elsewhere &= ~mask
                 count = int(elsewhere.sum())
                 if 0 < count <= self.max_legend:
-                    rows, cols = np.flatnonzero(elsewhere.any(1)), np.flatnonzero(elsewhere.any(0))
-                    legend = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+                    legend = cells_box(elsewhere)
+                    assert legend is not None  # count > 0
                     compact = (legend[2] - legend[0]) * (legend[3] - legend[1]) <= 2 * count  # one swatch, not specks
                     if compact and legend not in self.legends:
                         self.legends.append(legend)

@@ -288,10 +288,9 @@ class AriaAgent(Agent):
             return
         self._legend_looked = True
         self.navigator.begin(0)
-        learner = self.explorer.learner
-        for rules in (self.navigator.rules, learner.rules if learner is not None else None):
-            if rules is not None:
-                rules.guess_legend(latest.frame)
+        self.navigator.rules.guess_legend(latest.frame)
+        if self.explorer.learner is not None:
+            self.explorer.learner.rules.guess_legend(latest.frame)
 
     def _readers_level(self, level: int) -> None:
         """The goal readers' record on a novel level, afresh."""
