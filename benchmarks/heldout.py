@@ -1,7 +1,7 @@
 """The four agents side by side on the held-out games (issue #10): random, aria-slow, aria-fast, aria.
 
     python benchmarks/heldout.py [--max-actions 5000] [--agents random,aria-slow,aria-fast,aria]
-        [--games all] [--seed 0] [--run-root /tmp/heldout-bench] [--checkpoint RUN_DIR]
+        [--games all] [--seed 0 | --seeds A-B] [--run-root /tmp/heldout-bench] [--checkpoint RUN_DIR]
 
 Each agent plays every game tagged `heldout` through `run_eval` (in-process, official scorer). Printed:
 levels completed, the official score, actions per completed level against the level's baseline (all
@@ -11,6 +11,10 @@ share; then a per-game table and, per game, actions/baseline level by level. An 
 start (e.g. no trained checkpoint yet) is reported as such and skipped. `--agents` also takes
 `aria-online` (the online systems without a checkpoint) and `aria-cnn` (`aria` whose online fast
 system also consults the checkpoint's policy fine-tuned on the game, `agent.online_cnn`).
+
+The seed is the agents' (the held-out games are fixed): exploration on a game's hardest level can go
+either way with it. `--seeds A-B` plays every seed of the range and ends with each game's levels summed
+over the seeds, per agent, and the games where an agent clears fewer than `aria-slow` in total.
 """
 
 from __future__ import annotations
@@ -74,21 +78,13 @@ def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-actions", type=int, default=5000)
-    parser.add_argument("--agents", default="random,aria-slow,aria-fast,aria")
-    parser.add_argument("--games", default="all")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--run-root", default="/tmp/heldout-bench")
-    parser.add_argument("--checkpoint", default=None)
-    args = parser.parse_args()
+def play_seed(args: argparse.Namespace, seed: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     registered = set(list_agents())
     for name in args.agents.split(","):
         agent = name if name in registered else OWN_AGENTS.get(name, name)
         config = EvalConfig(games=args.games.split(","), tags=["heldout"], agent=agent, max_actions=args.max_actions,
-                            seed=args.seed, record=False, overwrite=True, run_dir=Path(args.run_root) / name,
+                            seed=seed, record=False, overwrite=True, run_dir=Path(args.run_root) / name,
                             checkpoint=args.checkpoint if name in ("aria", "aria-fast", "aria-cnn") else None)
         try:
             outcome = asyncio.run(run_eval(config))
@@ -97,7 +93,11 @@ def main() -> None:
             continue
         rows.append(summarise(name, outcome.results))
         print(f"{name}: {outcome.results['totals']['levels_completed']} levels", flush=True)
-    print(f"\nheld-out games, {args.max_actions} actions per game, seed {args.seed}")
+    return rows
+
+
+def print_seed(rows: list[dict[str, Any]], max_actions: int, seed: int) -> None:
+    print(f"\nheld-out games, {max_actions} actions per game, seed {seed}")
     print(f"{'agent':10} {'levels':>8} {'score %':>8} {'act/base':>9} {'first':>7} {'later':>7} {'ms/act':>7} "
           f"{'fast':>6} {'all ms':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for r in rows:
@@ -123,6 +123,60 @@ def main() -> None:
             ratios = r["ratios"].get(game) or []
             if ratios:
                 print(f"{r['agent']:10} {game:6} " + " ".join(f"{x:.1f}" for x in ratios))
+
+
+
+def print_totals(per_seed: dict[int, list[dict[str, Any]]]) -> None:
+    """Each game's levels summed over the seeds, per agent, and where an agent falls short of aria-slow."""
+    seeds = sorted(per_seed)
+    agents = [r["agent"] for r in per_seed[seeds[0]]]
+    totals: dict[str, dict[str, list[int]]] = {a: {} for a in agents}
+    wins: dict[str, int] = {}
+    for seed in seeds:
+        for r in per_seed[seed]:
+            for game, g in r["games"].items():
+                totals[r["agent"]].setdefault(game, []).append(int(g["levels_completed"]))
+                wins[game] = int(g["win_levels"])
+    games = sorted(wins)
+    print(f"\nlevels per game over seeds {seeds[0]}-{seeds[-1]} ({len(seeds)} runs; per seed in brackets)")
+    print(f"{'game':6}" + "".join(f"{a:>24}" for a in agents))
+    for game in games:
+        cells = []
+        for a in agents:
+            got = totals[a].get(game, [])
+            cells.append(f"{sum(got)}/{wins[game] * len(seeds)} [{''.join(str(x) for x in got)}]")
+        print(f"{game:6}" + "".join(f"{c:>24}" for c in cells))
+    print(f"{'all':6}" + "".join(f"{sum(sum(v) for v in totals[a].values()):>24}" for a in agents))
+    if "aria-slow" in totals:
+        slow = totals["aria-slow"]
+        for a in agents:
+            if a == "aria-slow":
+                continue
+            short = [g for g in games if sum(totals[a].get(g, [])) < sum(slow.get(g, []))]
+            print(f"{a}: fewer levels than aria-slow over the seeds on " + (", ".join(short) if short else "no game"))
+
+
+def seed_range(text: str) -> list[int]:
+    lo, _, hi = text.partition("-")
+    return list(range(int(lo), int(hi or lo) + 1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-actions", type=int, default=5000)
+    parser.add_argument("--agents", default="random,aria-slow,aria-fast,aria")
+    parser.add_argument("--games", default="all")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default=None, help="A-B: every agent seed of the range, then per-game totals")
+    parser.add_argument("--run-root", default="/tmp/heldout-bench")
+    parser.add_argument("--checkpoint", default=None)
+    args = parser.parse_args()
+    per_seed: dict[int, list[dict[str, Any]]] = {}
+    for seed in seed_range(args.seeds) if args.seeds else [args.seed]:
+        per_seed[seed] = play_seed(args, seed)
+        print_seed(per_seed[seed], args.max_actions, seed)
+    if len(per_seed) > 1 and all(per_seed.values()):
+        print_totals(per_seed)
 
 
 if __name__ == "__main__":
