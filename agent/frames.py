@@ -86,8 +86,9 @@ class StatusBarDetector:
     cells at a time, counts too: a bar that shrinks every second or third action. Whole rows/columns are
     masked, because a bar's cells change one at a time and a mask grown cell by cell would change every
     state key again. If the candidate area is implausibly large (a scrolling game changes everything,
-    a puzzle's middle changes on every click) only the thin bands along the frame's edges are masked,
-    and if even those are too large, nothing.
+    a puzzle's middle changes on every click) only the thin bands along the frame's edges are masked;
+    with none there (or too many), the lines of one axis that change a few cells at a time (a bar
+    ticking inside the frame while a mover goes back and forth), and if even those are too large, nothing.
     """
 
     def __init__(
@@ -158,6 +159,34 @@ class StatusBarDetector:
             out[:] = False
             out[_edge_bands(rows, self.edge_lines), :] = True
             out[:, _edge_bands(cols, self.edge_lines)] = True
+            if out.sum() > self.max_masked_share * out.size:
+                out[:] = False
+            if not out.any():
+                out = self._thinnest(rows, cols)
+        return out
+
+    def _thinnest(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """With no band at the edges: the lines of one axis that change a few cells at a time, as a budget
+        bar's do, of the axis whose lines change the fewest cells per change. A mover sent back and forth
+        by two actions changes its lines on every action, whatever the action, and takes the area over
+        the limit: with no mask, a bar ticking inside the frame made every state new, and the back and
+        forth was never seen as a loop (the fast policy went left, right, left... to the end of the level's
+        budget). The mover's lines along its moves change many cells at a time; across them, as many as
+        it is tall, so the bar's axis wins unless the mover is as thin as the bar."""
+        out = np.zeros(self.shape, dtype=bool)
+        best: tuple[float, int, np.ndarray] | None = None
+        for axis, lines in ((0, rows), (1, cols)):
+            thin = lines & (self.cells[axis] <= self.bar_cells * self.changes[axis])
+            if thin.any():
+                mean = float(self.cells[axis][thin].sum() / max(int(self.changes[axis][thin].sum()), 1))
+                if best is None or mean < best[0]:
+                    best = (mean, axis, thin)
+        if best is not None:
+            _, axis, thin = best
+            if axis == 0:
+                out[thin, :] = True
+            else:
+                out[:, thin] = True
             if out.sum() > self.max_masked_share * out.size:
                 out[:] = False
         return out

@@ -117,3 +117,27 @@ def test_a_puzzle_whose_middle_changes_on_every_click_keeps_its_edge_bar_masked(
         frame = after
     mask = detector.mask()
     assert mask[:, 62:].all() and int(mask.sum()) == 2 * 64
+
+
+def test_a_bar_inside_the_frame_is_masked_while_a_mover_goes_back_and_forth() -> None:
+    """Keys and Doors (validation seed 20,021, level 2): the step bar ticks in rows 58-60, three rows above
+    the frame's edge, and the player is sent left, right, left... Its rows and columns change on every
+    action whatever the action (only those two were tried), which took the candidate area over the limit,
+    and with no band at the edges nothing was masked: every state was new, the back and forth no loop.
+    The bar's rows are masked alone now, and the two places of the player hash equal, visit after visit."""
+    from agent.training.levels import frame_of, start_level
+    from arc_client.games import game_class
+    from arc_client.games.play import act
+
+    game, raw = start_level(game_class("kd01"), 20021, 1)
+    frames, actions = [frame_of(raw)], [3, 4] * 6
+    for action in actions:
+        frames.append(frame_of(act(game, action, None, None)))
+    detector = StatusBarDetector()
+    for before, after, action in zip(frames, frames[1:], actions, strict=False):
+        detector.observe(before, after, action)
+    mask = detector.mask()
+    assert mask[58:61, :].all() and int(mask.sum()) == 3 * 64, "the bar's three rows, nothing else"
+    assert state_key(frames[2], mask) == state_key(frames[12], mask)  # the same place, a shorter bar
+    assert state_key(frames[1], mask) == state_key(frames[11], mask)
+    assert state_key(frames[1], mask) != state_key(frames[2], mask)  # the two places differ

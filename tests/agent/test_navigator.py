@@ -225,7 +225,8 @@ def test_a_route_the_navigator_began_is_walked_to_its_end_before_the_fast_policy
     # a threshold of 0 the fast policy takes every other step. Handing back and forth at every step
     # ("slow": the navigator leads only the steps the arbiter gives the slow system) dithers between two
     # destinations and runs levels out of steps: the committed hand-off clears more keys-and-doors and
-    # maze levels (validation seeds 20,000-20,009, levels 1-3: 53 against 25 of 60 when this was written)
+    # maze levels (validation seeds 20,000-20,009, levels 1-3: 53 against 25 of 60 when this was written,
+    # 59 against 29 with the bar inside the frame masked)
     models = load_models()
     results: dict[str, Tally] = {"commit": Tally(), "slow": Tally()}
     under_way, cut = {"commit": 0, "slow": 0}, {"commit": 0, "slow": 0}  # routes with moves left; cut by fast
@@ -251,6 +252,20 @@ def test_a_route_the_navigator_began_is_walked_to_its_end_before_the_fast_policy
     commit, slow = results["commit"], results["slow"]
     # a route under way keeps the step (it ends early only where its next cell holds another object)
     assert cut["commit"] <= 0.01 * under_way["commit"] and cut["slow"] >= 0.3 * under_way["slow"], (under_way, cut)
-    assert commit.decisions.counts["fast"] > 0.2 * commit.decisions.total  # both systems act
+    # both systems act (fast 19% of the steps since a bar inside the frame is masked and the fast policy's
+    # back and forth under it is a loop: 33% before)
+    assert commit.decisions.counts["fast"] > 0.1 * commit.decisions.total
     assert commit.decisions.counts["slow"] > 0.2 * commit.decisions.total
     assert commit.successes >= slow.successes + 10, (commit.successes, slow.successes)
+
+
+def test_the_fast_policy_sent_back_and_forth_under_a_ticking_bar_is_caught_as_a_loop() -> None:
+    """Three validation levels where the fast policy, confident, sends the player left, right, left... with
+    a step bar ticking inside the frame (the HUD mask was empty, so no state repeated): each attempt ran
+    out of its budget on fast steps alone. With the bar masked, the second visit is a loop, the slow
+    systems take over, and all three are won."""
+    models = load_models(None)
+    for name, seed, level in (("kd01", 20021, 1), ("cl01", 20023, 2), ("mz01", 20043, 1)):
+        tally = Tally()
+        won = play_level(AriaAgent(seed, models=models, threshold=0.6), game_class(name), seed, level, tally)
+        assert won, f"{name} seed {seed} level {level + 1} lost"
