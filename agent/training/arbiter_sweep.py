@@ -13,6 +13,12 @@ validation seed sets). Not a Wilson interval per point: a sweep of ~100 attempts
 intervals several points wide, which would call nearly every point a tie and hand the choice to fast
 usage alone.
 
+Success alone does not see the actions a level took: a fast policy that wanders before it gets there
+wins as often and scores less (ARC-AGI-3 scores a level (baseline actions / actions)^2). With
+`score_tolerance_se` finite, a point must also keep its mean level score (the oracle's actions as the
+baseline, 0 for a lost level) within that many standard errors of the best point's; `inf` (the
+default) leaves the rule on success alone.
+
 The uncertainty is the share of changed cells on which the world models disagree (0..1), so any bound
 of 1 or more is no bound: the grid plays it once, as `inf`, and the agent then skips the ensemble on
 its fast steps. "No bound" is `inf` in the config (TOML reads `inf`) and in the arbiter's buffer; JSON (results,
@@ -47,14 +53,22 @@ def sweep_grid(thresholds: Sequence[Any], bounds: Sequence[Any], source: str) ->
     return [(float(t), b) for t in thresholds for b in (distinct if t <= NEVER else distinct[:1])]
 
 
-def choose(points: list[dict[str, Any]], tolerance: float, tolerance_se: float = 0.0) -> dict[str, Any]:
+def choose(points: list[dict[str, Any]], tolerance: float, tolerance_se: float = 0.0,
+           score_tolerance_se: float = math.inf) -> dict[str, Any]:
     """The point with the most fast usage among those within the tolerance of the best success: the
-    larger of `tolerance` and `tolerance_se` standard errors of the best point's rate (its `attempts`)."""
+    larger of `tolerance` and `tolerance_se` standard errors of the best point's rate (its `attempts`).
+    With a finite `score_tolerance_se`, a point must also lose no level score: its mean score (`score`)
+    within that many standard errors (the best-scoring point's `score_se`) of the best score."""
     top = max(points, key=lambda p: p["success"])
     best = top["success"]
     if tolerance_se > 0 and top.get("attempts"):
         tolerance = max(tolerance, tolerance_se * math.sqrt(best * (1.0 - best) / top["attempts"]))
     keep = [p for p in points if p["success"] >= best - tolerance - 1e-12]
+    scored = [p for p in points if p.get("score") is not None]
+    if not math.isinf(score_tolerance_se) and scored:
+        leader = max(scored, key=lambda p: p["score"])
+        floor = leader["score"] - score_tolerance_se * float(leader.get("score_se") or 0.0) - 1e-12
+        keep = [p for p in keep if p.get("score") is None or p["score"] >= floor] or keep
     return max(keep, key=lambda p: (p["fast_share"], p["success"]))  # max keeps the first of equals
 
 
@@ -75,4 +89,5 @@ def play_point(models: dict[str, Any], threshold: float, bound: float, games: Se
     overall = result["aria"]["overall"]
     return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": overall["success"] or 0.0,
             "successes": overall["successes"], "attempts": overall["attempts"], "ci95": overall["ci95"],
-            "fast_share": overall.get("fast_share") or 0.0}
+            "fast_share": overall.get("fast_share") or 0.0, "score": overall.get("score"),
+            "score_se": overall.get("score_se")}

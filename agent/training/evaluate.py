@@ -41,6 +41,9 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
 class Tally:
     attempts: int = 0
     successes: int = 0
+    # per attempt played by play_level: the level's official score, (oracle actions / actions)^2 when
+    # won (at most 1: the suite's baseline is the optimum), 0 when lost
+    scores: list[float] = field(default_factory=list)
     decisions: DecisionTally = field(default_factory=DecisionTally)
     think_ms: dict[str, list[float]] = field(default_factory=lambda: {"fast": [], "slow": []})
 
@@ -53,6 +56,9 @@ class Tally:
         out: dict[str, Any] = {"attempts": self.attempts, "successes": self.successes,
                                "success": self.successes / self.attempts if self.attempts else None,
                                "ci95": [round(lo, 4), round(hi, 4)]}
+        if self.scores:
+            out["score"] = float(np.mean(self.scores))
+            out["score_se"] = float(np.std(self.scores) / math.sqrt(len(self.scores)))
         if self.decisions.total:
             out["fast_share"] = self.decisions.fast_share
             out["decisions"] = self.decisions.to_json()
@@ -65,14 +71,23 @@ class Tally:
 
 def play_level(agent: Agent | None, cls: type[PuzzleGame], seed: int, level: int, tally: Tally,
                rng: random.Random | None = None) -> bool:
-    """One first attempt at `level`; agent None plays uniformly at random (with `rng`)."""
+    """One first attempt at `level`; agent None plays uniformly at random (with `rng`). Its level score
+    goes to `tally.scores`."""
     game, raw = start_level(cls, seed, level)
+    won, actions = _attempt(agent, game, raw, level, tally, rng or random.Random(seed))
+    tally.scores.append(min(1.0, (len(game.solutions[level]) / actions) ** 2) if won else 0.0)
+    return won
+
+
+def _attempt(agent: Agent | None, game: PuzzleGame, raw: Any, level: int, tally: Tally,
+             rng: random.Random) -> tuple[bool, int]:
+    """(won, actions sent)."""
     latest = response_of(raw, game)
     if agent is not None:
         agent.start(GameInfo(game.game_id), latest)
-    for _ in range(game.budgets[level]):
+    for sent in range(1, game.budgets[level] + 1):
         if agent is None:
-            action, x, y = random_action(game, rng or random.Random(seed))
+            action, x, y = random_action(game, rng)
             chosen = Action(GameAction(action), x, y)
         else:
             chosen = agent.act(latest)
@@ -81,16 +96,16 @@ def play_level(agent: Agent | None, cls: type[PuzzleGame], seed: int, level: int
             if decision is not None and decision.think_ms is not None and decision.system in tally.think_ms:
                 tally.think_ms[decision.system].append(decision.think_ms)
         if chosen.action is GameAction.RESET:
-            return False
+            return False, sent
         raw = act(game, int(chosen.action), chosen.x, chosen.y)
         latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
         if agent is not None:
             agent.observe(chosen, latest)
         if raw.levels_completed > level:
-            return True
+            return True, sent
         if state_of(raw) is GameState.GAME_OVER:
-            return False
-    return False
+            return False, sent
+    return False, game.budgets[level]
 
 
 def evaluate_agents(agents: dict[str, Callable[[int], Agent] | None], games: Sequence[type[PuzzleGame]],
@@ -111,6 +126,7 @@ def evaluate_agents(agents: dict[str, Callable[[int], Agent] | None], games: Seq
                     if name == "oracle":
                         success = _play_oracle(cls, seed, level)
                         tally.add(success)
+                        tally.scores.append(float(success))  # the optimal plan: the baseline itself
                         continue
                     agent = factory(seed) if factory is not None else None
                     success = play_level(agent, cls, seed, level, tally, random.Random(seed * 31 + level))
@@ -118,6 +134,7 @@ def evaluate_agents(agents: dict[str, Callable[[int], Agent] | None], games: Seq
         for tally in per_game.values():
             overall.attempts += tally.attempts
             overall.successes += tally.successes
+            overall.scores.extend(tally.scores)
             overall.decisions.merge(tally.decisions)
             for system, values in tally.think_ms.items():
                 overall.think_ms[system].extend(values)

@@ -172,6 +172,7 @@ class ArbiterPhase:
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "val_seeds": 2, "val_levels": 2,
                                 "thresholds": [0.5, 0.7, 0.85, 1.01], "tolerance": 0.0,
                                 "tolerance_se": 0.0,  # standard errors of the best point's success
+                                "score_tolerance_se": math.inf,  # of the best point's level score; inf: off
                                 "max_uncertainties": [0.5, 0.8, math.inf],
                                 "max_uncertainty": 0.5,  # the bound when max_uncertainties is empty
                                 "max_novelty": 0.25}
@@ -206,15 +207,17 @@ class ArbiterPhase:
             sweep.append(point)
             ctx.log(step + 1, point=step, threshold=threshold, success=point["success"],
                     successes=point["successes"], attempts=point["attempts"], fast_share=point["fast_share"],
-                    ci95_low=point["ci95"][0], ci95_high=point["ci95"][1])
+                    ci95_low=point["ci95"][0], ci95_high=point["ci95"][1], score=point["score"] or 0.0,
+                    score_se=point["score_se"] or 0.0)
             ctx.maybe_checkpoint(step + 1, force=step + 1 < len(grid))  # each point is ~a minute of play
-        chosen = choose(sweep, float(s["tolerance"]), float(s["tolerance_se"]))
+        chosen = choose(sweep, float(s["tolerance"]), float(s["tolerance_se"]), float(s["score_tolerance_se"]))
         bound = math.inf if chosen["max_uncertainty"] is None else float(chosen["max_uncertainty"])
         arbiter.threshold.fill_(float(chosen["threshold"]))
         arbiter.max_uncertainty.fill_(bound)
         return {"threshold": chosen["threshold"], "max_uncertainty": bound_json(bound),
                 "val_success": chosen["success"], "val_fast_share": chosen["fast_share"],
-                "tolerance": float(s["tolerance"]), "tolerance_se": float(s["tolerance_se"]), "sweep": sweep, "val_seeds": seeds,
+                "tolerance": float(s["tolerance"]), "tolerance_se": float(s["tolerance_se"]),
+                "score_tolerance_se": bound_json(float(s["score_tolerance_se"])), "sweep": sweep, "val_seeds": seeds,
                 "val_levels": [lvl + 1 for lvl in levels], "games": [g.NAME for g in games],
                 "familiar_patches": int(arbiter.seen.sum())}
 
@@ -226,7 +229,8 @@ def _point_of(grid: list[tuple[float, float]], logged: dict[str, float]) -> dict
     threshold, bound = grid[int(logged["point"])]
     return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": logged["success"],
             "successes": int(logged["successes"]), "attempts": int(logged["attempts"]),
-            "ci95": [logged["ci95_low"], logged["ci95_high"]], "fast_share": logged["fast_share"]}
+            "ci95": [logged["ci95_low"], logged["ci95_high"]], "fast_share": logged["fast_share"],
+            "score": logged.get("score"), "score_se": logged.get("score_se")}
 
 
 class JointPhase:

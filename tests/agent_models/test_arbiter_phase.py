@@ -9,6 +9,7 @@ import copy
 import json
 import math
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -65,6 +66,34 @@ def test_the_one_standard_error_rule_widens_the_tolerance_to_the_sweeps_noise() 
     assert choose(points, 0.0, 0.3) is points[3]  # 0.006: 0.7 (0.417 vs 0.418) stays, 0.5 (0.402) does not
     fewer = [dict(p, attempts=60) for p in points]  # the same rates from ten times fewer attempts
     assert choose(fewer, 0.0, 0.3) is fewer[0]  # 0.3 standard errors of 60 attempts is 0.019: all stay
+
+
+def test_a_point_that_wins_as_often_but_scores_less_is_not_chosen_under_the_score_rule() -> None:
+    # equal success, but the lowest threshold's levels took more actions (their (oracle / actions)^2
+    # scores lower): with the score rule it is out, without it (inf, the default) it is the pick
+    points = [{"threshold": t, "max_uncertainty": None, "success": 0.94, "attempts": 1000, "fast_share": f,
+               "score": sc, "score_se": 0.01} for t, f, sc in ((0.1, 0.32, 0.60), (0.5, 0.27, 0.665), (0.8, 0.13, 0.67))]
+    assert choose(points, 0.01, 1.0) is points[0]
+    assert choose(points, 0.01, 1.0, math.inf) is points[0]
+    assert choose(points, 0.01, 1.0, 1.0) is points[1]  # within one standard error (0.01) of 0.67
+    assert choose(points, 0.01, 1.0, 0.0) is points[2]
+    unscored = [{k: v for k, v in p.items() if k not in ("score", "score_se")} for p in points]
+    assert choose(unscored, 0.01, 1.0, 1.0) is unscored[0]  # sweeps logged before scores: success alone
+
+
+def test_a_level_score_is_recorded_per_attempt_from_the_oracles_actions() -> None:
+    from agent.training.evaluate import Tally, play_level
+    from agent.training.levels import start_level
+    from arc_client.games import game_class
+
+    tally, models = Tally(), load_models(None)
+    won = play_level(AriaAgent(20000, models=models), game_class("mz01"), 20000, 0, tally)
+    lost = play_level(None, game_class("kd01"), 20000, 2, tally, random.Random(0))
+    game, _ = start_level(game_class("mz01"), 20000, 0)
+    assert won and not lost and len(tally.scores) == 2 and tally.scores[1] == 0.0
+    assert 0.0 < tally.scores[0] <= 1.0
+    actions = len(game.solutions[0]) / math.sqrt(tally.scores[0])  # the actions the score implies
+    assert abs(actions - round(actions)) < 1e-6 and round(actions) >= len(game.solutions[0])
 
 
 def test_the_grid_plays_a_never_fast_threshold_once_and_refuses_bad_values() -> None:
