@@ -79,6 +79,8 @@ def main() -> None:
             lo, hi = row["ci95"]
             cells.append(f"{row['success']:6.1%} [{lo:4.0%},{hi:4.0%}]")
         print(f"{game:6}" + "".join(f"{c:>20}" for c in cells))
+    # the mean level score, (oracle actions / actions)^2 or 0 for a lost level: what ARC-AGI-3 would give
+    print("level score: " + ", ".join(f"{name} {results[name]['overall'].get('score', 0.0):.3f}" for name in chosen))
     for name in ("aria", "aria-fast"):
         if name in results:
             row = results[name]["overall"]
