@@ -129,13 +129,17 @@ class StatusBarDetector:
             self.cells[axis] += diff.sum(axis=1 - axis)
             per_line += changed
 
+    def _few_cells(self, axis: int) -> np.ndarray:
+        """The lines (rows: axis 0) whose changes touched at most `bar_cells` cells each, on average."""
+        return self.cells[axis] <= self.bar_cells * np.maximum(self.changes[axis], 1)
+
     def _bands(self, axis: int) -> np.ndarray:
         """Which rows (axis 0) or columns (axis 1) behave like a HUD."""
         changes = self.changes[axis]
         share = changes / max(self.transitions, 1)
         frequent = share >= self.rate
         # a bar that shrinks every few actions changes its lines less often, a few cells at a time
-        slow_bar = (share >= self.slow_rate) & (self.cells[axis] <= self.bar_cells * np.maximum(changes, 1))
+        slow_bar = (share >= self.slow_rate) & self._few_cells(axis)
         # "whatever the action": each action tried a few times must change the line too
         for tries, per_row, per_col in self.per_action.values():
             n = int(tries[0])
@@ -176,7 +180,7 @@ class StatusBarDetector:
         out = np.zeros(self.shape, dtype=bool)
         best: tuple[float, int, np.ndarray] | None = None
         for axis, lines in ((0, rows), (1, cols)):
-            thin = lines & (self.cells[axis] <= self.bar_cells * self.changes[axis])
+            thin = lines & self._few_cells(axis)
             if thin.any():
                 mean = float(self.cells[axis][thin].sum() / max(int(self.changes[axis][thin].sum()), 1))
                 if best is None or mean < best[0]:
