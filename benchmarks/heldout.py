@@ -25,6 +25,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from step_quality import seed_range  # "A-B" or "a,b,c" (benchmarks/ is this script's import path)
+
 from agent.errors import AriaError
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.run import run_eval
@@ -156,18 +158,13 @@ def print_totals(per_seed: dict[int, list[dict[str, Any]]]) -> None:
             print(f"{a}: fewer levels than aria-slow over the seeds on " + (", ".join(short) if short else "no game"))
 
 
-def seed_range(text: str) -> list[int]:
-    lo, _, hi = text.partition("-")
-    return list(range(int(lo), int(hi or lo) + 1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-actions", type=int, default=5000)
     parser.add_argument("--agents", default="random,aria-slow,aria-fast,aria")
     parser.add_argument("--games", default="all")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", default=None, help="A-B: every agent seed of the range, then per-game totals")
+    parser.add_argument("--seeds", default=None, help="A-B (or a,b,c): every agent seed listed, then per-game totals")
     parser.add_argument("--run-root", default="/tmp/heldout-bench")
     parser.add_argument("--checkpoint", default=None)
     args = parser.parse_args()
