@@ -180,14 +180,18 @@ HARNESS_RESET = Decision(system="harness", mode="reset", reason="game over: the 
 
 @dataclass
 class DecisionTally:
-    """Counts decisions by system. The fast share is fast / (fast + slow): human and harness steps
-    are not the agent's choice between its two systems."""
+    """Counts decisions by system, and by system and mode ("slow/navigate", "fast/policy"): which part of
+    the agent took the steps. The fast share is fast / (fast + slow): human and harness steps are not the
+    agent's choice between its two systems."""
 
     counts: dict[str, int] = field(default_factory=dict)  # a plain dict: dataclasses.asdict copies it as is
+    modes: dict[str, int] = field(default_factory=dict)  # "system/mode" (the system alone without a mode)
 
     def add(self, decision: Decision | None) -> None:
         system = decision.system if decision is not None else "none"
         self.counts[system] = self.counts.get(system, 0) + 1
+        mode = f"{system}/{decision.mode}" if decision is not None and decision.mode else system
+        self.modes[mode] = self.modes.get(mode, 0) + 1
 
     def extend(self, decisions: Iterable[Decision | None]) -> None:
         for decision in decisions:
@@ -196,6 +200,8 @@ class DecisionTally:
     def merge(self, other: DecisionTally) -> None:
         for system, count in other.counts.items():
             self.counts[system] = self.counts.get(system, 0) + count
+        for mode, count in other.modes.items():
+            self.modes[mode] = self.modes.get(mode, 0) + count
 
     @property
     def total(self) -> int:
@@ -209,3 +215,15 @@ class DecisionTally:
 
     def to_json(self) -> dict[str, int]:
         return {system: count for system, count in sorted(self.counts.items()) if count}
+
+    def modes_json(self) -> dict[str, int]:
+        """Counts by "system/mode", the most frequent first."""
+        return {mode: count for mode, count in sorted(self.modes.items(), key=lambda kv: (-kv[1], kv[0])) if count}
+
+    def shares(self, most: int = 4) -> str:
+        """The `most` most frequent modes with their share of all steps: "slow/navigate 61%, fast/policy 22%"."""
+        total = sum(self.modes.values())
+        if not total:
+            return ""
+        top = list(self.modes_json().items())[:most]
+        return ", ".join(f"{mode} {count / total:.0%}" for mode, count in top)

@@ -26,6 +26,7 @@ import torch
 from agent.agents.aria_agent import AriaAgent
 from agent.agents.fast_agent import AriaFastAgent
 from agent.agents.slow_agent import AriaSlowAgent
+from agent.decision import DecisionTally
 from agent.models.loading import load_models
 from agent.training.datasets import suite_games
 from agent.training.evaluate import evaluate_agents, peak_rss_mb
@@ -87,6 +88,11 @@ def main() -> None:
             print(f"{name}: fast share {row.get('fast_share')}, fast ms p50/p95 "
                   f"{row.get('fast_ms_p50')}/{row.get('fast_ms_p95')}, slow ms p50/p95 "
                   f"{row.get('slow_ms_p50')}/{row.get('slow_ms_p95')}")
+    if "aria" in results:  # which part of the agent took the steps, game by game (the fast share's why)
+        print("aria: steps by system/mode")
+        rows = [*results["aria"]["games"].items(), ("ALL", results["aria"]["overall"])]
+        for game, row in rows:
+            print(f"{game:6} {DecisionTally(modes=row.get('decision_modes') or {}).shares(4)}")
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 

@@ -83,7 +83,7 @@ class GameRow:
             "actions_per_s": round(self.actions_per_s, 2), "fast_share": self.fast_share,
             "agent_ms_per_action": round(1000 * self.agent_s / self.decisions, 4) if self.decisions else None,
             "agent_ms_p50": percentile(self.step_ms, 50), "agent_ms_p95": percentile(self.step_ms, 95),
-            "decisions": self.tally.to_json(),
+            "decisions": self.tally.to_json(), "decision_modes": self.tally.modes_json(),
             "stop_reason": self.stop_reason, "error": self.error, "agent_stats": self.agent_stats,
         }
 

@@ -61,6 +61,7 @@ def totals(rows: list[GameRow], summary: ScorecardSummary | None = None) -> dict
         "errors": sum(r.state == "ERROR" for r in rows),
         "wall_s": round(sum(r.wall_s for r in rows), 3),
         "decisions": tally.to_json(),
+        "decision_modes": tally.modes_json(),  # which part of the agent took the steps
         "fast_share": tally.fast_share,
         # the agent's own time over every step of every game: the mean, and the step-by-step percentiles
         "agent_ms_per_action": round(1000 * sum(r.agent_s for r in rows) / decisions, 4) if decisions else None,
@@ -128,4 +129,6 @@ def results_table(rows: list[GameRow], title: str, summary: ScorecardSummary | N
     table.add_row("total", f"{t['levels_completed']}/{t['levels_total']}", str(t["actions"]),
                   "-" if official is None else f"{official:.3f}", f"{t['games_won']}/{t['games']}",
                   f"{t['wall_s']:.1f}", _pct(t["fast_share"]), "", "")
+    if t["decision_modes"]:
+        table.caption = f"steps by system/mode: {DecisionTally(modes=t['decision_modes']).shares(3)}"
     return table

@@ -265,8 +265,8 @@ def _drain(readers: list[Connection | None], run: EvalRun, listener: Listener, p
 
 def _update(row: GameRow, data: dict[str, Any]) -> None:
     for name, value in data.items():
-        if name == "tally":  # asdict() flattened it to {"counts": {...}}
-            value = DecisionTally(dict(value["counts"]))
+        if name == "tally":  # asdict() flattened it to {"counts": {...}, "modes": {...}}
+            value = DecisionTally(dict(value["counts"]), dict(value.get("modes") or {}))
         setattr(row, name, value)
 
 

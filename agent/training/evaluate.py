@@ -62,6 +62,7 @@ class Tally:
         if self.decisions.total:
             out["fast_share"] = self.decisions.fast_share
             out["decisions"] = self.decisions.to_json()
+            out["decision_modes"] = self.decisions.modes_json()
         for system, values in self.think_ms.items():
             if values:
                 out[f"{system}_ms_p50"] = float(np.percentile(values, 50))

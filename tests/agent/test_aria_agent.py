@@ -42,3 +42,9 @@ async def test_aria_with_the_default_checkpoint_decides_every_step_with_its_reas
         if decision.system == "slow":
             assert decision.slow is not None  # both proposals on a slow step
     assert tally.counts["fast"] > 0 and tally.counts["slow"] > 0, tally.counts
+    # by mode: the fast policy's steps, and the slow system's split between its parts (the maze's
+    # navigator among them), adding up to the systems' counts
+    assert tally.modes["fast/policy"] == tally.counts["fast"] and tally.modes.get("slow/navigate", 0) > 0
+    assert sum(n for m, n in tally.modes.items() if m.startswith("slow/")) == tally.counts["slow"]
+    shares = tally.shares(2)
+    assert shares.count("%") == 2 and shares.split()[0] == next(iter(tally.modes_json()))

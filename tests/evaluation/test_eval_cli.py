@@ -279,6 +279,9 @@ def test_workers_play_the_same_games_as_one_process(tmp_path: Path) -> None:
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     serial, parallel = load_results(tmp_path / "w1" / "results.json"), load_results(tmp_path / "w2" / "results.json")
     assert comparable(parallel) == comparable(serial)
+    # the workers' rows come back through JSON with their decisions counted by system and mode
+    assert parallel["totals"]["decision_modes"] == serial["totals"]["decision_modes"] != {}
+    assert [g["decision_modes"] for g in parallel["games"]] == [g["decision_modes"] for g in serial["games"]]
     assert _runs_without_guids(parallel) == _runs_without_guids(serial)  # the official scorer's view, run by run
     assert parallel["config"]["workers"] == 2 and serial["config"]["workers"] == 1
     assert parallel["scorecard"]["card_id"] == parallel["card_id"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,14 @@ async def test_every_step_has_a_decision_in_order_and_it_round_trips(tmp_path: P
             assert e.decision is not None and e.decision.system in ("slow", "harness")
             wire = json.loads(json.dumps(e.decision.to_json()))
             assert Decision.from_json(wire) == e.decision
+        # which part of the agent took the steps: the stream's own system/mode counts, in results.json too
+        modes = Counter(f"{e.decision.system}/{e.decision.mode}" for e in steps if e.decision is not None)
+        assert row.to_json()["decision_modes"] == dict(modes)
+        assert list(row.to_json()["decision_modes"].values()) == sorted(modes.values(), reverse=True)
+    totals = Counter()
+    for game in outcome.results["games"]:
+        totals.update(game["decision_modes"])
+    assert outcome.results["totals"]["decision_modes"] == dict(totals) and len(totals) >= 2
     # the recording holds the same decisions under data["aria"]
     recorded = [s for path in find_recordings(tmp_path / "run" / "recordings") for s in read_recording(path)]
     assert sum(1 for s in recorded if s.aria and "decision" in s.aria) == sum(r.actions for r in outcome.run.rows)
