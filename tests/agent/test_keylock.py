@@ -42,9 +42,9 @@ def test_the_lock_and_the_keys_colour_are_read_on_every_level() -> None:
 
 def test_no_lock_is_read_in_the_other_games_with_action5() -> None:
     # the reader is asked only where ACTION5 is available: in the suite, Paint the Pattern and Light
-    # Switches (every level, four seeds). Without ACTION5 it reads three locks in the other games' level
-    # starts (Ice Floe's player and rocks, Crates' ring of targets); Colour Order's pictures none (their
-    # "keys" lie inside tiles too)
+    # Switches (every level, four seeds). Without ACTION5 it reads four locks in the other games' level
+    # starts (Ice Floe's player and rocks, Crates' ring of targets, one of Twin Walkers'); Colour Order's
+    # pictures none (their "keys" lie inside tiles too)
     readings = 0
     for game_class in suite_games() + heldout_games():
         if game_class is Hd01:
@@ -57,7 +57,7 @@ def test_no_lock_is_read_in_the_other_games_with_action5() -> None:
                 read = reader._lock(*reader._shapes(frame_of(raw), None)) is not None
                 assert not (read and 5 in raw.available_actions), (game_class.NAME, seed, level)
                 readings += read
-    assert readings <= 3, readings
+    assert readings <= 4, readings
 
 
 async def test_the_agent_carries_the_key_into_the_lock_and_through_it() -> None:
