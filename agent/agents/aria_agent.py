@@ -22,7 +22,10 @@ on each object of the colour a press completed a level on (Light Switches 3/5 ->
 1,000 actions on validation game seeds 20,000-20,003); `toggle=False` removes it. On novel levels only, the slider (agent.slider) plans a mover
 that slides until stopped over the places it can stop at, to the goal colour carried from the level
 before or, with the exit shut, to an object not stood on yet (Ice Floe 1,088 -> 234 actions); leaving
-"slide" out of `novel_readers` removes it. Last of all (first while a walk of its own is under way),
+"slide" out of `novel_readers` removes it. On novel levels too, and first of all there, the twins
+reader (agent.twins) plans two or more movers that every key moves at once (a mirrored twin among
+them) onto the patches of their colours, over their joint places (Twin Walkers 2 -> 6 levels, in 86-105
+actions); "twin" in `novel_readers`. Last of all (first while a walk of its own is under way),
 the seeker (agent.seeker) walks a mover that steps to the goal colour the online learner's rules
 carried from the level before, over colours it entered only, going to an object of a colour not
 known yet first when the way is gated (Shifting Rules 1,264 -> 863 actions, Legend Run 827 -> 146 on
@@ -51,12 +54,15 @@ only guess there, and a world-model search per step would cost tens of milliseco
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
 detector's first look in the game, so on a later level from its first step, through the mask learnt
 before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
+Each reader leads until it has three strikes in the level (its own moves going round in circles, or a
+move of its own ending the game unexplained); a reader struck out leaves the others asked (one count for
+all of them had turned every reader off in Twin Walkers' level 2 after the walker's five moves there).
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +91,7 @@ from agent.seeker import Seeker
 from agent.slider import Slider
 from agent.toggler import Toggler
 from agent.turner import Turner
+from agent.twins import Twins
 from agent.visits import VisitCounter
 from agent.walker import Walker
 from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
@@ -113,7 +120,8 @@ class AriaAgent(Agent):
                  online_cnn: bool = False, navigate: str = "commit", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "slide", "seek"),
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "slide",
+                                                   "seek"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -150,6 +158,7 @@ class AriaAgent(Agent):
         self.toggler = Toggler()
         self.slider = Slider()
         self.seeker = Seeker()
+        self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
         # boards only: its other readings' few clicks there cost the online systems levels, BENCHMARKS.md)
         self.novel_readers = tuple(novel_readers)
@@ -160,9 +169,13 @@ class AriaAgent(Agent):
         # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
         # reader answered, the states their moves reached in this attempt, a reader led in this level, a
         # reader chose the last step
-        self._reader_level, self._reader_strikes, self._reader_off, self._reader_idle = -1, 0, False, 0
-        self._reader_seen: set[bytes] = set()
+        self._reader_level, self._reader_idle = -1, 0
+        # strikes per reader (its mode): at three it is off in the level, the others still asked
+        self._reader_strikes: Counter[str] = Counter()
+        self._reader_off: set[str] = set()
+        self._reader_seen: dict[str, set[bytes]] = {}  # per reader, the states its moves reached
         self._reader_used = self._reader_acted = False
+        self._reader_last: str | None = None  # the reader whose move was the last a reader made
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
@@ -188,6 +201,7 @@ class AriaAgent(Agent):
         self.toggler = Toggler()
         self.slider = Slider()
         self.seeker = Seeker()
+        self.twins = Twins()
         self._before = None
         self._won_by = None
         self._legend_looked = False
@@ -228,12 +242,13 @@ class AriaAgent(Agent):
                 self._guess_legend(latest)
                 self._before = (latest.frame, latest.levels_completed)
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
-                                        self.novel_readers,
+                                        tuple(m for m in self.novel_readers if m not in self._reader_off),
                                         f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)")
                 self._reader_acted = read is not None
                 self._reader_idle = 0 if read is not None else self._reader_idle + 1
                 if read is not None:
                     self._reader_used = True
+                    self._reader_last = read.decision.mode if read.decision is not None else None
                     return read
             self._reader_acted = False
             return self._online(latest, started)
@@ -294,14 +309,16 @@ class AriaAgent(Agent):
 
     def _readers_level(self, level: int) -> None:
         """The goal readers' record on a novel level, afresh."""
-        self._reader_level, self._reader_strikes, self._reader_off, self._reader_idle = level, 0, False, 0
-        self._reader_seen = set()
+        self._reader_level, self._reader_idle = level, 0
+        self._reader_strikes, self._reader_off = Counter(), set()
+        self._reader_seen = {}
         self._reader_used = self._reader_acted = False
+        self._reader_last = None
 
     def _readers_trusted(self, latest: FrameResponse) -> bool:
-        """On a novel level the goal readers lead until three strikes: a move of theirs back to a state
-        their moves reached before, or (two strikes) a game over after they led that the step budget
-        does not explain."""
+        """On a novel level each goal reader leads until three strikes: a move of its own back to a state
+        its moves reached before, or (two strikes) a move of its own that ended the game when the step
+        budget does not explain it. A reader struck out is not asked again in the level; the others are."""
         self.explorer.see(latest)  # the explorer's current state, whichever system chose the last move
         # the readers' own key: the frame with only the HUD lines along its edges masked (a detector may
         # take lines through a puzzle's middle for a bar, which would make distinct layouts one state)
@@ -311,13 +328,13 @@ class AriaAgent(Agent):
         if self._reader_acted:
             # a state the readers' own moves reached before: they go round in circles (a plan that walks
             # back over ground the explorer covered, as a pusher fetching the far side of a block, does not)
-            if key in self._reader_seen:
-                self._reader_strikes += 1
-                self._reader_off = self._reader_off or self._reader_strikes >= 3
-            self._reader_seen.add(key)
+            seen = self._reader_seen.setdefault(self._reader_last or "", set())
+            if key in seen:
+                self._strike(1)
+            seen.add(key)
         # nor before the HUD detector's first look in this game (a timer bar reads as a row of swatches);
         # on later levels the mask learnt before serves until this level's detector looks
-        if self._reader_off or not self.explorer.looks:
+        if self._reader_off >= set(self.novel_readers) or not self.explorer.looks:
             return False
         # readers that proposed nothing for 20 steps are asked every 16th step only (their searches are
         # the dearest part of a step where they do not apply)
@@ -325,6 +342,13 @@ class AriaAgent(Agent):
             self._reader_idle += 1
             return False
         return True
+
+    def _strike(self, count: int) -> None:
+        """Strikes against the reader that moved last; off in this level at three."""
+        if self._reader_last is not None:
+            self._reader_strikes[self._reader_last] += count
+            if self._reader_strikes[self._reader_last] >= 3:
+                self._reader_off.add(self._reader_last)
 
     def _online(self, latest: FrameResponse, started: float) -> Action:
         """The level is unlike training: the online systems choose (their decision says which acted)."""
@@ -431,9 +455,10 @@ class AriaAgent(Agent):
     def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any],
                     mask: np.ndarray | None = None, only: tuple[str, ...] | None = None,
                     note: str = "") -> Action | None:
-        """The first goal reader that proposes a move, in order: the matcher (a board and its target
-        panel), the legend follower, the key reader, the slider, the walker (a patch of tiles and its
-        picture), the turner, the pusher, the seeker. `note` heads the decision's reason (a novel level)."""
+        """The first goal reader that proposes a move, in order: the twins reader (movers that move
+        together; novel levels), the matcher (a board and its target panel), the legend follower, the key
+        reader, the slider, the walker (a patch of tiles and its picture), the turner, the pusher, the
+        seeker. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
@@ -473,6 +498,11 @@ class AriaAgent(Agent):
             # asked last, but first while a walk of its own is under way (the others' searches, which
             # found nothing when it began, are not made at every step of it)
             readers.insert(0 if self.seeker.plan else len(readers), seek)
+        if "twin" in (only or ()):
+            # first of all where two or more sprites were seen moving on one key: the other readers follow
+            # one mover, and took turns with it (the seeker walking one twin back where the plan sent both)
+            readers.insert(0, ("twin", "movers that move together and patches of their colours",
+                               lambda: self.twins.act(frame, available, mask, level)))
         # a novel level before this level's own HUD look: readers see it through an earlier level's mask
         early = only is not None and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)
         self.walker.tentative = early
@@ -518,14 +548,22 @@ class AriaAgent(Agent):
             elif result.levels_completed == prev_level:
                 self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
                 self.seeker.observe(prev, key, result.frame, mask, self.navigator)
+        learnt = False  # a game over that taught the reader that made the move what kills: no strike
+        if self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers:
+            key = int(action.action.value)
+            if result.state is GameState.GAME_OVER:
+                learnt = self.twins.game_over(prev, key, within_budget(self.explorer.steps, self.explorer.graph.budget))
+                learnt = learnt and self._reader_last == "twin"
+            elif result.levels_completed == prev_level:
+                self.twins.observe(prev, key, result.frame, self.explorer.mask, prev_level)
         if (result.state is GameState.GAME_OVER and self.unfamiliar is not None and self._reader_used
                 and result.levels_completed == self._reader_level):
+            # (the strikes go to a reader whose own move ended the game)
             # the readers led into a game over on this novel level: two strikes (off at three), none when
             # the level's step budget explains it (an attempt out of actions, not a move that kills); the
             # next attempt's states are new to them again
-            if not within_budget(self.explorer.steps, self.explorer.graph.budget):
-                self._reader_strikes += 2
-                self._reader_off = self._reader_off or self._reader_strikes >= 3
+            if self._reader_acted and not learnt and not within_budget(self.explorer.steps, self.explorer.graph.budget):
+                self._strike(2)
             self._reader_seen.clear()
         if self._before is not None and result.state is not GameState.GAME_OVER:
             before, level = self._before
