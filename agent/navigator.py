@@ -57,6 +57,15 @@ class Route:
         return f"navigator: to the colour-{self.colour} object at {self.target}, {self.length} moves away"
 
 
+def with_convention(known: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """`known` (action -> (dx, dy)) for ACTION1-4, each missing one guessed by ARC's convention (up,
+    down, left, right) at the known moves' step; {} when none is known."""
+    if not known:
+        return {}
+    size = max(max(abs(dx), abs(dy)) for dx, dy in known.values())
+    return {a: known.get(a, (ux * size, uy * size)) for a, (ux, uy) in CONVENTION.items()}
+
+
 def without_mover(frame: np.ndarray, box: Box, mover: int, floor: int | None = None) -> np.ndarray:
     """The frame with the mover's pixels painted in the floor's colour (the colour it entered most; else
     the commonest of the ring around its box), so that the mover does not cut the floor it stands on

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agent.matcher import Box, Move
-from agent.navigator import CONVENTION, Navigator, _any, _integral
+from agent.navigator import Navigator, _any, _integral, with_convention
 from agent.rules import GameRules
 from agent.slider import Slider, box_search, moved_boxes
 
@@ -48,17 +48,8 @@ class Seeker:
         """(action, (drow, dcol)) per key action: its learned displacement, else ARC's convention at the
         known moves' size."""
         rules = navigator.rules
-        known = {a: d for a in (1, 2, 3, 4) if (d := rules.displacement(a)) is not None}
-        if not known:
-            return []
-        size = max(max(abs(dx), abs(dy)) for dx, dy in known.values())
-        out = []
-        for a in (1, 2, 3, 4):
-            if a not in available:
-                continue
-            dx, dy = known.get(a, (CONVENTION[a][0] * size, CONVENTION[a][1] * size))
-            out.append((int(a), (dy, dx)))
-        return out
+        moves = with_convention({a: d for a in (1, 2, 3, 4) if (d := rules.displacement(a)) is not None})
+        return [(a, (dy, dx)) for a, (dx, dy) in moves.items() if a in available]
 
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None,
                 navigator: Navigator) -> None:

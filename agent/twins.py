@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from agent.frames import colour_in, edge_lines, label_components
 from agent.matcher import Box, Move
-from agent.navigator import CONVENTION, _any, _integral
+from agent.navigator import _any, _integral, with_convention
 from agent.perception import motions, segment
 
 Place = tuple[int, int]  # (top, left) of a mover's box
@@ -42,12 +43,12 @@ class MoverModel:
     picture: np.ndarray  # its pixels, -1 where transparent
     moves: dict[int, tuple[int, int]] = field(default_factory=dict)  # action -> (drow, dcol)
 
-    @property
+    @cached_property
     def main(self) -> int:
         colours, counts = np.unique(self.picture[self.picture >= 0], return_counts=True)
         return int(colours[np.argmax(counts)])
 
-    @property
+    @cached_property
     def size(self) -> tuple[int, int]:
         return int(self.picture.shape[0]), int(self.picture.shape[1])
 
@@ -271,13 +272,10 @@ class Twins:
 
     @staticmethod
     def _moves(mover: MoverModel) -> dict[int, tuple[int, int]]:
-        """Its displacement per key action: as seen, else ARC's convention (ACTION1-4: up, down, left,
-        right) at the step of the moves seen, a guess the first try checks."""
-        if not mover.moves:
-            return {}
-        step = max(max(abs(dr), abs(dc)) for dr, dc in mover.moves.values())
-        guessed = {a: (dy * step, dx * step) for a, (dx, dy) in CONVENTION.items()}
-        return {**guessed, **mover.moves}
+        """Its displacement (drow, dcol) per key action: as seen, else ARC's convention at the step of
+        the moves seen, a guess the first try checks."""
+        guessed = with_convention({a: (dc, dr) for a, (dr, dc) in mover.moves.items()})
+        return {a: (dy, dx) for a, (dx, dy) in guessed.items()}
 
     def _see_pads(self, frame: np.ndarray, here: tuple[Place, ...]) -> None:
         covered = np.zeros(frame.shape, dtype=bool)
