@@ -24,7 +24,7 @@ in a level, turns the reader off there.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,7 +75,7 @@ class Twins:
     max_area: int = 64  # a mover is a sprite of at most this many cells
     movers: list[MoverModel] = field(default_factory=list)
     entered: set[int] = field(default_factory=set)
-    stopped: Counter[int] = field(default_factory=Counter)
+    stopped: set[int] = field(default_factory=set)  # colours ahead of a mover that stayed put
     deadly: set[int] = field(default_factory=set)
     level: int = -1
     pads: dict[int, set[Box]] = field(default_factory=dict)  # per colour, this level's patches
@@ -303,7 +303,7 @@ class Twins:
         for mover, (r, c) in zip(self.movers, start, strict=True):
             h, w = mover.size
             covered[r:r + h, c:c + w] |= mover.picture >= 0
-        blocked = colour_in(frame, self.stopped.keys() - self.deadly) & ~covered
+        blocked = colour_in(frame, self.stopped - self.deadly) & ~covered
         edges = edge_lines(mask)  # the HUD along the frame's edges (a detector may draw lines through the board)
         if edges is not None:
             blocked |= edges
