@@ -107,6 +107,8 @@ class Seeker:
         navigator's."""
         if level != self.level:
             self.level, self.visited, self.shut, self.arrival, self.expected = level, set(), False, None, None
+            # a level may change the rules (the mover's step): its misses are the level's, not the game's
+            self.misses, self.off = 0, False
         rules, carried = navigator.rules, goals if goals is not None else navigator.rules
         if self.off or sliding or not (carried.goals or carried.legends) or rules.mover is None:
             return None
