@@ -199,6 +199,27 @@ async def test_aria_online_acts_by_its_fast_system_once_it_trusts_it() -> None:
     assert first_fast.confidence >= first_fast.threshold / 2  # the bar (halved for a goal-heading move)
 
 
+async def test_clicks_on_a_board_stay_in_the_explorers_order() -> None:
+    """Lantern Grid (`hl01`, click-only): every click reaches a new state, so the model is soon sure of
+    its click picks; they are not trusted (its order explores a board less systematically than the
+    explorer's, and levels were lost), so no click is the fast system's, and the explorer clears the same
+    levels as without the model. Trusted, the same model takes clicks and plays otherwise."""
+    agent = AriaOnlineAgent(seed=0)
+    result = await play_game(heldout_dir(), "hl01", agent, 600)
+    decisions = [a.decision for _, a, _ in result.steps if a.decision is not None]
+    assert not [d for d in decisions if d.system == "fast"]
+    assert agent.stats()["decisions_fast_unsure"] >= 100  # proposed, and sure often, but not trusted
+    alone = await play_game(heldout_dir(), "hl01", ExplorerAgent(seed=0), 600)
+    assert [(int(a.action), a.x, a.y) for _, a, _ in result.steps] == \
+        [(int(a.action), a.x, a.y) for _, a, _ in alone.steps]
+    assert result.levels == alone.levels
+    trusting = AriaOnlineAgent(seed=0)
+    trusting.start = lambda game, first: None  # keep the explorer built below
+    trusting.explorer.learner.trust_clicks = True
+    taken = await play_game(heldout_dir(), "hl01", trusting, 600)
+    assert [a for _, a, _ in taken.steps if a.decision is not None and a.decision.system == "fast"]
+
+
 def test_the_fast_systems_bar_falls_while_its_picks_do_better_than_the_slow_systems_and_rises_after() -> None:
     learner = OnlineLearner(seed=0, min_picks=4)
     start = learner.threshold
