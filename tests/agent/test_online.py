@@ -208,14 +208,12 @@ async def test_clicks_on_a_board_stay_in_the_explorers_order() -> None:
     result = await play_game(heldout_dir(), "hl01", agent, 600)
     decisions = [a.decision for _, a, _ in result.steps if a.decision is not None]
     assert not [d for d in decisions if d.system == "fast"]
-    assert agent.stats()["decisions_fast_unsure"] >= 100  # proposed, and sure often, but not trusted
+    assert agent.stats()["decisions_fast_unsure"] >= 100  # the model proposed clicks, none trusted
     alone = await play_game(heldout_dir(), "hl01", ExplorerAgent(seed=0), 600)
     assert [(int(a.action), a.x, a.y) for _, a, _ in result.steps] == \
         [(int(a.action), a.x, a.y) for _, a, _ in alone.steps]
     assert result.levels == alone.levels
-    trusting = AriaOnlineAgent(seed=0)
-    trusting.start = lambda game, first: None  # keep the explorer built below
-    trusting.explorer.learner.trust_clicks = True
+    trusting = ExplorerAgent(0, OnlineLearner(seed=0, trust_clicks=True))
     taken = await play_game(heldout_dir(), "hl01", trusting, 600)
     assert [a for _, a, _ in taken.steps if a.decision is not None and a.decision.system == "fast"]
 
