@@ -468,7 +468,9 @@ class GraphExplorer:
                 self.proposal = proposal
                 return proposal.action, "fast"
             if proposal is not None:  # why the fast system did not act here
-                self.counts["fast_untrusted" if not self.learner.trusted else "fast_unsure"] += 1
+                click = proposal.action[0] == 6 and not self.learner.trust_clicks  # clicks stay the explorer's
+                self.counts["fast_untrusted" if not self.learner.trusted else "fast_click" if click else
+                            "fast_unsure"] += 1
         action = self._best_untried(node, useful_only=True)
         return None if action is None else (action, "untried")
 
@@ -686,7 +688,7 @@ class GraphExplorer:
             "moving_colours": list(self.hidden),
             **{f"decisions_{k}": v for k, v in sorted(self.counts.items())
                if k in {"untried", "plan", "retry", "random", "fast", "restart", "fast_untrusted", "fast_unsure",
-                       "fast_held_out"}},
+                       "fast_click", "fast_held_out"}},
             "resets": self.counts["resets"],
             "restarts": self.counts["restart"],
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],

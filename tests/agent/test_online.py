@@ -208,7 +208,7 @@ async def test_clicks_on_a_board_stay_in_the_explorers_order() -> None:
     result = await play_game(heldout_dir(), "hl01", agent, 600)
     decisions = [a.decision for _, a, _ in result.steps if a.decision is not None]
     assert not [d for d in decisions if d.system == "fast"]
-    assert agent.stats()["decisions_fast_unsure"] >= 100  # the model proposed clicks, none trusted
+    assert agent.stats()["decisions_fast_click"] >= 100  # the model proposed clicks, none trusted
     alone = await play_game(heldout_dir(), "hl01", ExplorerAgent(seed=0), 600)
     assert [(int(a.action), a.x, a.y) for _, a, _ in result.steps] == \
         [(int(a.action), a.x, a.y) for _, a, _ in alone.steps]
