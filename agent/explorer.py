@@ -468,9 +468,8 @@ class GraphExplorer:
                 self.proposal = proposal
                 return proposal.action, "fast"
             if proposal is not None:  # why the fast system did not act here
-                click = proposal.action[0] == 6 and not self.learner.trust_clicks  # clicks stay the explorer's
-                self.counts["fast_untrusted" if not self.learner.trusted else "fast_click" if click else
-                            "fast_unsure"] += 1
+                self.counts["fast_untrusted" if not self.learner.trusted else
+                            "fast_click" if not self.learner.may_take(proposal.action) else "fast_unsure"] += 1
         action = self._best_untried(node, useful_only=True)
         return None if action is None else (action, "untried")
 

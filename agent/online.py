@@ -174,8 +174,12 @@ class OnlineLearner:
         best = int(np.argmax(chance + bonus))  # the first on ties: the explorer's salience order
         heading = toward.get(untried[best][0], 0.0) if untried[best][0] != 6 else 0.0
         sure = chance[best] >= self.threshold or (heading > 0 and chance[best] >= self.threshold / 2)
-        trusted = self.trusted and sure and (untried[best][0] != 6 or self.trust_clicks)
+        trusted = self.trusted and sure and self.may_take(untried[best])
         return Proposal(untried[best], float(chance[best]), heading, trusted)
+
+    def may_take(self, action: ActionKey) -> bool:
+        """Whether the fast system may ever act with `action` (clicks only with `trust_clicks`)."""
+        return action[0] != 6 or self.trust_clicks
 
     # -- learning ---------------------------------------------------------------------------------
     def learn(self, before: np.ndarray, mask: np.ndarray | None, action: ActionKey, signature: tuple | None,
