@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `aria` or `aria games` alone: their help, not an error
+        click.echo(exc.format_message())
+        sys.exit(0)
     except click.UsageError as exc:
         click.echo(f"error: {exc.format_message()} (see `aria {_subcommand(exc)}--help`)", err=True)
         sys.exit(2)

@@ -29,6 +29,14 @@ def test_help_is_quick_and_lists_the_commands() -> None:
     assert time.perf_counter() - started < 30  # a sanity bound, not a speed target
 
 
+def test_a_command_group_alone_shows_its_help_not_an_error() -> None:
+    for args, commands in (((), ("eval", "games", "play", "train")), (("games",), ("list", "export"))):
+        done = aria(*args)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Usage: aria") and "error" not in done.stdout + done.stderr
+        assert all(command in done.stdout for command in commands)
+
+
 def test_games_list_shows_every_builtin_game() -> None:
     done = aria("games", "list", "--json")
     assert done.returncode == 0, done.stderr
