@@ -366,6 +366,28 @@ def _cut(r0: int, c0: int, sh: int, sw: int, n_rows: int, n_cols: int) -> list[B
             for i in range(n_rows) for j in range(n_cols)]
 
 
+#: the most colour components a region may hold for `_blocks` to look for a legend's rectangle in it: the
+#: built-in and held-out games' regions hold at most 57; a textured or noisy scene's thousands would
+#: cost seconds a step in its pairs of corners
+MOST_PARTS = 256
+
+
+def _extents(labels: np.ndarray) -> np.ndarray:
+    """Each label's bounding box (top, left, bottom + 1, right + 1), indexed by label, in one pass."""
+    h, w = labels.shape
+    flat = labels.ravel()
+    rows, cols = np.divmod(np.arange(flat.size), w)
+    size = int(flat.max()) + 1
+    out = np.empty((size, 4), dtype=np.int64)
+    out[:, :2] = h + w
+    out[:, 2:] = -1
+    np.minimum.at(out[:, 0], flat, rows)
+    np.minimum.at(out[:, 1], flat, cols)
+    np.maximum.at(out[:, 2], flat, rows + 1)
+    np.maximum.at(out[:, 3], flat, cols + 1)
+    return out
+
+
 def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[Box], n_rows: int,
             n_cols: int, accept: Callable[[list[Box]], bool] | None = None) -> list[Box] | None:
     """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks (of
@@ -380,14 +402,16 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     if mask is not None:
         solid &= ~mask
     labels = label_components(frame)
+    extents = _extents(labels)
     best: tuple[int, Box] | None = None
     regions = label_components(solid.astype(np.uint8))
     for region in np.unique(regions[solid]):
         inside = regions == region
-        corners = []  # the colour components in the region: a target starts at one's top-left, ends at one's bottom-right
-        for label in np.unique(labels[inside]):
-            rr, cc = np.nonzero(labels == label)
-            corners.append((int(rr.min()), int(cc.min()), int(rr.max()) + 1, int(cc.max()) + 1))
+        # the colour components in the region: a target starts at one's top-left, ends at one's bottom-right
+        members = np.unique(labels[inside])
+        if len(members) > MOST_PARTS:
+            continue  # a texture or noise, not a rectangle of blocks (and its pairs would take seconds)
+        corners = [tuple(int(v) for v in extents[label]) for label in members]
         for first in corners:
             for last in corners:
                 r0, c0, r1, c1 = first[0], first[1], last[2], last[3]

@@ -1,0 +1,109 @@
+"""The agents' time per step on frames unlike any built-in game: noise, a textured scene, a big board.
+
+    .venv/bin/python benchmarks/busy_frames.py [--steps 600] [--agents random,aria-slow,aria-online,aria]
+        [--scenes noise,textured,board,flicker]
+
+Real ARC-AGI-3 games draw textured backgrounds, animations and boards of hundreds of cells, where a
+perception pass or a goal reader that is quick on the built-in games may meet thousands of objects.
+Each scene here is a stream of 64x64 frames fed straight to an agent's `act` and `observe` (every action
+available, one level, no game engine: the frames depend only on the step and on where the agent's
+moves put a 4x4 mover), so what is timed is the agent's own work per step:
+
+- `noise`: every frame fresh random noise in 16 colours (every frame a new state, thousands of parts);
+- `textured`: one fixed noise texture with the mover drawn on it;
+- `board`: a board of 16x16 cells of 3x3 in random colours, one cell recoloured per step;
+- `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation).
+
+Printed per agent and scene: the step's time p50 / p95 / max (ms) and the slowest step's index. A
+single slow step matters on its own: a game's wall-clock budget counts it, and a median hides it.
+Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from agent.registry import load_agent
+from arc_client.types import ActionInput, FrameResponse, GameAction, GameInfo, GameState
+
+MOVES = {1: (0, -2), 2: (0, 2), 3: (-2, 0), 4: (2, 0)}
+
+
+class Scene:
+    def __init__(self, kind: str, seed: int = 0) -> None:
+        self.kind = kind
+        self.rng = np.random.default_rng(seed)
+        self.texture = self.rng.integers(0, 16, (64, 64)).astype(np.uint8)
+        self.cells = self.rng.integers(1, 16, (16, 16)).astype(np.uint8)
+        self.x = self.y = 30
+
+    def move(self, action: GameAction) -> None:
+        dx, dy = MOVES.get(int(action), (0, 0))
+        self.x, self.y = min(58, max(0, self.x + dx)), min(58, max(0, self.y + dy))
+
+    def frame(self, step: int) -> np.ndarray:
+        if self.kind == "noise":
+            return self.rng.integers(0, 16, (64, 64)).astype(np.uint8)
+        if self.kind == "board":
+            cells = self.cells.copy()
+            r, c = step % 16, (step // 16) % 16
+            cells[r, c] = cells[r, c] % 15 + 1
+            frame = np.zeros((64, 64), dtype=np.uint8)
+            frame.reshape(16, 4, 16, 4)[:, :3, :, :3] = cells[:, None, :, None]
+            return frame
+        if self.kind == "textured":
+            frame = self.texture.copy()
+        else:  # flicker
+            frame = np.zeros((64, 64), dtype=np.uint8)
+            frame[40:48, 40:48] = self.rng.integers(0, 16, (8, 8))
+        frame[self.y:self.y + 4, self.x:self.x + 4] = 3
+        return frame
+
+    def response(self, step: int, action: GameAction = GameAction.RESET, x: int | None = None,
+                 y: int | None = None) -> FrameResponse:
+        return FrameResponse.built(game_id="zz01-busy", guid="busy", frames=(self.frame(step),),
+                                   state=GameState.NOT_FINISHED, levels_completed=0, win_levels=1,
+                                   available_actions=(1, 2, 3, 4, 5, 6, 7),
+                                   action_input=ActionInput(action, {} if x is None else {"x": x, "y": y}),
+                                   full_reset=False)
+
+
+def run(agent_name: str, kind: str, steps: int) -> list[float]:
+    agent = load_agent(agent_name)(seed=0)
+    scene = Scene(kind)
+    latest = scene.response(0)
+    agent.start(GameInfo("zz01-busy"), latest)
+    times = []
+    for step in range(steps):
+        started = time.perf_counter()
+        action = agent.act(latest)
+        scene.move(action.action)
+        result = scene.response(step + 1, action.action, action.x, action.y)
+        agent.observe(action, result)
+        times.append((time.perf_counter() - started) * 1000)
+        latest = result
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--agents", default="random,aria-slow,aria-online,aria")
+    parser.add_argument("--scenes", default="noise,textured,board,flicker")
+    args = parser.parse_args()
+    print(f"{args.steps} steps per agent and scene; ms per step (act + observe), one process")
+    print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s}  slowest step")
+    for kind in args.scenes.split(","):
+        for name in args.agents.split(","):
+            times = run(name, kind, args.steps)
+            ordered = sorted(times)
+            worst = max(range(len(times)), key=times.__getitem__)
+            print(f"{kind:10s} {name:12s} {ordered[len(times) // 2]:7.2f} {ordered[int(0.95 * (len(times) - 1))]:7.2f} "
+                  f"{times[worst]:8.1f}  {worst}")
+
+
+if __name__ == "__main__":
+    main()
