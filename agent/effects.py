@@ -32,7 +32,10 @@ class ClickEffects:
     cells: int = 64 * 64
     hits: int = 0
     misses: int = 0
-    version: int = 0  # bumped whenever a prediction may change (per-node caches compare it)
+    version: int = 0  # bumped whenever any prediction may change (per-node caches compare it)
+    # per click point, bumped whenever that point's predictions alone may change (its first click, or a
+    # second that changed other cells): a game of many click points learns one at a time
+    points: dict[tuple[int, int], int] = field(default_factory=dict)
     # per click point (x, y): the flat indices its clicks changed (None: they changed different cells)
     targets: dict[tuple[int, int], np.ndarray | None] = field(default_factory=dict)
     next_colour: np.ndarray = field(init=False)
@@ -82,12 +85,12 @@ class ClickEffects:
         cells = np.flatnonzero(diff)
         if (x, y) not in self.targets:
             self.targets[(x, y)] = cells
-            self.version += 1
+            self.points[(x, y)] = self.points.get((x, y), 0) + 1
         else:
             known = self.targets[(x, y)]
             if known is not None and not np.array_equal(known, cells):
                 self.targets[(x, y)] = None  # its effect depends on the state
-                self.version += 1
+                self.points[(x, y)] += 1
         if not len(cells):
             return
         src, dst = before.ravel()[cells].astype(np.intp), after.ravel()[cells].astype(np.int8)

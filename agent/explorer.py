@@ -71,6 +71,7 @@ LEVEL_UP = b"level-up"  # the effect recorded for a click that completed a level
 NO_XY = -1
 KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 RESET_KEY: ActionKey = (int(GameAction.RESET), NO_XY, NO_XY)
+CLICK_KEY: ActionKey = (int(GameAction.ACTION6), NO_XY, NO_XY)  # the clicks' prior (`ActionPriors`: per action id)
 # mask re-checks: often at first, then rarely, since a new mask makes every state key new
 MASK_CHECKPOINTS = frozenset({6, 12, 24, 48, 96, 192, 384, 768})
 
@@ -135,8 +136,13 @@ class Node:
     visits: int = 0
     frame: np.ndarray | None = field(default=None, repr=False)  # as first seen: re-keyed when the mask changes
     # where each click is foreseen to lead (`ClickEffects`), as of the effects' version `foreseen_version`
-    foreseen: dict[ActionKey, bytes | None] = field(default_factory=dict, repr=False)
+    # and its point's own version
+    foreseen: dict[ActionKey, tuple[int, bytes | None]] = field(default_factory=dict, repr=False)
     foreseen_version: int = -1
+    version: int = 0  # raised whenever one of its edges changes
+    # the explorer's `_successors` of this node, with the (node, graph, effects) versions it holds for
+    successors: tuple[tuple[Any, ...], list[tuple[bytes, ActionKey]]] | None = field(default=None, repr=False)
+    useful: tuple[tuple[Any, ...], bool] | None = field(default=None, repr=False)  # `_useful_frontier`'s, likewise
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -173,8 +179,10 @@ class ActionPriors:
 
     def __init__(self) -> None:
         self.by_action: dict[int, list[int]] = {}
+        self.version = 0  # raised by every update
 
     def update(self, action: ActionKey, changed: bool) -> None:
+        self.version += 1
         counts = self.by_action.setdefault(action[0], [0, 0])
         counts[0] += 1
         counts[1] += int(changed)
@@ -182,6 +190,9 @@ class ActionPriors:
     def score(self, action: ActionKey) -> float:
         tries, changes = self.by_action.get(action[0], (0, 0))
         return (changes + 1) / (tries + 2)
+
+
+_NO_NODE = Node([], {})  # scores an action by its kind alone (`_bar_stamp`)
 
 
 class GraphExplorer:
@@ -212,6 +223,10 @@ class GraphExplorer:
         self.trial: bool | None = None  # for the pending action: taken by the fast system (True) or held out
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
+        self._bar_memo: tuple[tuple[int, int, int], tuple[Any, ...]] | None = None  # `_bar_stamp`'s
+        # every node (of any level) with a click candidate at each point: the nodes whose caches a change
+        # of that point's click effect (`ClickEffects.points`) makes stale
+        self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
         self.effects = ClickEffects()
         self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
         self.detector = StatusBarDetector()
@@ -251,6 +266,8 @@ class GraphExplorer:
                     candidates.append(action)
                     signatures[action] = t.signature
             node = Node(candidates, signatures, frame=response.frame)
+            for action in signatures:
+                self.nodes_by_point.setdefault(action[1:], []).append(node)
             for action, step in self.graph.deaths_by_key.get(key, ()):
                 edge = node.edges.setdefault(action, Edge())
                 edge.game_overs += 1
@@ -315,7 +332,11 @@ class GraphExplorer:
 
     def _best_untried(self, node: Node, useful_only: bool) -> ActionKey | None:
         best, best_score = None, -1.0
+        # a click scores at most the clicks' prior: where that is below the bar, no click is useful
+        no_clicks = useful_only and self.priors.score(CLICK_KEY) < self.useful_prior
         for action in node.candidates:  # the ranker's order breaks ties
+            if no_clicks and action[0] == 6:
+                continue
             if not node.is_untried(action, self.max_deaths, self.graph.budget):
                 continue
             score = self._score(node, action)
@@ -327,7 +348,18 @@ class GraphExplorer:
 
     def _successors(self, key: bytes, node: Node) -> list[tuple[bytes, ActionKey]]:
         """Edges a plan may follow: they usually lead somewhere else and never ended the game unexplained;
-        and untried clicks foreseen to lead to a known state."""
+        and untried clicks foreseen to lead to a known state. Kept on the node until one of its edges, the
+        level's budget, the click effects or the graph's states change (searches over a large graph that
+        stopped growing ask every node at every step)."""
+        stamp = (node.version, self.graph.budget, len(self.graph.nodes), self.effects.version,
+                 self.foresee and self.effects.trusted)
+        if node.successors is not None and node.successors[0] == stamp:
+            return node.successors[1]
+        out = self._edges_out(key, node)
+        node.successors = (stamp, out)
+        return out
+
+    def _edges_out(self, key: bytes, node: Node) -> list[tuple[bytes, ActionKey]]:
         out = []
         for action, edge in node.edges.items():
             if edge.tries == 0 or edge.deadly(self.graph.budget):
@@ -351,10 +383,12 @@ class GraphExplorer:
             return None
         if node.foreseen_version != self.effects.version:
             node.foreseen, node.foreseen_version = {}, self.effects.version
-        if action not in node.foreseen:
+        point = self.effects.points.get((action[1], action[2]), 0)
+        known = node.foreseen.get(action)
+        if known is None or known[0] != point:
             after = self.effects.predict(node.frame, action[1], action[2])
-            node.foreseen[action] = None if after is None else self._key(after)
-        return node.foreseen[action]
+            known = node.foreseen[action] = (point, None if after is None else self._key(after))
+        return known[1]
 
     def _leads_back(self, node: Node, action: ActionKey) -> bool:
         """An untried click foreseen to lead to a state already in the graph: nothing to learn by trying it."""
@@ -445,7 +479,24 @@ class GraphExplorer:
         return self._random(node), "random"
 
     def _useful_frontier(self, key: bytes, node: Node) -> bool:
-        return self._best_untried(node, useful_only=True) is not None
+        """An untried action here that priors call useful. Kept on the node until what decides it changes:
+        its edges, the level's budget, the graph's states and the click effects (which clicks lead back),
+        the key actions that score at least the bar, and (when clicks may) the clicks' scores."""
+        stamp = (node.version, self.graph.budget, len(self.graph.nodes), self.effects.version,
+                 self.foresee and self.effects.trusted, self._bar_stamp())
+        if node.useful is None or node.useful[0] != stamp:
+            node.useful = (stamp, self._best_untried(node, useful_only=True) is not None)
+        return node.useful[1]
+
+    def _bar_stamp(self) -> tuple[Any, ...]:
+        """Which actions' scores clear the useful bar, as far as they depend on no node: the key actions
+        that do, and whether clicks can (then the clicks' scores, by the ranker's version)."""
+        memo = (self.priors.version, self.ranker.version, self.win_actions.total())
+        if self._bar_memo is None or self._bar_memo[0] != memo:
+            keys = tuple(a for a in KEY_ACTIONS if self._score(_NO_NODE, (a, NO_XY, NO_XY)) >= self.useful_prior)
+            clicks = self.priors.score(CLICK_KEY) >= self.useful_prior
+            self._bar_memo = (memo, (keys, self.ranker.version if clicks else None))
+        return self._bar_memo[1]
 
     def _any_frontier(self, key: bytes, node: Node) -> bool:
         return bool(node.untried(self.max_deaths, self.graph.budget))
@@ -548,6 +599,7 @@ class GraphExplorer:
         else:
             self.since_progress += 1
         edge = node.edges.setdefault(action_key, Edge())
+        node.version += 1  # the edge is counted below, whatever the outcome
         self.steps += 1
         self.trace.append(action_key)
         if result.levels_completed > self.level:
@@ -618,7 +670,11 @@ class GraphExplorer:
         predicted = self.effects.predict(self.frame, action[1], action[2])
         if predicted is not None:
             self.effects.check(self._key(predicted) == self._key(after))
+        point = self.effects.points.get(action[1:])
         self.effects.observe(self.frame, after, action[1], action[2], self.mask)
+        if self.effects.points.get(action[1:]) != point:
+            for node in self.nodes_by_point.get(action[1:], ()):
+                node.version += 1  # where its click there is foreseen to lead may change: its caches with it
 
     def _winning_path(self, last: bytes, action: ActionKey) -> list[ActionKey]:
         """The shortest known path from the level's start to `last`, then `action` (else this attempt's)."""

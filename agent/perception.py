@@ -321,6 +321,7 @@ class ClickRanker:
         # this level's effects per sprite kind: an effect names cells, which mean nothing in another layout
         self.level_effects: dict[tuple[Signature, ...], Counter[bytes]] = {}
         self.scores: dict[tuple[Signature, ...], float] = {}  # `score`'s answers since the last update
+        self.version = 0  # raised by every update
 
     def new_level(self) -> None:
         """Scores carry over to the next level; which clicks had the same effect does not."""
@@ -329,6 +330,7 @@ class ClickRanker:
     def update(self, signature: tuple[Signature, ...], effect: bytes) -> None:
         self.level_effects.setdefault(signature, Counter())[effect] += 1
         self.scores.clear()
+        self.version += 1
         colour = _main_colour(signature)
         for tally in (self.by_signature.setdefault(signature, _Tally()),
                       self.by_colour.setdefault(colour, _Tally()), self.overall):

@@ -1,6 +1,6 @@
 """The agents' time per step on frames unlike any built-in game: noise, a textured scene, a big board.
 
-    .venv/bin/python benchmarks/busy_frames.py [--steps 600] [--agents random,aria-slow,aria-online,aria]
+    .venv/bin/python benchmarks/busy_frames.py [--steps 5000] [--agents random,aria-slow,aria-online,aria]
         [--scenes noise,textured,board,flicker]
 
 Real ARC-AGI-3 games draw textured backgrounds, animations and boards of hundreds of cells, where a
@@ -14,9 +14,10 @@ moves put a 4x4 mover), so what is timed is the agent's own work per step:
 - `board`: a board of 16x16 cells of 3x3 in random colours, one cell recoloured per step;
 - `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation).
 
-Printed per agent and scene: the step's time p50 / p95 / max (ms) and the slowest step's index. A
-single slow step matters on its own: a game's wall-clock budget counts it, and a median hides it.
-Prints figures, asserts nothing.
+Printed per agent and scene: the step's time p50 / p95 / max (ms), the slowest step's index, and the
+mean of the slowest window of 500 steps with its first step. A single slow step matters on its own (a
+game's wall-clock budget counts it, and a median hides it), and so does a late slow stretch: once a
+large graph stops growing, every search crosses all of it. Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from agent.registry import load_agent
 from arc_client.types import ActionInput, FrameResponse, GameAction, GameInfo, GameState
 
 MOVES = {1: (0, -2), 2: (0, 2), 3: (-2, 0), 4: (2, 0)}
+WINDOW = 500
 
 
 class Scene:
@@ -90,19 +92,22 @@ def run(agent_name: str, kind: str, steps: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--agents", default="random,aria-slow,aria-online,aria")
     parser.add_argument("--scenes", default="noise,textured,board,flicker")
     args = parser.parse_args()
     print(f"{args.steps} steps per agent and scene; ms per step (act + observe), one process")
-    print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s}  slowest step")
+    print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s} {'at':>5s}  slowest 500 steps: mean, from")
     for kind in args.scenes.split(","):
         for name in args.agents.split(","):
             times = run(name, kind, args.steps)
             ordered = sorted(times)
             worst = max(range(len(times)), key=times.__getitem__)
+            window = min(WINDOW, len(times))
+            sums = np.convolve(times, np.ones(window), "valid")
+            start = int(sums.argmax())
             print(f"{kind:10s} {name:12s} {ordered[len(times) // 2]:7.2f} {ordered[int(0.95 * (len(times) - 1))]:7.2f} "
-                  f"{times[worst]:8.1f}  {worst}")
+                  f"{times[worst]:8.1f} {worst:5d}  {sums[start] / window:8.2f} {start:5d}")
 
 
 if __name__ == "__main__":

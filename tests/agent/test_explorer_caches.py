@@ -1,0 +1,67 @@
+"""The explorer's per-node caches (successors, useful frontier, foreseen clicks) answer what a fresh
+computation answers, at every checked step of real games: click puzzles whose effects the explorer
+learns and foresees one click point at a time, a counter with thousands of states, a keyboard game."""
+
+from __future__ import annotations
+
+import pytest
+from agent_testkit import play_game
+
+from agent.base import Action, Agent
+from agent.explorer import GraphExplorer, Node
+from arc_client.games import suite_dir
+from arc_client.games.heldout import heldout_dir
+
+
+class CheckedExplorer(Agent):
+    """The bare explorer, whose caches are compared with fresh answers every `every` steps (every step:
+    a stale cache may be mended by a later change before a sparser check sees it)."""
+
+    name = "checked-explorer"
+
+    def __init__(self, seed: int = 0, every: int = 7) -> None:
+        super().__init__(seed)
+        self.explorer = GraphExplorer(seed=seed)
+        self.every, self.steps, self.checked, self.hits = every, 0, 0, 0
+
+    def act(self, latest):  # type: ignore[no-untyped-def]
+        return self.explorer.choose(latest)
+
+    def observe(self, action: Action, result) -> None:  # type: ignore[no-untyped-def]
+        self.explorer.record(action, result)
+        self.steps += 1
+        if self.steps % self.every == 0:
+            for key, node in list(self.explorer.graph.nodes.items()):
+                self._check(key, node)
+
+    def _check(self, key: bytes, node: Node) -> None:
+        ex = self.explorer
+        cached_successors = node.successors is not None
+        assert ex._successors(key, node) == ex._edges_out(key, node), self.steps
+        fresh_foreseen = {a: self._fresh_foreseen(node, a) for a in node.candidates if a[0] == 6}
+        assert {a: ex._foreseen(node, a) for a in fresh_foreseen} == fresh_foreseen, self.steps
+        cached_useful = node.useful is not None
+        assert ex._useful_frontier(key, node) == (ex._best_untried(node, useful_only=True) is not None), self.steps
+        self.checked += 1
+        self.hits += cached_successors and cached_useful
+
+    def _fresh_foreseen(self, node: Node, action: tuple[int, int, int]) -> bytes | None:
+        ex = self.explorer
+        if node.frame is None or not ex.foresee or not ex.effects.trusted:
+            return None
+        after = ex.effects.predict(node.frame, action[1], action[2])
+        return None if after is None else ex._key(after)
+
+
+@pytest.mark.parametrize(("games_dir", "game", "budget"), [
+    (heldout_dir(), "hl01", 600),  # Lantern Grid: toggles the explorer learns to foresee
+    (heldout_dir(), "hc01", 900),  # Counter: a click game of many states
+    (suite_dir(), "sq01", 400),  # Click in Order
+    (suite_dir(), "mz01", 400),  # a keyboard maze
+])
+async def test_the_explorers_caches_answer_as_fresh_computations_do(games_dir, game, budget) -> None:  # type: ignore[no-untyped-def]
+    agent = CheckedExplorer(seed=0, every=1)
+    await play_game(games_dir, game, agent, budget)
+    assert agent.checked > 100 and agent.hits > 50, (agent.checked, agent.hits)
+    if game in ("hl01", "hc01"):  # clicks foreseen: the caches of foreseen states were exercised
+        assert agent.explorer.effects.trusted
