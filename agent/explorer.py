@@ -139,7 +139,9 @@ class Node:
     # and its point's own version
     foreseen: dict[ActionKey, tuple[int, bytes | None]] = field(default_factory=dict, repr=False)
     foreseen_version: int = -1
-    version: int = 0  # raised whenever one of its edges changes
+    version: int = 0  # raised whenever one of its edges (or its candidates) change
+    clickable: bool = False  # ACTION6 was available here
+    closer: bool = False  # its tiles are candidates too (`GraphExplorer._look_closer`)
     # the explorer's `_successors` of this node, with the (node, graph, effects) versions it holds for
     successors: tuple[tuple[Any, ...], list[tuple[bytes, ActionKey]]] | None = field(default=None, repr=False)
     useful: tuple[tuple[Any, ...], bool] | None = field(default=None, repr=False)  # `_useful_frontier`'s, likewise
@@ -165,6 +167,8 @@ class LevelGraph:
     death_steps: Counter[int] = field(default_factory=Counter)  # game overs by actions into the attempt
     budget: int | None = None  # the level's step budget, once two game overs agree on it
     longest: int = 0  # the most actions an attempt of this level survived
+    # nothing was left to try: its nodes' tiles (many like parts, which look like a floor) are clicked too
+    closer: bool = False
     # every game over of the level: (the frame before, the action, actions into the attempt), so that a
     # new HUD mask (new state keys, a new graph) does not forget which edges kill
     deaths: list[tuple[np.ndarray, ActionKey, int]] = field(default_factory=list)
@@ -209,6 +213,7 @@ class GraphExplorer:
         restart_margin: int = 2,
         learner: OnlineLearner | None = None,
         foresee: bool = True,
+        look_closer: bool = True,
         win_bonus: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
@@ -229,6 +234,7 @@ class GraphExplorer:
         self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
         self.effects = ClickEffects()
         self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
+        self.closer_allowed = look_closer  # False: tiles are never clicked (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
         self.looks = 0  # the HUD detectors' looks in this game, every level's (a mask is kept across levels)
@@ -265,9 +271,12 @@ class GraphExplorer:
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)
                     signatures[action] = t.signature
-            node = Node(candidates, signatures, frame=response.frame)
+            node = Node(candidates, signatures, frame=response.frame,
+                        clickable=GameAction.ACTION6 in available)
             for action in signatures:
                 self.nodes_by_point.setdefault(action[1:], []).append(node)
+            if self.graph.closer:
+                self._add_tiles(node)
             for action, step in self.graph.deaths_by_key.get(key, ()):
                 edge = node.edges.setdefault(action, Edge())
                 edge.game_overs += 1
@@ -276,6 +285,38 @@ class GraphExplorer:
             self.states_seen += 1
             self.since_progress = 0
         return node
+
+    def _add_tiles(self, node: Node) -> None:
+        """Its tiles as click candidates too, after its objects: repeated parts that look like a floor may
+        be a board of many like cells (at most `4 * max_clicks` of them, spread over the frame)."""
+        node.closer = True
+        if not node.clickable or node.frame is None:
+            return
+        known = {a[1:] for a in node.candidates}
+        tiles = [t for t in click_candidates(segment(node.frame, self.mask, with_tiles=True), self.ranker, limit=4096)
+                 if (t.x, t.y) not in known]
+        most = 4 * self.max_clicks
+        if len(tiles) > most:
+            tiles = [tiles[i] for i in np.linspace(0, len(tiles) - 1, most).round().astype(int)]
+        for t in tiles:
+            action = (int(GameAction.ACTION6), t.x, t.y)
+            node.candidates.append(action)
+            node.click_signature[action] = t.signature
+            self.nodes_by_point.setdefault(action[1:], []).append(node)
+        node.version += 1
+
+    def _look_closer(self, node: Node) -> bool:
+        """A clickable state with nothing to click but what reads as a tiled floor (keys aside): from now
+        on in this level every node's tiles are click candidates too (a board of many like cells). Whether
+        this node got some. Not where other objects can be clicked: on the held-out games, tiles tried once
+        nothing else was left cost levels (a brick floor's 192 bricks at every state, BENCHMARKS.md)."""
+        if self.graph.closer or not node.clickable or not self.closer_allowed:
+            return False
+        self.graph.closer = True
+        self.counts["look_closer"] += 1
+        before = len(node.candidates)
+        self._add_tiles(node)
+        return len(node.candidates) > before
 
     def _enter_level(self, level: int) -> None:
         self.graphs[self.level] = self.graph
@@ -547,6 +588,10 @@ class GraphExplorer:
         assert self.current is not None
         node = self.graph.nodes[self.current]
         node.visits += 1
+        if self.graph.closer and not node.closer:
+            self._add_tiles(node)
+        if node.clickable and not node.click_signature:
+            self._look_closer(node)  # nothing to click but tiles: the tiles are clicked (from now on in the level)
         if not node.candidates:
             self.pending = None
             return Action(GameAction.RESET, decision=Decision("slow", "reset", reason="no actions left to try here"))
@@ -706,7 +751,7 @@ class GraphExplorer:
         self.effects.version += 1  # every foreseen state key changes with the mask
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
-                                deaths=old.deaths)
+                                deaths=old.deaths, closer=old.closer)
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(self._key(frame), []).append((action, step))
         rekey = {key: self._key(node.frame) for key, node in old.nodes.items() if node.frame is not None}
@@ -749,4 +794,5 @@ class GraphExplorer:
             "winning_path_lengths": [len(self.winning_paths[k]) for k in sorted(self.winning_paths)],
             "game_overs": self.counts["game_overs"],
             "clicks_foreseen": [self.effects.hits, self.effects.misses],
+            "levels_looked_closer": self.counts["look_closer"],  # levels whose tiles were clicked too
         }

@@ -12,7 +12,9 @@ moves put a 4x4 mover), so what is timed is the agent's own work per step:
 - `noise`: every frame fresh random noise in 16 colours (every frame a new state, thousands of parts);
 - `textured`: one fixed noise texture with the mover drawn on it;
 - `board`: a board of 16x16 cells of 3x3 in random colours, one cell recoloured per step;
-- `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation).
+- `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation);
+- `toggles`: a lights-out board of 16x16 cells: a click toggles its cell and the four beside it (every
+  click a new state, and the same effect wherever it is clicked: foreseeable).
 
 Printed per agent and scene: the step's time p50 / p95 / max (ms), the slowest step's index, and the
 mean of the slowest window of 500 steps with its first step. A single slow step matters on its own (a
@@ -41,14 +43,25 @@ class Scene:
         self.texture = self.rng.integers(0, 16, (64, 64)).astype(np.uint8)
         self.cells = self.rng.integers(1, 16, (16, 16)).astype(np.uint8)
         self.x = self.y = 30
+        self.lit = self.rng.random((16, 16)) < 0.5
 
-    def move(self, action: GameAction) -> None:
+    def move(self, action: GameAction, x: int | None = None, y: int | None = None) -> None:
+        if self.kind == "toggles" and action is GameAction.ACTION6 and x is not None and y is not None:
+            r, c = y // 4, x // 4
+            for dr, dc in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)):
+                if 0 <= r + dr < 16 and 0 <= c + dc < 16:
+                    self.lit[r + dr, c + dc] ^= True
+            return
         dx, dy = MOVES.get(int(action), (0, 0))
         self.x, self.y = min(58, max(0, self.x + dx)), min(58, max(0, self.y + dy))
 
     def frame(self, step: int) -> np.ndarray:
         if self.kind == "noise":
             return self.rng.integers(0, 16, (64, 64)).astype(np.uint8)
+        if self.kind == "toggles":
+            frame = np.zeros((64, 64), dtype=np.uint8)
+            frame.reshape(16, 4, 16, 4)[:, :3, :, :3] = np.where(self.lit, 11, 9)[:, None, :, None]
+            return frame
         if self.kind == "board":
             cells = self.cells.copy()
             r, c = step % 16, (step // 16) % 16
@@ -82,7 +95,7 @@ def run(agent_name: str, kind: str, steps: int) -> list[float]:
     for step in range(steps):
         started = time.perf_counter()
         action = agent.act(latest)
-        scene.move(action.action)
+        scene.move(action.action, action.x, action.y)
         result = scene.response(step + 1, action.action, action.x, action.y)
         agent.observe(action, result)
         times.append((time.perf_counter() - started) * 1000)
@@ -94,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--agents", default="random,aria-slow,aria-online,aria")
-    parser.add_argument("--scenes", default="noise,textured,board,flicker")
+    parser.add_argument("--scenes", default="noise,textured,board,flicker,toggles")
     args = parser.parse_args()
     print(f"{args.steps} steps per agent and scene; ms per step (act + observe), one process")
     print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s} {'at':>5s}  slowest 500 steps: mean, from")

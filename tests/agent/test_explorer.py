@@ -113,3 +113,23 @@ def test_clicks_go_to_salient_objects_before_anything_else() -> None:
     action = explorer.choose(frame_response(frame, available=(6,)))
     assert action.action is GameAction.ACTION6
     assert frame[action.y, action.x] == 8
+
+
+BOARD_GAMES = FIXTURE_GAMES.parent / "board_games"
+
+
+class ExplorerWithoutTiles(ExplorerAgent):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.explorer = GraphExplorer(seed=seed, look_closer=False)
+
+
+async def test_a_board_of_like_cells_is_clicked_where_nothing_else_is() -> None:
+    # 64 like cells read as a tiled floor, not as objects (the keys do nothing); one unmarked cell
+    # completes the level
+    closer = await play_game(BOARD_GAMES, "fxtb", ExplorerAgent(seed=0), 300)
+    assert closer.levels == 2, closer.levels
+    clicked = {(a.x, a.y) for _, a, _ in closer.steps if a.action is GameAction.ACTION6}
+    assert len(clicked) >= 10  # cells tried one by one, not one point again and again
+    blind = await play_game(BOARD_GAMES, "fxtb", ExplorerWithoutTiles(seed=0), 300)
+    assert blind.levels == 0 and not any(a.action is GameAction.ACTION6 for _, a, _ in blind.steps)

@@ -178,3 +178,12 @@ def test_effect_digests_ignore_the_mask_and_name_what_changed() -> None:
     other[5, 6] = 3
     assert effect_of(before, moved, hud) != effect_of(before, other, hud)
     assert effect_of(before, moved, hud) == effect_of(before, moved.copy(), hud)
+
+
+def test_a_board_of_many_like_cells_is_floor_until_the_tiles_are_asked_for() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    frame.reshape(16, 4, 16, 4)[::2, :, ::2, :] = 9  # 8x8 cells of 4x4, 4 pixels apart
+    assert click_candidates(segment(frame)) == []
+    tiles = click_candidates(segment(frame, with_tiles=True), limit=4096)
+    assert len(tiles) == 64
+    assert {(t.x // 8, t.y // 8) for t in tiles} == {(i, j) for i in range(8) for j in range(8)}
