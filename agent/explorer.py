@@ -167,7 +167,8 @@ class LevelGraph:
     death_steps: Counter[int] = field(default_factory=Counter)  # game overs by actions into the attempt
     budget: int | None = None  # the level's step budget, once two game overs agree on it
     longest: int = 0  # the most actions an attempt of this level survived
-    # nothing was left to try: its nodes' tiles (many like parts, which look like a floor) are clicked too
+    # a clickable state offered nothing to click but tiles (many like parts, which look like a floor): the
+    # level's nodes offer their tiles too (`GraphExplorer._look_closer`)
     closer: bool = False
     # every game over of the level: (the frame before, the action, actions into the attempt), so that a
     # new HUD mask (new state keys, a new graph) does not forget which edges kill
