@@ -291,6 +291,8 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
     centres: dict[tuple[int, int], list[Box]] = {}
     for box, _, _ in objects(frame, mask):
         centres.setdefault((box[0] + box[2], box[1] + box[3]), []).append(box)
+    if len(centres) > MOST_CENTRES:
+        return None  # noise: thousands of specks, no board (and its lattices would take ~0.4 s)
     tried = 0
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
     tallest = {p: max(b[2] - b[0] for b in boxes) for p, boxes in centres.items()}
@@ -370,6 +372,9 @@ def _cut(r0: int, c0: int, sh: int, sw: int, n_rows: int, n_cols: int) -> list[B
 #: built-in and held-out games' regions hold at most 57; a textured or noisy scene's thousands would
 #: cost seconds a step in its pairs of corners
 MOST_PARTS = 256
+#: the most object centres `find_legend_lattice` looks for lattices among: the built-in and held-out games
+#: show at most ~400 (a textured floor's specks included); a noisy scene ~3,300
+MOST_CENTRES = 1024
 
 
 def _extents(labels: np.ndarray) -> np.ndarray:
