@@ -197,9 +197,6 @@ class ActionPriors:
         return (changes + 1) / (tries + 2)
 
 
-_NO_NODE = Node([], {})  # scores an action by its kind alone (`_bar_stamp`)
-
-
 class GraphExplorer:
     """Chooses actions by systematic exploration of the graph seen so far (see the module doc)."""
 
@@ -365,17 +362,23 @@ class GraphExplorer:
         return [] if node is None else self._successors(key, node)
 
     # -- choosing ---------------------------------------------------------------------------------
-    def _score(self, node: Node, action: ActionKey) -> float:
+    def _kind_score(self, action: ActionKey) -> float:
+        """What the action's kind scores wherever it is taken: its prior, and for a key action the bonus of
+        the directions earlier levels were won by (they go first)."""
         score = self.priors.score(action)
-        if action[0] != 6 and self.win_actions:  # the directions earlier levels were won by go first
+        if action[0] != 6 and self.win_actions:
             score += self.win_bonus * self.win_actions[action[0]] / self.win_actions.total()
+        return score
+
+    def _score(self, node: Node, action: ActionKey) -> float:
+        score = self._kind_score(action)
         signature = node.click_signature.get(action)
         return score if signature is None else min(score, self.ranker.score(signature))
 
     def _best_untried(self, node: Node, useful_only: bool) -> ActionKey | None:
         best, best_score = None, -1.0
         # a click scores at most the clicks' prior: where that is below the bar, no click is useful
-        no_clicks = useful_only and self.priors.score(CLICK_KEY) < self.useful_prior
+        no_clicks = useful_only and self._kind_score(CLICK_KEY) < self.useful_prior
         for action in node.candidates:  # the ranker's order breaks ties
             if no_clicks and action[0] == 6:
                 continue
@@ -535,8 +538,8 @@ class GraphExplorer:
         that do, and whether clicks can (then the clicks' scores, by the ranker's version)."""
         memo = (self.priors.version, self.ranker.version, self.win_actions.total())
         if self._bar_memo is None or self._bar_memo[0] != memo:
-            keys = tuple(a for a in KEY_ACTIONS if self._score(_NO_NODE, (a, NO_XY, NO_XY)) >= self.useful_prior)
-            clicks = self.priors.score(CLICK_KEY) >= self.useful_prior
+            keys = tuple(a for a in KEY_ACTIONS if self._kind_score((a, NO_XY, NO_XY)) >= self.useful_prior)
+            clicks = self._kind_score(CLICK_KEY) >= self.useful_prior
             self._bar_memo = (memo, (keys, self.ranker.version if clicks else None))
         return self._bar_memo[1]
 

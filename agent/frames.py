@@ -67,6 +67,22 @@ def label_components(frame: np.ndarray) -> np.ndarray:
             labels = jumped
 
 
+
+def label_boxes(labels: np.ndarray) -> np.ndarray:
+    """Each label's bounding box (top, left, bottom + 1, right + 1), indexed by label, in one pass (rows of
+    labels that do not occur are left at (h + w, h + w, -1, -1))."""
+    h, w = labels.shape
+    flat = labels.ravel()
+    rows, cols = np.divmod(np.arange(flat.size), w)
+    out = np.empty((int(flat.max()) + 1, 4), dtype=np.int64)
+    out[:, :2] = h + w
+    out[:, 2:] = -1
+    np.minimum.at(out[:, 0], flat, rows)
+    np.minimum.at(out[:, 1], flat, cols)
+    np.maximum.at(out[:, 2], flat, rows + 1)
+    np.maximum.at(out[:, 3], flat, cols + 1)
+    return out
+
 def _edge_bands(lines: np.ndarray, most: int) -> np.ndarray:
     """Of the flagged `lines`, the unbroken runs starting at either end, each at most `most` long."""
     out = np.zeros_like(lines)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import label_boxes, label_components
 from agent.matcher import Box, Move, objects
 from agent.perception import segment
 
@@ -107,16 +107,9 @@ def _small_components(frame: np.ndarray, mask: np.ndarray | None, side: int) -> 
     """`agent.matcher.objects(frame, mask, side * side, side)` (the same components, in another order), its
     boxes found for every component at once."""
     labels = label_components(frame)
-    _, inverse, counts = np.unique(labels.ravel(), return_inverse=True, return_counts=True)
+    ids, inverse, counts = np.unique(labels.ravel(), return_inverse=True, return_counts=True)
     n = counts.size
-    h, w = frame.shape
-    rows, cols = np.divmod(np.arange(h * w), w)
-    top, left = np.full(n, h), np.full(n, w)
-    bottom, right = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    np.minimum.at(top, inverse, rows)
-    np.minimum.at(left, inverse, cols)
-    np.maximum.at(bottom, inverse, rows + 1)
-    np.maximum.at(right, inverse, cols + 1)
+    top, left, bottom, right = label_boxes(labels)[ids].T
     colour = np.zeros(n, dtype=np.int64)
     colour[inverse] = frame.ravel()
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())

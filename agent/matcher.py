@@ -40,7 +40,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-from agent.frames import MASKED, colour_in, label_components
+from agent.frames import MASKED, colour_in, label_boxes, label_components
 from agent.navigator import CONVENTION
 from agent.rules import GameRules
 
@@ -377,22 +377,6 @@ MOST_PARTS = 256
 MOST_CENTRES = 1024
 
 
-def _extents(labels: np.ndarray) -> np.ndarray:
-    """Each label's bounding box (top, left, bottom + 1, right + 1), indexed by label, in one pass."""
-    h, w = labels.shape
-    flat = labels.ravel()
-    rows, cols = np.divmod(np.arange(flat.size), w)
-    size = int(flat.max()) + 1
-    out = np.empty((size, 4), dtype=np.int64)
-    out[:, :2] = h + w
-    out[:, 2:] = -1
-    np.minimum.at(out[:, 0], flat, rows)
-    np.minimum.at(out[:, 1], flat, cols)
-    np.maximum.at(out[:, 2], flat, rows + 1)
-    np.maximum.at(out[:, 3], flat, cols + 1)
-    return out
-
-
 def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[Box], n_rows: int,
             n_cols: int, accept: Callable[[list[Box]], bool] | None = None) -> list[Box] | None:
     """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks (of
@@ -407,7 +391,7 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     if mask is not None:
         solid &= ~mask
     labels = label_components(frame)
-    extents = _extents(labels)
+    extents = label_boxes(labels)
     best: tuple[int, Box] | None = None
     regions = label_components(solid.astype(np.uint8))
     for region in np.unique(regions[solid]):

@@ -6,7 +6,7 @@ from collections import deque
 
 import numpy as np
 
-from agent.frames import MASKED, StatusBarDetector, colour_in, label_components, state_key
+from agent.frames import MASKED, StatusBarDetector, colour_in, label_boxes, label_components, state_key
 
 
 def reference_components(frame: np.ndarray) -> int:
@@ -141,3 +141,14 @@ def test_a_bar_inside_the_frame_is_masked_while_a_mover_goes_back_and_forth() ->
     assert state_key(frames[2], mask) == state_key(frames[12], mask)  # the same place, a shorter bar
     assert state_key(frames[1], mask) == state_key(frames[11], mask)
     assert state_key(frames[1], mask) != state_key(frames[2], mask)  # the two places differ
+
+
+def test_component_boxes_in_one_pass_match_each_components_own_box() -> None:
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 3, (64, 64)).astype(np.uint8)  # few colours: components of every shape
+    labels = label_components(frame)
+    boxes = label_boxes(labels)
+    for label in np.unique(labels):
+        rows, cols = np.nonzero(labels == label)
+        assert tuple(boxes[label]) == (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
+

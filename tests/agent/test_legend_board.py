@@ -14,8 +14,7 @@ import numpy as np
 from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
-from agent.frames import label_components
-from agent.matcher import _extents, _solve_mod, find_legend_lattice
+from agent.matcher import _solve_mod, find_legend_lattice
 from agent.training.levels import frame_of, start_level
 from arc_client.games.heldout import HELDOUT, heldout_dir
 
@@ -88,14 +87,4 @@ def test_lantern_grids_later_levels_are_matched_from_their_first_step_diagonal_t
     assert later and set(later) == {"match"}, sorted(set(later))
     per_level = actions_per_level(result.steps)
     assert per_level[3] <= 10 and per_level[5] <= 10, per_level  # 7 and 7 (886 x baseline before)
-
-
-def test_component_extents_in_one_pass_match_each_components_own_box() -> None:
-    rng = np.random.default_rng(3)
-    frame = rng.integers(0, 3, (64, 64)).astype(np.uint8)  # few colours: components of every shape
-    labels = label_components(frame)
-    extents = _extents(labels)
-    for label in np.unique(labels):
-        rows, cols = np.nonzero(labels == label)
-        assert tuple(extents[label]) == (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
 
