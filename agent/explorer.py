@@ -203,7 +203,7 @@ class GraphExplorer:
     def __init__(
         self,
         seed: int = 0,
-        max_clicks: int = 48,
+        max_clicks: int = 192,
         useful_prior: float = 0.15,
         max_retries: int = 2,
         max_deaths: int = 2,
@@ -215,6 +215,8 @@ class GraphExplorer:
         win_bonus: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
+        # click candidates a state offers, objects first (then tiles, `_add_tiles`): our games show at most 22
+        # objects a state; a real game's board may show a hundred
         self.max_clicks = max_clicks
         self.useful_prior = useful_prior
         self.max_retries = max_retries
@@ -286,14 +288,14 @@ class GraphExplorer:
 
     def _add_tiles(self, node: Node) -> None:
         """Its tiles as click candidates too, after its objects: repeated parts that look like a floor may
-        be a board of many like cells (at most `4 * max_clicks` of them, spread over the frame)."""
+        be a board of many like cells (at most `max_clicks` of them, spread over the frame)."""
         node.closer = True
         if not node.clickable or node.frame is None:
             return
         known = {a[1:] for a in node.candidates}
         tiles = [t for t in click_candidates(segment(node.frame, self.mask, with_tiles=True), self.ranker, limit=4096)
                  if (t.x, t.y) not in known]
-        most = 4 * self.max_clicks
+        most = self.max_clicks
         if len(tiles) > most:
             tiles = [tiles[i] for i in np.linspace(0, len(tiles) - 1, most).round().astype(int)]
         for t in tiles:

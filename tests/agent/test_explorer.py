@@ -133,3 +133,18 @@ async def test_a_board_of_like_cells_is_clicked_where_nothing_else_is() -> None:
     assert len(clicked) >= 10  # cells tried one by one, not one point again and again
     blind = await play_game(BOARD_GAMES, "fxtb", ExplorerWithoutTiles(seed=0), 300)
     assert blind.levels == 0 and not any(a.action is GameAction.ACTION6 for _, a, _ in blind.steps)
+
+
+class ExplorerOf48Clicks(ExplorerAgent):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.explorer = GraphExplorer(seed=seed, max_clicks=48)
+
+
+async def test_every_cell_of_a_board_of_64_objects_is_a_click_candidate() -> None:
+    # 64 cells in four colours, each an object; the winning cell is the last in reading order
+    result = await play_game(BOARD_GAMES, "fxbb", ExplorerAgent(seed=0), 200)
+    assert result.levels == 1, result.levels
+    assert len({(a.x, a.y) for _, a, _ in result.steps}) == len(result.steps)  # each cell once
+    fewer = await play_game(BOARD_GAMES, "fxbb", ExplorerOf48Clicks(seed=0), 200)
+    assert fewer.levels == 0
