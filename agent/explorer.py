@@ -266,7 +266,7 @@ class GraphExplorer:
             candidates: list[ActionKey] = [(a, NO_XY, NO_XY) for a in KEY_ACTIONS if a in available]
             signatures: dict[ActionKey, tuple[Signature, ...]] = {}
             if GameAction.ACTION6 in available:
-                objects = segment(response.frame, self.mask)
+                objects = segment(response.frame, self.mask, boards=True)
                 for t in click_candidates(objects, self.ranker, self.max_clicks):
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)

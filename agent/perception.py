@@ -33,6 +33,7 @@ TEXTURE_COUNT = 8  # at least this many identical specks make a texture
 TEXTURE_AREA = 6  # a texture speck is at most this big
 TILE_COUNT = 40  # this many identical parts of any size tile the floor (bricks, checkers)
 BACKGROUND_AREA = 32  # pieces of the background colour at least this big are background
+BOARD_SHARE = 0.5  # like parts within a box of at most this share of the frame are a board (`segment(boards=True)`)
 TILE_AREA = 4  # looking closer (`segment(with_tiles=True)`), repeated parts this big are clickable objects
 SPRITE_SIDE = 12  # touching parts group into one sprite while its box fits in this square
 SEARCH_OFFSET = 20  # the farthest a part is looked for after it moved
@@ -107,10 +108,13 @@ class Segmentation:
         return list(self.parts.values())
 
 
-def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False) -> Segmentation:
+def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
+            boards: bool = False) -> Segmentation:
     """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
     `with_tiles`: the repeated parts of at least `TILE_AREA` cells that would be texture (a tiled floor, or a
-    board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`).
+    board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`). `boards`:
+    like parts that all lie within a box of at most `BOARD_SHARE` of the frame are a board's cells, not a
+    floor's tiles, and stay objects (the explorer's click candidates).
 
     Everything is computed on arrays; Python objects are made for object parts only, since a
     textured floor alone is hundreds of specks.
@@ -141,6 +145,12 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
     repeats = counts[inverse]
     kinds[(area <= TEXTURE_AREA) & (repeats >= TEXTURE_COUNT)] = TEXTURE
     tiles = repeats >= TILE_COUNT  # a tiled floor; its cut-off tiles at the edges are texture too
+    if boards and tiles.any():
+        for group in np.unique(inverse[tiles]).tolist():
+            members = inverse == group
+            box = ((bottom[members].max() - top[members].min()) * (right[members].max() - left[members].min()))
+            if box <= BOARD_SHARE * h * w:
+                tiles &= ~members  # a board's cells
     if tiles.any():
         kinds[colour_in(colours, colours[tiles].tolist()) & (area <= area[tiles].max())] = TEXTURE
     if with_tiles:

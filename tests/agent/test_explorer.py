@@ -148,3 +148,11 @@ async def test_every_cell_of_a_board_of_64_objects_is_a_click_candidate() -> Non
     assert len({(a.x, a.y) for _, a, _ in result.steps}) == len(result.steps)  # each cell once
     fewer = await play_game(BOARD_GAMES, "fxbb", ExplorerOf48Clicks(seed=0), 200)
     assert fewer.levels == 0
+
+
+async def test_a_board_of_like_cells_beside_a_button_is_clicked() -> None:
+    # 49 like cells (enough to pass for a floor) within a box of under half the frame, beside a red button
+    # that does nothing; one unmarked cell completes the level
+    result = await play_game(BOARD_GAMES, "fxpb", ExplorerAgent(seed=0), 200)
+    assert result.levels == 1, result.levels
+    assert len({(a.x, a.y) for _, a, _ in result.steps}) >= 20  # cells tried one by one

@@ -187,3 +187,15 @@ def test_a_board_of_many_like_cells_is_floor_until_the_tiles_are_asked_for() -> 
     tiles = click_candidates(segment(frame, with_tiles=True), limit=4096)
     assert len(tiles) == 64
     assert {(t.x // 8, t.y // 8) for t in tiles} == {(i, j) for i in range(8) for j in range(8)}
+
+
+def test_like_cells_within_a_small_box_are_a_board_not_a_floor() -> None:
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    for i in range(7):
+        for j in range(7):
+            frame[4 + 6 * j:8 + 6 * j, 4 + 6 * i:8 + 6 * i] = 9  # 49 like cells within 40x40 pixels
+    assert click_candidates(segment(frame)) == []  # a floor, read alone
+    assert len(click_candidates(segment(frame, boards=True), limit=4096)) == 49
+    floor = np.zeros((64, 64), dtype=np.uint8)
+    floor.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9  # 256 like cells over the whole frame: a floor still
+    assert click_candidates(segment(floor, boards=True), limit=4096) == []
