@@ -170,6 +170,9 @@ class LevelGraph:
     # a clickable state offered nothing to click but tiles (many like parts, which look like a floor): the
     # level's nodes offer their tiles too (`GraphExplorer._look_closer`)
     closer: bool = False
+    # the keys of like parts read as a board's cells in this level: they stay a board's even when a piece
+    # placed on them would make them look like a floor carrying it (`segment(known_boards=...)`)
+    boards: set[int] = field(default_factory=set)
     # every game over of the level: (the frame before, the action, actions into the attempt), so that a
     # new HUD mask (new state keys, a new graph) does not forget which edges kill
     deaths: list[tuple[np.ndarray, ActionKey, int]] = field(default_factory=list)
@@ -266,7 +269,8 @@ class GraphExplorer:
             candidates: list[ActionKey] = [(a, NO_XY, NO_XY) for a in KEY_ACTIONS if a in available]
             signatures: dict[ActionKey, tuple[Signature, ...]] = {}
             if GameAction.ACTION6 in available:
-                objects = segment(response.frame, self.mask, boards=True)
+                objects = segment(response.frame, self.mask, boards=True, known_boards=self.graph.boards)
+                self.graph.boards |= objects.boards
                 for t in click_candidates(objects, self.ranker, self.max_clicks):
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)
@@ -757,7 +761,7 @@ class GraphExplorer:
         self.effects.version += 1  # every foreseen state key changes with the mask
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
-                                deaths=old.deaths, closer=old.closer)
+                                deaths=old.deaths, closer=old.closer, boards=old.boards)
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(self._key(frame), []).append((action, step))
         rekey = {key: self._key(node.frame) for key, node in old.nodes.items() if node.frame is not None}

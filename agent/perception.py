@@ -103,18 +103,22 @@ class Segmentation:
     kinds: np.ndarray  # per part index: OBJECT, BACKGROUND, TEXTURE or HUD
     parts: dict[int, Part]  # the OBJECT parts by index (background, texture and HUD stay kinds only)
     sprites: list[Sprite]
+    boards: frozenset[int] = frozenset()  # the keys of like parts read as a board's cells (`segment(boards=True)`)
 
     def objects(self) -> list[Part]:
         return list(self.parts.values())
 
 
 def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
-            boards: bool = False) -> Segmentation:
+            boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset()) -> Segmentation:
     """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
     `with_tiles`: the repeated parts of at least `TILE_AREA` cells that would be texture (a tiled floor, or a
     board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`). `boards`:
     like parts that all lie within a box of at most `BOARD_SHARE` of the frame are a board's cells, not a
-    floor's tiles, and stay objects (the explorer's click candidates).
+    floor's tiles, and stay objects (the explorer's click candidates); so do like parts in a larger box that
+    holds nothing else (no mover, crate or piece lies on them: `_anything_on`), and like parts whose key
+    is in `known_boards` (read as a board before in the level, though a piece now lies on them). The
+    keys read as boards are the segmentation's `boards`.
 
     Everything is computed on arrays; Python objects are made for object parts only, since a
     textured floor alone is hundreds of specks.
@@ -145,12 +149,18 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
     repeats = counts[inverse]
     kinds[(area <= TEXTURE_AREA) & (repeats >= TEXTURE_COUNT)] = TEXTURE
     tiles = repeats >= TILE_COUNT  # a tiled floor; its cut-off tiles at the edges are texture too
+    board_keys: set[int] = set()
     if boards and tiles.any():
+        # what could lie on a floor: parts neither repeated as tiles or specks nor the background's colour
+        loose = ~tiles & (kinds == OBJECT) & (colours != colours[int(np.argmax(area))])
         for group in np.unique(inverse[tiles]).tolist():
             members = inverse == group
-            box = ((bottom[members].max() - top[members].min()) * (right[members].max() - left[members].min()))
-            if box <= BOARD_SHARE * h * w:
+            key = int(keys[int(np.flatnonzero(members)[0])])
+            t, le, b, r = top[members].min(), left[members].min(), bottom[members].max(), right[members].max()
+            if (key in known_boards or (b - t) * (r - le) <= BOARD_SHARE * h * w
+                    or not _anything_on(t, le, b, r, members, loose, top, left, bottom, right, area)):
                 tiles &= ~members  # a board's cells
+                board_keys.add(key)
     if tiles.any():
         kinds[colour_in(colours, colours[tiles].tolist()) & (area <= area[tiles].max())] = TEXTURE
     if with_tiles:
@@ -177,7 +187,7 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
         for i, c, a, t, le, b, r, x, y, key, mx, my in columns:
             parts[i] = Part(i, c, a, t, le, b, r, x, y, (c, b - t, r - le, a, key), mx, my)
     labels = comp.reshape(h, w)
-    return Segmentation(frame, labels, kinds, parts, _group(labels, parts, kinds == OBJECT))
+    return Segmentation(frame, labels, kinds, parts, _group(labels, parts, kinds == OBJECT), frozenset(board_keys))
 
 
 def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) -> list[Sprite]:
@@ -385,6 +395,19 @@ class ClickRanker:
                 effects.add(effect)
             kept.append(candidate)
         return kept
+
+
+def _anything_on(t: int, le: int, b: int, r: int, members: np.ndarray, loose: np.ndarray, top: np.ndarray,
+                 left: np.ndarray, bottom: np.ndarray, right: np.ndarray, area: np.ndarray) -> bool:
+    """Whether a part other than the group's own lies within the like parts' box (t, le, b, r): a floor
+    carries things (a mover, crates, a rotor), a board holds its cells alone. Parts of the cells' shape in
+    another colour (lit cells) and parts spanning most of the box (grid lines, a frame) do not count."""
+    cell = int(np.flatnonzero(members)[0])
+    shape = (bottom[cell] - top[cell], right[cell] - left[cell], area[cell])
+    inside = loose & (top >= t) & (left >= le) & (bottom <= b) & (right <= r)
+    inside &= ~((bottom - top == shape[0]) & (right - left == shape[1]) & (area == shape[2]))
+    inside &= (bottom - top) * (right - left) < 0.8 * (b - t) * (r - le)
+    return bool(inside.any())
 
 
 def _main_colour(signature: tuple[Signature, ...]) -> int:

@@ -118,21 +118,30 @@ def test_clicks_go_to_salient_objects_before_anything_else() -> None:
 BOARD_GAMES = FIXTURE_GAMES.parent / "board_games"
 
 
-class ExplorerWithoutTiles(ExplorerAgent):
-    def __init__(self, seed: int = 0) -> None:
-        super().__init__(seed)
-        self.explorer = GraphExplorer(seed=seed, look_closer=False)
-
-
 async def test_a_board_of_like_cells_is_clicked_where_nothing_else_is() -> None:
-    # 64 like cells read as a tiled floor, not as objects (the keys do nothing); one unmarked cell
-    # completes the level
-    closer = await play_game(BOARD_GAMES, "fxtb", ExplorerAgent(seed=0), 300)
-    assert closer.levels == 2, closer.levels
-    clicked = {(a.x, a.y) for _, a, _ in closer.steps if a.action is GameAction.ACTION6}
+    # 64 like cells over the frame, enough to pass for a tiled floor, with nothing on them: a board (the
+    # keys do nothing); one unmarked cell completes the level
+    result = await play_game(BOARD_GAMES, "fxtb", ExplorerAgent(seed=0), 300)
+    assert result.levels == 2, result.levels
+    clicked = {(a.x, a.y) for _, a, _ in result.steps if a.action is GameAction.ACTION6}
     assert len(clicked) >= 10  # cells tried one by one, not one point again and again
-    blind = await play_game(BOARD_GAMES, "fxtb", ExplorerWithoutTiles(seed=0), 300)
-    assert blind.levels == 0 and not any(a.action is GameAction.ACTION6 for _, a, _ in blind.steps)
+
+
+def test_a_floor_with_nothing_to_click_on_it_has_its_tiles_clicked() -> None:
+    # like cells with a speck on them read as a floor; the speck lies in the HUD, so nothing is left to
+    # click but the tiles: the explorer looks closer and clicks them (and only then)
+    frame = np.zeros((64, 64), dtype=np.uint8)
+    frame.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9
+    frame[33, 33] = 3
+    hud = np.zeros((64, 64), dtype=bool)
+    hud[32:35, 32:35] = True
+    closer, blind = GraphExplorer(seed=0), GraphExplorer(seed=0, look_closer=False)
+    for explorer in (closer, blind):
+        explorer.mask = hud
+    action = closer.choose(frame_response(frame, available=(6,)))
+    assert action.action is GameAction.ACTION6 and frame[action.y, action.x] == 9
+    assert closer.counts["look_closer"] == 1
+    assert blind.choose(frame_response(frame, available=(6,))).action is GameAction.RESET  # nothing to try
 
 
 class ExplorerOf48Clicks(ExplorerAgent):
@@ -156,3 +165,26 @@ async def test_a_board_of_like_cells_beside_a_button_is_clicked() -> None:
     result = await play_game(BOARD_GAMES, "fxpb", ExplorerAgent(seed=0), 200)
     assert result.levels == 1, result.levels
     assert len({(a.x, a.y) for _, a, _ in result.steps}) >= 20  # cells tried one by one
+
+
+async def test_a_board_filling_the_frame_beside_a_button_is_clicked() -> None:
+    # 81 like cells within a box of two thirds of the frame (no board by its size) with nothing else on
+    # them, beside a red button that does nothing; one unmarked cell completes the level
+    result = await play_game(BOARD_GAMES, "fxlb", ExplorerAgent(seed=0), 200)
+    assert result.levels == 1, result.levels
+    assert len({(a.x, a.y) for _, a, _ in result.steps}) == len(result.steps)  # each cell once
+
+
+def test_a_board_read_in_a_level_stays_one_when_a_piece_is_placed_on_it() -> None:
+    board = np.zeros((64, 64), dtype=np.uint8)
+    board[:48, :48].reshape(12, 4, 12, 4)[:, :3, :, :3] = 9  # 144 like cells with nothing on them
+    placed = board.copy()
+    placed[41:46, 41:46] = 3  # a piece on four of them
+    explorer = GraphExplorer(seed=0)
+    explorer.see(frame_response(board, available=(6,)))
+    explorer.see(frame_response(placed, available=(6,)))  # another system placed it
+    node = explorer.graph.nodes[explorer.state_key(placed)]
+    assert len(node.click_signature) == 144 - 4 + 1  # its cells are still click candidates, and the piece
+    fresh = GraphExplorer(seed=0)  # the same frame first seen in a level: a floor carrying a piece
+    fresh.see(frame_response(placed, available=(6,)))
+    assert len(fresh.graph.nodes[fresh.state_key(placed)].click_signature) == 1

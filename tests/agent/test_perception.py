@@ -197,5 +197,30 @@ def test_like_cells_within_a_small_box_are_a_board_not_a_floor() -> None:
     assert click_candidates(segment(frame)) == []  # a floor, read alone
     assert len(click_candidates(segment(frame, boards=True), limit=4096)) == 49
     floor = np.zeros((64, 64), dtype=np.uint8)
-    floor.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9  # 256 like cells over the whole frame: a floor still
-    assert click_candidates(segment(floor, boards=True), limit=4096) == []
+    floor.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9  # 256 like cells over the whole frame
+    floor[30:35, 30:35] = 3  # and a sprite on them: a floor
+    assert [(c.x, c.y) for c in click_candidates(segment(floor, boards=True), limit=4096)] == [(32, 32)]
+
+
+def test_like_cells_filling_the_frame_with_nothing_on_them_are_a_board() -> None:
+    board = np.zeros((64, 64), dtype=np.uint8)
+    board.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9  # 256 like cells over the whole frame, nothing on them
+    assert click_candidates(segment(board)) == []  # a floor, read alone
+    assert len(click_candidates(segment(board, boards=True), limit=4096)) == 256
+    board[8:11, 8:11] = 12  # a lit cell (the cells' shape in another colour) is one of the board's
+    board[0:64, 63] = 5  # so is a line along the whole board
+    assert len(click_candidates(segment(board, boards=True), limit=4096)) == 257
+    board[40, 41] = 3  # a speck on it: something lies on the cells, so they are a floor
+    seen = {(c.x, c.y) for c in click_candidates(segment(board, boards=True), limit=4096)}
+    assert seen == {(41, 40), (9, 9), (63, 31)}  # the speck, the lit cell and the line
+
+
+def test_a_board_stays_a_board_once_a_piece_lies_on_it() -> None:
+    board = np.zeros((64, 64), dtype=np.uint8)
+    board.reshape(16, 4, 16, 4)[:, :3, :, :3] = 9  # 256 like cells, nothing on them: a board
+    empty = segment(board, boards=True)
+    assert len(empty.boards) == 1 and len(click_candidates(empty, limit=4096)) == 256
+    board[41:46, 41:46] = 3  # a piece placed on it, bigger than a cell: now it looks like a floor carrying it
+    assert [(c.x, c.y) for c in click_candidates(segment(board, boards=True), limit=4096)] == [(43, 43)]
+    known = segment(board, boards=True, known_boards=empty.boards)  # read as a board before in the level
+    assert len(click_candidates(known, limit=4096)) == 256 - 4 + 1  # the cells but the 4 under the piece, and it
