@@ -12,7 +12,8 @@ Everything is learned while playing the game:
   Reaching an object of colour c forgets that c blocks (a key may open the doors of its colour).
 
 Objects are small single-colour components outside the HUD mask (at most `max_object` cells and four
-times the mover's area), neither the mover, the frame's background nor a blocking colour; the
+times the mover's area), neither the mover, the frame's background, a blocking colour nor the specks of
+a speckled floor (`specks`: many tiny components of one colour); the
 mover's own pixels are painted in the floor's colour first, so that it does not cut the floor into
 small pieces. A breadth-first search over the mover's positions (its bounding box shifted by the
 displacements; boxes tested against integral images of the blocked and object cells, so a position
@@ -21,6 +22,11 @@ is followed while the mover is where the path expects it (replanned otherwise). 
 direction not learned yet is tried (four times at most in the game, never where it bumped).
 
 The step after an object is reached is left to the other systems (to use it: ACTION5 on a switch).
+With `reset_touched` (the agent sets it on novel levels), an object reached stays reached only until
+reaching another, or pressing ACTION5 on one, changes the frame away from the mover (a parcel picked up
+shows in a HUD box; a door opens): then the objects reached before are destinations again, since what
+they do may have changed. `route(prefer=...)` goes to the objects holding a preferred cell first (the
+goal colour carried from earlier levels) while any is left.
 The navigator's model is that objects are there to be reached (an exit, keys, gems). When a second
 reached object moves or changes instead of staying or vanishing (a block pushed, a switch or tile
 flipped), or three reached objects stay as they were and none vanished, the model is wrong for this
@@ -38,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agent.frames import colour_in, label_components
+from agent.perception import TEXTURE_AREA, TEXTURE_COUNT
 from agent.rules import Box, GameRules
 
 CONVENTION = {1: (0, -1), 2: (0, 1), 3: (-1, 0), 4: (1, 0)}  # (dx, dy) per key action
@@ -123,6 +130,19 @@ def shortest_walk(blocked: np.ndarray, goal: np.ndarray, box: Box, moves: list[t
     return None
 
 
+def specks(labels: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """The cells of a speckled floor: every component of at most `TEXTURE_AREA` cells in a colour that has
+    at least `TEXTURE_COUNT` of them (noise specks, alone or in clumps, are no destinations)."""
+    flat = labels.ravel()
+    size = np.bincount(flat)
+    first = np.zeros(len(size), dtype=np.int64)
+    first[flat[::-1]] = np.arange(len(flat))[::-1]  # a cell of each component
+    colour = frame.ravel()[first]
+    small = size <= TEXTURE_AREA
+    many = np.bincount(colour[small], minlength=16) >= TEXTURE_COUNT
+    return (small & many[colour])[labels]
+
+
 def _integral(cells: np.ndarray) -> np.ndarray:
     out = np.zeros((cells.shape[0] + 1, cells.shape[1] + 1), dtype=np.int32)
     out[1:, 1:] = cells.astype(np.int32).cumsum(0).cumsum(1)
@@ -158,6 +178,7 @@ class Navigator:
     moved: set[tuple[int, int]] = field(default_factory=set)  # (top, left) where each disturbed object is now
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
+    reset_touched: bool = False  # see `observe`: reached objects are destinations again after a change elsewhere
 
     def begin(self, level: int) -> None:
         """`level` is under way (every observe and route says so; the agent may say it first): on a new
@@ -197,6 +218,11 @@ class Navigator:
                 self.blocked.add((box[0], box[1], action))  # a probe into a wall: not from here again
         self.rules.observe_key(before, after, action, mask)
         move, box = self.rules.displacement(action), self.rules.mover_box(before, mask)
+        if (move is None and box is not None and self.reset_touched and self.rules.mover_box(after, mask) == box
+                and self._elsewhere(before, after, box, box, mask)):
+            # a press used what the mover stands on and changed the world elsewhere (a parcel picked up
+            # shows in the HUD): the objects reached before are destinations again, not the one under it
+            self.touched = {t for t in self.touched if box[0] <= t[0] < box[2] and box[1] <= t[1] < box[3]}
         if move is None or box is None:
             return
         dest = (box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0])
@@ -211,14 +237,17 @@ class Navigator:
                 self.entered[colour] += 1
             plain = without_mover(before, box, self.rules.mover, self.floor) if self.rules.mover is not None else before
             labels = label_components(plain)
+            speckled = specks(labels, plain)
+            reached: set[tuple[int, int]] = set()
             for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
                 cells = labels == label
                 colour = int(plain[cells][0])
-                if colour == self.rules.mover or not (self._small(cells, box)):
+                if colour == self.rules.mover or not (self._small(cells, box)) or speckled[cells].any():
                     continue
                 rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
                 corner = (int(rows[0]), int(cols[0]))
                 self.touched.add(corner)
+                reached.add(corner)
                 self.paused = True
                 disturbance = self._disturbance(cells, colour, before, after, dest, move)
                 if disturbance is not None:
@@ -229,6 +258,11 @@ class Navigator:
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
                 self.refused.clear()
+            if reached and self.reset_touched and self._elsewhere(before, after, box, dest, mask):
+                # reaching it changed the world away from the mover (an item picked up shows in a HUD box, a
+                # door opened): the objects reached before may do something else now, so they are
+                # destinations again
+                self.touched = reached
         elif now == box and colours:
             for colour in colours:
                 self.stopped[colour] += 1
@@ -239,6 +273,16 @@ class Navigator:
                 if self._small(cells, box):  # a door, not a wall: others of its colour may be keys
                     rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
                     self.refused.add((int(rows[0]), int(cols[0])))
+
+    @staticmethod
+    def _elsewhere(before: np.ndarray, after: np.ndarray, box: Box, dest: Box, mask: np.ndarray | None) -> bool:
+        """Whether the frame changed away from the mover's two places (and the HUD mask)."""
+        changed = before != after
+        changed[box[0]:box[2], box[1]:box[3]] = False
+        changed[dest[0]:dest[2], dest[1]:dest[3]] = False
+        if mask is not None:
+            changed &= ~mask
+        return bool(changed.any())
 
     def _disturbance(self, cells: np.ndarray, colour: int, before: np.ndarray, after: np.ndarray, dest: Box,
                      move: tuple[int, int]) -> str | None:
@@ -264,9 +308,10 @@ class Navigator:
 
     # -- proposing --------------------------------------------------------------------------------
     def route(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None,
-              level: int) -> Route | None:
-        """The first move toward the nearest untouched object; else a direction not learned yet (tried
-        four times at most in the game, never where it bumped); None when neither."""
+              level: int, prefer: np.ndarray | None = None) -> Route | None:
+        """The first move toward the nearest untouched object (of those with a cell in `prefer`, a goal's
+        colour, while there are any); else a direction not learned yet (tried four times at most in the
+        game, never where it bumped); None when neither."""
         self.begin(level)
         if self.disturbed >= self.max_disturbed:
             return None
@@ -296,7 +341,7 @@ class Navigator:
         for a, (ux, uy) in CONVENTION.items():
             if step and a in available and self.rules.displacement(a) is None and self.probes[a] < self.max_probes:
                 moves.append((a, (ux * step, uy * step)))
-        found = self._search(frame, mask, box, moves) if moves else None
+        found = self._search(frame, mask, box, moves, prefer) if moves else None
         if found is not None:
             return found
         for action in (1, 2, 3, 4):
@@ -306,7 +351,7 @@ class Navigator:
         return None
 
     def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
-                moves: list[tuple[int, tuple[int, int]]]) -> Route | None:
+                moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None = None) -> Route | None:
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
         assert self.rules.mover is not None
@@ -324,8 +369,9 @@ class Navigator:
                 blocked |= labels == labels[top, left]
         if mask is not None:
             blocked |= mask
-        # objects: small components, not the mover, the background, blocked or touched
-        objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked
+        # objects: small components, not the mover, the background, a texture's specks, blocked or touched
+        texture = specks(labels, frame)
+        objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked & ~texture
         here = np.zeros_like(objects)
         here[box[0]:box[2], box[1]:box[3]] = True
         stayed = gone = 0
@@ -349,6 +395,10 @@ class Navigator:
                 objects[cells] = False
         if not objects.any():
             return None
+        if prefer is not None:
+            first = np.isin(labels, np.unique(labels[prefer & objects]))
+            if (first & objects).any():
+                objects &= first
         walk = shortest_walk(blocked & ~here, objects, box, moves, self.blocked, self.max_nodes)
         if walk is None:
             return None

@@ -269,3 +269,55 @@ def test_the_fast_policy_sent_back_and_forth_under_a_ticking_bar_is_caught_as_a_
         tally = Tally()
         won = play_level(AriaAgent(seed, models=models, threshold=0.6), game_class(name), seed, level, tally)
         assert won, f"{name} seed {seed} level {level + 1} lost"
+
+
+def yard(mover: int, parcel: bool = True, held: bool = False) -> np.ndarray:
+    """A speckled floor (colour 4 specks, alone and in clumps), a mover (9) in row 10 moving two cells a
+    step, an empty slot (6) at columns 10-11, a parcel (8) at 20-21 and another slot (6) at 40-41 of that
+    row; a HUD box (14) at the top right is filled while a parcel is held."""
+    out = np.zeros((64, 64), np.uint8)
+    rng = np.random.default_rng(0)
+    for y, x in rng.integers(14, 64, size=(120, 2)):
+        out[y, x] = 4  # no speck on rows 10-11, where the mover walks
+    out[30:32, 50] = 4  # a clump of two
+    out[13, 7] = 4  # one just below the mover's start, nearer than anything
+    out[10:12, 10:12] = 6
+    if parcel:
+        out[10:12, 20:22] = 8
+    out[10:12, 40:42] = 6
+    out[0:3, 60:63] = 14 if held else 0
+    out[10:12, mover:mover + 2] = 9
+    return out
+
+
+def test_a_speckled_floors_specks_are_no_destinations() -> None:
+    navigator = Navigator()
+    navigator.observe(yard(2), 4, yard(4), None, 0)  # the mover and its step learnt
+    navigator.observe(yard(4), 4, yard(6), None, 0)
+    route = navigator.route(yard(6), (1, 2, 3, 4), None, 0)
+    assert route is not None and route.target == (10, 10), route  # the slot, not a speck
+
+
+def test_objects_reached_are_destinations_again_once_reaching_one_changed_the_world_elsewhere() -> None:
+    for reset in (False, True):
+        navigator = Navigator(reset_touched=reset)
+        for x in range(2, 22, 2):  # along the row: over the empty slot (nothing), onto the parcel (picked up)
+            navigator.observe(yard(x, parcel=x < 20, held=x >= 20), 4,
+                              yard(x + 2, parcel=x + 2 < 20, held=x + 2 >= 20), None, 0)
+        assert (10, 10) in navigator.touched or reset
+        here = yard(22, parcel=False, held=True)
+        route = navigator.route(here, (1, 2, 3, 4), None, 0) or navigator.route(here, (1, 2, 3, 4), None, 0)
+        # picking the parcel up filled the HUD box, away from the mover: with the reset, the slot passed
+        # before is a destination again (what it does may have changed) and the nearer; without, the other
+        assert route is not None and route.target == ((10, 10) if reset else (10, 40)), (reset, route)
+
+
+def test_the_goal_colours_objects_come_first() -> None:
+    navigator = Navigator()
+    navigator.observe(yard(24, parcel=False), 4, yard(26, parcel=False), None, 0)
+    navigator.observe(yard(26, parcel=False), 4, yard(28, parcel=False), None, 0)
+    plain = navigator.route(yard(28), (1, 2, 3, 4), None, 0)
+    assert plain is not None and plain.target == (10, 20), plain  # the nearest: the parcel
+    prefer = yard(28) == 6
+    route = navigator.route(yard(28), (1, 2, 3, 4), None, 0, prefer)
+    assert route is not None and route.target == (10, 40), route  # past the nearer parcel, to a slot
