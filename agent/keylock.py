@@ -91,7 +91,7 @@ class KeyLock:
 
     def _shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         """Shapes of three cells or more and five a side at most (keys, locks), and the boxes of every
-        shape eight a side at most (what a lock may be drawn in)."""
+        shape eight a side at most but the floor's (what a lock may be drawn in)."""
         key = frame.tobytes() + (b"" if mask is None else np.packbits(mask).tobytes())
         read = self.recent.get(key)
         if read is None:
@@ -102,8 +102,10 @@ class KeyLock:
 
     def _read_shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         out, boxes = [], []
+        floor = int(np.bincount(frame.ravel(), minlength=16).argmax())
         for box, colour, raw in shapes(frame, mask, side=8):
-            boxes.append(box)
+            if colour != floor:  # a piece of floor cut off by a texture's specks holds no lock
+                boxes.append(box)
             if box[2] - box[0] > 5 or box[3] - box[1] > 5:
                 continue
             pattern = np.frombuffer(raw, dtype=bool).reshape(box[2] - box[0], box[3] - box[1])
