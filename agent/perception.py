@@ -152,14 +152,17 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
     board_keys: set[int] = set()
     if boards and tiles.any():
         # what could lie on a floor: parts neither repeated as tiles or specks nor the background's colour
-        loose = ~tiles & (kinds == OBJECT) & (colours != colours[int(np.argmax(area))])
-        for group in np.unique(inverse[tiles]).tolist():
-            members = inverse == group
-            key = int(keys[int(np.flatnonzero(members)[0])])
-            t, le, b, r = top[members].min(), left[members].min(), bottom[members].max(), right[members].max()
+        loose = np.flatnonzero(~tiles & (kinds == OBJECT) & (colours != colours[int(np.argmax(area))]))
+        members = np.flatnonzero(tiles)
+        members = members[np.argsort(inverse[members], kind="stable")]  # the like parts, group by group
+        starts = np.flatnonzero(np.r_[True, inverse[members][1:] != inverse[members][:-1]])
+        for group in np.split(members, starts[1:]):
+            cell = int(group[0])
+            key = int(keys[cell])
+            t, le, b, r = top[group].min(), left[group].min(), bottom[group].max(), right[group].max()
             if (key in known_boards or (b - t) * (r - le) <= BOARD_SHARE * h * w
-                    or not _anything_on(t, le, b, r, members, loose, top, left, bottom, right, area)):
-                tiles &= ~members  # a board's cells
+                    or not _anything_on((t, le, b, r), cell, loose, top, left, bottom, right, area)):
+                tiles[group] = False  # a board's cells
                 board_keys.add(key)
     if tiles.any():
         kinds[colour_in(colours, colours[tiles].tolist()) & (area <= area[tiles].max())] = TEXTURE
@@ -397,16 +400,19 @@ class ClickRanker:
         return kept
 
 
-def _anything_on(t: int, le: int, b: int, r: int, members: np.ndarray, loose: np.ndarray, top: np.ndarray,
-                 left: np.ndarray, bottom: np.ndarray, right: np.ndarray, area: np.ndarray) -> bool:
-    """Whether a part other than the group's own lies within the like parts' box (t, le, b, r): a floor
-    carries things (a mover, crates, a rotor), a board holds its cells alone. Parts of the cells' shape in
-    another colour (lit cells) and parts spanning most of the box (grid lines, a frame) do not count."""
-    cell = int(np.flatnonzero(members)[0])
-    shape = (bottom[cell] - top[cell], right[cell] - left[cell], area[cell])
-    inside = loose & (top >= t) & (left >= le) & (bottom <= b) & (right <= r)
-    inside &= ~((bottom - top == shape[0]) & (right - left == shape[1]) & (area == shape[2]))
-    inside &= (bottom - top) * (right - left) < 0.8 * (b - t) * (r - le)
+def _anything_on(box: tuple[int, int, int, int], cell: int, loose: np.ndarray, top: np.ndarray, left: np.ndarray,
+                 bottom: np.ndarray, right: np.ndarray, area: np.ndarray) -> bool:
+    """Whether a part other than the like parts' own (`cell` is one of them) lies within their box: a floor
+    carries things (a mover, crates, a rotor), a board holds its cells alone. `loose` are the indices of the
+    parts that could lie on it. Parts of the cells' shape in another colour (lit cells) and parts spanning
+    most of the box (grid lines, a frame) do not count."""
+    t, le, b, r = box
+    tops, lefts, bottoms, rights = top[loose], left[loose], bottom[loose], right[loose]
+    inside = (tops >= t) & (lefts >= le) & (bottoms <= b) & (rights <= r)
+    heights, widths = bottoms - tops, rights - lefts
+    inside &= ~((heights == bottom[cell] - top[cell]) & (widths == right[cell] - left[cell])
+                & (area[loose] == area[cell]))
+    inside &= heights * widths < 0.8 * (b - t) * (r - le)
     return bool(inside.any())
 
 
