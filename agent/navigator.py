@@ -237,12 +237,16 @@ class Navigator:
                 self.entered[colour] += 1
             plain = without_mover(before, box, self.rules.mover, self.floor) if self.rules.mover is not None else before
             labels = label_components(plain)
-            speckled = specks(labels, plain)
+            speckled: np.ndarray | None = None  # a speckled floor's cells, found when a small part is entered
             reached: set[tuple[int, int]] = set()
             for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
                 cells = labels == label
                 colour = int(plain[cells][0])
-                if colour == self.rules.mover or not (self._small(cells, box)) or speckled[cells].any():
+                if colour == self.rules.mover or not (self._small(cells, box)):
+                    continue
+                if speckled is None:
+                    speckled = specks(labels, plain)
+                if speckled[cells].any():
                     continue
                 rows, cols = np.flatnonzero(cells.any(1)), np.flatnonzero(cells.any(0))
                 corner = (int(rows[0]), int(cols[0]))
