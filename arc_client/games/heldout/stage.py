@@ -31,6 +31,8 @@ A game subclasses `Stage`, sets NAME (4 characters; the class is NAME capitalise
                                              [[]] in-between states shown as extra frames
     known_plan(puzzle) -> Plan | None        [None] a winning plan when BFS cannot search the level
     budget(puzzle, optimal) -> int           [max(3 * optimal, optimal + 12)] actions per level
+    meter(puzzle, state) -> (left, total)    [None] what the bar shows instead of the budget left
+                                             (an energy gauge; the budget still ends the level)
 
 The stage computes each level's shortest plan (BFS over `transition`, or `known_plan`), its budget,
 and the first-time-human baseline: ceil(1.5 x the plan's length). RESET restarts the level (the
@@ -175,6 +177,9 @@ class Stage(ARCBaseGame):
     def budget(self, puzzle: Any, optimal: int) -> int:
         return max(3 * optimal, optimal + 12)
 
+    def meter(self, puzzle: Any, state: Any) -> tuple[int, int] | None:
+        return None
+
     # ---- construction --------------------------------------------------------------------------
     def __init__(self, seed: int = 0) -> None:
         key = (type(self).__qualname__, seed)
@@ -274,7 +279,8 @@ class Stage(ARCBaseGame):
 
 
 class _Timer(RenderableUserDisplay):
-    """The level's budget as a bar along one edge of the frame, shorter by about a pixel per action."""
+    """The level's budget (or the game's `meter`) as a bar along one edge of the frame, shorter by about a
+    pixel per action."""
 
     def __init__(self, game: Stage) -> None:
         self.game = game
@@ -282,6 +288,10 @@ class _Timer(RenderableUserDisplay):
     def render_interface(self, frame: np.ndarray) -> np.ndarray:
         game = self.game
         total, left = game.budgets[game.level_index], max(game.budget_left, 0)
+        if game.state is not None:
+            gauge = game.meter(game.puzzles[game.level_index], game.state)
+            if gauge is not None:
+                left, total = max(gauge[0], 0), gauge[1]
         room = FRAME - 2
         filled = (room * left + total - 1) // total  # ceil: empty only when the budget is spent
         t = BAR_THICKNESS

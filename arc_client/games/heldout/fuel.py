@@ -1,0 +1,234 @@
+"""Fuel: reach the exit before the tank runs dry; fuel cans on the way fill it again (keyboard).
+
+The bar along the bottom is not a step budget but the rover's tank: every action (a bump into a wall
+too) burns one unit, and an empty tank ends the level in GAME_OVER. Walking onto a fuel can (a yellow
+can with an orange band) fills the tank and uses the can up. From level 2 on the exit lies further than
+a full tank goes, so the cans must be visited in a workable order; from level 5 on a can fills only half
+the tank (a rule change nothing on the screen announces but the bar). The rover is a 4x4 two-colour
+sprite moving 4 pixels a step over a checkered floor walled with blocks. Every level is generated from
+the seed: yards of 8x8 to 13x12 cells, 1-3 cans, wall segments from level 2 on, the yard connected.
+
+Baselines: the solver's shortest plan x 1.5, rounded up. The level's hidden action budget is far above
+what the tank allows, so the tank is what ends a level.
+"""
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+from arcengine import Sprite
+
+from arc_client.games.heldout.stage import (
+    BLACK,
+    BLUE,
+    GRAY,
+    GREEN,
+    LIGHT_GRAY,
+    MOVES,
+    OFF_BLACK,
+    ORANGE,
+    WHITE,
+    YELLOW,
+    Stage,
+    art,
+    block,
+    sprite,
+    texture,
+)
+
+CELL = 4
+# per level: yard width, height, cans, wall segments, whether a can fills only half the tank
+LEVELS = (
+    (8, 8, 1, 0, False),
+    (9, 9, 1, 2, False),
+    (10, 10, 2, 4, False),
+    (11, 11, 2, 6, False),
+    (11, 11, 2, 6, True),
+    (13, 12, 3, 8, True),
+)
+ROVER = art(["bwwb", "bbbb", "bbbb", "b..b"], {"b": BLUE, "w": WHITE})
+CAN = art([".yy.", "yyyy", "oooo", "yyyy"], {"y": YELLOW, "o": ORANGE})
+EXIT = art(["gggg", "gwwg", "gwwg", "gggg"], {"g": GREEN, "w": WHITE})
+
+Cell = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Yard:
+    width: int
+    height: int
+    walls: frozenset[Cell]
+    cans: frozenset[Cell]
+    start: Cell
+    exit: Cell
+    tank: int  # a full tank, in actions
+    half: bool  # a can fills half the tank
+
+
+@dataclass(frozen=True)
+class Drive:
+    at: Cell
+    fuel: int
+    cans: frozenset[Cell]  # cans not yet used
+
+
+def _inside(yard_w: int, yard_h: int, cell: Cell) -> bool:
+    return 0 <= cell[0] < yard_w and 0 <= cell[1] < yard_h
+
+
+def _distances(width: int, height: int, walls: set[Cell] | frozenset[Cell], source: Cell) -> dict[Cell, int]:
+    seen = {source: 0}
+    queue = [source]
+    for here in queue:
+        for dx, dy in MOVES.values():
+            nxt = (here[0] + dx, here[1] + dy)
+            if _inside(width, height, nxt) and nxt not in walls and nxt not in seen:
+                seen[nxt] = seen[here] + 1
+                queue.append(nxt)
+    return seen
+
+
+def refill(yard: Yard, fuel: int) -> int:
+    return min(yard.tank, fuel + yard.tank // 2) if yard.half else yard.tank
+
+
+def step(yard: Yard, state: Drive, action: int) -> Drive:
+    """One action: it burns a unit whether or not the rover moves; a can reached fills the tank."""
+    if action not in MOVES or state.fuel <= 0:
+        return state
+    dx, dy = MOVES[action]
+    nxt = (state.at[0] + dx, state.at[1] + dy)
+    if not _inside(yard.width, yard.height, nxt) or nxt in yard.walls:
+        nxt = state.at
+    fuel, cans = state.fuel - 1, state.cans
+    if nxt in cans:
+        fuel, cans = refill(yard, fuel), cans - {nxt}
+    return Drive(nxt, fuel, cans)
+
+
+def shortest(yard: Yard, limit: int = 60_000) -> int | None:
+    """The fewest actions to the exit (BFS over place, fuel and cans left), None if it cannot be reached."""
+    start = Drive(yard.start, yard.tank, yard.cans)
+    depth = {start: 0}
+    queue = [start]
+    for state in queue:
+        for action in MOVES:
+            after = step(yard, state, action)
+            if after in depth:
+                continue
+            depth[after] = depth[state] + 1
+            if after.at == yard.exit:
+                return depth[after]
+            if len(depth) > limit:
+                return None
+            if after.fuel > 0:
+                queue.append(after)
+    return None
+
+
+def _bottleneck(points: list[Cell], legs: dict[tuple[Cell, Cell], int], start: Cell, goal: Cell) -> int:
+    """The smallest tank that reaches `goal` from `start` with a full refill at every point on the way
+    (the longest leg of the best route)."""
+    best = {start: 0}
+    todo = [start]
+    while todo:
+        todo.sort(key=lambda p: best[p])
+        here = todo.pop(0)
+        for other in points:
+            if other == here or (here, other) not in legs:
+                continue
+            need = max(best[here], legs[here, other])
+            if need < best.get(other, 1 << 30):
+                best[other] = need
+                todo.append(other)
+    return best.get(goal, 1 << 30)
+
+
+def make_yard(rng: random.Random, width: int, height: int, cans: int, segments: int, half: bool, first: bool) -> Yard:
+    for _attempt in range(200):
+        walls: set[Cell] = set()
+        for _ in range(segments):
+            for _try in range(20):
+                length = rng.randint(2, 4)
+                c, r = rng.randrange(width), rng.randrange(height)
+                dc, dr = rng.choice(((1, 0), (0, 1)))
+                piece = {(c + dc * i, r + dr * i) for i in range(length)}
+                trial = walls | piece
+                free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in trial]
+                if all(_inside(width, height, p) for p in piece) and len(_distances(width, height, trial, free[0])) == len(free):
+                    walls = trial
+                    break
+        free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in walls]
+        start = rng.choice(free)
+        from_start = _distances(width, height, walls, start)
+        far = max(from_start.values())
+        exit_ = rng.choice([cell for cell, d in from_start.items() if d >= far - 1])
+        between = [cell for cell in free if cell not in (start, exit_)]
+        placed = frozenset(rng.sample(between, cans))
+        points = [start, *placed, exit_]
+        tables = {p: _distances(width, height, walls, p) for p in points}
+        legs = {(a, b): tables[a][b] for a in points for b in points if a != b}
+        direct = legs[start, exit_]
+        need = _bottleneck(points, legs, start, exit_)
+        if first:
+            tank = direct + 8
+        elif need < direct - 1:
+            tank = min(need + 4, direct - 1)  # a can is needed; the tank leaves a little room
+        else:
+            continue
+        yard = Yard(width, height, frozenset(walls), placed, start, exit_, tank, half)
+        if shortest(yard) is not None:
+            return yard
+    raise RuntimeError("fuel: no yard found")
+
+
+class Hf01(Stage):
+    NAME = "hf01"
+    TITLE = "Fuel"
+    TAGS = ["heldout", "keyboard"]
+    AVAILABLE = [1, 2, 3, 4]
+    BAR = "bottom"
+    BAR_COLOUR = ORANGE
+
+    def levels(self, rng: random.Random) -> list[Yard]:
+        return [make_yard(rng, *spec, first=index == 0) for index, spec in enumerate(LEVELS)]
+
+    def initial_state(self, puzzle: Yard) -> Drive:
+        return Drive(puzzle.start, puzzle.tank, puzzle.cans)
+
+    def transition(self, puzzle: Yard, state: Drive, action: int, cell: Cell | None) -> Drive:
+        return step(puzzle, state, action)
+
+    def is_solved(self, puzzle: Yard, state: Drive) -> bool:
+        return state.at == puzzle.exit
+
+    def is_lost(self, puzzle: Yard, state: Drive) -> bool:
+        return state.fuel <= 0 and state.at != puzzle.exit
+
+    def budget(self, puzzle: Yard, optimal: int) -> int:
+        return 10 * optimal + 100
+
+    def meter(self, puzzle: Yard, state: Drive) -> tuple[int, int]:
+        return state.fuel, puzzle.tank
+
+    def _origin(self, puzzle: Yard) -> tuple[int, int]:
+        return (64 - puzzle.width * CELL) // 2, 4 + (56 - puzzle.height * CELL) // 2
+
+    def background(self, puzzle: Yard) -> np.ndarray:
+        floor = np.full((64, 64), BLACK, dtype=np.int8)
+        ox, oy = self._origin(puzzle)
+        floor[oy - 1 : oy + puzzle.height * CELL + 1, ox - 1 : ox + puzzle.width * CELL + 1] = GRAY
+        floor[oy : oy + puzzle.height * CELL, ox : ox + puzzle.width * CELL] = texture(
+            random.Random(0), 64, BLACK, OFF_BLACK, "checker")[: puzzle.height * CELL, : puzzle.width * CELL]
+        for c, r in puzzle.walls:
+            x, y = ox + c * CELL, oy + r * CELL
+            floor[y : y + CELL, x : x + CELL] = block(CELL, CELL, LIGHT_GRAY, border=GRAY)
+        return floor
+
+    def scene(self, puzzle: Yard, state: Drive) -> list[Sprite]:
+        ox, oy = self._origin(puzzle)
+        pieces = [sprite(EXIT, ox + puzzle.exit[0] * CELL, oy + puzzle.exit[1] * CELL, layer=1, name="exit")]
+        for c, r in sorted(state.cans):
+            pieces.append(sprite(CAN, ox + c * CELL, oy + r * CELL, layer=2))
+        pieces.append(sprite(ROVER, ox + state.at[0] * CELL, oy + state.at[1] * CELL, layer=3, name="rover"))
+        return pieces
