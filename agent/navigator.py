@@ -242,7 +242,7 @@ class Navigator:
             for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
                 cells = labels == label
                 colour = int(plain[cells][0])
-                if colour == self.rules.mover or not (self._small(cells, box)):
+                if colour == self.rules.mover or colour == self.floor or not (self._small(cells, box)):
                     continue
                 if speckled is None:
                     speckled = specks(labels, plain)
@@ -376,6 +376,10 @@ class Navigator:
         # objects: small components, not the mover, the background, a texture's specks, blocked or touched
         texture = specks(labels, frame)
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked & ~texture
+        if self.floor is not None:
+            # the floor's own colour is no object: on a checkered floor the tiles of the colour painted under
+            # the mover join that patch into a blob that would read as an object wherever the mover goes
+            objects &= frame != self.floor
         here = np.zeros_like(objects)
         here[box[0]:box[2], box[1]:box[3]] = True
         stayed = gone = 0
