@@ -91,6 +91,20 @@ EXPLORER_REASONS = {
 }
 
 
+def bar_emptied(before: np.ndarray | None, after: np.ndarray, mask: np.ndarray | None) -> bool:
+    """Whether a game over is a HUD bar's running out: a colour lit inside the masked HUD before the
+    action is gone from it after, while the scene outside it stayed almost as it was (a step budget, or a
+    tank that refills, drawn empty), not a move that killed (a fall, a trap) or a screen drawn over."""
+    if before is None or mask is None or not mask.any() or before.shape != after.shape:
+        return False
+    inside_before, inside_after = before[mask], after[mask]
+    gone = np.setdiff1d(np.unique(inside_before), np.unique(inside_after))
+    if not gone.size:
+        return False
+    outside = ~mask
+    return bool((before[outside] != after[outside]).sum() <= 0.05 * outside.sum())
+
+
 def within_budget(step: int, budget: int | None) -> bool:
     """A game over `step` actions into an attempt is the budget's doing. One more or one fewer is
     allowed: games differ on whether the RESET that starts an attempt counts, and the first attempt
@@ -249,6 +263,7 @@ class GraphExplorer:
         self.current: bytes | None = None
         self.frame: np.ndarray | None = None
         self.last_seen: FrameResponse | None = None
+        self.spent = False  # the last game over emptied a HUD bar (see `bar_emptied`)
         self.pending: tuple[bytes, ActionKey] | None = None
         self.plan: deque[tuple[bytes, ActionKey, bytes]] = deque()
         self.since_progress = 0
@@ -673,9 +688,14 @@ class GraphExplorer:
             return
         if result.state is GameState.GAME_OVER:
             edge.game_overs += 1
-            edge.death_steps.append(self.steps)
-            self.graph.deaths.append((self.frame, action_key, self.steps))
-            self.graph.deaths_by_key.setdefault(before_key, []).append((action_key, self.steps))
+            # an emptied HUD bar says the attempt ran out (of steps, of fuel) on this action: it blames the
+            # edge no more than a known step budget would (with a tank that refills, attempts run out after
+            # different numbers of steps, and no budget is ever inferred)
+            self.spent = bar_emptied(self.frame, result.frame, self.mask)
+            if not self.spent:
+                edge.death_steps.append(self.steps)
+                self.graph.deaths.append((self.frame, action_key, self.steps))
+                self.graph.deaths_by_key.setdefault(before_key, []).append((action_key, self.steps))
             self.graph.death_steps[self.steps] += 1
             if self.learner is not None:
                 self.learner.learn(self.frame, self.mask, action_key, signature, new=False)

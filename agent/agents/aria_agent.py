@@ -580,8 +580,9 @@ class AriaAgent(Agent):
             # the slider learns from every move on a novel level (its colours, a goal, what kills)
             key, mask = int(action.action.value), self.explorer.mask
             if result.state is GameState.GAME_OVER:
-                self.slider.game_over(prev, key, mask, self.navigator)
-                self.seeker.game_over(prev, key, mask, self.navigator)
+                if not self.explorer.spent:  # (a bar run out says nothing of what the move stepped into)
+                    self.slider.game_over(prev, key, mask, self.navigator)
+                    self.seeker.game_over(prev, key, mask, self.navigator)
             elif result.levels_completed > prev_level:
                 self.slider.level_up(prev, key, mask, self.navigator)
             elif result.levels_completed == prev_level:
@@ -591,7 +592,8 @@ class AriaAgent(Agent):
         if self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers:
             key = int(action.action.value)
             if result.state is GameState.GAME_OVER:
-                learnt = self.twins.game_over(prev, key, within_budget(self.explorer.steps, self.explorer.graph.budget))
+                learnt = self.twins.game_over(prev, key, self.explorer.spent
+                                              or within_budget(self.explorer.steps, self.explorer.graph.budget))
                 learnt = learnt and self._reader_last == "twin"
             elif result.levels_completed == prev_level:
                 self.twins.observe(prev, key, result.frame, self.explorer.mask, prev_level)
@@ -601,7 +603,8 @@ class AriaAgent(Agent):
             # the readers led into a game over on this novel level: two strikes (off at three), none when
             # the level's step budget explains it (an attempt out of actions, not a move that kills); the
             # next attempt's states are new to them again
-            if self._reader_acted and not learnt and not within_budget(self.explorer.steps, self.explorer.graph.budget):
+            if (self._reader_acted and not learnt and not self.explorer.spent
+                    and not within_budget(self.explorer.steps, self.explorer.graph.budget)):
                 self._strike(2)
             self._reader_seen.clear()
         if self._before is not None and result.state is not GameState.GAME_OVER:
