@@ -126,6 +126,9 @@ class Edge:
     outcomes: Counter[bytes] = field(default_factory=Counter)
     game_overs: int = 0
     death_steps: list[int] = field(default_factory=list)  # actions into the attempt when it ended the game
+    # game overs on it that emptied the HUD bar (`bar_emptied`): no deaths, but no frontier either until the
+    # level's step budget is known (then, as a death the budget explains, it may be tried again)
+    spent: int = 0
 
     def deadly(self, budget: int | None) -> bool:
         """It ended the game when no step budget explains it, at least as often as it led on: an edge
@@ -164,7 +167,8 @@ class Node:
         edge = self.edges.get(action)
         if edge is None:
             return True
-        return edge.tries == 0 and edge.game_overs < max_deaths and not edge.deadly(budget)
+        return (edge.tries == 0 and edge.game_overs < max_deaths and not edge.deadly(budget)
+                and not (edge.spent and budget is None))
 
     def untried(self, max_deaths: int, budget: int | None = None) -> list[ActionKey]:
         return [a for a in self.candidates if self.is_untried(a, max_deaths, budget)]
@@ -692,7 +696,9 @@ class GraphExplorer:
             # edge no more than a known step budget would (with a tank that refills, attempts run out after
             # different numbers of steps, and no budget is ever inferred)
             self.spent = bar_emptied(self.frame, result.frame, self.mask)
-            if not self.spent:
+            if self.spent:
+                edge.spent += 1
+            else:
                 edge.death_steps.append(self.steps)
                 self.graph.deaths.append((self.frame, action_key, self.steps))
                 self.graph.deaths_by_key.setdefault(before_key, []).append((action_key, self.steps))

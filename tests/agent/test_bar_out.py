@@ -104,4 +104,10 @@ async def test_a_tank_run_dry_blames_no_edge() -> None:
     assert len(agent.overs) >= 3 and all(spent for _, spent in agent.overs), agent.overs
     graph = agent.explorer.graph
     assert not graph.deaths
-    assert not any(edge.deadly(graph.budget) for node in graph.nodes.values() for edge in node.edges.values())
+    edges = [edge for node in graph.nodes.values() for edge in node.edges.values()]
+    assert not any(edge.deadly(graph.budget) for edge in edges)
+    assert any(edge.spent for edge in edges)
+    # an edge the bar ran out on is no frontier while no step budget is known (it was one: every attempt
+    # went back to it to run out there again)
+    assert all(not node.is_untried(action, agent.explorer.max_deaths, graph.budget)
+               for node in graph.nodes.values() for action, edge in node.edges.items() if edge.spent)
