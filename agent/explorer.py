@@ -195,6 +195,9 @@ class LevelGraph:
     # new HUD mask (new state keys, a new graph) does not forget which edges kill
     deaths: list[tuple[np.ndarray, ActionKey, int]] = field(default_factory=list)
     deaths_by_key: dict[bytes, list[tuple[ActionKey, int]]] = field(default_factory=dict)
+    # the game overs of `deaths` that emptied the HUD bar (their indices), counted as deaths while every
+    # such game over came at one step count (a step budget, which the budget rule explains)
+    bar_outs: list[int] = field(default_factory=list)
 
 
 class ActionPriors:
@@ -268,6 +271,9 @@ class GraphExplorer:
         self.frame: np.ndarray | None = None
         self.last_seen: FrameResponse | None = None
         self.spent = False  # the last game over emptied a HUD bar (see `bar_emptied`)
+        # the bar ran out after different numbers of actions in one level: it refills (a tank), so a game
+        # over that empties it blames no edge from then on, in this game (see `record`)
+        self.refills = False
         self.pending: tuple[bytes, ActionKey] | None = None
         self.plan: deque[tuple[bytes, ActionKey, bytes]] = deque()
         self.since_progress = 0
@@ -648,6 +654,26 @@ class GraphExplorer:
         return Action(game_action, x=x, y=y, decision=decision)
 
     # -- learning ---------------------------------------------------------------------------------
+    def _forgive_bar_outs(self) -> None:
+        """The level's game overs that emptied the bar, counted as deaths so far, become run-outs: no
+        edge is deadly for them (and none is a frontier for them until a step budget is known)."""
+        graph = self.graph
+        outs = set(graph.bar_outs)
+        for index in sorted(outs):
+            frame, action, step = graph.deaths[index]
+            key = self._key(frame)
+            node = graph.nodes.get(key)
+            edge = node.edges.get(action) if node is not None else None
+            if edge is not None and step in edge.death_steps:
+                edge.death_steps.remove(step)
+                edge.spent += 1
+                node.version += 1
+            listed = graph.deaths_by_key.get(key)
+            if listed is not None and (action, step) in listed:
+                listed.remove((action, step))
+        graph.deaths = [d for i, d in enumerate(graph.deaths) if i not in outs]
+        graph.bar_outs = []
+
     def record(self, action: Action, result: FrameResponse) -> None:
         """Count what `action` did; called with every result, RESETs included."""
         pending, self.pending = self.pending, None
@@ -692,13 +718,21 @@ class GraphExplorer:
             return
         if result.state is GameState.GAME_OVER:
             edge.game_overs += 1
-            # an emptied HUD bar says the attempt ran out (of steps, of fuel) on this action: it blames the
-            # edge no more than a known step budget would (with a tank that refills, attempts run out after
-            # different numbers of steps, and no budget is ever inferred)
+            # an emptied HUD bar says the attempt ran out (of steps, of fuel) on this action. While the bar
+            # ran out after one number of actions only, it is a step budget, which two game overs at one
+            # step count explain (as any death); once it ran out after another number (a tank that cans
+            # refill: no budget is ever inferred), such game overs blame no edge, the earlier ones too
             self.spent = bar_emptied(self.frame, result.frame, self.mask)
-            if self.spent:
+            if self.spent and not self.refills:
+                counts = {self.graph.deaths[i][2] for i in self.graph.bar_outs}
+                if counts and self.steps not in counts:
+                    self.refills = True
+                    self._forgive_bar_outs()
+            if self.spent and self.refills:
                 edge.spent += 1
             else:
+                if self.spent:
+                    self.graph.bar_outs.append(len(self.graph.deaths))
                 edge.death_steps.append(self.steps)
                 self.graph.deaths.append((self.frame, action_key, self.steps))
                 self.graph.deaths_by_key.setdefault(before_key, []).append((action_key, self.steps))
@@ -787,7 +821,7 @@ class GraphExplorer:
         self.effects.version += 1  # every foreseen state key changes with the mask
         old = self.graph
         self.graph = LevelGraph(death_steps=old.death_steps, budget=old.budget, longest=old.longest,
-                                deaths=old.deaths, closer=old.closer, boards=old.boards)
+                                deaths=old.deaths, bar_outs=old.bar_outs, closer=old.closer, boards=old.boards)
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(self._key(frame), []).append((action, step))
         rekey = {key: self._key(node.frame) for key, node in old.nodes.items() if node.frame is not None}

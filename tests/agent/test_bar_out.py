@@ -1,8 +1,9 @@
 """A game over that empties a HUD bar is the bar's doing (a step budget spent, a tank run dry), not the
-move's: `bar_emptied` tells the two apart on real frames, and the explorer blames no edge for it. With a
-tank that refills (held-out `hf01`, Fuel) attempts run out after different numbers of steps, so no step
-budget is ever inferred and, before this rule, the moves that happened to burn the last unit were taken
-for moves that kill."""
+move's: `bar_emptied` tells the two apart on real frames. With a tank that refills (held-out `hf01`, Fuel)
+attempts run out after different numbers of steps, so no step budget is ever inferred and, before this
+rule, the moves that happened to burn the last unit were taken for moves that kill; once the bar ran out
+after two different numbers of actions in a level, the explorer blames no edge for it. A step budget
+(the bar always runs out after the same number) is left to the budget rule, as before."""
 
 from __future__ import annotations
 
@@ -102,6 +103,7 @@ async def test_a_tank_run_dry_blames_no_edge() -> None:
     agent = _Explorer(seed=0)
     await play_game(heldout_dir(), "hf01", agent, 200)
     assert len(agent.overs) >= 3 and all(spent for _, spent in agent.overs), agent.overs
+    assert agent.explorer.refills  # the tank ran out after different numbers of actions in a level
     graph = agent.explorer.graph
     assert not graph.deaths
     edges = [edge for node in graph.nodes.values() for edge in node.edges.values()]
@@ -111,3 +113,15 @@ async def test_a_tank_run_dry_blames_no_edge() -> None:
     # went back to it to run out there again)
     assert all(not node.is_untried(action, agent.explorer.max_deaths, graph.budget)
                for node in graph.nodes.values() for action, edge in node.edges.items() if edge.spent)
+
+
+async def test_a_step_budget_still_counts_as_deaths_the_budget_rule_explains() -> None:
+    # Shifting Rules' bar is a step budget: it runs out after the level's budget of actions every time, so
+    # those game overs stay deaths, explained once two agree on the step count (the explorer's budget
+    # rule), and no refill is read into them
+    agent = _Explorer(seed=0)
+    await play_game(heldout_dir(), "he01", agent, 300)
+    assert len(agent.overs) >= 2 and all(spent for _, spent in agent.overs), agent.overs
+    assert not agent.explorer.refills
+    graph = agent.explorer.graph
+    assert graph.deaths and graph.budget is not None

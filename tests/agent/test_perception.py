@@ -121,7 +121,12 @@ def hud_pairs(cls, steps: int = 40):  # type: ignore[no-untyped-def]
     return out
 
 
-@pytest.mark.parametrize("cls", [*HELDOUT, *SUITE], ids=lambda cls: cls.NAME)
+# Fuel's bar is its tank: every action changes the game's state (the fuel left), so no transition changes
+# the bar alone (its running out is tested in test_bar_out.py)
+BAR_IS_STATE = {"hf01"}
+
+
+@pytest.mark.parametrize("cls", [c for c in (*HELDOUT, *SUITE) if c.NAME not in BAR_IS_STATE], ids=lambda cls: cls.NAME)
 def test_hud_masking_makes_frames_that_differ_only_by_the_bar_hash_equal(cls) -> None:  # type: ignore[no-untyped-def]
     pairs = hud_pairs(cls)
     detector = StatusBarDetector()
