@@ -664,7 +664,7 @@ class GraphExplorer:
             key = self._key(frame)
             node = graph.nodes.get(key)
             edge = node.edges.get(action) if node is not None else None
-            if edge is not None and step in edge.death_steps:
+            if node is not None and edge is not None and step in edge.death_steps:
                 edge.death_steps.remove(step)
                 edge.spent += 1
                 node.version += 1

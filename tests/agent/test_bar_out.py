@@ -16,14 +16,11 @@ from arcengine import GameState as EngineState
 from agent.base import Agent
 from agent.explorer import GraphExplorer, bar_emptied
 from agent.frames import StatusBarDetector
+from agent.training.levels import frame_of
 from arc_client import GameState
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.shifting_rules import MOVES, He01
 from arc_client.games.play import act, play_plan
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.uint8)
 
 
 def _bar_mask(frames: list[np.ndarray], actions: list[int]) -> np.ndarray:
@@ -63,23 +60,23 @@ def test_an_emptied_bar_is_told_from_a_move_that_kills() -> None:
     # first the level spent by moves that change nothing but the bar (bumps, back and forth): the bar
     # runs out; the HUD detector learns the bar from these frames, as the explorer's does
     bumps = [1, 2, 3, 4] * 30
-    frames, sent = [_frame(act(game, 1))], []
+    frames, sent = [frame_of(act(game, 1))], []
     for action in bumps:
         result = act(game, action)
         sent.append(action)
         if result.state is EngineState.GAME_OVER:
             break
-        frames.append(_frame(result))
+        frames.append(frame_of(result))
     assert result.state is EngineState.GAME_OVER and len(frames) + 1 == game.budgets[1]
     mask = _bar_mask(frames, sent)
     assert mask[:, :2].all() and mask.mean() < 0.25  # the bar runs down the left edge
-    assert bar_emptied(frames[-1], _frame(result), mask)
+    assert bar_emptied(frames[-1], frame_of(result), mask)
     # then the level again, walked onto the green pad: the pad kills, the bar is not empty
     act(game, 0)
-    frames = [_frame(act(game, a)) for a in walk[:-1]]
+    frames = [frame_of(act(game, a)) for a in walk[:-1]]
     death = act(game, walk[-1])
     assert death.state is EngineState.GAME_OVER and frames
-    assert not bar_emptied(frames[-1], _frame(death), mask)
+    assert not bar_emptied(frames[-1], frame_of(death), mask)
 
 
 class _Explorer(Agent):

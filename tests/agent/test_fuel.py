@@ -6,27 +6,23 @@ from its second step. With it, the cans and the exit are walked to, the tank fil
 
 from __future__ import annotations
 
-import numpy as np
 from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
 from agent.navigator import Navigator
+from agent.training.levels import frame_of
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.fuel import Hf01
 from arc_client.games.play import act
 
 
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.uint8)
-
-
 def test_walking_a_checkered_floor_disturbs_nothing_and_the_can_is_a_destination() -> None:
     game = Hf01(seed=0)
-    frame = _frame(act(game, 0))
+    frame = frame_of(act(game, 0))
     navigator = Navigator()
     yard = game.puzzles[0]
     for action in (3, 3, 1, 4, 2, 2, 3):  # about the start of level 1 (an open yard, no can on the way)
-        after = _frame(act(game, action))
+        after = frame_of(act(game, action))
         navigator.observe(frame, action, after, None, 0)
         frame = after
     assert navigator.rules.mover is not None and navigator.floor is not None

@@ -5,12 +5,11 @@ wall too), an empty tank is GAME_OVER, a can fills the tank (half of it from lev
 from __future__ import annotations
 
 import numpy as np
-
 from arcengine import GameState
 
 from arc_client.games.heldout.fuel import LEVELS, Drive, Hf01, Yard, _distances, refill, step
 from arc_client.games.heldout.stage import MOVES
-from arc_client.games.play import act, play_plan
+from arc_client.games.play import act
 
 
 def _bar(frame: np.ndarray) -> int:
@@ -28,16 +27,15 @@ def test_every_action_burns_fuel_and_an_empty_tank_ends_the_level() -> None:
     yard: Yard = game.puzzles[0]
     full = _bar(first)
     assert not yard.walls  # level 1: an open yard; walk straight to the rim (no can on the way), then bump
-    for way, (dx, dy) in MOVES.items():
-        line = []
-        at = yard.start
+    def to_rim(dx: int, dy: int) -> list[tuple[int, int]]:
+        line, at = [], yard.start
         while 0 <= at[0] + dx < yard.width and 0 <= at[1] + dy < yard.height:
             at = (at[0] + dx, at[1] + dy)
             line.append(at)
-        if line and not set(line) & (yard.cans | {yard.exit}):
-            break
-    else:
-        raise AssertionError("no clear line to the rim")
+        return line
+
+    lines = {way: to_rim(*d) for way, d in MOVES.items()}
+    way, line = next((w, ln) for w, ln in lines.items() if ln and not set(ln) & (yard.cans | {yard.exit}))
     for _ in line:
         result = act(game, way)
     assert game.state.at == line[-1] and game.state.fuel == yard.tank - len(line)
