@@ -171,6 +171,9 @@ class Navigator:
     # actions, validation game seeds 20,000-20,007: 438 -> 439 levels, a mean score 76.32 -> 77.46%)
     max_disturbed: int = 2
     paused: bool = False  # an object was just reached: the next step is the other systems'
+    # and reaching it changed nothing away from the mover (no door opened, nothing pushed or flipped):
+    # an item used up by stepping on it (a fuel can), not a switch whose effect another system may use
+    quiet: bool = False
     plan: deque[tuple[tuple[int, int], int]] = field(default_factory=deque)  # (position, action) still to go
     last: Route | None = None  # the route being followed
     end: tuple[int, int] | None = None  # and the position it ends at
@@ -239,6 +242,7 @@ class Navigator:
             labels = label_components(plain)
             speckled: np.ndarray | None = None  # a speckled floor's cells, found when a small part is entered
             reached: set[tuple[int, int]] = set()
+            stirred = False  # an object reached was pushed or flipped
             for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
                 cells = labels == label
                 colour = int(plain[cells][0])
@@ -255,6 +259,7 @@ class Navigator:
                 self.paused = True
                 disturbance = self._disturbance(cells, colour, before, after, dest, move)
                 if disturbance is not None:
+                    stirred = True
                     # the same object pushed on (or flipped again) is still the one object
                     self.disturbed += corner not in self.moved
                     self.moved.discard(corner)
@@ -262,6 +267,8 @@ class Navigator:
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
                 self.refused.clear()
+            if reached:
+                self.quiet = not stirred and not self._elsewhere(before, after, box, dest, mask)
             if reached and self.reset_touched and self._elsewhere(before, after, box, dest, mask):
                 # reaching it changed the world away from the mover (an item picked up shows in a HUD box, a
                 # door opened): the objects reached before may do something else now, so they are

@@ -553,6 +553,12 @@ class AriaAgent(Agent):
                 self.navigator.paused = False
                 self._probed = True
                 return ReaderMove(int(GameAction.ACTION5), "navigator: ACTION5 on the object just reached")
+        if self.navigator.paused and self.navigator.quiet:
+            # reaching it changed nothing away from the mover and there is no ACTION5 to try: an item used
+            # up by stepping on it (a fuel can), so the next step is the navigator's own (it was the online
+            # systems', a unit of fuel spent after every can); after a switch, whose effect elsewhere another
+            # system may use, the step stays theirs (Shifting Rules' gates)
+            self.navigator.paused = False
         rules = None if self.explorer.learner is None else self.explorer.learner.rules
         goal = None if rules is None or not rules.goals else rules.goal_cells(frame, mask)
         prefer = None
