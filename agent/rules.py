@@ -134,6 +134,12 @@ class GameRules:
             return self._level_step.get(action)
         return self._displacements.get(action)
 
+    def unit(self) -> int | None:
+        """The shortest step the mover takes in this game (the game's commonest displacements): a longer
+        step of a level (a stride of two) passes through the places at multiples of it."""
+        sizes = [max(abs(d[0]), abs(d[1])) for d in self._displacements.values() if d is not None]
+        return min(sizes) if sizes else None
+
     def _step_of_level(self) -> dict[int, tuple[int, int] | None] | None:
         """The displacements `displacement` answers on this level, when its step is not the game's."""
         local = [(a, best[0]) for a, seen in self._level_moves.items() if (best := seen.most_common(1)[0])[1] >= 2]

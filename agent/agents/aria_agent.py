@@ -586,6 +586,7 @@ class AriaAgent(Agent):
             # the slider learns from every move on a novel level (its colours, a goal, what kills)
             key, mask = int(action.action.value), self.explorer.mask
             if result.state is GameState.GAME_OVER:
+                self.seeker.restart()
                 if not self.explorer.spent:  # (a bar run out says nothing of what the move stepped into)
                     self.slider.game_over(prev, key, mask, self.navigator)
                     self.seeker.game_over(prev, key, mask, self.navigator)
