@@ -257,8 +257,11 @@ class GameRules:
         background = int(np.bincount(before.ravel(), minlength=16).argmax())
         labels = label_components(before)
         stepped = labels[max(top, 0):min(bottom, h), max(left, 0):min(right, w)]
-        for colour in np.unique(area).tolist():
-            if colour not in (self.mover, background):
+        # the colours stepped onto most (a wall the mover's box overlaps at the goal's edge is none)
+        values, counts = np.unique(area, return_counts=True)
+        onto = {int(v): int(n) for v, n in zip(values, counts, strict=True) if v not in (self.mover, background)}
+        for colour in onto:
+            if onto[colour] == max(onto.values()):
                 self.goals[int(colour)] += 1
                 # the same colour elsewhere, apart from the whole piece stepped onto
                 elsewhere = (before == colour) & ~np.isin(labels, stepped[area == colour])

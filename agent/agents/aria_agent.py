@@ -79,6 +79,7 @@ from agent.base import Action, Agent
 from agent.decision import Decision, Proposal
 from agent.explorer import MASK_CHECKPOINTS, key_of_action, within_budget
 from agent.frames import edge_lines, state_key
+from agent.gauge import Gauge
 from agent.guided import GuidedSearch
 from agent.keylock import KeyLock
 from agent.legend import LegendFollower
@@ -182,6 +183,7 @@ class AriaAgent(Agent):
         self._reader_used = self._reader_acted = False
         self._reader_last: str | None = None  # the reader whose move was the last a reader made
         self._probed = False  # that move was the navigator's ACTION5 on an object just reached
+        self.gauge = Gauge()  # the HUD bar read as actions left (novel levels: `_route_move`)
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
         self.level = -1
@@ -211,6 +213,7 @@ class AriaAgent(Agent):
         self._before = None
         self._won_by = None
         self._legend_looked = False
+        self.gauge = Gauge()
         self._readers_level(-1)
 
     def _tuned(self) -> FastPolicy | None:
@@ -566,6 +569,11 @@ class AriaAgent(Agent):
             prefer = np.zeros(frame.shape, dtype=bool)
             prefer[goal[:, 0], goal[:, 1]] = True
         route = self.navigator.route(frame, available, mask, level, prefer)
+        left = self.gauge.actions_left(frame, mask) if route is not None and prefer is not None else None
+        if route is not None and left is not None and route.length >= left:
+            # the HUD bar runs out before the goal is reached (a tank): the nearest objects first (a can
+            # may fill it); Fuel's exit lies beyond a full tank from level 2
+            route = self.navigator.route(frame, available, mask, level)
         return None if route is None else ReaderMove(route.action, route.why)
 
     def _useless_here(self) -> set[tuple[int, int, int]]:
@@ -595,6 +603,13 @@ class AriaAgent(Agent):
             elif result.levels_completed == prev_level:
                 self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
                 self.seeker.observe(prev, key, result.frame, mask, self.navigator)
+        if self.unfamiliar is not None and prev is not None:
+            if result.levels_completed != prev_level:
+                self.gauge.new_level()
+            elif result.state is GameState.GAME_OVER:
+                self.gauge.restart()  # the bar is drawn full again
+            else:
+                self.gauge.observe(result.frame, self.explorer.mask)
         learnt = False  # a game over that taught the reader that made the move what kills: no strike
         if self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers:
             key = int(action.action.value)
