@@ -16,13 +16,15 @@ stride). A move that stopped short with only floor where it would have gone next
 room's bounds drawn in the floor's colours), which cuts every later step at it: the way to places off
 the stride's grid. A colour whose stepping-on opened the way to the goal in a level then won is a switch,
 walked onto first on a later level whose way is shut; a level found shut is shut again after each game
-over (Shifting Rules' level 6, all of it at once: 167 -> 37 actions on agent seed 0).
+over (Shifting Rules' level 6, all of it at once: 167 -> 37 actions on agent seed 0). With the way shut
+and no object of a colour not known yet (or of a switch's) within reach, it walks to the reachable place
+nearest the first of them: a step cut short there teaches an edge.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,11 +220,15 @@ class Seeker:
             cells = np.zeros(frame.shape, dtype=bool)
             cells[goal[:, 0], goal[:, 1]] = True
             path, why = self._search(plain, box, moves, cells, navigator, goal=True), "the goal colour"
-        if not path:
-            for target in self._objects(plain, mask, navigator)[:4]:
-                path, why = self._search(plain, box, moves, target, navigator), "an object of a colour not known yet"
-                if path:
-                    break
+        objects = self._objects(plain, mask, navigator)[:4] if not path else []
+        for target in objects:
+            path, why = self._search(plain, box, moves, target, navigator), "an object of a colour not known yet"
+            if path:
+                break
+        if not path and objects and self.shut:
+            # out of reach as far as it knows: toward it, to the reachable place nearest it (a step cut short
+            # on the way teaches an edge, which may open a way onto it)
+            path, why = self._closer(plain, box, moves, objects[0], navigator), "toward an object out of reach"
         if not path:
             return None
         action, stop = path[0]
@@ -233,7 +239,7 @@ class Seeker:
 
     def _objects(self, frame: np.ndarray, mask: np.ndarray | None, navigator: Navigator) -> list[np.ndarray]:
         """The cells of each colour not known yet with few cells (a switch), smallest first, those of a
-        switch's colour (one that opened a way before) among them."""
+        switch's colour (one that opened a way before) before them."""
         known = (self.free - self.switches) | self.stoppers | self.deadly | self.visited | {navigator.rules.mover}
         found = []
         for colour in sorted({int(c) for c in np.unique(frame)} - known):
@@ -243,12 +249,34 @@ class Seeker:
             n = int(cells.sum())
             if 0 < n <= self.max_object:
                 found.append((n, colour, cells))
-        return [cells for _, _, cells in sorted(found, key=lambda f: (f[0], f[1]))]
+        # a switch's colour first, then the smallest
+        return [cells for _, _, cells in sorted(found, key=lambda f: (f[1] not in self.switches, f[0], f[1]))]
+
+    def _closer(self, frame: np.ndarray, box: Box, moves: list[tuple[int, tuple[int, int]]], target: np.ndarray,
+                navigator: Navigator) -> list[tuple[int, Box]]:
+        """The walk to the reachable box nearest `target` (Manhattan, box centre to a target cell), when it
+        is nearer than `box` is; [] otherwise."""
+        cells = np.argwhere(target)
+        if not len(cells):
+            return []
+
+        def distance(b: Box) -> float:
+            cy, cx = (b[0] + b[2] - 1) / 2, (b[1] + b[3] - 1) / 2
+            return float(np.min(np.abs(cells[:, 0] - cy) + np.abs(cells[:, 1] - cx)))
+
+        seen: list[Box] = []
+        self._search(frame, box, moves, target, navigator, reached=seen.append)
+        best = min(seen, key=distance, default=None)
+        if best is None or distance(best) >= distance(box):
+            return []
+        return self._search(frame, box, moves, target, navigator, to=best)
 
     def _search(self, frame: np.ndarray, box: Box, moves: list[tuple[int, tuple[int, int]]],
-                target: np.ndarray, navigator: Navigator | None = None, goal: bool = False) -> list[tuple[int, Box]]:
+                target: np.ndarray, navigator: Navigator | None = None, goal: bool = False,
+                reached: Callable[[Box], None] | None = None, to: Box | None = None) -> list[tuple[int, Box]]:
         """The shortest walk onto `target` (breadth-first over the mover's box); `navigator`'s rules tell
-        the places a long step passes through (none without it), `goal`: the target stops a stride."""
+        the places a long step passes through (none without it), `goal`: the target stops a stride.
+        `reached`: told every box reached, the search going on over all of them; `to`: the walk to that box."""
         # the places a long step passes through are clear too: a wall there cuts it short, and a pad
         # there stops it (one passed over is stepped onto)
         passes = {action: [] if navigator is None else self._passes(navigator, d) for action, d in moves}
@@ -274,4 +302,10 @@ class Seeker:
                 if stop is not None and stop != at:
                     yield action, stop
 
-        return box_search(box, steps, lambda b: Slider._arrived(target, b), self.max_nodes)
+        def arrived(b: Box) -> bool:
+            if reached is not None:
+                reached(b)
+                return False
+            return b == to if to is not None else Slider._arrived(target, b)
+
+        return box_search(box, steps, arrived, self.max_nodes)

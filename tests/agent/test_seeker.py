@@ -12,6 +12,7 @@ from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
 from agent.navigator import Navigator
+from agent.rules import GameRules
 from agent.seeker import Seeker
 from arc_client.games.heldout import heldout_dir
 
@@ -123,3 +124,40 @@ def test_a_long_step_passes_through_the_places_between_and_stops_at_an_edge() ->
         (4, (0, 4, 2, 6)), (4, (0, 6, 2, 8))]  # a goal there: the second step stops on it
     seeker.edges[4] = 8
     assert seeker._search(frame, (0, 0, 2, 2), moves, switch, navigator) == [(4, (0, 4, 2, 6)), (4, (0, 6, 2, 8))]
+
+
+def test_a_switch_out_of_reach_is_walked_toward_once_the_way_is_shut() -> None:
+    """A switch off the 4-cell grid, nothing known of the room's bounds: no walk lands on it. Once the
+    goal's way was found shut, the seeker walks to the reachable place nearest the switch (a step cut
+    short there would teach an edge); before, it proposes nothing. Objects of a switch's colour (one that
+    opened a way on a level won before) come before the others, smaller ones included."""
+    frame = np.full((18, 18), 4, dtype=np.int64)  # (the frame's edges cut no step: 0, 4, ..., 16 fit)
+    frame[6:8, 6:8] = 11  # the switch, off the grid
+    frame[12:13, 12:13] = 12  # a smaller object of a colour not known yet
+    navigator = Navigator()
+    navigator.rules.mover = 9
+    for action, d in {1: (0, -2), 2: (0, 2), 3: (-2, 0), 4: (2, 0)}.items():
+        navigator.rules._displacements[action] = d
+    moves = [(1, (-4, 0)), (2, (4, 0)), (3, (0, -4)), (4, (0, 4))]
+    seeker = Seeker(free={4}, stoppers={0})
+    seeker.switches = {11}
+    objects = seeker._objects(frame, None, navigator)
+    assert [int(frame[cells][0]) for cells in objects] == [11, 12]
+    assert seeker._search(frame, (0, 0, 2, 2), moves, objects[0], navigator) == []
+    closer = seeker._closer(frame, (0, 0, 2, 2), moves, objects[0], navigator)
+    assert closer and closer[-1][1] in {(4, 4, 6, 6), (4, 8, 6, 10), (8, 4, 10, 6), (8, 8, 10, 10)}, closer
+    assert seeker._closer(frame, closer[-1][1], moves, objects[0], navigator) == []  # nowhere nearer
+    # through `act`, the mover (colour 9) at the top left, the goal's colour (14) shown nowhere, the switch
+    # the one object left
+    frame[0:2, 0:2] = 9
+    frame[12:13, 12:13] = 4
+    for action, d in {1: (0, -4), 2: (0, 4), 3: (-4, 0), 4: (4, 0)}.items():
+        navigator.rules._displacements[action] = d  # the step `act` walks with
+    goals = GameRules()
+    goals.goals[14] += 1
+    free = [a for a, _ in moves]
+    seeker.switches, seeker.free = set(), {4}  # the switch's colour not known yet: an object to try
+    assert seeker.act(frame, tuple(free), None, navigator, 0, False, goals) is None
+    seeker.shut = True
+    move = seeker.act(frame, tuple(free), None, navigator, 0, False, goals)
+    assert move is not None and "toward an object out of reach" in move.why, move
