@@ -267,9 +267,10 @@ class Navigator:
                 self.stopped[colour] = 0  # a key may open the doors of its colour
                 self.blocked.clear()
                 self.refused.clear()
+            elsewhere = bool(reached) and self._elsewhere(before, after, box, dest, mask)
             if reached:
-                self.quiet = not stirred and not self._elsewhere(before, after, box, dest, mask)
-            if reached and self.reset_touched and self._elsewhere(before, after, box, dest, mask):
+                self.quiet = not stirred and not elsewhere
+            if elsewhere and self.reset_touched:
                 # reaching it changed the world away from the mover (an item picked up shows in a HUD box, a
                 # door opened): the objects reached before may do something else now, so they are
                 # destinations again

@@ -137,7 +137,11 @@ class Seeker:
         edge = self.edges.get(action)
         if edge is None:
             return False
-        return {1: place[0] < edge, 2: place[2] > edge, 3: place[1] < edge, 4: place[3] > edge}.get(action, False)
+        if action == 1:
+            return place[0] < edge
+        if action == 2:
+            return place[2] > edge
+        return place[1] < edge if action == 3 else place[3] > edge
 
     def _learn_edge(self, before: np.ndarray, b0: Box, b1: Box, action: int, d: tuple[int, int],
                     navigator: Navigator) -> None:
