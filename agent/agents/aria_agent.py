@@ -572,6 +572,13 @@ class AriaAgent(Agent):
             prefer = np.zeros(frame.shape, dtype=bool)
             prefer[goal[:, 0], goal[:, 1]] = True
         route = self.navigator.route(frame, available, mask, level, prefer)
+        if (route is None and mask is not None and not self.navigator.paused
+                and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)):
+            # no route through the mask of a level before (this level's own HUD look not taken yet): through
+            # its lines along the frame's edges only (a line that detector took for a bar may cross this
+            # level's floor: Fuel's level 5 began with a row of its yard masked)
+            mask = edge_lines(mask)
+            route = self.navigator.route(frame, available, mask, level, prefer)
         left = self.gauge.actions_left(frame, mask) if route is not None and prefer is not None else None
         if route is not None and left is not None and route.length >= left:
             # the HUD bar runs out before the goal is reached (a tank): the nearest objects first (a can
