@@ -37,10 +37,12 @@ def test_walking_a_checkered_floor_disturbs_nothing_and_the_can_is_a_destination
 
 
 async def test_fuel_is_cleared_by_walking_to_the_cans_and_the_exit() -> None:
-    # measured: 6 levels in 134 actions (19, 17, 13, 14, 55, 16; baselines 14, 24, 20, 18, 24, 24); with the
-    # floor's colour an object, 2 levels in 400
+    # measured: 6 levels in 95 actions (19, 17, 13, 14, 16, 16; baselines 14, 24, 20, 18, 24, 24); with the
+    # floor's colour an object, 2 levels in 400; level 5 took 55 while the mask learnt on level 4, a row
+    # across level 5's yard, left the navigator no route until the level's own HUD look
     run = await play_game(heldout_dir(), "hf01", AriaAgent(seed=0), 200)
     assert run.levels == 6, (run.levels, actions_per_level(run.steps))
+    assert actions_per_level(run.steps)[4] <= 24, actions_per_level(run.steps)
     modes = [a.decision.mode for _, a, _ in run.steps if a.decision is not None]
     assert modes.count("navigate") >= len(modes) // 2
     # no ACTION5 here, and reaching a can changes nothing away from the rover (its bar is the HUD): the step
