@@ -260,20 +260,20 @@ class GameRules:
         # the colours stepped onto most (a wall the mover's box overlaps at the goal's edge is none)
         values, counts = np.unique(area, return_counts=True)
         onto = {int(v): int(n) for v, n in zip(values, counts, strict=True) if v not in (self.mover, background)}
-        for colour in onto:
-            if onto[colour] == max(onto.values()):
-                self.goals[int(colour)] += 1
-                # the same colour elsewhere, apart from the whole piece stepped onto
-                elsewhere = (before == colour) & ~np.isin(labels, stepped[area == colour])
-                if mask is not None:
-                    elsewhere &= ~mask
-                count = int(elsewhere.sum())
-                if 0 < count <= self.max_legend:
-                    legend = cells_box(elsewhere)
-                    assert legend is not None  # count > 0
-                    compact = (legend[2] - legend[0]) * (legend[3] - legend[1]) <= 2 * count  # one swatch, not specks
-                    if compact and legend not in self.legends:
-                        self.legends.append(legend)
+        most = max(onto.values(), default=0)
+        for colour in (c for c, n in onto.items() if n == most):
+            self.goals[colour] += 1
+            # the same colour elsewhere, apart from the whole piece stepped onto
+            elsewhere = (before == colour) & ~np.isin(labels, stepped[area == colour])
+            if mask is not None:
+                elsewhere &= ~mask
+            count = int(elsewhere.sum())
+            if 0 < count <= self.max_legend:
+                legend = cells_box(elsewhere)
+                assert legend is not None  # count > 0
+                compact = (legend[2] - legend[0]) * (legend[3] - legend[1]) <= 2 * count  # one swatch, not specks
+                if compact and legend not in self.legends:
+                    self.legends.append(legend)
         self._memo = {}
 
     def goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:

@@ -221,19 +221,22 @@ class Seeker:
         if goal is not None and box == self.arrival:
             self.shut = self.gated = True
         path, why = [], ""
+        objects = self._objects(plain, mask, navigator)[:4]
+        tried = 0  # of `objects`, those searched already (a switch's colour: at the head of the list)
         if self.switches and not self.shut and not self.visited & self.switches:
             # a switch's colour here, not stood on in this attempt: first, as on the level it opened the way
-            for target in self._objects(plain, mask, navigator)[:4]:
-                if int(plain[target][0]) in self.switches:
-                    path, why = self._search(plain, box, moves, target, navigator), "a switch's colour first"
-                    if path:
-                        break
+            for target in objects:
+                if int(plain[target][0]) not in self.switches:
+                    break
+                tried += 1
+                path, why = self._search(plain, box, moves, target, navigator), "a switch's colour first"
+                if path:
+                    break
         if goal is not None and not self.shut and not path:
             cells = np.zeros(frame.shape, dtype=bool)
             cells[goal[:, 0], goal[:, 1]] = True
             path, why = self._search(plain, box, moves, cells, navigator, goal=True), "the goal colour"
-        objects = self._objects(plain, mask, navigator)[:4] if not path else []
-        for target in objects:
+        for target in objects[tried:] if not path else []:
             path, why = self._search(plain, box, moves, target, navigator), "an object of a colour not known yet"
             if path:
                 break
