@@ -185,6 +185,7 @@ class AriaAgent(Agent):
         self._reader_seen: dict[str, set[bytes]] = {}  # per reader, the states its moves reached
         self._reader_used = self._reader_acted = False
         self._reader_last: str | None = None  # the reader whose move was the last a reader made
+        self._reader_led: set[str] = set()  # the readers that made a move in this level
         self._probed = False  # that move was the navigator's ACTION5 on an object just reached
         self.gauge = Gauge()  # the HUD bar read as actions left (novel levels: `_route_move`)
         self.guided = GuidedSearch(self.runtime, self.seed)
@@ -265,6 +266,7 @@ class AriaAgent(Agent):
                 if read is not None:
                     self._reader_used = True
                     self._reader_last = read.decision.mode if read.decision is not None else None
+                    self._reader_led.add(self._reader_last or "")
                     return read
             self._reader_acted = False
             return self._online(latest, started)
@@ -330,6 +332,7 @@ class AriaAgent(Agent):
         self._reader_seen = {}
         self._reader_used = self._reader_acted = False
         self._reader_last = None
+        self._reader_led = set()
 
     def _readers_trusted(self, latest: FrameResponse) -> bool:
         """On a novel level each goal reader leads until three strikes: a move of its own back to a state
@@ -573,10 +576,13 @@ class AriaAgent(Agent):
             prefer[goal[:, 0], goal[:, 1]] = True
         route = self.navigator.route(frame, available, mask, level, prefer)
         if (route is None and mask is not None and not self.navigator.paused
-                and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)):
+                and self.explorer.detector.transitions < min(MASK_CHECKPOINTS)
+                and not self._reader_led - {"navigate"}):
             # no route through the mask of a level before (this level's own HUD look not taken yet): through
             # its lines along the frame's edges only (a line that detector took for a bar may cross this
-            # level's floor: Fuel's level 5 began with a row of its yard masked)
+            # level's floor: Fuel's level 5 began with a row of its yard masked); not where another reader
+            # already reads the level through that mask (Tile Walk's level 6 on game seed 20,000: the walker
+            # paused a step, the navigator's route trod a tile, the level lost)
             mask = edge_lines(mask)
             route = self.navigator.route(frame, available, mask, level, prefer)
         left = self.gauge.actions_left(frame, mask) if route is not None and prefer is not None else None

@@ -82,6 +82,18 @@ async def test_the_walker_finds_an_exit_in_a_wall_the_detector_took_for_a_bar() 
     assert len(level_six) <= 40 and level_six.count("walk") >= 5, level_six
 
 
+async def test_the_navigator_does_not_route_through_edge_lines_where_a_reader_reads_the_level() -> None:
+    # Tile Walk built from validation seed 20,000: on level 6 (novel, before its own HUD look) the walker
+    # made four moves and proposed nothing on the fifth. With no route through the mask of level 5, the
+    # navigator then routed through that mask's edge lines (a fallback for a level no reader reads, Fuel's
+    # level 5) and trod a tile, and the level ran the budget out (939 actions). That step is left to the
+    # online systems again, and the walker finishes its walk.
+    row, steps, _ = await play_suite_game("tw01", 20_000, 200, AriaAgent)
+    assert row.levels_completed == 6, (row.levels_completed, row.actions)
+    level_six = [mode for at, mode in steps if at == 5]
+    assert len(level_six) <= 30 and "navigate" not in level_six and level_six.count("walk") >= 12, level_six
+
+
 @pytest.mark.parametrize("seed", [20_002, 20_003])
 async def test_a_legend_is_read_past_a_bar_the_detector_drew_through_the_board(seed: int) -> None:
     # Click in Order built from validation seeds. On 20,002 level 6 (a legend of 8 swatches, colours
