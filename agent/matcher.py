@@ -453,6 +453,12 @@ class Matcher:
     prior_source: bool | None = None  # the board's side on earlier levels
     clicks_seen: int = 0  # clicks in this level that changed the board (what the model is learned from)
     interior_seen: bool = False  # one of them on a cell with all eight neighbours on the board
+    # the model of the level before, carried as this level's prior: offsets in cells of its board (its
+    # pitch apart) and the colour steps; `carried` while the model in use is that prior, unconfirmed
+    prior: tuple[frozenset[tuple[int, int]], tuple[tuple[int, int], ...]] | None = None
+    carried: bool = False
+    probe: bool = False  # the prior was refuted by a click on the board's edge: the next click is inside it
+    unconfirmed: set[int] = field(default_factory=set)  # colours whose step is the prior's, not seen in this level
 
     # -- learning ---------------------------------------------------------------------------------
     def observe(self, before: np.ndarray, action: int, after: np.ndarray, level: int) -> None:
@@ -482,6 +488,29 @@ class Matcher:
         self.clicks_seen += 1
         self.interior_seen = self.interior_seen or index in _interior(board)
         at = board[index]
+        if self.carried:
+            self.carried = False
+            shown = {(board[k][0] - at[0], board[k][1] - at[1]) for k in changed}
+            steps = {old[k]: new[k] for k in changed}
+            places = {(b[0], b[1]) for b in board}
+            reach = {(dr, dc) for dr, dc in self.offsets if (at[0] + dr, at[1] + dc) in places}
+            # the cells the prior says a click here recolours, and no others, stepped as it says (a colour
+            # it does not know steps as shown: learning)
+            fits = shown == reach and all(self.next_colour.get(c, n) == n for c, n in steps.items())
+            if not fits:  # the rule changed with the level (toggles along the diagonals now): learnt afresh
+                self.offsets, self.next_colour = shown, steps
+                self.unconfirmed.clear()
+                self.plan.clear()
+                self.probe = index not in _interior(board)
+                return
+        # a colour step carried from the level before and seen otherwise here: learning, not a failed model
+        corrected = any(old[k] in self.unconfirmed and self.next_colour.get(old[k]) != new[k] for k in changed)
+        self.unconfirmed -= {old[k] for k in changed}
+        if corrected:
+            for k in changed:
+                self.next_colour[old[k]] = new[k]
+            self.plan.clear()
+            return
         known = (len(self.offsets), len(self.next_colour))
         for k in changed:
             self.offsets.add((board[k][0] - at[0], board[k][1] - at[1]))
@@ -513,6 +542,11 @@ class Matcher:
         if self.off or not (clicks or (5 in available and rules is not None)):
             return None
         if level != self.level:
+            if self.pairing is not None and self.clicks_seen and self.offsets and self.board_is_source is not None:
+                ph, pw = _pitch(self.pairing.panel(self.board_is_source)[0])
+                if all(dr % ph == 0 and dc % pw == 0 for dr, dc in self.offsets):
+                    self.prior = (frozenset((dr // ph, dc // pw) for dr, dc in self.offsets),
+                                  tuple(sorted(self.next_colour.items())))
             self.level = level
             # a legend is read whole: a HUD mask learnt on the previous level may cover part of it
             self.pairing = (find_legend_lattice(frame) if clicks else None) if legend_only else \
@@ -523,6 +557,19 @@ class Matcher:
             self.next_colour.clear()
             self.plan.clear()
             self.unsolved_with, self.clicks_seen, self.interior_seen = None, 0, False
+            self.carried = self.probe = False
+            self.unconfirmed = set()
+            if self.pairing is not None and self.prior is not None and self.prior_source is not None and {
+                    self.pairing.read(frame, b) for b in self.pairing.sources + self.pairing.destinations
+            } <= {c for step in self.prior[1] for c in step}:
+                # what a click did on the level before is this level's model until a click shows otherwise,
+                # where this level's colours are those it stepped (another palette: another puzzle, and a
+                # prior that cannot plan would only make the first click an uninformed one)
+                ph, pw = _pitch(self.pairing.panel(self.prior_source)[0])
+                self.offsets = {(dr * ph, dc * pw) for dr, dc in self.prior[0]}
+                self.next_colour = dict(self.prior[1])
+                self.unconfirmed = set(self.next_colour)
+                self.carried = True
         if self.pairing is None:
             return None
         if not clicks:
@@ -593,17 +640,34 @@ class Matcher:
                 mismatched: list[int]) -> tuple[int, tuple[int, ...] | None, str] | None:
         where = {(b[0], b[1]): k for k, b in enumerate(board)}
         model = (frozenset(self.offsets), tuple(sorted(self.next_colour.items())))
+        ph, pw = _pitch(board)
+
+        def crowd(k: int) -> int:
+            return sum((board[k][0] + dr * ph, board[k][1] + dc * pw) in where for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+
+        if self.probe:
+            # a click on the edge refuted the level before's rule and showed only part of this one's
+            self.probe = False
+            index = max(mismatched, key=crowd)
+            return index, self._apply(board, where, state, index), (
+                "matcher: a click here did not do what it did on the level before: one inside the board shows it")
         if self.offsets - {(0, 0)}:
             if not self.plan and self.unsolved_with != model:
                 self.plan = self._search(board, where, state, goal)
                 # not searched again in this level with the same model: it costs ~0.2 s
                 self.unsolved_with = None if self.plan else model
+                if self.carried and self.plan:
+                    # the clicks commute: the first is the one with the most cells around it on the board,
+                    # which shows all a click does there should the level's rule differ from the last's
+                    first = max(self.plan, key=crowd)
+                    self.plan.remove(first)
+                    self.plan.insert(0, first)
             if self.plan:
                 index = self.plan.pop(0)
                 return index, self._apply(board, where, state, index), (
                     f"matcher: a plan of {len(self.plan) + 1} clicks makes the board match its target")
         index = mismatched[0]
-        if self.unsolved_with == model or not self.offsets:
+        if self.unsolved_with == model or not self.offsets or self.carried:
             if self.offsets and set(state) | set(goal) <= set(self.next_colour) and self.clicks_seen >= 3:
                 inner = _interior(board)
                 if self.interior_seen or not inner:

@@ -88,3 +88,20 @@ def test_lantern_grids_later_levels_are_matched_from_their_first_step_diagonal_t
     per_level = actions_per_level(result.steps)
     assert per_level[3] <= 10 and per_level[5] <= 10, per_level  # 7 and 7 (886 x baseline before)
 
+
+
+def test_what_a_click_did_on_the_level_before_plans_the_next_until_a_click_shows_otherwise() -> None:
+    """The click model (which cells a click toggles, each colour's next) is carried to the next level as
+    its prior: level 2 (the same toggles) is planned from its first step and takes its winning clicks
+    only (9 clicks with the model learnt afresh, baseline 5); on level 4 the first click, inside the
+    board, shows the diagonal toggles instead, and the level is learnt afresh from it."""
+    result = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0), 600))
+    assert result.levels == 6, result.levels
+    per_level = actions_per_level(result.steps)
+    assert per_level[1] <= 5 and per_level[5] <= 6, per_level  # 3 and 5 (9 and 7 learnt afresh)
+    reasons = [a.decision.reason for before, a, _ in result.steps if a.decision is not None]
+    levels = [before.levels_completed for before, _, _ in result.steps]
+    level_two = [r for r, at in zip(reasons, levels, strict=True) if at == 1]
+    assert all("a plan of" in r for r in level_two), level_two
+    refuted = [at for r, at in zip(reasons, levels, strict=True) if "did not do what it did on the level before" in r]
+    assert refuted == [3], refuted  # its first click was on the board's edge: the next, inside, shows the diagonals
