@@ -18,7 +18,9 @@ exit), small objects of a colour not known yet and not stood on in this level (a
 breadth-first search over the places the mover stops at (each move simulated cell band by cell band
 on the frame, the mover painted over with the floor) finds the fewest moves to a place whose box is
 mostly on the goal (or on the object); its first move is proposed. A stop on the goal that did not
-end the level (a shut exit) turns it to the objects until one is stood on. Nothing is proposed where
+end the level (a shut exit) turns it to the objects until one is stood on; the colour stood on then, in
+a level won, is a switch: on later levels an object of its colour is stood on first, before the goal
+(again after a game over, which shuts the exit again). Nothing is proposed where
 the mover does not slide, before a mover is known, or after three moves that did not end where planned.
 """
 
@@ -95,6 +97,8 @@ class Slider:
     deadly: set[int] = field(default_factory=set)
     visited: set[int] = field(default_factory=set)  # object colours stood on in this level
     shut: bool = False  # the mover stood on the goal in this level and it did not end (a shut exit)
+    opened_by: set[int] = field(default_factory=set)  # the colours stood on last after the goal was found shut
+    switches: set[int] = field(default_factory=set)  # such colours on won levels: stood on first from then on
     arrival: Box | None = None  # where the last move proposed was to stop the mover on the goal
     aim: str = ""  # what the last move proposed went to: a new aim may pass the places an old one did
     passed: np.ndarray | None = None  # the cells the mover slid over in this level: free, whatever colour
@@ -181,11 +185,16 @@ class Slider:
         new = {int(c) for c in np.unique(before[under])} - self.free - self.visited - {rules.mover}
         if new:
             self.visited |= new
+            if self.shut:
+                self.opened_by = new
             self.shut = False  # an object stood on may have opened the exit: the goal again
 
     def level_up(self, before: np.ndarray, action: int, mask: np.ndarray | None, navigator: Navigator) -> None:
         """The move that completed a level: the colour it stopped the mover on is a goal for the next
-        levels (`GameRules.goals`; the rules' own record needs one displacement per action)."""
+        levels (`GameRules.goals`; the rules' own record needs one displacement per action). The colour
+        stood on after the goal was found shut, in a level won, is a switch: stood on first on later levels."""
+        self.switches |= self.opened_by
+        self.opened_by = set()
         step, rules = self.unit(), navigator.rules
         box = rules.mover_box(before, mask)
         if step is None or box is None or action not in (1, 2, 3, 4):
@@ -199,7 +208,9 @@ class Slider:
             rules.goals[order[0]] += 1
 
     def game_over(self, before: np.ndarray, action: int, mask: np.ndarray | None, navigator: Navigator) -> None:
-        """A move that ended the game: the colours not known on its path are deadly."""
+        """A move that ended the game: the colours not known on its path are deadly. (The level begins
+        again: its switches are to be stood on again.)"""
+        self.visited -= self.switches
         step = self.unit()
         box = navigator.rules.mover_box(before, mask)
         if step is None or box is None or action not in (1, 2, 3, 4):
@@ -224,7 +235,7 @@ class Slider:
             navigator: Navigator, level: int) -> Move | None:
         if level != self.level:
             self.level, self.visited, self.expected, self.shut, self.arrival = level, set(), None, False, None
-            self.passed = None
+            self.passed, self.opened_by = None, set()
         if self.off:
             return None
         step = self.unit()
@@ -251,6 +262,14 @@ class Slider:
     def _target(self, frame: np.ndarray, mask: np.ndarray | None, navigator: Navigator,
                 box: Box) -> tuple[np.ndarray | None, str]:
         goal = navigator.rules.goal_cells(frame, mask)
+        if goal is not None and not self.switches & self.visited:
+            # a switch's colour on a level before opened the exit: stood on first where one is in sight
+            for colour in sorted(self.switches):
+                cells = frame == colour
+                if mask is not None:
+                    cells &= ~mask
+                if 0 < int(cells.sum()) <= self.max_object:
+                    return cells, f"a switch's colour {colour} first"
         if goal is not None:
             cells = np.zeros(frame.shape, dtype=bool)
             cells[goal[:, 0], goal[:, 1]] = True

@@ -79,3 +79,18 @@ def test_no_other_held_out_keyboard_game_is_taken_for_a_sliding_one() -> None:
         agent = AriaAgent(seed=seed)
         asyncio.run(play_game(heldout_dir(), game, agent, moves))
         assert not agent.slider.slides, (game, agent.slider.distances)
+
+
+def test_a_colour_that_opened_a_shut_exit_is_stood_on_first_on_later_levels() -> None:
+    # Ice Floe's exit is shut from level 3 on until the mover has stopped on the yellow switch. Level 3
+    # showed it: the exit found shut, yellow stood on, then the exit. On levels 4-6 the slider slid to
+    # the exit first, found it shut, then to yellow and back (17, 29 and 16 actions; baselines 14, 24
+    # and 18); yellow is now a switch, stood on first (9, 16 and 12)
+    result = asyncio.run(play_game(heldout_dir(), "hi01", AriaAgent(seed=0), 400))
+    assert result.levels == 6, result.levels
+    per_level = actions_per_level(result.steps)
+    assert per_level[3] <= 14 and per_level[4] <= 24 and per_level[5] <= 18, per_level
+    firsts = [a.decision.reason for i, (before, a, _) in enumerate(result.steps)
+              if a.decision is not None and before.levels_completed >= 3
+              and (i == 0 or result.steps[i - 1][0].levels_completed < before.levels_completed)]
+    assert len(firsts) == 3 and all("a switch's colour" in r for r in firsts), firsts
