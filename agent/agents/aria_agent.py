@@ -59,8 +59,8 @@ learn it online instead (`agent.agents.online_agent`): the graph planner, and as
 it learns from this game's own transitions, trusted by its running accuracy. The trained models would
 only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
-detector's first look in the game, so on a later level from its first step, through the mask learnt
-before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
+detector's first look in the game (the matcher and the turner, which read no mask, from its first step),
+so on a later level from its first step, through the mask learnt before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
 Each reader leads until it has three strikes in the level (its own moves going round in circles, or a
 move of its own ending the game unexplained); a reader struck out leaves the others asked (one count for
 all of them had turned every reader off in Twin Walkers' level 2 after the walker's five moves there).
@@ -114,6 +114,11 @@ from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 # game seed 20,001: while the walker waited, the seeker walked the mover onto a tile, 910 actions against
 # 22); its reading through the earlier mask is tentative (`Walker.tentative`: made again if it finds no walk)
 LOOK_FIRST = ("walk",)
+# the readers whose reading of a novel level takes no HUD mask, asked before the game's first HUD look too:
+# the matcher reads a board beside its legend whole, the turner finds pieces by their sockets and their
+# pictures by their frames (Lantern Grid's level 1 began with six of the explorer's clicks, which the
+# matcher's plan then had to undo: 12 actions, baseline 3)
+UNMASKED = ("match", "turn")
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
@@ -256,14 +261,19 @@ class AriaAgent(Agent):
             self.pusher.guess_nodes = Pusher.max_nodes // scale("push")
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
-                self._guess_legend(latest)
-                self._before = (latest.frame, latest.levels_completed)
+                if self.explorer.looks:
+                    self._guess_legend(latest)
+                    self._before = (latest.frame, latest.levels_completed)
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
-                                        tuple(m for m in self.novel_readers if m not in self._reader_off),
+                                        tuple(m for m in self.novel_readers if m not in self._reader_off
+                                              and (self.explorer.looks or m in UNMASKED)),
                                         f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)")
                 self._reader_acted = read is not None
                 self._reader_idle = 0 if read is not None else self._reader_idle + 1
                 if read is not None:
+                    # (before the first look the others learn nothing from the online systems' moves, whose
+                    # frames they would read without a mask; the reader that moved learns from its own)
+                    self._before = (latest.frame, latest.levels_completed)
                     self._reader_used = True
                     self._reader_last = read.decision.mode if read.decision is not None else None
                     self._reader_led.add(self._reader_last or "")
@@ -352,9 +362,11 @@ class AriaAgent(Agent):
                 self._strike(1)  # (ACTION5 that did nothing on an object just reached is a probe, not a circle)
             seen.add(key)
         self._probed = False
-        # nor before the HUD detector's first look in this game (a timer bar reads as a row of swatches);
-        # on later levels the mask learnt before serves until this level's detector looks
-        if self._reader_off >= set(self.novel_readers) or not self.explorer.looks:
+        # nor before the HUD detector's first look in this game (a timer bar reads as a row of swatches),
+        # but for the readers that read no HUD mask (`UNMASKED`); on later levels the mask learnt before
+        # serves until this level's detector looks
+        if self._reader_off >= set(self.novel_readers) or not (self.explorer.looks
+                                                               or set(self.novel_readers) & set(UNMASKED)):
             return False
         # readers that proposed nothing for 20 steps are asked every 16th step only (their searches are
         # the dearest part of a step where they do not apply)

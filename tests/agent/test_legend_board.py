@@ -105,3 +105,16 @@ def test_what_a_click_did_on_the_level_before_plans_the_next_until_a_click_shows
     assert all("a plan of" in r for r in level_two), level_two
     refuted = [at for r, at in zip(reasons, levels, strict=True) if "did not do what it did on the level before" in r]
     assert refuted == [3], refuted  # its first click was on the board's edge: the next, inside, shows the diagonals
+
+
+def test_the_matcher_reads_a_board_before_the_games_first_hud_look() -> None:
+    """The goal readers wait for the explorer's first HUD look (six actions) before they read a game's first
+    level, since a timer bar may read as a legend's swatches; the matcher reads a board beside its legend
+    whole, with no mask, and is asked from the first step: Lantern Grid's level 1 took 12 actions (six of
+    the explorer's clicks, which the matcher's plan then undid), baseline 3."""
+    result = asyncio.run(play_game(heldout_dir(), "hl01", AriaAgent(seed=0), 600))
+    assert result.levels == 6, result.levels
+    per_level = actions_per_level(result.steps)
+    assert per_level[0] <= 3, per_level  # 2
+    first = result.steps[0][1].decision
+    assert first is not None and first.mode == "match", first
