@@ -59,7 +59,7 @@ learn it online instead (`agent.agents.online_agent`): the graph planner, and as
 it learns from this game's own transitions, trusted by its running accuracy. The trained models would
 only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
-detector's first look in the game (the matcher and the turner, which read no mask, from its first step),
+detector's first look in the game (the matcher, which reads no mask, from its first step),
 so on a later level from its first step, through the mask learnt before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
 Each reader leads until it has three strikes in the level (its own moves going round in circles, or a
 move of its own ending the game unexplained); a reader struck out leaves the others asked (one count for
@@ -115,10 +115,11 @@ from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 # 22); its reading through the earlier mask is tentative (`Walker.tentative`: made again if it finds no walk)
 LOOK_FIRST = ("walk",)
 # the readers whose reading of a novel level takes no HUD mask, asked before the game's first HUD look too:
-# the matcher reads a board beside its legend whole, the turner finds pieces by their sockets and their
-# pictures by their frames (Lantern Grid's level 1 began with six of the explorer's clicks, which the
-# matcher's plan then had to undo: 12 actions, baseline 3)
-UNMASKED = ("match", "turn")
+# the matcher reads a board beside its legend whole (Lantern Grid's level 1 began with six of the
+# explorer's clicks, which the matcher's plan then had to undo: 12 actions, baseline 3). (The turner reads
+# none either, but learns its pieces from a turn seen, and before the first look the readers learn from
+# their own moves only.)
+UNMASKED = ("match",)
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
