@@ -59,8 +59,9 @@ learn it online instead (`agent.agents.online_agent`): the graph planner, and as
 it learns from this game's own transitions, trusted by its running accuracy. The trained models would
 only guess there, and a world-model search per step would cost tens of milliseconds for nothing.
 The goal readers lead there first where they read the frame (`novel_readers`): from the HUD
-detector's first look in the game (the matcher, which reads no mask, from its first step),
-so on a later level from its first step, through the mask learnt before (the walker waits for the level's own first look, `LOOK_FIRST`, unless it won the level before).
+detector's first look in the game (the matcher, which reads no mask, from its first step), so on a
+later level from its first step, through the mask learnt before (the walker waits for the level's own
+first look, `LOOK_FIRST`, unless it won the level before).
 Each reader leads until it has three strikes in the level (its own moves going round in circles, or a
 move of its own ending the game unexplained); a reader struck out leaves the others asked (one count for
 all of them had turned every reader off in Twin Walkers' level 2 after the walker's five moves there).
