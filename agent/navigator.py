@@ -26,7 +26,8 @@ With `reset_touched` (the agent sets it on novel levels), an object reached stay
 reaching another, or pressing ACTION5 on one, changes the frame away from the mover (a parcel picked up
 shows in a HUD box; a door opens): then the objects reached before are destinations again, since what
 they do may have changed. `route(prefer=...)` goes to the objects holding a preferred cell first (the
-goal colour carried from earlier levels) while any is left.
+goal colour carried from earlier levels) while any is left; `route(toward=..., within=...)` to the object,
+of those nearest whose walk is shorter than `within`, with the shortest walk there and on to `toward`.
 The navigator's model is that objects are there to be reached (an exit, keys, gems). When a second
 reached object moves or changes instead of staying or vanishing (a block pushed, a switch or tile
 flipped), or three reached objects stay as they were and none vanished, the model is wrong for this
@@ -197,6 +198,36 @@ class Navigator:
             self.disturbed = 0
             self.moved.clear()
 
+    def _on_the_way(self, walk: tuple[list[tuple[Position, int]], Position], blocked: np.ndarray,
+                    objects: np.ndarray, labels: np.ndarray, toward: np.ndarray, box: Box,
+                    moves: list[tuple[int, tuple[int, int]]], within: float,
+                    most: int = 6) -> tuple[list[tuple[Position, int]], Position]:
+        """Of the objects nearest the mover (`most`, the nearest first) whose walk is shorter than `within`
+        (the actions a HUD bar has left), the one with the shortest walk there and on to `toward` (the
+        goal): a refill taken on the way, not the nearest one away from the goal. `walk` (the nearest
+        object's) where none is shorter."""
+        bh, bw = box[2] - box[0], box[3] - box[1]
+        best: tuple[int, tuple[list[tuple[Position, int]], Position]] | None = None
+        left = objects.copy()
+        current: tuple[list[tuple[Position, int]], Position] | None = walk
+        for _ in range(most):
+            if current is None or len(current[0]) >= within:
+                break
+            path, end = current
+            onward = shortest_walk(blocked, toward, (end[0], end[1], end[0] + bh, end[1] + bw), moves,
+                                   self.blocked, self.max_nodes)
+            total = len(path) + (len(onward[0]) if onward is not None else 10 ** 6)
+            if best is None or total < best[0]:
+                best = (total, current)
+            hit = np.argwhere(left[end[0]:end[0] + bh, end[1]:end[1] + bw])
+            if not len(hit):
+                break
+            left &= labels != labels[int(hit[0][0]) + end[0], int(hit[0][1]) + end[1]]
+            if not left.any():
+                break
+            current = shortest_walk(blocked, left, box, moves, self.blocked, self.max_nodes)
+        return walk if best is None else best[1]
+
     @property
     def floor(self) -> int | None:
         return self.entered.most_common(1)[0][0] if self.entered else None
@@ -320,7 +351,8 @@ class Navigator:
 
     # -- proposing --------------------------------------------------------------------------------
     def route(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None,
-              level: int, prefer: np.ndarray | None = None) -> Route | None:
+              level: int, prefer: np.ndarray | None = None, toward: np.ndarray | None = None,
+              within: float | None = None) -> Route | None:
         """The first move toward the nearest untouched object (of those with a cell in `prefer`, a goal's
         colour, while there are any); else a direction not learned yet (tried four times at most in the
         game, never where it bumped); None when neither."""
@@ -353,7 +385,7 @@ class Navigator:
         for a, (ux, uy) in CONVENTION.items():
             if step and a in available and self.rules.displacement(a) is None and self.probes[a] < self.max_probes:
                 moves.append((a, (ux * step, uy * step)))
-        found = self._search(frame, mask, box, moves, prefer) if moves else None
+        found = self._search(frame, mask, box, moves, prefer, toward, within) if moves else None
         if found is not None:
             return found
         for action in (1, 2, 3, 4):
@@ -363,7 +395,8 @@ class Navigator:
         return None
 
     def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
-                moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None = None) -> Route | None:
+                moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None = None,
+                toward: np.ndarray | None = None, within: float | None = None) -> Route | None:
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
         assert self.rules.mover is not None
@@ -416,6 +449,8 @@ class Navigator:
             if (first & objects).any():
                 objects &= first
         walk = shortest_walk(blocked & ~here, objects, box, moves, self.blocked, self.max_nodes)
+        if walk is not None and toward is not None and within is not None:
+            walk = self._on_the_way(walk, blocked & ~here, objects, labels, toward, box, moves, within)
         if walk is None:
             return None
         path, end = walk
