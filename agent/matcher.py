@@ -486,7 +486,8 @@ class Matcher:
             return
         self.board_is_source = self.prior_source = side
         self.clicks_seen += 1
-        self.interior_seen = self.interior_seen or index in _interior(board)
+        inside = index in _interior(board)
+        self.interior_seen = self.interior_seen or inside
         at = board[index]
         if self.carried:
             self.carried = False
@@ -501,7 +502,7 @@ class Matcher:
                 self.offsets, self.next_colour = shown, steps
                 self.unconfirmed.clear()
                 self.plan.clear()
-                self.probe = index not in _interior(board)
+                self.probe = not inside
                 return
         # a colour step carried from the level before and seen otherwise here: learning, not a failed model
         corrected = any(old[k] in self.unconfirmed and self.next_colour.get(old[k]) != new[k] for k in changed)

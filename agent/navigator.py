@@ -198,36 +198,6 @@ class Navigator:
             self.disturbed = 0
             self.moved.clear()
 
-    def _on_the_way(self, walk: tuple[list[tuple[Position, int]], Position], blocked: np.ndarray,
-                    objects: np.ndarray, labels: np.ndarray, toward: np.ndarray, box: Box,
-                    moves: list[tuple[int, tuple[int, int]]], within: float,
-                    most: int = 6) -> tuple[list[tuple[Position, int]], Position]:
-        """Of the objects nearest the mover (`most`, the nearest first) whose walk is shorter than `within`
-        (the actions a HUD bar has left), the one with the shortest walk there and on to `toward` (the
-        goal): a refill taken on the way, not the nearest one away from the goal. `walk` (the nearest
-        object's) where none is shorter."""
-        bh, bw = box[2] - box[0], box[3] - box[1]
-        best: tuple[int, tuple[list[tuple[Position, int]], Position]] | None = None
-        left = objects.copy()
-        current: tuple[list[tuple[Position, int]], Position] | None = walk
-        for _ in range(most):
-            if current is None or len(current[0]) >= within:
-                break
-            path, end = current
-            onward = shortest_walk(blocked, toward, (end[0], end[1], end[0] + bh, end[1] + bw), moves,
-                                   self.blocked, self.max_nodes)
-            total = len(path) + (len(onward[0]) if onward is not None else 10 ** 6)
-            if best is None or total < best[0]:
-                best = (total, current)
-            hit = np.argwhere(left[end[0]:end[0] + bh, end[1]:end[1] + bw])
-            if not len(hit):
-                break
-            left &= labels != labels[int(hit[0][0]) + end[0], int(hit[0][1]) + end[1]]
-            if not left.any():
-                break
-            current = shortest_walk(blocked, left, box, moves, self.blocked, self.max_nodes)
-        return walk if best is None else best[1]
-
     @property
     def floor(self) -> int | None:
         return self.entered.most_common(1)[0][0] if self.entered else None
@@ -448,9 +418,10 @@ class Navigator:
             first = np.isin(labels, np.unique(labels[prefer & objects]))
             if (first & objects).any():
                 objects &= first
-        walk = shortest_walk(blocked & ~here, objects, box, moves, self.blocked, self.max_nodes)
+        passable = blocked & ~here
+        walk = shortest_walk(passable, objects, box, moves, self.blocked, self.max_nodes)
         if walk is not None and toward is not None and within is not None:
-            walk = self._on_the_way(walk, blocked & ~here, objects, labels, toward, box, moves, within)
+            walk = self._on_the_way(walk, passable, objects, labels, toward, box, moves, within)
         if walk is None:
             return None
         path, end = walk
@@ -459,3 +430,33 @@ class Navigator:
         self.plan = deque(path[1:])  # followed while the mover is where the plan expects it
         self.last, self.end = Route(path[0][1], len(path), int(frame[row, col]), (row, col)), end
         return self.last
+
+    def _on_the_way(self, walk: tuple[list[tuple[Position, int]], Position], blocked: np.ndarray,
+                    objects: np.ndarray, labels: np.ndarray, toward: np.ndarray, box: Box,
+                    moves: list[tuple[int, tuple[int, int]]], within: float,
+                    most: int = 6) -> tuple[list[tuple[Position, int]], Position]:
+        """Of the objects nearest the mover (`most`, the nearest first) whose walk is shorter than `within`
+        (the actions a HUD bar has left), the one with the shortest walk there and on to `toward` (the
+        goal): a refill taken on the way, not the nearest one away from the goal. `walk` (the nearest
+        object's) where none is shorter."""
+        bh, bw = box[2] - box[0], box[3] - box[1]
+        best: tuple[int, tuple[list[tuple[Position, int]], Position]] | None = None
+        left = objects.copy()
+        current: tuple[list[tuple[Position, int]], Position] | None = walk
+        for _ in range(most):
+            if current is None or len(current[0]) >= within:
+                break
+            path, end = current
+            onward = shortest_walk(blocked, toward, (end[0], end[1], end[0] + bh, end[1] + bw), moves,
+                                   self.blocked, self.max_nodes)
+            total = len(path) + (len(onward[0]) if onward is not None else 10 ** 6)
+            if best is None or total < best[0]:
+                best = (total, current)
+            hit = np.argwhere(left[end[0]:end[0] + bh, end[1]:end[1] + bw])
+            if not len(hit):
+                break
+            left &= labels != labels[int(hit[0][0]) + end[0], int(hit[0][1]) + end[1]]
+            if not left.any():
+                break
+            current = shortest_walk(blocked, left, box, moves, self.blocked, self.max_nodes)
+        return walk if best is None else best[1]
