@@ -34,11 +34,14 @@ from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 
 Picture = tuple[Box, int, int]  # (rectangle, block rows, block columns)
+# the most components one solid region may hold to be searched for rectangles: the held-out games' and the
+# suite's largest is 67; a noisy frame's run to thousands, and the pairs of their corners took seconds
+MAX_PARTS = 256
 
 
 def _solid_rectangles(frame: np.ndarray, mask: np.ndarray | None, floor: int | None, largest: int = 400) -> list[Box]:
     """Rectangles fully covered by components that are neither the background, the floor (the colour
-    the mover walks on) nor large (walls)."""
+    the mover walks on) nor large (walls); none in a region of more than `MAX_PARTS` components."""
     labels = label_components(frame)
     sizes = np.bincount(labels.ravel())
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
@@ -59,8 +62,10 @@ def _solid_rectangles(frame: np.ndarray, mask: np.ndarray | None, floor: int | N
     out = []
     for region in np.unique(regions[solid]).tolist():
         inside = regions == region
-        corners = [(int(top[label]), int(left[label]), int(bottom[label]), int(right[label]))
-                   for label in np.unique(labels[inside]).tolist()]
+        parts = np.unique(labels[inside]).tolist()
+        if len(parts) > MAX_PARTS:
+            continue  # texture or noise, not a picture of tiles (the pairs below grow as its square)
+        corners = [(int(top[label]), int(left[label]), int(bottom[label]), int(right[label])) for label in parts]
         for first in corners:
             for last in corners:
                 box = (first[0], first[1], last[2], last[3])

@@ -1,20 +1,22 @@
 """Walking a patch into its picture (agent.walker) on real tile-walk levels: it finds the picture and the
 patch, learns what stepping on a tile does, and walks the patch into the picture and onto the exit
-within the budget far more often than random play; it finds no picture in the other mover games; the
-full agent clears more tile-walk levels with it than without."""
+within the budget far more often than random play; it finds no picture in the other mover games, nor in a
+region of noise beside a level; the full agent clears more tile-walk levels with it than without."""
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
 from goal_levels import with_and_without
 
+from agent.frames import label_components
 from agent.guided import LevelMap
 from agent.navigator import Navigator
 from agent.rules import colour_box
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
-from agent.walker import Walker, find_picture_and_patch
+from agent.walker import MAX_PARTS, Walker, _solid_rectangles, find_picture_and_patch
 from arc_client.games import game_class
 from arc_client.games.play import act
 
@@ -97,3 +99,26 @@ def test_no_picture_and_patch_in_the_other_mover_games() -> None:
 def test_the_full_agent_clears_more_tile_walk_levels_with_the_walker() -> None:
     on, off = with_and_without("tw01", SEEDS, 3, walk=False)
     assert on >= off + 4, (on, off)
+
+
+def test_a_noisy_region_is_skipped_and_the_picture_still_found() -> None:
+    """A region of specks in many colours (a texture, static) holds hundreds of components, whose pairs
+    of corners the rectangle search would try one by one (seconds a look); it is skipped as no picture of
+    tiles, and the level's picture and patch are read as in the clean frame."""
+    rng = np.random.default_rng(3)
+    for seed in SEEDS:
+        _, raw = start_level(game_class("tw01"), seed, 0)
+        frame = frame_of(raw)
+        mover = colour_box(frame, 9, None)
+        clean = find_picture_and_patch(frame, None, mover, floor=4)
+        assert clean is not None
+        # the background margin left of the level (above the bar), filled with specks of colours 10-15 but
+        # for its last column (a region touching the level's objects would hold them too)
+        background = int(np.bincount(frame.ravel()).argmax())
+        width = int(np.argmin((frame[:56] == background).all(axis=0))) - 1
+        assert width >= 8
+        noisy = frame.copy()
+        noisy[:56, :width] = rng.integers(10, 16, (56, width))
+        assert len(np.unique(label_components(noisy)[:56, :width])) > MAX_PARTS  # one solid region of specks
+        assert not any(b[0] < 56 and b[1] < width for b in _solid_rectangles(noisy, None, 4))
+        assert find_picture_and_patch(noisy, None, mover, floor=4) == clean
