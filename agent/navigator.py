@@ -57,9 +57,13 @@ class Route:
     length: int  # moves to the object
     colour: int  # the object's colour
     target: tuple[int, int]  # (row, col) of the object's top-left cell
+    wait: bool = False  # a move that keeps clear of sprites that move on their own, the way being through them
 
     @property
     def why(self) -> str:
+        if self.wait:
+            return (f"navigator: keeping clear of what moves on its own, on the way to the colour-{self.colour} "
+                    f"object at {self.target} ({self.length} moves)")
         if self.length == 0:
             return f"navigator: trying ACTION{self.action}, whose effect on the mover is not known yet"
         return f"navigator: to the colour-{self.colour} object at {self.target}, {self.length} moves away"
@@ -129,6 +133,23 @@ def shortest_walk(blocked: np.ndarray, goal: np.ndarray, box: Box, moves: list[t
                 return path[::-1], nxt
             queue.append(nxt)
     return None
+
+
+def here_box(shape: tuple[int, ...], box: Box) -> np.ndarray:
+    out = np.zeros(shape, dtype=bool)
+    out[box[0]:box[2], box[1]:box[3]] = True
+    return out
+
+
+def _around(cells: np.ndarray, reach: int) -> np.ndarray:
+    """The cells and those up to `reach` away from them along a row or a column."""
+    out = cells.copy()
+    for d in range(1, reach + 1):
+        out[d:, :] |= cells[:-d, :]
+        out[:-d, :] |= cells[d:, :]
+        out[:, d:] |= cells[:, :-d]
+        out[:, :-d] |= cells[:, d:]
+    return out
 
 
 def specks(labels: np.ndarray, frame: np.ndarray) -> np.ndarray:
@@ -242,12 +263,13 @@ class Navigator:
             plain = without_mover(before, box, self.rules.mover, self.floor) if self.rules.mover is not None else before
             labels = label_components(plain)
             speckled: np.ndarray | None = None  # a speckled floor's cells, found when a small part is entered
+            background = int(np.bincount(plain.ravel(), minlength=16).argmax())  # no object, as in `_search`
             reached: set[tuple[int, int]] = set()
             stirred = False  # an object reached was pushed or flipped
             for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
                 cells = labels == label
                 colour = int(plain[cells][0])
-                if colour == self.rules.mover or colour == self.floor or not (self._small(cells, box)):
+                if colour in (self.rules.mover, self.floor, background) or not self._small(cells, box):
                     continue
                 if speckled is None:
                     speckled = specks(labels, plain)
@@ -338,6 +360,9 @@ class Navigator:
         if self.last is not None and not self.plan and self.end == (box[0], box[1]):
             self.touched.add(self.last.target)  # the route's end: its object is reached, whatever it looks like
             self.last = None
+        hazards = self.rules.hazards(frame)
+        if hazards is not None:
+            self.plan.clear()  # sprites that move on their own: the way is searched again at every step
         if self.plan and self.plan[0][0] == (box[0], box[1]):  # on the planned path: keep to it
             _, action = self.plan.popleft()
             last = self.last
@@ -355,18 +380,61 @@ class Navigator:
         for a, (ux, uy) in CONVENTION.items():
             if step and a in available and self.rules.displacement(a) is None and self.probes[a] < self.max_probes:
                 moves.append((a, (ux * step, uy * step)))
-        found = self._search(frame, mask, box, moves, prefer, toward, within) if moves else None
+        found = self._search(frame, mask, box, moves, prefer, toward, within, hazards) if moves else None
         if found is not None:
             return found
+        if hazards is not None and moves:
+            waited = self._keep_clear(frame, mask, box, moves, prefer, hazards)
+            if waited is not None:
+                return waited
         for action in (1, 2, 3, 4):
             if (action in available and self.rules.displacement(action) is None
                     and self.probes[action] < self.max_probes and (box[0], box[1], action) not in self.blocked):
                 return Route(action, 0, -1, (box[0], box[1]))
         return None
 
+    def _keep_clear(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
+                    moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None,
+                    hazards: np.ndarray) -> Route | None:
+        """No way keeps a step from the sprites that move on their own, but one past them does: its first
+        move if that lands clear of them; else a move that stays clear (one that leaves the mover where it is,
+        into a wall or the frame's edge, first: the guard walks on), for them to pass; None if none does."""
+        free = self._search(frame, mask, box, moves, prefer)
+        if free is None:
+            return None
+        self.plan.clear()
+        h, w = frame.shape
+        reach = max(box[2] - box[0], box[3] - box[1])
+        danger = _around(hazards & ~here_box(frame.shape, box), reach)
+        walls = colour_in(frame, [c for c in range(16) if self.blocking(c)])
+
+        def dest(move: tuple[int, int]) -> Box:
+            return box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0]
+
+        def inside(b: Box) -> bool:
+            return b[0] >= 0 and b[1] >= 0 and b[2] <= h and b[3] <= w
+
+        def clear(b: Box) -> bool:
+            return not danger[b[0]:b[2], b[1]:b[3]].any()
+
+        step = dict(moves)
+        if free.action in step and inside(dest(step[free.action])) and clear(dest(step[free.action])):
+            return free
+        stays = [a for a, m in moves if not inside(dest(m)) or walls[dest(m)[0]:dest(m)[2], dest(m)[1]:dest(m)[3]].any()
+                 or (box[0], box[1], a) in self.blocked]
+        if clear(box) and stays:
+            action = stays[0]
+        else:
+            away = [a for a, m in moves if a not in stays and inside(dest(m)) and clear(dest(m))]
+            if not away:
+                return None
+            action = away[0]
+        return Route(action, free.length, free.colour, free.target, wait=True)
+
     def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
                 moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None = None,
-                toward: np.ndarray | None = None, within: float | None = None) -> Route | None:
+                toward: np.ndarray | None = None, within: float | None = None,
+                hazards: np.ndarray | None = None) -> Route | None:
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
         assert self.rules.mover is not None
@@ -384,6 +452,10 @@ class Navigator:
                 blocked |= labels == labels[top, left]
         if mask is not None:
             blocked |= mask
+        if hazards is not None:
+            # a sprite that moves on its own (a guard on its beat) is no destination, and the mover keeps a
+            # step away from it: a step toward it, its own toward the mover, would meet or cross it
+            blocked |= _around(hazards & ~here_box(frame.shape, box), max(box[2] - box[0], box[3] - box[1]))
         # objects: small components, not the mover, the background, a texture's specks, blocked or touched
         texture = specks(labels, frame)
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked & ~texture

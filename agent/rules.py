@@ -122,6 +122,11 @@ class GameRules:
     _level_moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
     # the displacements at this level's step when it differs from the game's (None: the game's)
     _level_step: dict[int, tuple[int, int] | None] | None = None
+    # colours that move on their own (a guard pacing its beat): seen moving two ways under one key action
+    # in a level; never the mover (`observe_key`)
+    autonomous: set[int] = field(default_factory=set)
+    # this level's directions of each sprite-sized colour under each key action: (colour, action) -> signs
+    _headings: dict[tuple[int, int], set[tuple[int, int]]] = field(default_factory=dict)
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
     _memo: dict[tuple, object] = field(default_factory=dict)
@@ -159,6 +164,7 @@ class GameRules:
         """A level begins: its own moves are counted afresh (and a legend guessed on the level before is
         dropped: these rules see no level-up to confirm it)."""
         self._level_moves, self._level_step = {}, None
+        self._headings = {}
         self._drop_guess()
 
     def _drop_guess(self) -> Box | None:
@@ -189,6 +195,8 @@ class GameRules:
         return self._memo[key]
 
     def mover_box(self, frame: np.ndarray, mask: np.ndarray | None) -> Box | None:
+        if self.mover in self.autonomous:
+            self._mover_not_autonomous()
         mover = self.mover
         if mover is None:
             return None
@@ -205,8 +213,9 @@ class GameRules:
         if not diff.any():
             return
         present = np.unique(np.concatenate([before[diff], after[diff]]))
+        self._autonomous(before, after, action, mask, present.tolist())
         counts = np.bincount(after.ravel(), minlength=16)
-        shown = sorted((int(counts[c]), int(c)) for c in present if counts[c])
+        shown = sorted((int(counts[c]), int(c)) for c in present if counts[c] and int(c) not in self.autonomous)
         if not shown:
             return
         # the rarest changed colour, or the rarest whose cells make one sprite-sized box when the
@@ -217,6 +226,14 @@ class GameRules:
             if box is not None and box[2] - box[0] <= self.max_box and box[3] - box[1] <= self.max_box:
                 rarest = colour
                 break
+        if self.mover is not None and rarest != self.mover:
+            # a colour drawn inside the mover's box is a part of it (its eyes), rarer once the exit that
+            # showed that colour too is drawn shut: the vote stays the whole sprite's
+            whole, part = colour_box(after, self.mover, mask), colour_box(after, rarest, mask)
+            if (whole is not None and part is not None and whole[0] <= part[0] and whole[1] <= part[1]
+                    and part[2] <= whole[2] and part[3] <= whole[3]
+                    and max(whole[2] - whole[0], whole[3] - whole[1]) <= self.max_box):
+                rarest = self.mover
         self.mover_votes[rarest] += 1
         if self.mover is None or self.mover_votes[rarest] > self.mover_votes[self.mover]:
             self.mover = rarest
@@ -236,8 +253,53 @@ class GameRules:
             self._level_step = self._step_of_level()
             self._memo = {}
 
+    def _autonomous(self, before: np.ndarray, after: np.ndarray, action: int, mask: np.ndarray | None,
+                    colours: list[int]) -> None:
+        """Colours of one sprite-sized box that moved two ways under this key action in this level move on
+        their own: they leave the mover's vote (a mover stopped by a wall does not move; one that moves
+        goes the action's one way, sliding or stepping, a twin mirrored or not)."""
+        for colour in colours:
+            if colour in self.autonomous:
+                continue
+            b0, b1 = colour_box(before, colour, mask), colour_box(after, colour, mask)
+            if (b0 is None or b1 is None or max(b0[2] - b0[0], b0[3] - b0[1], b1[2] - b1[0], b1[3] - b1[1]) > self.max_box
+                    or (b0[2] - b0[0], b0[3] - b0[1]) != (b1[2] - b1[0], b1[3] - b1[1])):
+                continue
+            way = (int(np.sign(b1[1] - b0[1])), int(np.sign(b1[0] - b0[0])))
+            if way == (0, 0):
+                continue
+            seen = self._headings.setdefault((colour, action), set())
+            seen.add(way)
+            if len(seen) > 1:
+                self.autonomous.add(colour)
+        self._mover_not_autonomous()
+
+    def hazards(self, frame: np.ndarray) -> np.ndarray | None:
+        """The cells of the sprite-sized components of colours that move on their own, or None when there
+        are none in the frame."""
+        if not self.autonomous:
+            return None
+        cells = np.isin(frame, sorted(self.autonomous))
+        if not cells.any():
+            return None
+        labels = label_components(np.where(cells, frame.astype(np.int16), -1))
+        sizes = np.bincount(labels.ravel())
+        small = cells & (sizes[labels] <= self.max_box * self.max_box)
+        return small if small.any() else None
+
+    def _mover_not_autonomous(self) -> None:
+        """A mover found to move on its own (here, or by rules that share this set) is none: what it was seen
+        to do was its own pacing, learnt afresh with the next vote."""
+        for colour in self.autonomous & set(self.mover_votes):
+            del self.mover_votes[colour]
+        if self.mover is not None and self.mover in self.autonomous:
+            self.mover = max(self.mover_votes, key=self.mover_votes.__getitem__) if self.mover_votes else None
+            self.moves, self._displacements, self._level_moves, self._level_step = {}, {}, {}, None
+            self._memo = {}
+
     def observe_level_up(self, before: np.ndarray, action: int, x: int, y: int, mask: np.ndarray | None) -> None:
         """The action that completed a level, on the frame before it."""
+        self._headings = {}
         # a legend guessed before any level-up is kept only if this one stepped onto the colour it shows
         guessed = self._drop_guess()
         if action == 6:

@@ -160,6 +160,7 @@ class AriaAgent(Agent):
         # arbiter on every step; "slow": it leads the slow system's steps only; "off"
         self.navigate = navigate
         self.navigator = Navigator()
+        self._share_rules()
         self.match = match  # the matcher (agent.matcher) clicks a board toward its target panel
         self.matcher = Matcher()
         self.follow = legend  # the legend follower (agent.legend) clicks objects in a legend's order
@@ -195,6 +196,9 @@ class AriaAgent(Agent):
         self._reader_last: str | None = None  # the reader whose move was the last a reader made
         self._reader_led: set[str] = set()  # the readers that made a move in this level
         self._probed = False  # that move was the navigator's ACTION5 on an object just reached
+        # the cells where sprites that move on their own were seen in this level (`_reader_mask`)
+        self._hazard_level: int = -1
+        self._hazard_seen: np.ndarray | None = None
         self.gauge = Gauge()  # the HUD bar read as actions left (novel levels: `_route_move`)
         self.guided = GuidedSearch(self.runtime, self.seed)
         self.unfamiliar: tuple[int, float] | None = None  # (level, its first frame's novelty) when novel
@@ -212,6 +216,7 @@ class AriaAgent(Agent):
         self.fruitless.clear()
         self.plan.clear()
         self.navigator = Navigator()
+        self._share_rules()
         self.matcher = Matcher()
         self.legend = LegendFollower()
         self.walker = Walker()
@@ -226,7 +231,14 @@ class AriaAgent(Agent):
         self._won_by = None
         self._legend_looked = False
         self.gauge = Gauge()
+        self._hazard_level, self._hazard_seen = -1, None
         self._readers_level(-1)
+
+    def _share_rules(self) -> None:
+        """The navigator's rules and the online learner's see the same sprites that move on their own: the
+        learner watches every move of the game, the navigator only those after the readers' first look."""
+        if self.explorer.learner is not None:
+            self.navigator.rules.autonomous = self.explorer.learner.rules.autonomous
 
     def _tuned(self) -> FastPolicy | None:
         """The policy the online systems tune on a novel game (`aria-cnn`), or None (the default)."""
@@ -267,7 +279,7 @@ class AriaAgent(Agent):
                 if self.explorer.looks:
                     self._guess_legend(latest)
                     self._before = (latest.frame, latest.levels_completed)
-                read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self.explorer.mask,
+                read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self._reader_mask(latest),
                                         tuple(m for m in self.novel_readers if m not in self._reader_off
                                               and (self.explorer.looks or m in UNMASKED)),
                                         f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)")
@@ -325,6 +337,24 @@ class AriaAgent(Agent):
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
         return self._slow(latest, started, why, uncertainty, common, fast)
+
+    def _reader_mask(self, latest: FrameResponse) -> np.ndarray | None:
+        """The HUD mask the readers see a novel level through: the explorer's, but for the lines where
+        sprites that move on their own were seen in this level (a guard pacing a column changes it on every
+        action, as a bar does; masked, the navigator walked into it and could not cross its beat)."""
+        mask = self.explorer.mask
+        hazards = self.navigator.rules.hazards(latest.frame)
+        if self._hazard_level != latest.levels_completed:
+            self._hazard_level, self._hazard_seen = latest.levels_completed, None
+        if hazards is not None:
+            self._hazard_seen = hazards if self._hazard_seen is None else self._hazard_seen | hazards
+        if mask is None or self._hazard_seen is None:
+            return mask
+        rows, cols = mask.all(1) & ~self._hazard_seen.any(1), mask.all(0) & ~self._hazard_seen.any(0)
+        out = np.zeros_like(mask)
+        out[rows, :] = True
+        out[:, cols] = True
+        return out
 
     def _guess_legend(self, latest: FrameResponse) -> None:
         """The game's first level, looked at once: before any level-up has shown a goal, a lone framed

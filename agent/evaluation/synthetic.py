@@ -35,7 +35,7 @@ def scene(rng: random.Random) -> Scene:
     """A new level: a background (textured at times), up to 60 rectangles (six large ones in `big`), or
     static in `noise`, and a random set of available actions."""
     kind = rng.choice(KINDS)
-    frame = np.full((64, 64), rng.randrange(16), dtype=np.int8)
+    frame = np.full((64, 64), rng.randrange(16), dtype=np.uint8)
     if rng.random() < 0.5:
         frame[::2, ::2] = rng.randrange(16)
     objects = []
@@ -46,7 +46,7 @@ def scene(rng: random.Random) -> Scene:
         frame[top:top + h, left:left + w] = colour
         objects.append([top, left, h, w, colour])
     if kind == "noise":
-        frame = np.array(rng.choices(range(16), k=64 * 64), dtype=np.int8).reshape(64, 64)
+        frame = np.array(rng.choices(range(16), k=64 * 64), dtype=np.uint8).reshape(64, 64)
     available = tuple(sorted(rng.sample(range(1, 8), rng.randrange(1, 8))))
     return Scene(kind, frame, objects, available)
 
@@ -99,7 +99,7 @@ class SyntheticGame:
             f[0, :] = 0
             f[0, :max(0, 64 - self.steps % 64)] = 11
         if rng.random() < 0.02:
-            f = np.array(rng.choices(range(16), k=64 * 64), dtype=np.int8).reshape(64, 64)
+            f = np.array(rng.choices(range(16), k=64 * 64), dtype=np.uint8).reshape(64, 64)
         s.frame = f
         state, roll = GameState.NOT_FINISHED, rng.random()
         if roll < 0.01:
