@@ -255,9 +255,13 @@ class GameRules:
 
     def _autonomous(self, before: np.ndarray, after: np.ndarray, action: int, mask: np.ndarray | None,
                     colours: list[int]) -> None:
-        """Colours of one sprite-sized box that moved two ways under this key action in this level move on
-        their own: they leave the mover's vote (a mover stopped by a wall does not move; one that moves
-        goes the action's one way, sliding or stepping, a twin mirrored or not)."""
+        """Colours of one sprite-sized box that moved two ways under this direction key (ACTION1-4) in this
+        level move on their own: they leave the mover's vote (a mover stopped by a wall does not move; one
+        that moves goes the key's one way, sliding or stepping, a twin mirrored or not). ACTION5 and ACTION7
+        are no direction: an undo moves the mover back whichever way it came (Push Blocks' mover was taken
+        for a guard and its blocks for hazards: a validation game seed lost two levels)."""
+        if action not in (1, 2, 3, 4):
+            return
         for colour in colours:
             if colour in self.autonomous:
                 continue

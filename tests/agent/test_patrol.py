@@ -19,6 +19,7 @@ from agent_testkit import actions_per_level, play_game
 from agent.agents.aria_agent import AriaAgent
 from agent.rules import GameRules
 from agent.training.levels import frame_of
+from arc_client.games import game_class
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.patrol import Hp01
 from arc_client.games.heldout.stage import MAROON, PURPLE, RED, WHITE
@@ -76,3 +77,17 @@ async def test_patrol_is_cleared_past_the_guards() -> None:
     assert all(n <= 2 * base for n, base in zip(per_level[1:], Hp01.baselines(0)[1:], strict=True)), per_level
     led = [a.decision.mode for _, a, _ in run.steps if a.decision is not None]
     assert led.count("navigate") >= len(led) // 2
+
+
+def test_an_undo_is_no_direction() -> None:
+    # Push Blocks (suite pb01) has ACTION7, an undo: it moves the mover back whichever way it came. Counted
+    # as a direction, the mover moved two ways under it and was taken for a guard, its blocks for hazards
+    # (validation game seed 20,010 lost two levels)
+    game = game_class("pb01")(seed=20000)
+    frame = frame_of(act(game, 0))
+    rules = GameRules(compact=True)
+    for action in (1, 7, 2, 7, 3, 7, 4, 7, 1, 2, 7, 7):
+        after = frame_of(act(game, action))
+        rules.observe_key(frame, after, action, None)
+        frame = after
+    assert rules.mover is not None and not rules.autonomous
