@@ -136,6 +136,7 @@ def shortest_walk(blocked: np.ndarray, goal: np.ndarray, box: Box, moves: list[t
 
 
 def here_box(shape: tuple[int, ...], box: Box) -> np.ndarray:
+    """The cells of `box` in a frame of `shape`."""
     out = np.zeros(shape, dtype=bool)
     out[box[0]:box[2], box[1]:box[3]] = True
     return out
@@ -399,7 +400,7 @@ class Navigator:
         """No way keeps a step from the sprites that move on their own, but one past them does: its first
         move if that lands clear of them; else a move that stays clear (one that leaves the mover where it is,
         into a wall or the frame's edge, first: the guard walks on), for them to pass; None if none does."""
-        free = self._search(frame, mask, box, moves, prefer)
+        free = self._search(frame, mask, box, moves, prefer, ignored=hazards)
         if free is None:
             return None
         self.plan.clear()
@@ -434,7 +435,9 @@ class Navigator:
     def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box,
                 moves: list[tuple[int, tuple[int, int]]], prefer: np.ndarray | None = None,
                 toward: np.ndarray | None = None, within: float | None = None,
-                hazards: np.ndarray | None = None) -> Route | None:
+                hazards: np.ndarray | None = None, ignored: np.ndarray | None = None) -> Route | None:
+        """The first move of the shortest walk to the nearest untouched object (`Navigator.route`); `hazards`
+        are kept a step clear of, `ignored` cells are no destinations but may be walked over."""
         counts = np.bincount(frame.ravel(), minlength=16)
         background = int(counts.argmax())
         assert self.rules.mover is not None
@@ -459,6 +462,8 @@ class Navigator:
         # objects: small components, not the mover, the background, a texture's specks, blocked or touched
         texture = specks(labels, frame)
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked & ~texture
+        if ignored is not None:
+            objects &= ~ignored
         if self.floor is not None:
             # the floor's own colour is no object: on a checkered floor the tiles of the colour painted under
             # the mover join that patch into a blob that would read as an object wherever the mover goes

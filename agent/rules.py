@@ -122,10 +122,10 @@ class GameRules:
     _level_moves: dict[int, Counter[tuple[int, int]]] = field(default_factory=dict)
     # the displacements at this level's step when it differs from the game's (None: the game's)
     _level_step: dict[int, tuple[int, int] | None] | None = None
-    # colours that move on their own (a guard pacing its beat): seen moving two ways under one key action
+    # colours that move on their own (a guard pacing its beat): seen moving two ways under one direction key
     # in a level; never the mover (`observe_key`)
     autonomous: set[int] = field(default_factory=set)
-    # this level's directions of each sprite-sized colour under each key action: (colour, action) -> signs
+    # this level's directions of each sprite-sized colour under each direction key: (colour, action) -> signs
     _headings: dict[tuple[int, int], set[tuple[int, int]]] = field(default_factory=dict)
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
