@@ -455,10 +455,11 @@ class Navigator:
                 blocked |= labels == labels[top, left]
         if mask is not None:
             blocked |= mask
+        here = here_box(frame.shape, box)
         if hazards is not None:
             # a sprite that moves on its own (a guard on its beat) is no destination, and the mover keeps a
             # step away from it: a step toward it, its own toward the mover, would meet or cross it
-            blocked |= _around(hazards & ~here_box(frame.shape, box), max(box[2] - box[0], box[3] - box[1]))
+            blocked |= _around(hazards & ~here, max(box[2] - box[0], box[3] - box[1]))
         # objects: small components, not the mover, the background, a texture's specks, blocked or touched
         texture = specks(labels, frame)
         objects = (size <= limit) & (frame != self.rules.mover) & (frame != background) & ~blocked & ~texture
@@ -468,8 +469,6 @@ class Navigator:
             # the floor's own colour is no object: on a checkered floor the tiles of the colour painted under
             # the mover join that patch into a blob that would read as an object wherever the mover goes
             objects &= frame != self.floor
-        here = np.zeros_like(objects)
-        here[box[0]:box[2], box[1]:box[3]] = True
         stayed = gone = 0
         for top, left in self.touched:
             if objects[top, left]:
