@@ -20,22 +20,21 @@ import numpy as np
 from arcengine import Sprite
 
 from arc_client.games.heldout.stage import (
-    BLACK,
     BLUE,
-    GRAY,
     GREEN,
-    LIGHT_GRAY,
     MOVES,
-    OFF_BLACK,
     ORANGE,
     WHITE,
     YELLOW,
+    Cell,
     Stage,
     art,
-    block,
+    inside,
     solve,
     sprite,
-    texture,
+    walk_from,
+    wall_segments,
+    walled_yard,
 )
 
 CELL = 4
@@ -52,7 +51,6 @@ ROVER = art(["bwwb", "bbbb", "bbbb", "b..b"], {"b": BLUE, "w": WHITE})
 CAN = art([".yy.", "yyyy", "oooo", "yyyy"], {"y": YELLOW, "o": ORANGE})
 EXIT = art(["gggg", "gwwg", "gwwg", "gggg"], {"g": GREEN, "w": WHITE})
 
-Cell = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -74,20 +72,8 @@ class Drive:
     cans: frozenset[Cell]  # cans not yet used
 
 
-def _inside(yard_w: int, yard_h: int, cell: Cell) -> bool:
-    return 0 <= cell[0] < yard_w and 0 <= cell[1] < yard_h
-
-
 def _distances(width: int, height: int, walls: set[Cell] | frozenset[Cell], source: Cell) -> dict[Cell, int]:
-    seen = {source: 0}
-    queue = [source]
-    for here in queue:
-        for dx, dy in MOVES.values():
-            nxt = (here[0] + dx, here[1] + dy)
-            if _inside(width, height, nxt) and nxt not in walls and nxt not in seen:
-                seen[nxt] = seen[here] + 1
-                queue.append(nxt)
-    return seen
+    return {cell: steps for cell, (steps, _) in walk_from(width, height, walls, source).items()}
 
 
 def refill(yard: Yard, fuel: int) -> int:
@@ -100,7 +86,7 @@ def step(yard: Yard, state: Drive, action: int) -> Drive:
         return state
     dx, dy = MOVES[action]
     nxt = (state.at[0] + dx, state.at[1] + dy)
-    if not _inside(yard.width, yard.height, nxt) or nxt in yard.walls:
+    if not inside(yard.width, yard.height, nxt) or nxt in yard.walls:
         nxt = state.at
     fuel, cans = state.fuel - 1, state.cans
     if nxt in cans:
@@ -129,18 +115,7 @@ def _bottleneck(points: list[Cell], legs: dict[tuple[Cell, Cell], int], start: C
 def make_yard(rng: random.Random, width: int, height: int, cans: int, segments: int, half: bool, first: bool,
               solvable: Callable[[Yard], bool]) -> Yard:
     for _attempt in range(200):
-        walls: set[Cell] = set()
-        for _ in range(segments):
-            for _try in range(20):
-                length = rng.randint(2, 4)
-                c, r = rng.randrange(width), rng.randrange(height)
-                dc, dr = rng.choice(((1, 0), (0, 1)))
-                piece = {(c + dc * i, r + dr * i) for i in range(length)}
-                trial = walls | piece
-                free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in trial]
-                if all(_inside(width, height, p) for p in piece) and len(_distances(width, height, trial, free[0])) == len(free):
-                    walls = trial
-                    break
+        walls = wall_segments(rng, width, height, segments)
         free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in walls]
         start = rng.choice(free)
         from_start = _distances(width, height, walls, start)
@@ -199,15 +174,7 @@ class Hf01(Stage):
         return (64 - puzzle.width * CELL) // 2, 4 + (56 - puzzle.height * CELL) // 2
 
     def background(self, puzzle: Yard) -> np.ndarray:
-        floor = np.full((64, 64), BLACK, dtype=np.int8)
-        ox, oy = self._origin(puzzle)
-        floor[oy - 1 : oy + puzzle.height * CELL + 1, ox - 1 : ox + puzzle.width * CELL + 1] = GRAY
-        floor[oy : oy + puzzle.height * CELL, ox : ox + puzzle.width * CELL] = texture(
-            random.Random(0), 64, BLACK, OFF_BLACK, "checker")[: puzzle.height * CELL, : puzzle.width * CELL]
-        for c, r in puzzle.walls:
-            x, y = ox + c * CELL, oy + r * CELL
-            floor[y : y + CELL, x : x + CELL] = block(CELL, CELL, LIGHT_GRAY, border=GRAY)
-        return floor
+        return walled_yard(puzzle.width, puzzle.height, self._origin(puzzle), puzzle.walls, "checker", CELL)
 
     def scene(self, puzzle: Yard, state: Drive) -> list[Sprite]:
         ox, oy = self._origin(puzzle)

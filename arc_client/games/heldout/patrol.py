@@ -22,23 +22,24 @@ import numpy as np
 from arcengine import Sprite
 
 from arc_client.games.heldout.stage import (
-    BLACK,
     GRAY,
     GREEN,
     LIGHT_GRAY,
     MAROON,
     MOVES,
-    OFF_BLACK,
     PURPLE,
     RED,
     WHITE,
     YELLOW,
+    Cell,
     Stage,
     art,
-    block,
+    inside,
     solve,
     sprite,
-    texture,
+    walk_from,
+    wall_segments,
+    walled_yard,
 )
 
 CELL = 4
@@ -57,7 +58,6 @@ GEM = art([".yy.", "yyyy", "yyyy", ".yy."], {"y": YELLOW})
 EXIT = art(["gggg", "gwwg", "gwwg", "gggg"], {"g": GREEN, "w": WHITE})
 SHUT = art(["gggg", "gwwg", "gwwg", "gggg"], {"g": GRAY, "w": LIGHT_GRAY})
 
-Cell = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -94,21 +94,7 @@ class Walk:
     caught: bool = False
 
 
-def _inside(yard_w: int, yard_h: int, cell: Cell) -> bool:
-    return 0 <= cell[0] < yard_w and 0 <= cell[1] < yard_h
-
-
-def _distances(width: int, height: int, walls: set[Cell] | frozenset[Cell], source: Cell) -> dict[Cell, tuple[int, Cell | None]]:
-    """Steps from `source` to every reachable cell, with the cell each was reached from."""
-    seen: dict[Cell, tuple[int, Cell | None]] = {source: (0, None)}
-    queue = [source]
-    for here in queue:
-        for dx, dy in MOVES.values():
-            nxt = (here[0] + dx, here[1] + dy)
-            if _inside(width, height, nxt) and nxt not in walls and nxt not in seen:
-                seen[nxt] = (seen[here][0] + 1, here)
-                queue.append(nxt)
-    return seen
+_distances = walk_from  # each reachable cell's steps and the cell it was reached from
 
 
 def step(yard: Yard, state: Walk, action: int) -> Walk:
@@ -117,7 +103,7 @@ def step(yard: Yard, state: Walk, action: int) -> Walk:
         return state
     dx, dy = MOVES[action]
     nxt = (state.at[0] + dx, state.at[1] + dy)
-    if not _inside(yard.width, yard.height, nxt) or nxt in yard.walls:
+    if not inside(yard.width, yard.height, nxt) or nxt in yard.walls:
         nxt = state.at
     return Walk(nxt, (state.tick + 1) % yard.period, state.gem or nxt == yard.gem, state.caught)
 
@@ -146,18 +132,7 @@ def _straight_caught(yard: Yard, way: list[Cell]) -> bool:
 
 def make_yard(rng: random.Random, width: int, height: int, guards: int, segments: int, gem: bool) -> Yard:
     for _attempt in range(400):
-        walls: set[Cell] = set()
-        for _ in range(segments):
-            for _try in range(20):
-                length = rng.randint(2, 4)
-                c, r = rng.randrange(width), rng.randrange(height)
-                dc, dr = rng.choice(((1, 0), (0, 1)))
-                piece = {(c + dc * i, r + dr * i) for i in range(length)}
-                trial = walls | piece
-                free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in trial]
-                if all(_inside(width, height, p) for p in piece) and len(_distances(width, height, trial, free[0])) == len(free):
-                    walls = trial
-                    break
+        walls = wall_segments(rng, width, height, segments)
         free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in walls]
         start = rng.choice(free)
         from_start = _distances(width, height, walls, start)
@@ -185,7 +160,7 @@ def make_yard(rng: random.Random, width: int, height: int, guards: int, segments
                     cell = across
                     while len(line) < rng.randint(3, 6):
                         cell = (cell[0] + sign * dc, cell[1] + sign * dr)
-                        if not _inside(width, height, cell) or cell in walls:
+                        if not inside(width, height, cell) or cell in walls:
                             break
                         line.append(cell) if sign == 1 else line.insert(0, cell)
                 if len(line) < 3 or start in line or exit_ in line or gem_cell in line:
@@ -243,15 +218,7 @@ class Hp01(Stage):
         return (64 - puzzle.width * CELL) // 2, 4 + (58 - puzzle.height * CELL) // 2
 
     def background(self, puzzle: Yard) -> np.ndarray:
-        floor = np.full((64, 64), BLACK, dtype=np.int8)
-        ox, oy = self._origin(puzzle)
-        floor[oy - 1 : oy + puzzle.height * CELL + 1, ox - 1 : ox + puzzle.width * CELL + 1] = GRAY
-        floor[oy : oy + puzzle.height * CELL, ox : ox + puzzle.width * CELL] = texture(
-            random.Random(0), 64, BLACK, OFF_BLACK, "stripes")[: puzzle.height * CELL, : puzzle.width * CELL]
-        for c, r in puzzle.walls:
-            x, y = ox + c * CELL, oy + r * CELL
-            floor[y : y + CELL, x : x + CELL] = block(CELL, CELL, LIGHT_GRAY, border=GRAY)
-        return floor
+        return walled_yard(puzzle.width, puzzle.height, self._origin(puzzle), puzzle.walls, "stripes", CELL)
 
     def scene(self, puzzle: Yard, state: Walk) -> list[Sprite]:
         ox, oy = self._origin(puzzle)

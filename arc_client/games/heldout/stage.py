@@ -121,6 +121,59 @@ def sprite(pixels: np.ndarray, x: int, y: int, layer: int = 1, name: str = "") -
     return Sprite(pixels, name=name or None, x=x, y=y, layer=layer, collidable=False)
 
 
+Cell = tuple[int, int]  # (column, row) of a yard's cell
+
+
+def inside(width: int, height: int, cell: Cell) -> bool:
+    return 0 <= cell[0] < width and 0 <= cell[1] < height
+
+
+def walk_from(width: int, height: int, walls: set[Cell] | frozenset[Cell], source: Cell) -> dict[Cell, tuple[int, Cell | None]]:
+    """Breadth-first over a yard's free cells from `source`: each reachable cell's steps and the cell it was
+    reached from."""
+    seen: dict[Cell, tuple[int, Cell | None]] = {source: (0, None)}
+    queue = [source]
+    for here in queue:
+        for dx, dy in MOVES.values():
+            nxt = (here[0] + dx, here[1] + dy)
+            if inside(width, height, nxt) and nxt not in walls and nxt not in seen:
+                seen[nxt] = (seen[here][0] + 1, here)
+                queue.append(nxt)
+    return seen
+
+
+def wall_segments(rng: random.Random, width: int, height: int, segments: int) -> set[Cell]:
+    """Up to `segments` straight walls of 2-4 cells inside a yard, each kept only if every free cell stays
+    reachable (20 tries each)."""
+    walls: set[Cell] = set()
+    for _ in range(segments):
+        for _try in range(20):
+            length = rng.randint(2, 4)
+            c, r = rng.randrange(width), rng.randrange(height)
+            dc, dr = rng.choice(((1, 0), (0, 1)))
+            piece = {(c + dc * i, r + dr * i) for i in range(length)}
+            trial = walls | piece
+            free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in trial]
+            if all(inside(width, height, p) for p in piece) and len(walk_from(width, height, trial, free[0])) == len(free):
+                walls = trial
+                break
+    return walls
+
+
+def walled_yard(width: int, height: int, origin: tuple[int, int], walls: set[Cell] | frozenset[Cell], kind: str,
+                cell: int = 4) -> np.ndarray:
+    """A yard's background: black around, a grey rim, a textured floor (`texture` kinds), wall blocks."""
+    floor = np.full((FRAME, FRAME), BLACK, dtype=np.int8)
+    ox, oy = origin
+    floor[oy - 1 : oy + height * cell + 1, ox - 1 : ox + width * cell + 1] = GRAY
+    floor[oy : oy + height * cell, ox : ox + width * cell] = texture(
+        random.Random(0), FRAME, BLACK, OFF_BLACK, kind)[: height * cell, : width * cell]
+    for c, r in walls:
+        x, y = ox + c * cell, oy + r * cell
+        floor[y : y + cell, x : x + cell] = block(cell, cell, LIGHT_GRAY, border=GRAY)
+    return floor
+
+
 def parse_map(rows: list[str]) -> dict[str, list[tuple[int, int]]]:
     """Cells (col, row) of each character of a map drawn as text."""
     found: dict[str, list[tuple[int, int]]] = {}
