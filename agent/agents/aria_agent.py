@@ -99,6 +99,7 @@ from agent.navigator import Navigator
 from agent.planner import Move, SearchPlanner
 from agent.pusher import Pusher
 from agent.seeker import Seeker
+from agent.shunter import Shunter
 from agent.slider import Slider
 from agent.toggler import Toggler
 from agent.turner import Turner
@@ -137,8 +138,8 @@ class AriaAgent(Agent):
                  online_cnn: bool = False, navigate: str = "commit", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
-                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "slide",
-                                                   "seek", "navigate"),
+                 novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
+                                                   "slide", "seek", "navigate"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -175,6 +176,7 @@ class AriaAgent(Agent):
         self.toggle = toggle  # the toggler (agent.toggler) presses ACTION5 on the objects a level wants pressed
         self.toggler = Toggler()
         self.slider = Slider()
+        self.shunter = Shunter()  # pieces a click takes hold of, moved onto outlines of their colour (novel levels)
         self.seeker = Seeker()
         self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
@@ -225,6 +227,7 @@ class AriaAgent(Agent):
         self.keylock = KeyLock()
         self.toggler = Toggler()
         self.slider = Slider()
+        self.shunter = Shunter()
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
@@ -540,6 +543,11 @@ class AriaAgent(Agent):
         if self.key:
             readers.append(("key", "a lock's picture and keys of its shape",
                             lambda: self.keylock.act(frame, available, mask, self.navigator, level)))
+        if "shunt" in (only or ()):
+            # through the mask's edge lines only: the detector takes lines the pieces cross, changed by most
+            # moves, for bars (Shunt's yard had two rows and four columns masked, the pieces on them unseen)
+            readers.append(("shunt", "pieces a click takes hold of and outlines of their colours",
+                            lambda: self.shunter.act(frame, available, edge_lines(mask), level)))
         if "slide" in (only or ()):
             readers.append(("slide", "a mover that slides until stopped, and its goal",
                             lambda: self.slider.act(frame, available, mask, self.navigator, level)))

@@ -1,0 +1,337 @@
+"""Pieces taken hold of by a click and moved by the keys onto outlines of their colour: a reader.
+
+A frame is read for squares of one side (`squares`): a *piece* is a filled square of one colour, or a
+ring of one colour round a middle of one other colour that is not around it (the piece held, marked);
+an *outline* is a ring whose middle shows only colours found just outside it (the floor). An outline
+belongs to the piece of its colour and side; with at least one such pair, and the pieces' colours all
+distinct, the frame is read as a grid of the pieces' side aligned with them: a cell whose pixels show
+only the floor's colours (those in the outlines' middles) is floor, an outline's cell too, anything
+else (a wall, the yard's rim, the HUD) a wall, and so is floor the pieces cannot reach (beyond a rim).
+
+The prior, as a person reads such a scene: a click on a piece takes hold of it, the direction keys
+(the navigator's convention: 1 up, 2 down, 3 left, 4 right) move the piece held one cell, stopped by
+walls and the other pieces, and the level wants each outline under its piece. A breadth-first search
+over (the pieces' cells, the piece held) finds the fewest clicks and moves; its first is proposed,
+afresh on every frame (another system's move or a restart leaves no stale plan). What the game does
+corrects the prior: a move that went further than one cell makes moves slide until stopped (in this
+level, and the next ones until a move says otherwise); a move that stopped short of a floor cell makes
+that cell a wall for the level; a held piece shows by its mark, else it is the piece clicked last. Three
+moves the game did not follow (a click that took hold of nothing, a key that moved another piece or
+none) turn the reader off for the level.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agent.frames import label_components
+from agent.matcher import Move
+from agent.navigator import CONVENTION
+
+Cell = tuple[int, int]  # (row, col) on the grid
+State = tuple[tuple[Cell, ...], int]  # the pieces' cells, the piece held (-1: none)
+SIDES = range(3, 11)
+MAX_PIECES = 6
+MAX_STATES = 30_000
+
+
+@dataclass(frozen=True)
+class Square:
+    top: int
+    left: int
+    side: int
+    colour: int
+    held: bool = False  # a ring round a mark: the piece held
+
+
+@dataclass
+class Scene:
+    side: int
+    origin: tuple[int, int]  # (top, left) of grid cell (0, 0)
+    floor: np.ndarray  # (rows, cols) bool
+    pieces: list[Square]
+    cells: tuple[Cell, ...]  # each piece's grid cell
+    targets: list[tuple[Cell, int]]  # (outline cell, the index of its piece)
+    held: int  # the piece held by its mark, -1 when none shows one
+    outlines: list[Square]
+    floor_colours: set[int]
+
+
+def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], list[Square]]:
+    """The frame's pieces and outlines (see the module docstring), outside the mask."""
+    source = frame.astype(np.int16)
+    if mask is not None:
+        source = np.where(mask, -1, source)
+    labels = label_components(source)
+    flat = labels.ravel()
+    order = np.argsort(flat, kind="stable")
+    ends = np.flatnonzero(np.r_[flat[order][1:] != flat[order][:-1], True]) + 1
+    h, w = frame.shape
+    pieces: list[Square] = []
+    outlines: list[Square] = []
+    start = 0
+    for end in ends:
+        members = order[start:end]
+        start = end
+        size = len(members)
+        if size < 8 or size > 100:
+            continue
+        ys, xs = np.divmod(members, w)
+        top, left = int(ys.min()), int(xs.min())
+        side = int(ys.max()) - top + 1
+        if side not in SIDES or int(xs.max()) - left + 1 != side:
+            continue
+        colour = int(source[ys[0], xs[0]])
+        if colour < 0:
+            continue
+        if size == side * side:
+            pieces.append(Square(top, left, side, colour))
+            continue
+        if size != 4 * side - 4:
+            continue
+        middle = frame[top + 1:top + side - 1, left + 1:left + side - 1]
+        if (middle == colour).any():
+            continue  # not the ring of the box (a bent strip of that many cells)
+        around = np.zeros((h, w), dtype=bool)
+        around[max(top - 1, 0):top + side + 1, max(left - 1, 0):left + side + 1] = True
+        around[top:top + side, left:left + side] = False
+        outside = set(np.unique(frame[around]).tolist())
+        inner = set(np.unique(middle).tolist())
+        if len(inner) == 1 and not inner <= outside:
+            pieces.append(Square(top, left, side, colour, held=True))
+        elif inner <= outside:
+            outlines.append(Square(top, left, side, colour))
+    return pieces, outlines
+
+
+def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple[int, int]) -> tuple[list[Square], list[Square]]:
+    """The pieces and outlines standing on the grid of `side` at `origin`: cell by cell, so a piece beside
+    an outline of its colour (one component with it) is read as two squares."""
+    pieces: list[Square] = []
+    outlines: list[Square] = []
+    h, w = frame.shape
+    for top in range(origin[0], h - side + 1, side):
+        for left in range(origin[1], w - side + 1, side):
+            patch = frame[top:top + side, left:left + side]
+            colour = int(patch[0, 0])
+            ring = np.r_[patch[0, :], patch[-1, :], patch[1:-1, 0], patch[1:-1, -1]]
+            if (ring != colour).any() or (mask is not None and mask[top:top + side, left:left + side].any()):
+                continue
+            middle = patch[1:-1, 1:-1]
+            if (middle == colour).all():
+                pieces.append(Square(top, left, side, colour))
+                continue
+            if (middle == colour).any():
+                continue
+            outside = set(np.unique(np.r_[
+                frame[top - 1, left:left + side] if top > 0 else [], frame[top + side, left:left + side] if top + side < h else [],
+                frame[top:top + side, left - 1] if left > 0 else [], frame[top:top + side, left + side] if left + side < w else [],
+            ]).astype(int).tolist())
+            inner = set(np.unique(middle).tolist())
+            if len(inner) == 1 and not inner <= outside:
+                pieces.append(Square(top, left, side, colour, held=True))
+            elif inner <= outside:
+                outlines.append(Square(top, left, side, colour))
+    # squares drawn alike more than once are scenery (wall blocks, a tiled floor): pieces are one of a kind
+    kinds = Counter((p.colour, int(frame[p.top + 1, p.left + 1])) for p in pieces)
+    pieces = [p for p in pieces if kinds[(p.colour, int(frame[p.top + 1, p.left + 1]))] == 1]
+    return sorted(pieces, key=lambda p: p.colour), outlines
+
+
+def read_scene(frame: np.ndarray, mask: np.ndarray | None, known: list[Square] | None = None,
+               grid: tuple[int, tuple[int, int]] | None = None, floor: set[int] | None = None) -> Scene | None:
+    """The grid, pieces and targets a frame shows, or None when it shows no such puzzle. The grid (side,
+    origin) is the one given, else read from the first piece found alone (`squares`); the outlines `known`
+    from earlier frames of the level count too (a piece standing on one hides it), as do the `floor`
+    colours seen inside them."""
+    if grid is None:
+        found, _ = squares(frame, mask)
+        if not found:
+            return None
+        grid = (found[0].side, (found[0].top % found[0].side, found[0].left % found[0].side))
+    side, origin = grid
+    pieces, outlines = on_grid(frame, mask, side, origin)
+    floor_colours: set[int] = set()
+    for o in outlines:  # the floor: what the outlines in sight show inside them
+        floor_colours |= set(np.unique(frame[o.top + 1:o.top + side - 1, o.left + 1:o.left + side - 1]).tolist())
+    outlines += [o for o in known or () if o not in outlines]
+    if not pieces or not outlines or len(pieces) > MAX_PIECES:
+        return None
+    colours = [p.colour for p in pieces]
+    if len(set(colours)) != len(colours) or sum(p.held for p in pieces) > 1:
+        return None
+    targets: list[tuple[Cell, int]] = []
+    for outline in outlines:
+        if outline.colour in colours:
+            targets.append((((outline.top - origin[0]) // side, (outline.left - origin[1]) // side),
+                            colours.index(outline.colour)))
+    if not targets:
+        return None
+    floor_colours |= set(floor or ())
+    rows, cols = (frame.shape[0] - origin[0]) // side, (frame.shape[1] - origin[1]) // side
+    patches = frame[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
+    patches = patches.reshape(rows, side, cols, side).transpose(0, 2, 1, 3).reshape(rows, cols, side * side)
+    table = np.zeros(16, dtype=bool)
+    table[sorted(floor_colours)] = True
+    free = table[np.clip(patches, 0, 15)].all(axis=2)
+    if mask is not None:
+        hidden = mask[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
+        free &= ~hidden.reshape(rows, side, cols, side).any(axis=(1, 3))
+    cells = tuple(((p.top - origin[0]) // side, (p.left - origin[1]) // side) for p in pieces)
+    for cell in [*cells, *(c for c, _ in targets)]:
+        free[cell] = True
+    free = _room(free, [*cells, *(c for c, _ in targets)])
+    held = next((i for i, p in enumerate(pieces) if p.held), -1)
+    return Scene(side, origin, free, pieces, cells, targets, held, outlines, floor_colours)
+
+
+def _room(free: np.ndarray, seeds: list[Cell]) -> np.ndarray:
+    """The free cells connected (4-neighbours) to the pieces and outlines: the yard, not the floor-coloured
+    space beyond its rim."""
+    room = np.zeros_like(free)
+    queue = deque(seeds)
+    for cell in seeds:
+        room[cell] = True
+    while queue:
+        r, c = queue.popleft()
+        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= nr < free.shape[0] and 0 <= nc < free.shape[1] and free[nr, nc] and not room[nr, nc]:
+                room[nr, nc] = True
+                queue.append((nr, nc))
+    return room
+
+
+@dataclass
+class Shunter:
+    level: int = -1
+    slides: bool = False  # moves slide until stopped (learnt; carried to the next level)
+    off: bool = False
+    misses: int = 0
+    walls: set[Cell] = field(default_factory=set)  # cells a move stopped short of, in this level
+    clicked: int = -1  # the piece clicked last in this level (held where no mark shows)
+    outlines: list[Square] = field(default_factory=list)  # every outline seen in this level
+    grid: tuple[int, tuple[int, int]] | None = None  # this level's (side, origin), once read
+    floor: set[int] = field(default_factory=set)  # the colours seen inside this level's outlines
+    _last: tuple[Scene, tuple[int, int], State] | None = None  # the scene, (action, piece), the state expected
+
+    def _new_level(self, level: int) -> None:
+        self.level, self.off, self.misses, self.walls, self.clicked, self._last = level, False, 0, set(), -1, None
+        self.outlines, self.grid, self.floor = [], None, set()
+
+    def act(self, frame: np.ndarray, available: tuple[int, ...], mask: np.ndarray | None, level: int) -> Move | None:
+        if level != self.level:
+            self._new_level(level)
+        keys = [a for a in CONVENTION if a in available]
+        if self.off or 6 not in available or not keys:
+            self._last = None
+            return None
+        scene = read_scene(frame, mask, self.outlines, self.grid, self.floor)
+        if scene is None:
+            self._last = None
+            return None
+        self.outlines, self.grid, self.floor = scene.outlines, (scene.side, scene.origin), scene.floor_colours
+        held = scene.held if scene.held >= 0 else self.clicked
+        self._learn(scene, held)
+        if self.off:
+            return None
+        start: State = (scene.cells, held)
+        plan = self._search(scene, start, keys)
+        if not plan:
+            self._last = None
+            return None
+        action, piece = plan[0]
+        self._last = (scene, (action, piece), self._next(scene, start, action, piece))
+        if action == 6:
+            square = scene.pieces[piece]
+            self.clicked = piece
+            return Move(6, f"shunter: take hold of piece {piece + 1} ({len(plan)} clicks and moves park every "
+                           "piece on its outline)", square.left + square.side // 2, square.top + square.side // 2)
+        return Move(action, f"shunter: move the piece held ({len(plan)} clicks and moves park every piece "
+                            "on its outline)")
+
+    def _learn(self, scene: Scene, held: int) -> None:
+        """What the game did with the reader's last move: slides, walls, misses."""
+        last, self._last = self._last, None
+        if last is None:
+            return
+        before, (action, piece), expected = last
+        if [p.colour for p in before.pieces] != [p.colour for p in scene.pieces] or (scene.cells, held) == expected:
+            return
+        if action == 6:
+            self.misses += held != piece  # a click that took hold of nothing
+        else:
+            i, was, now = expected[1], before.cells, scene.cells
+            moved = [j for j in range(len(was)) if was[j] != now[j]]
+            ux, uy = CONVENTION[action]
+            if not moved and i >= 0:
+                self.walls.add((was[i][0] + uy, was[i][1] + ux))  # stopped short: a wall ahead
+            elif moved == [i] and (np.sign(now[i][0] - was[i][0]), np.sign(now[i][1] - was[i][1])) == (uy, ux):
+                steps = abs(now[i][0] - was[i][0]) + abs(now[i][1] - was[i][1])
+                if steps > 1 and not self.slides:
+                    self.slides = True
+                elif self.slides and steps < abs(expected[0][i][0] - was[i][0]) + abs(expected[0][i][1] - was[i][1]):
+                    self.slides = steps > 1
+                    if steps > 1:  # slid, but stopped short of where the grid said: a wall there
+                        self.walls.add((now[i][0] + uy, now[i][1] + ux))
+                else:
+                    self.misses += 1
+            else:
+                self.misses += 1  # another piece moved, or this one elsewhere
+        if self.misses >= 3:
+            self.off = True
+
+    def _next(self, scene: Scene, state: State, action: int, piece: int) -> State:
+        cells, held = state
+        if action == 6:
+            return cells, piece
+        if held < 0:
+            return state
+        ux, uy = CONVENTION[action]
+        rows, cols = scene.floor.shape
+        others = {c for i, c in enumerate(cells) if i != held}
+        r, c = cells[held]
+        while True:
+            nr, nc = r + uy, c + ux
+            if not (0 <= nr < rows and 0 <= nc < cols) or not scene.floor[nr, nc] or (nr, nc) in others \
+                    or (nr, nc) in self.walls:
+                break
+            r, c = nr, nc
+            if not self.slides:
+                break
+        out = list(cells)
+        out[held] = (r, c)
+        return tuple(out), held
+
+    def _search(self, scene: Scene, start: State, keys: list[int]) -> list[tuple[int, int]] | None:
+        """The fewest clicks and moves that park every piece on its outline: [(action, piece)]."""
+        def done(state: State) -> bool:
+            return all(state[0][i] == cell for cell, i in scene.targets)
+
+        if done(start):
+            return None  # parked, yet the level goes on: not this puzzle
+        parent: dict[State, tuple[State, int, int] | None] = {start: None}
+        queue = deque([start])
+        while queue:
+            state = queue.popleft()
+            moves = [(6, i) for i in range(len(scene.pieces)) if i != state[1]]
+            if state[1] >= 0:
+                moves += [(a, -1) for a in keys]
+            for action, piece in moves:
+                after = self._next(scene, state, action, piece)
+                if after in parent:
+                    continue
+                parent[after] = (state, action, piece)
+                if done(after):
+                    plan: list[tuple[int, int]] = []
+                    node: State = after
+                    while (link := parent[node]) is not None:
+                        node, a, p = link
+                        plan.append((a, p))
+                    return plan[::-1]
+                if len(parent) > MAX_STATES:
+                    return None
+                queue.append(after)
+        return None
