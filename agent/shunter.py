@@ -73,7 +73,7 @@ def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], l
     pieces: list[Square] = []
     outlines: list[Square] = []
     start = 0
-    for end in ends:
+    for end in ends.tolist():
         members = order[start:end]
         start = end
         size = len(members)
