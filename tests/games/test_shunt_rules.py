@@ -1,4 +1,4 @@
-"""Shunt (held-out `hb01`): a click on a block takes hold of it (its middle turns white), the keys move the
+"""Shunt (held-out `hb01`; Depot, `hz01`, drawn and ruled otherwise): a click on a block takes hold of it (its middle turns white), the keys move the
 block held one cell (stopped by walls and the other blocks), nothing moves while no block is held; from
 level 2 on a block without a pad is held at the start, from level 3 on the shortest plan moves two blocks
 or more, from level 5 on a moved block slides until stopped; the level ends when every pad has its block."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from arcengine import GameState
 
-from arc_client.games.heldout.shunt import CELL, LEVELS, NOBODY, Hb01, Hold, blocks_moved
+from arc_client.games.heldout.shunt import CELL, LEVELS, NOBODY, Hb01, Hold, Hz01, blocks_moved
 from arc_client.games.heldout.stage import MOVES, WHITE
 from arc_client.games.play import act
 
@@ -89,3 +89,24 @@ def test_the_rule_changes_and_every_levels_plan_wins() -> None:
             ahead = (end[0] + dx, end[1] + dy)
             assert not (0 <= ahead[0] < yard.width and 0 <= ahead[1] < yard.height) or ahead in yard.walls \
                 or ahead in after.at
+
+
+def test_depot_rings_the_block_held_and_steps_again_on_its_last_level() -> None:
+    assert [slide for *_, slide, _ in Hz01.LEVELS] == [False] * 3 + [True] * 2 + [False]
+    game = Hz01(seed=0)
+    act(game, 0)
+    yard = game.puzzles[0]
+    ox, oy = game._origin(yard)
+    c, r = game.state.at[0]
+    frame = _frame(act(game, 6, ox + c * Hz01.CELL + 2, oy + r * Hz01.CELL + 2))
+    block = frame[oy + r * Hz01.CELL:oy + (r + 1) * Hz01.CELL, ox + c * Hz01.CELL:ox + (c + 1) * Hz01.CELL]
+    assert game.state.held == 0
+    assert (block[[0, -1], :] == WHITE).all() and (block[:, [0, -1]] == WHITE).all()
+    assert (block[1:-1, 1:-1] == yard.colours[0]).all()
+    for seed in range(2):
+        game = Hz01(seed=seed)
+        act(game, 0)
+        for index, plan in enumerate(game.solutions):
+            for action, x, y in plan:
+                result = act(game, action, x, y)
+            assert game.level_index == index + 1 or result.state is GameState.WIN, (seed, index)

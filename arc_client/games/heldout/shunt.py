@@ -10,6 +10,11 @@ and from level 5 on a block moved slides until it hits something (a rule change 
 show). The floor is a checker walled with blocks; the step budget runs along the right. Every level is
 generated from the seed: yards of 6x6 to 8x8 cells, 2-4 blocks, wall segments.
 
+Depot (`hz01`) is the same game drawn and ruled otherwise: 5-pixel blocks on a striped floor, the block
+held ringed in white rather than marked in its middle, yards of 6x5 to 9x8 cells, 2-4 blocks, one to
+four wall segments, two blocks moved by the shortest plan from level 2 on, blocks that slide on levels 4
+and 5 only (level 6 steps again), the budget along the top.
+
 Baselines: the solver's shortest plan x 1.5, rounded up.
 """
 
@@ -22,6 +27,7 @@ from arcengine import Sprite
 from arc_client.games.heldout.stage import (
     BLUE,
     GREEN,
+    LIGHT_BLUE,
     MAGENTA,
     MOVES,
     ORANGE,
@@ -31,7 +37,6 @@ from arc_client.games.heldout.stage import (
     YELLOW,
     Cell,
     Stage,
-    art,
     inside,
     solve,
     sprite,
@@ -39,7 +44,7 @@ from arc_client.games.heldout.stage import (
     walled_yard,
 )
 
-CELL = 4
+CELL = 4  # Shunt's cell, in pixels (Depot's: `Hz01.CELL`)
 # per level: yard width, height, blocks, pads, wall segments, sliding, blocks the shortest plan must move
 LEVELS = (
     (6, 6, 2, 1, 0, False, 1),
@@ -51,7 +56,7 @@ LEVELS = (
 )
 COLOURS = (RED, BLUE, YELLOW, MAGENTA, GREEN, ORANGE)
 NOBODY = -1  # no block held
-_PLANS: dict = {}  # yard -> the shortest plan found while generating it
+_PLANS: dict = {}  # (game, yard) -> the shortest plan found while generating it
 
 
 @dataclass(frozen=True)
@@ -103,11 +108,12 @@ def parked(yard: Yard, state: Hold) -> bool:
     return all(state.at[block] == cell for cell, block in yard.pads)
 
 
-def blocks_moved(yard: Yard, plan: list[tuple[int, int | None, int | None]], origin: tuple[int, int]) -> int:
+def blocks_moved(yard: Yard, plan: list[tuple[int, int | None, int | None]], origin: tuple[int, int],
+                 cell_size: int = CELL) -> int:
     """How many blocks a plan moves (a click's display point taken back to the yard's cell)."""
     state, moved = Hold(yard.start, yard.held), set()
     for action, x, y in plan:
-        cell = None if x is None or y is None else ((x - origin[0]) // CELL, (y - origin[1]) // CELL)
+        cell = None if x is None or y is None else ((x - origin[0]) // cell_size, (y - origin[1]) // cell_size)
         after = step(yard, state, action, cell)
         if after.at != state.at:
             moved.add(state.held)
@@ -122,10 +128,14 @@ class Hb01(Stage):
     AVAILABLE = [1, 2, 3, 4, 6]
     BAR = "right"
     BAR_COLOUR = PURPLE
+    CELL = CELL
+    LEVELS = LEVELS
+    FLOOR = "checker"
+    RINGED = False  # the block held: its middle white (False) or a white ring round it (True)
 
     def levels(self, rng: random.Random) -> list[Yard]:
         out = []
-        for index, (width, height, blocks, pads, segments, slide, must_move) in enumerate(LEVELS):
+        for index, (width, height, blocks, pads, segments, slide, must_move) in enumerate(self.LEVELS):
             for _try in range(300):
                 walls = frozenset(wall_segments(rng, width, height, segments))
                 free = [(x, y) for x in range(width) for y in range(height) if (x, y) not in walls]
@@ -137,8 +147,8 @@ class Hb01(Stage):
                 yard = Yard(width, height, walls, colours, start, held,
                             tuple(zip(pad_cells, owners, strict=True)), slide)
                 plan = solve(self, yard, max_states=20_000)
-                if plan and len(plan) >= 4 and blocks_moved(yard, plan, self._origin(yard)) >= must_move:
-                    _PLANS[yard] = plan
+                if plan and len(plan) >= 4 and blocks_moved(yard, plan, self._origin(yard), self.CELL) >= must_move:
+                    _PLANS[(self.NAME, yard)] = plan
                     out.append(yard)
                     break
             else:
@@ -146,13 +156,13 @@ class Hb01(Stage):
         return out
 
     def known_plan(self, puzzle: Yard) -> list[tuple[int, int | None, int | None]] | None:
-        return _PLANS.get(puzzle)  # the shortest plan `levels` found
+        return _PLANS.get((self.NAME, puzzle))  # the shortest plan `levels` found
 
     def initial_state(self, puzzle: Yard) -> Hold:
         return Hold(puzzle.start, puzzle.held)
 
     def _origin(self, puzzle: Yard) -> tuple[int, int]:
-        return (60 - puzzle.width * CELL) // 2, (64 - puzzle.height * CELL) // 2
+        return (60 - puzzle.width * self.CELL) // 2, (64 - puzzle.height * self.CELL) // 2
 
     def _cell(self, puzzle: Yard, point: tuple[int, int] | None) -> Cell | None:
         if point is None:
@@ -160,7 +170,7 @@ class Hb01(Stage):
         ox, oy = self._origin(puzzle)
         if point[0] < ox or point[1] < oy:
             return None
-        return (point[0] - ox) // CELL, (point[1] - oy) // CELL
+        return (point[0] - ox) // self.CELL, (point[1] - oy) // self.CELL
 
     def transition(self, puzzle: Yard, state: Hold, action: int, cell: tuple[int, int] | None) -> Hold:
         return step(puzzle, state, action, self._cell(puzzle, cell))
@@ -170,19 +180,46 @@ class Hb01(Stage):
 
     def click_targets(self, puzzle: Yard, state: Hold) -> list[tuple[int, int]]:
         ox, oy = self._origin(puzzle)
-        return [(ox + c * CELL + 1, oy + r * CELL + 1) for c, r in state.at]
+        return [(ox + c * self.CELL + 1, oy + r * self.CELL + 1) for c, r in state.at]
 
     def background(self, puzzle: Yard) -> np.ndarray:
-        return walled_yard(puzzle.width, puzzle.height, self._origin(puzzle), puzzle.walls, "checker", CELL)
+        return walled_yard(puzzle.width, puzzle.height, self._origin(puzzle), puzzle.walls, self.FLOOR, self.CELL)
 
     def scene(self, puzzle: Yard, state: Hold) -> list[Sprite]:
-        ox, oy = self._origin(puzzle)
+        ox, oy, size = *self._origin(puzzle), self.CELL
         pieces = []
         for (c, r), block in puzzle.pads:
-            outline = art(["pppp", "p..p", "p..p", "pppp"], {"p": puzzle.colours[block]})
-            pieces.append(sprite(outline, ox + c * CELL, oy + r * CELL, layer=1))
+            outline = np.full((size, size), puzzle.colours[block], dtype=np.int8)
+            outline[1:-1, 1:-1] = -1  # the floor shows through
+            pieces.append(sprite(outline, ox + c * size, oy + r * size, layer=1))
         for index, ((c, r), colour) in enumerate(zip(state.at, puzzle.colours, strict=True)):
-            middle = WHITE if index == state.held else colour
-            pixels = art(["cccc", "cmmc", "cmmc", "cccc"], {"c": colour, "m": middle})
-            pieces.append(sprite(pixels, ox + c * CELL, oy + r * CELL, layer=2, name=f"block{index}"))
+            pixels = np.full((size, size), colour, dtype=np.int8)
+            if index == state.held and self.RINGED:
+                pixels[[0, -1], :] = WHITE
+                pixels[:, [0, -1]] = WHITE
+            elif index == state.held:
+                pixels[1:-1, 1:-1] = WHITE
+            pieces.append(sprite(pixels, ox + c * size, oy + r * size, layer=2, name=f"block{index}"))
         return pieces
+
+
+class Hz01(Hb01):
+    NAME = "hz01"
+    TITLE = "Depot"
+    BAR = "top"
+    BAR_COLOUR = LIGHT_BLUE
+    CELL = 5
+    # per level: yard width, height, blocks, pads, wall segments, sliding, blocks the shortest plan must move
+    LEVELS = (
+        (6, 5, 2, 1, 1, False, 1),
+        (7, 6, 3, 1, 2, False, 2),
+        (7, 7, 4, 2, 2, False, 2),
+        (8, 7, 3, 1, 3, True, 2),
+        (8, 8, 4, 2, 3, True, 2),
+        (9, 8, 4, 2, 4, False, 2),
+    )
+    FLOOR = "stripes"
+    RINGED = True
+
+    def _origin(self, puzzle: Yard) -> tuple[int, int]:
+        return (64 - puzzle.width * self.CELL) // 2, 4 + (60 - puzzle.height * self.CELL) // 2
