@@ -1,8 +1,9 @@
 """Pieces taken hold of by a click and moved by the keys onto outlines of their colour: a reader.
 
 A frame is read for squares of one side (`squares`): a *piece* is a filled square of one colour, or a
-ring of one colour round a middle of one other colour that is not around it (the piece held, marked);
-an *outline* is a ring whose middle shows only colours found just outside it (the floor). An outline
+ring of one colour round a middle of one other colour that is not around it (the piece held, marked:
+a mark in its middle, or a highlight round it when only the middle's colour has an outline);
+an *outline* is a ring whose middle shows only colours found around it (the floor). An outline
 belongs to the piece of its colour and side; with at least one such pair, and the pieces' colours all
 distinct, the frame is read as a grid of the pieces' side aligned with them: a cell whose pixels show
 only the floor's colours (those in the outlines' middles) is floor, an outline's cell too, anything
@@ -11,8 +12,9 @@ else (a wall, the yard's rim, the HUD) a wall, and so is floor the pieces cannot
 The prior, as a person reads such a scene: a click on a piece takes hold of it, the direction keys
 (the navigator's convention: 1 up, 2 down, 3 left, 4 right) move the piece held one cell, stopped by
 walls and the other pieces, and the level wants each outline under its piece. A breadth-first search
-over (the pieces' cells, the piece held) finds the fewest clicks and moves; its first is proposed,
-afresh on every frame (another system's move or a restart leaves no stale plan). What the game does
+over (the pieces' cells, the piece held) finds the fewest clicks and moves; its first is proposed, and
+the next ones while the game goes where the plan says (another system's move, a restart or a surprise
+has it searched afresh). What the game does
 corrects the prior: a move that went further than one cell makes moves slide until stopped (in this
 level, and the next ones until a move says otherwise); a move that stopped short of a floor cell makes
 that cell a wall for the level; a held piece shows by its mark, else it is the piece clicked last. Three
@@ -45,6 +47,7 @@ class Square:
     side: int
     colour: int
     held: bool = False  # a ring round a mark: the piece held
+    inner: int = -1  # a held piece's middle colour (the ring may be the mark, the middle the piece)
 
 
 @dataclass
@@ -107,7 +110,16 @@ def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], l
     return pieces, outlines
 
 
-def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple[int, int]) -> tuple[list[Square], list[Square]]:
+def _around(frame: np.ndarray, top: int, left: int, side: int) -> set[int]:
+    """The colours in a band two pixels wide round a square."""
+    t, le = max(top - 2, 0), max(left - 2, 0)
+    band = frame[t:top + side + 2, le:left + side + 2].astype(np.int16)
+    band[top - t:top - t + side, left - le:left - le + side] = -1
+    return set(np.unique(band[band >= 0]).tolist())
+
+
+def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple[int, int],
+            floor: set[int] | None = None) -> tuple[list[Square], list[Square]]:
     """The pieces and outlines standing on the grid of `side` at `origin`: cell by cell, so a piece beside
     an outline of its colour (one component with it) is read as two squares."""
     pieces: list[Square] = []
@@ -126,40 +138,75 @@ def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple
                 continue
             if (middle == colour).any():
                 continue
-            outside = set(np.unique(np.r_[
-                frame[top - 1, left:left + side] if top > 0 else [], frame[top + side, left:left + side] if top + side < h else [],
-                frame[top:top + side, left - 1] if left > 0 else [], frame[top:top + side, left + side] if left + side < w else [],
-            ]).astype(int).tolist())
+            outside = _around(frame, top, left, side)
             inner = set(np.unique(middle).tolist())
-            if len(inner) == 1 and not inner <= outside:
-                pieces.append(Square(top, left, side, colour, held=True))
-            elif inner <= outside:
+            # the floor's colours once known (a held piece beside its outline has the middle's colour
+            # just outside it), else those just outside
+            ground = floor if floor else outside
+            if len(inner) == 1 and not inner <= ground:
+                pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
+            elif inner <= ground:
                 outlines.append(Square(top, left, side, colour))
-    # squares drawn alike more than once are scenery (wall blocks, a tiled floor): pieces are one of a kind
+    # squares drawn alike more than once are scenery (wall blocks, a tiled floor): pieces and outlines are
+    # one of a kind
     kinds = Counter((p.colour, int(frame[p.top + 1, p.left + 1])) for p in pieces)
     pieces = [p for p in pieces if kinds[(p.colour, int(frame[p.top + 1, p.left + 1]))] == 1]
-    return sorted(pieces, key=lambda p: p.colour), outlines
+    rings = Counter(o.colour for o in outlines)
+    return sorted(pieces, key=lambda p: p.colour), [o for o in outlines if rings[o.colour] == 1]
 
 
 def read_scene(frame: np.ndarray, mask: np.ndarray | None, known: list[Square] | None = None,
-               grid: tuple[int, tuple[int, int]] | None = None, floor: set[int] | None = None) -> Scene | None:
+               grid: tuple[int, tuple[int, int]] | None = None, floor: set[int] | None = None,
+               mark: int | None = None) -> Scene | None:
     """The grid, pieces and targets a frame shows, or None when it shows no such puzzle. The grid (side,
-    origin) is the one given, else read from the first piece found alone (`squares`); the outlines `known`
-    from earlier frames of the level count too (a piece standing on one hides it), as do the `floor`
-    colours seen inside them."""
-    if grid is None:
-        found, _ = squares(frame, mask)
-        if not found:
-            return None
-        grid = (found[0].side, (found[0].top % found[0].side, found[0].left % found[0].side))
+    origin) is the one given, else that of a square found alone (`squares`) on which the frame reads as
+    such a puzzle: a piece with an outline of its colour and side first (the middles of wall blocks are
+    squares too); the outlines `known` from earlier frames of the level count too (a piece standing on
+    one hides it), as do the `floor` colours seen inside them."""
+    if grid is not None:
+        return _read_on(frame, mask, known, grid, floor, mark)
+    found, rings = squares(frame, mask)
+    paired = [p for p in found if any((o.colour, o.side) in ((p.colour, p.side), (p.inner, p.side)) for o in rings)]
+    tried = set()
+    for p in [*paired, *found]:
+        candidate = (p.side, (p.top % p.side, p.left % p.side))
+        if candidate not in tried:
+            tried.add(candidate)
+            scene = _read_on(frame, mask, known, candidate, floor, mark)
+            if scene is not None:
+                return scene
+    return None
+
+
+def _read_on(frame: np.ndarray, mask: np.ndarray | None, known: list[Square] | None,
+             grid: tuple[int, tuple[int, int]], floor: set[int] | None, mark: int | None) -> Scene | None:
     side, origin = grid
-    pieces, outlines = on_grid(frame, mask, side, origin)
+    pieces, outlines = on_grid(frame, mask, side, origin, floor)
+    # the floor: what the outlines in sight of a piece's colour show inside them, and the colours in most of
+    # the cells beside the pieces and those outlines (a wall or the yard's rim is in a few of them)
+    owned = [o for o in outlines if any(o.colour in (p.colour, p.inner) for p in pieces)]
     floor_colours: set[int] = set()
-    for o in outlines:  # the floor: what the outlines in sight show inside them
+    for o in owned:
         floor_colours |= set(np.unique(frame[o.top + 1:o.top + side - 1, o.left + 1:o.left + side - 1]).tolist())
+    if owned:
+        seen: Counter[int] = Counter()
+        beside = 0
+        for q in [*pieces, *owned]:
+            for top, left in ((q.top - side, q.left), (q.top + side, q.left), (q.top, q.left - side), (q.top, q.left + side)):
+                if 0 <= top <= frame.shape[0] - side and 0 <= left <= frame.shape[1] - side:
+                    seen.update(np.unique(frame[top:top + side, left:left + side]).tolist())
+                    beside += 1
+        own = {c for p in pieces for c in (p.colour, p.inner)}
+        floor_colours |= {c for c, n in seen.items() if 2 * n > beside and c not in own}
     outlines += [o for o in known or () if o not in outlines]
     if not pieces or not outlines or len(pieces) > MAX_PIECES:
         return None
+    # a piece held is its ring's colour (a white mark in its middle) or its middle's (a white ring round it,
+    # the highlight): not the mark's, once learnt (`Shunter.mark`), else the one of the two with an outline
+    ringed = {o.colour for o in outlines}
+    pieces = sorted((Square(p.top, p.left, p.side, p.inner, True, p.colour)
+                     if p.held and (p.colour == mark if mark is not None else p.colour not in ringed and p.inner in ringed)
+                     else p for p in pieces), key=lambda p: p.colour)
     colours = [p.colour for p in pieces]
     if len(set(colours)) != len(colours) or sum(p.held for p in pieces) > 1:
         return None
@@ -215,6 +262,9 @@ class Shunter:
     outlines: list[Square] = field(default_factory=list)  # every outline seen in this level
     grid: tuple[int, tuple[int, int]] | None = None  # this level's (side, origin), once read
     floor: set[int] = field(default_factory=set)  # the colours seen inside this level's outlines
+    mark: int | None = None  # the colour that marks the piece held (learnt in the game, kept across levels)
+    _held_pair: set[int] | None = None  # the two colours of the last piece seen held
+    _plan: list[tuple[int, int]] = field(default_factory=list)  # the rest of the plan being followed
     _last: tuple[Scene, tuple[int, int], State] | None = None  # the scene, (action, piece), the state expected
 
     def _new_level(self, level: int) -> None:
@@ -228,21 +278,37 @@ class Shunter:
         if self.off or 6 not in available or not keys:
             self._last = None
             return None
-        scene = read_scene(frame, mask, self.outlines, self.grid, self.floor)
+        scene = read_scene(frame, mask, self.outlines, self.grid, self.floor, self.mark)
         if scene is None:
             self._last = None
             return None
         self.outlines, self.grid, self.floor = scene.outlines, (scene.side, scene.origin), scene.floor_colours
+        if scene.held >= 0 and self.mark is None:
+            # two pieces seen held share one colour, the mark (the other is each piece's own)
+            pair = {scene.pieces[scene.held].colour, scene.pieces[scene.held].inner}
+            if self._held_pair is not None and len(self._held_pair & pair) == 1 and self._held_pair != pair:
+                self.mark = next(iter(self._held_pair & pair))
+            self._held_pair = pair
         held = scene.held if scene.held >= 0 else self.clicked
+        # the game went where the plan said: its next move (searched again only where it did not)
+        followed = (self._last is not None and (scene.cells, held) == self._last[2]
+                    and [p.colour for p in self._last[0].pieces] == [p.colour for p in scene.pieces])
         self._learn(scene, held)
         if self.off:
             return None
         start: State = (scene.cells, held)
-        plan = self._search(scene, start, keys)
+        plan = self._plan if followed and self._plan else self._search(scene, start, keys)
         if not plan:
-            self._last = None
-            return None
+            # none under the rule believed (carried from the level before): the other one, which the first
+            # move then tests (Depot's last level stops sliding again)
+            self.slides = not self.slides
+            plan = self._search(scene, start, keys)
+            if not plan:
+                self.slides = not self.slides
+                self._last = None
+                return None
         action, piece = plan[0]
+        self._plan = plan[1:]
         self._last = (scene, (action, piece), self._next(scene, start, action, piece))
         if action == 6:
             square = scene.pieces[piece]
