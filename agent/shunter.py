@@ -125,28 +125,34 @@ def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple
     pieces: list[Square] = []
     outlines: list[Square] = []
     h, w = frame.shape
-    for top in range(origin[0], h - side + 1, side):
-        for left in range(origin[1], w - side + 1, side):
-            patch = frame[top:top + side, left:left + side]
-            colour = int(patch[0, 0])
-            ring = np.r_[patch[0, :], patch[-1, :], patch[1:-1, 0], patch[1:-1, -1]]
-            if (ring != colour).any() or (mask is not None and mask[top:top + side, left:left + side].any()):
-                continue
-            middle = patch[1:-1, 1:-1]
-            if (middle == colour).all():
-                pieces.append(Square(top, left, side, colour))
-                continue
-            if (middle == colour).any():
-                continue
-            outside = _around(frame, top, left, side)
-            inner = set(np.unique(middle).tolist())
-            # the floor's colours once known (a held piece beside its outline has the middle's colour
-            # just outside it), else those just outside
-            ground = floor if floor else outside
-            if len(inner) == 1 and not inner <= ground:
-                pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
-            elif inner <= ground:
-                outlines.append(Square(top, left, side, colour))
+    rows, cols = (h - origin[0]) // side, (w - origin[1]) // side
+    patches = frame[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
+    patches = patches.reshape(rows, side, cols, side).transpose(0, 2, 1, 3)
+    corner = patches[:, :, :1, :1]
+    # the cells whose ring is one colour (vectorised: most cells are floor and fail at once)
+    uniform = ((patches[:, :, [0, -1], :] == corner).all(axis=(2, 3)) & (patches[:, :, :, [0, -1]] == corner).all(axis=(2, 3)))
+    if mask is not None:
+        hidden = mask[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
+        uniform &= ~hidden.reshape(rows, side, cols, side).any(axis=(1, 3))
+    for row, col in zip(*np.nonzero(uniform), strict=True):
+        top, left = origin[0] + int(row) * side, origin[1] + int(col) * side
+        patch = frame[top:top + side, left:left + side]
+        colour = int(patch[0, 0])
+        middle = patch[1:-1, 1:-1]
+        if (middle == colour).all():
+            pieces.append(Square(top, left, side, colour))
+            continue
+        if (middle == colour).any():
+            continue
+        outside = _around(frame, top, left, side)
+        inner = set(np.unique(middle).tolist())
+        # the floor's colours once known (a held piece beside its outline has the middle's colour
+        # just outside it), else those just outside
+        ground = floor if floor else outside
+        if len(inner) == 1 and not inner <= ground:
+            pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
+        elif inner <= ground:
+            outlines.append(Square(top, left, side, colour))
     # squares drawn alike more than once are scenery (wall blocks, a tiled floor): pieces and outlines are
     # one of a kind
     kinds = Counter((p.colour, int(frame[p.top + 1, p.left + 1])) for p in pieces)
@@ -372,27 +378,49 @@ class Shunter:
         return tuple(out), held
 
     def _search(self, scene: Scene, start: State, keys: list[int]) -> list[tuple[int, int]] | None:
-        """The fewest clicks and moves that park every piece on its outline: [(action, piece)]."""
-        def done(state: State) -> bool:
-            return all(state[0][i] == cell for cell, i in scene.targets)
-
-        if done(start):
+        """The fewest clicks and moves that park every piece on its outline: [(action, piece)]. Breadth-first
+        over states of flat cell indices, each key's step from each cell looked up (-1: a wall or the edge)."""
+        rows, cols = scene.floor.shape
+        free = scene.floor.copy()
+        for r, c in self.walls:
+            if 0 <= r < rows and 0 <= c < cols:
+                free[r, c] = False
+        flat = free.ravel().tolist()
+        step: dict[int, list[int]] = {}
+        for a in keys:
+            ux, uy = CONVENTION[a]
+            step[a] = [(i + uy * cols + ux) if 0 <= i // cols + uy < rows and 0 <= i % cols + ux < cols
+                       and flat[i + uy * cols + ux] else -1 for i in range(rows * cols)]
+        goal = [(i, r * cols + c) for (r, c), i in scene.targets]
+        count, slides = len(scene.pieces), self.slides
+        first: tuple[tuple[int, ...], int] = (tuple(r * cols + c for r, c in start[0]), start[1])
+        if all(first[0][i] == cell for i, cell in goal):
             return None  # parked, yet the level goes on: not this puzzle
-        parent: dict[State, tuple[State, int, int] | None] = {start: None}
-        queue = deque([start])
+        parent: dict[tuple[tuple[int, ...], int], tuple[tuple[tuple[int, ...], int], int, int] | None] = {first: None}
+        queue = deque([first])
         while queue:
             state = queue.popleft()
-            moves = [(6, i) for i in range(len(scene.pieces)) if i != state[1]]
-            if state[1] >= 0:
-                moves += [(a, -1) for a in keys]
-            for action, piece in moves:
-                after = self._next(scene, state, action, piece)
+            cells, held = state
+            nexts: list[tuple[tuple[tuple[int, ...], int], int, int]] = [
+                ((cells, i), 6, i) for i in range(count) if i != held]
+            if held >= 0:
+                for a in keys:
+                    ahead, here = step[a], cells[held]
+                    while (n := ahead[here]) >= 0 and n not in cells:
+                        here = n
+                        if not slides:
+                            break
+                    if here != cells[held]:
+                        moved = list(cells)
+                        moved[held] = here
+                        nexts.append(((tuple(moved), held), a, -1))
+            for after, action, piece in nexts:
                 if after in parent:
                     continue
                 parent[after] = (state, action, piece)
-                if done(after):
+                if all(after[0][i] == cell for i, cell in goal):
                     plan: list[tuple[int, int]] = []
-                    node: State = after
+                    node = after
                     while (link := parent[node]) is not None:
                         node, a, p = link
                         plan.append((a, p))
