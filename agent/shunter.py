@@ -38,6 +38,7 @@ State = tuple[tuple[Cell, ...], int]  # the pieces' cells, the piece held (-1: n
 SIDES = range(3, 11)
 MAX_PIECES = 6
 MAX_STATES = 30_000
+MAX_GRIDS = 4  # grids tried on a level's first reading (a cluttered scene offers many squares)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,13 @@ def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], l
     h, w = frame.shape
     pieces: list[Square] = []
     outlines: list[Square] = []
-    start = 0
-    for end in ends.tolist():
+    starts = np.r_[0, ends[:-1]]
+    sizes = ends - starts
+    # only components of a square's size (a ring of side 3 to a filled square of side 10) are looked at
+    for start, end in zip(starts[(sizes >= 8) & (sizes <= 100)].tolist(), ends[(sizes >= 8) & (sizes <= 100)].tolist(),
+                          strict=True):
         members = order[start:end]
-        start = end
         size = len(members)
-        if size < 8 or size > 100:
-            continue
         ys, xs = np.divmod(members, w)
         top, left = int(ys.min()), int(xs.min())
         side = int(ys.max()) - top + 1
@@ -134,14 +135,19 @@ def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple
     if mask is not None:
         hidden = mask[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
         uniform &= ~hidden.reshape(rows, side, cols, side).any(axis=(1, 3))
-    for row, col in zip(*np.nonzero(uniform), strict=True):
+    # filled cells, vectorised too: a colour that fills more than one cell is scenery (a plain floor fills
+    # every cell it covers), so only the colours filling one cell are pieces
+    solid = uniform & (patches == corner).all(axis=(2, 3))
+    counts = np.bincount(corner[:, :, 0, 0][solid].astype(np.int64), minlength=16)
+    for row, col in zip(*np.nonzero(solid), strict=True):
+        colour = int(patches[row, col, 0, 0])
+        if counts[colour] == 1:
+            pieces.append(Square(origin[0] + int(row) * side, origin[1] + int(col) * side, side, colour))
+    for row, col in zip(*np.nonzero(uniform & ~solid), strict=True):
         top, left = origin[0] + int(row) * side, origin[1] + int(col) * side
         patch = frame[top:top + side, left:left + side]
         colour = int(patch[0, 0])
         middle = patch[1:-1, 1:-1]
-        if (middle == colour).all():
-            pieces.append(Square(top, left, side, colour))
-            continue
         if (middle == colour).any():
             continue
         outside = _around(frame, top, left, side)
@@ -173,10 +179,10 @@ def read_scene(frame: np.ndarray, mask: np.ndarray | None, known: list[Square] |
         return _read_on(frame, mask, known, grid, floor, mark)
     found, rings = squares(frame, mask)
     paired = [p for p in found if any((o.colour, o.side) in ((p.colour, p.side), (p.inner, p.side)) for o in rings)]
-    tried = set()
+    tried: set[tuple[int, tuple[int, int]]] = set()
     for p in [*paired, *found]:
         candidate = (p.side, (p.top % p.side, p.left % p.side))
-        if candidate not in tried:
+        if candidate not in tried and len(tried) < MAX_GRIDS:
             tried.add(candidate)
             scene = _read_on(frame, mask, known, candidate, floor, mark)
             if scene is not None:
