@@ -9,6 +9,7 @@ What a training-free explorer needs from a 64x64 frame besides its objects (`age
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable
 
 import numpy as np
@@ -82,6 +83,23 @@ def label_boxes(labels: np.ndarray) -> np.ndarray:
     np.maximum.at(out[:, 2], flat, rows + 1)
     np.maximum.at(out[:, 3], flat, cols + 1)
     return out
+
+def flood(free: np.ndarray, seeds: list[tuple[int, int]]) -> np.ndarray:
+    """The cells of a boolean grid connected (4-neighbours, over `free` cells) to the seeds, the seeds
+    included whether free or not; seeds off the grid are ignored."""
+    rows, cols = free.shape
+    room = np.zeros_like(free, dtype=bool)
+    queue = deque(cell for cell in seeds if 0 <= cell[0] < rows and 0 <= cell[1] < cols)
+    for cell in queue:
+        room[cell] = True
+    while queue:
+        r, c = queue.popleft()
+        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= nr < rows and 0 <= nc < cols and free[nr, nc] and not room[nr, nc]:
+                room[nr, nc] = True
+                queue.append((nr, nc))
+    return room
+
 
 def _edge_bands(lines: np.ndarray, most: int) -> np.ndarray:
     """Of the flagged `lines`, the unbroken runs starting at either end, each at most `most` long."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import clear_of
+from agent.frames import clear_of, flood
 from agent.matcher import Move
 from agent.navigator import CONVENTION, Navigator
 
@@ -63,18 +63,9 @@ def room_of(grid: Grid, player: Cell, entered: Counter[int]) -> np.ndarray:
     walls = np.isin(colours, [int(c) for c, n in zip(seen, counts, strict=True) if n > 8 and not entered[int(c)]])
     walls |= grid.hidden
     rows, cols = colours.shape
-    room = np.zeros_like(walls)
     if not (0 <= player[0] < rows and 0 <= player[1] < cols):
         return ~walls
-    room[player] = True
-    queue = deque([player])
-    while queue:
-        r, c = queue.popleft()
-        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-            if 0 <= nr < rows and 0 <= nc < cols and not room[nr, nc] and not walls[nr, nc]:
-                room[nr, nc] = True
-                queue.append((nr, nc))
-    return room
+    return flood(~walls, [player])
 
 
 def visible_counts(grid: Grid) -> dict[int, int]:

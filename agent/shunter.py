@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import flood, label_boxes, label_components
 from agent.matcher import Move
 from agent.navigator import CONVENTION
 
@@ -66,47 +66,36 @@ class Scene:
 
 
 def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], list[Square]]:
-    """The frame's pieces and outlines (see the module docstring), outside the mask."""
+    """The frame's pieces and outlines (see the module docstring), outside the mask, read from its
+    components (a square beside another of its colour is none here: `on_grid` reads those)."""
     source = frame.astype(np.int16)
     if mask is not None:
         source = np.where(mask, -1, source)
     labels = label_components(source)
-    flat = labels.ravel()
-    order = np.argsort(flat, kind="stable")
-    ends = np.flatnonzero(np.r_[flat[order][1:] != flat[order][:-1], True]) + 1
-    h, w = frame.shape
+    boxes = label_boxes(labels)
+    sizes = np.bincount(labels.ravel(), minlength=len(boxes))
+    sides = boxes[:, 2] - boxes[:, 0]
+    # components of a square's size whose box is a square of a side looked for (a ring of side 3 to a
+    # filled square of side 10)
+    square = ((sides == boxes[:, 3] - boxes[:, 1]) & (sides >= SIDES.start) & (sides < SIDES.stop)
+              & ((sizes == sides * sides) | (sizes == 4 * sides - 4)))
     pieces: list[Square] = []
     outlines: list[Square] = []
-    starts = np.r_[0, ends[:-1]]
-    sizes = ends - starts
-    # only components of a square's size (a ring of side 3 to a filled square of side 10) are looked at
-    for start, end in zip(starts[(sizes >= 8) & (sizes <= 100)].tolist(), ends[(sizes >= 8) & (sizes <= 100)].tolist(),
-                          strict=True):
-        members = order[start:end]
-        size = len(members)
-        ys, xs = np.divmod(members, w)
-        top, left = int(ys.min()), int(xs.min())
-        side = int(ys.max()) - top + 1
-        if side not in SIDES or int(xs.max()) - left + 1 != side:
-            continue
-        colour = int(source[ys[0], xs[0]])
-        if colour < 0:
-            continue
-        if size == side * side:
+    for label in np.flatnonzero(square).tolist():
+        top, left, side = int(boxes[label, 0]), int(boxes[label, 1]), int(sides[label])
+        colour = int(source[top, left])
+        if labels[top, left] != label or colour < 0:
+            continue  # a filled square and a ring hold their box's corner
+        if sizes[label] == side * side:
             pieces.append(Square(top, left, side, colour))
-            continue
-        if size != 4 * side - 4:
             continue
         middle = frame[top + 1:top + side - 1, left + 1:left + side - 1]
         if (middle == colour).any():
             continue  # not the ring of the box (a bent strip of that many cells)
-        around = np.zeros((h, w), dtype=bool)
-        around[max(top - 1, 0):top + side + 1, max(left - 1, 0):left + side + 1] = True
-        around[top:top + side, left:left + side] = False
-        outside = set(np.unique(frame[around]).tolist())
+        outside = _around(frame, top, left, side)
         inner = set(np.unique(middle).tolist())
         if len(inner) == 1 and not inner <= outside:
-            pieces.append(Square(top, left, side, colour, held=True))
+            pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
         elif inner <= outside:
             outlines.append(Square(top, left, side, colour))
     return pieces, outlines
@@ -120,22 +109,25 @@ def _around(frame: np.ndarray, top: int, left: int, side: int) -> set[int]:
     return set(np.unique(band[band >= 0]).tolist())
 
 
+def _cells(array: np.ndarray, side: int, origin: tuple[int, int]) -> np.ndarray:
+    """An array cut into the grid's cells: (rows, cols, side, side)."""
+    rows, cols = (array.shape[0] - origin[0]) // side, (array.shape[1] - origin[1]) // side
+    cut = array[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
+    return cut.reshape(rows, side, cols, side).transpose(0, 2, 1, 3)
+
+
 def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple[int, int],
             floor: set[int] | None = None) -> tuple[list[Square], list[Square]]:
     """The pieces and outlines standing on the grid of `side` at `origin`: cell by cell, so a piece beside
     an outline of its colour (one component with it) is read as two squares."""
     pieces: list[Square] = []
     outlines: list[Square] = []
-    h, w = frame.shape
-    rows, cols = (h - origin[0]) // side, (w - origin[1]) // side
-    patches = frame[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
-    patches = patches.reshape(rows, side, cols, side).transpose(0, 2, 1, 3)
+    patches = _cells(frame, side, origin)
     corner = patches[:, :, :1, :1]
     # the cells whose ring is one colour (vectorised: most cells are floor and fail at once)
     uniform = ((patches[:, :, [0, -1], :] == corner).all(axis=(2, 3)) & (patches[:, :, :, [0, -1]] == corner).all(axis=(2, 3)))
     if mask is not None:
-        hidden = mask[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
-        uniform &= ~hidden.reshape(rows, side, cols, side).any(axis=(1, 3))
+        uniform &= ~_cells(mask, side, origin).any(axis=(2, 3))
     # filled cells, vectorised too: a colour that fills more than one cell is scenery (a plain floor fills
     # every cell it covers), so only the colours filling one cell are pieces
     solid = uniform & (patches == corner).all(axis=(2, 3))
@@ -231,37 +223,17 @@ def _read_on(frame: np.ndarray, mask: np.ndarray | None, known: list[Square] | N
     if not targets:
         return None
     floor_colours |= set(floor or ())
-    rows, cols = (frame.shape[0] - origin[0]) // side, (frame.shape[1] - origin[1]) // side
-    patches = frame[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
-    patches = patches.reshape(rows, side, cols, side).transpose(0, 2, 1, 3).reshape(rows, cols, side * side)
     table = np.zeros(16, dtype=bool)
     table[sorted(floor_colours)] = True
-    free = table[np.clip(patches, 0, 15)].all(axis=2)
+    free = table[np.clip(_cells(frame, side, origin), 0, 15)].all(axis=(2, 3))
     if mask is not None:
-        hidden = mask[origin[0]:origin[0] + rows * side, origin[1]:origin[1] + cols * side]
-        free &= ~hidden.reshape(rows, side, cols, side).any(axis=(1, 3))
+        free &= ~_cells(mask, side, origin).any(axis=(2, 3))
     cells = tuple(((p.top - origin[0]) // side, (p.left - origin[1]) // side) for p in pieces)
     for cell in [*cells, *(c for c, _ in targets)]:
         free[cell] = True
-    free = _room(free, [*cells, *(c for c, _ in targets)])
+    free = flood(free, [*cells, *(c for c, _ in targets)])  # the yard, not the floor's colours beyond its rim
     held = next((i for i, p in enumerate(pieces) if p.held), -1)
     return Scene(side, origin, free, pieces, cells, targets, held, outlines, floor_colours)
-
-
-def _room(free: np.ndarray, seeds: list[Cell]) -> np.ndarray:
-    """The free cells connected (4-neighbours) to the pieces and outlines: the yard, not the floor-coloured
-    space beyond its rim."""
-    room = np.zeros_like(free)
-    queue = deque(seeds)
-    for cell in seeds:
-        room[cell] = True
-    while queue:
-        r, c = queue.popleft()
-        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-            if 0 <= nr < free.shape[0] and 0 <= nc < free.shape[1] and free[nr, nc] and not room[nr, nc]:
-                room[nr, nc] = True
-                queue.append((nr, nc))
-    return room
 
 
 @dataclass
