@@ -121,8 +121,9 @@ LOOK_FIRST = ("walk",)
 # the matcher reads a board beside its legend whole (Lantern Grid's level 1 began with six of the
 # explorer's clicks, which the matcher's plan then had to undo: 12 actions, baseline 3). (The turner reads
 # none either, but learns its pieces from a turn seen, and before the first look the readers learn from
-# their own moves only.)
-UNMASKED = ("match",)
+# their own moves only.) The shunter reads pieces and outlines on their own grid, where a bar along an edge
+# is no square (Shunt's level 1 began with six of the explorer's moves: 12 actions, plan 6).
+UNMASKED = ("match", "shunt")
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
