@@ -94,9 +94,10 @@ def test_the_reader_alone_parks_every_piece_in_few_moves_and_learns_the_slide(ga
 
 
 async def test_aria_clears_shunt() -> None:
-    # measured: 6 levels in 57 actions (12, 9, 12, 8, 9, 7; baselines 9, 14, 18, 12, 11, 11); with the
+    # measured: 6 levels in 51 actions (6, 9, 12, 8, 9, 7; baselines 9, 14, 18, 12, 11, 11); with the
     # reader seeing through the whole HUD mask (the detector took rows and columns the blocks cross for
-    # bars) 94 (level 5 in 34); without the reader 2 levels in 5,000
+    # bars) 94 at 3246e48 (level 5 in 34), over twice a baseline still at 0176588; without the reader 2
+    # levels in 5,000
     run = await play_game(heldout_dir(), "hb01", AriaAgent(seed=0), 150)
     per_level = actions_per_level(run.steps)
     assert run.levels == 6, (run.levels, per_level)
@@ -130,7 +131,7 @@ def test_a_block_ringed_in_white_is_the_block_of_its_middles_colour() -> None:
 
 
 async def test_aria_clears_depot() -> None:
-    # measured: 6 levels in 50 actions (11, 8, 8, 9, 8, 6; baselines 8, 12, 12, 12, 12, 9); with the reader
+    # measured: 6 levels in 44 actions (5, 8, 8, 9, 8, 6; baselines 8, 12, 12, 12, 12, 9); with the reader
     # as first written for Shunt 3 levels in 5,000
     run = await play_game(heldout_dir(), "hz01", AriaAgent(seed=0), 150)
     per_level = actions_per_level(run.steps)
