@@ -89,16 +89,25 @@ def squares(frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Square], l
         if sizes[label] == side * side:
             pieces.append(Square(top, left, side, colour))
             continue
-        middle = frame[top + 1:top + side - 1, left + 1:left + side - 1]
-        if (middle == colour).any():
-            continue  # not the ring of the box (a bent strip of that many cells)
-        outside = _around(frame, top, left, side)
-        inner = set(np.unique(middle).tolist())
-        if len(inner) == 1 and not inner <= outside:
-            pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
-        elif inner <= outside:
-            outlines.append(Square(top, left, side, colour))
+        ring = _ring(frame, top, left, side, colour, None)
+        if ring is not None:
+            (pieces if ring.held else outlines).append(ring)
     return pieces, outlines
+
+
+def _ring(frame: np.ndarray, top: int, left: int, side: int, colour: int, floor: set[int] | None) -> Square | None:
+    """A ring of `colour` round a square's middle read as the piece held (a middle of one colour not the
+    ground's) or an outline (a middle of the ground's colours), else None. The ground is the floor's colours
+    once known (a held piece beside its outline has the middle's colour just outside it), else those round
+    the square."""
+    middle = frame[top + 1:top + side - 1, left + 1:left + side - 1]
+    if (middle == colour).any():
+        return None  # not a ring round its middle (a bent strip of that many cells)
+    ground = floor if floor else _around(frame, top, left, side)
+    inner = set(np.unique(middle).tolist())
+    if len(inner) == 1 and not inner <= ground:
+        return Square(top, left, side, colour, held=True, inner=int(middle[0, 0]))
+    return Square(top, left, side, colour) if inner <= ground else None
 
 
 def _around(frame: np.ndarray, top: int, left: int, side: int) -> set[int]:
@@ -138,20 +147,9 @@ def on_grid(frame: np.ndarray, mask: np.ndarray | None, side: int, origin: tuple
             pieces.append(Square(origin[0] + int(row) * side, origin[1] + int(col) * side, side, colour))
     for row, col in zip(*np.nonzero(uniform & ~solid), strict=True):
         top, left = origin[0] + int(row) * side, origin[1] + int(col) * side
-        patch = frame[top:top + side, left:left + side]
-        colour = int(patch[0, 0])
-        middle = patch[1:-1, 1:-1]
-        if (middle == colour).any():
-            continue
-        outside = _around(frame, top, left, side)
-        inner = set(np.unique(middle).tolist())
-        # the floor's colours once known (a held piece beside its outline has the middle's colour
-        # just outside it), else those just outside
-        ground = floor if floor else outside
-        if len(inner) == 1 and not inner <= ground:
-            pieces.append(Square(top, left, side, colour, held=True, inner=int(middle[0, 0])))
-        elif inner <= ground:
-            outlines.append(Square(top, left, side, colour))
+        ring = _ring(frame, top, left, side, int(frame[top, left]), floor)
+        if ring is not None:
+            (pieces if ring.held else outlines).append(ring)
     # squares drawn alike more than once are scenery (wall blocks, a tiled floor): pieces and outlines are
     # one of a kind
     kinds = Counter((p.colour, int(frame[p.top + 1, p.left + 1])) for p in pieces)
