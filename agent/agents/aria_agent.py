@@ -96,6 +96,7 @@ from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
 from agent.navigator import Navigator
+from agent.numerals import Numerals
 from agent.planner import Move, SearchPlanner
 from agent.pusher import Pusher
 from agent.seeker import Seeker
@@ -140,7 +141,7 @@ class AriaAgent(Agent):
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
-                                                   "slide", "seek", "navigate"),
+                                                   "count", "slide", "seek", "navigate"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -178,6 +179,7 @@ class AriaAgent(Agent):
         self.toggler = Toggler()
         self.slider = Slider()
         self.shunter = Shunter()  # pieces a click takes hold of, moved onto outlines of their colour (novel levels)
+        self.numerals = Numerals()  # a number display clicked to a target number (novel levels)
         self.seeker = Seeker()
         self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
@@ -229,6 +231,7 @@ class AriaAgent(Agent):
         self.toggler = Toggler()
         self.slider = Slider()
         self.shunter = Shunter()
+        self.numerals = Numerals()
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
@@ -558,6 +561,10 @@ class AriaAgent(Agent):
         if self.turn:
             readers.append(("turn", "pieces a click turns and a legend of their pictures",
                             lambda: self.turner.act(frame, available, level)))
+        if "count" in (only or ()):
+            readers.append(("count", "a number, buttons that change it and a target number",
+                            lambda: self.numerals.act(frame, available, level, self._click_points(),
+                                                      self.explorer.start_frame, self.explorer.steps > 0)))
         if self.push:
             readers.append(("push", "blocks and as many targets",
                             lambda: self.pusher.act(frame, available, mask, self.navigator, level,
@@ -600,6 +607,15 @@ class AriaAgent(Agent):
                                 reason=f"{note}: {seen}; {move.why}" if note else f"{seen}; {move.why}", **common)
             return Action(GameAction(move.action), move.x, move.y, decision=decision)
         return None
+
+    def _click_points(self) -> list[tuple[int, int]]:
+        """The current state's click candidates in the explorer's order, but for those on the HUD."""
+        node = self.explorer.graph.nodes.get(self.explorer.current) if self.explorer.current is not None else None
+        if node is None:
+            return []
+        mask = self.explorer.mask
+        return [(x, y) for action, x, y in node.candidates
+                if action == int(GameAction.ACTION6) and (mask is None or not mask[y, x])]
 
     def _destination(self) -> tuple[int, int] | None:
         """Where the navigator's route goes (the object's top-left cell), if it has one."""
@@ -674,6 +690,13 @@ class AriaAgent(Agent):
             elif result.levels_completed == prev_level:
                 self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
                 self.seeker.observe(prev, key, result.frame, mask, self.navigator)
+        if (self.unfamiliar is not None and prev is not None and "count" in self.novel_readers
+                and result.levels_completed == prev_level):
+            # (through the mask's edge lines only: a detector may take the display's rows, which most clicks
+            # change, for a bar)
+            self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
+                                  edge_lines(self.explorer.mask), prev_level, self.explorer.looks > 0,
+                                  result.state is GameState.GAME_OVER)
         if self.unfamiliar is not None and prev is not None:
             if result.levels_completed != prev_level:
                 self.gauge.new_level()

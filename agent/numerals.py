@@ -1,0 +1,550 @@
+"""A number drawn in glyphs, a target number drawn elsewhere, buttons that change it: a reader learnt from clicks.
+
+The display (`_find_display`): a click that changed something outside the HUD mask changed pixels of
+two colours or more; the colour whose component round the change encloses it with a margin is the
+display's paper, the commonest other its ink. The display's band is the rows of the ink components the
+change touched; its slots are the runs of columns with ink in that band (in the frames seen so far in
+the level), chained from the changed ones across gaps narrower than a slot. A slot shows a glyph: its ink
+cropped and taken down to one pixel a stroke (`pattern`: the greatest common divisor of its runs), so
+the same numeral drawn at another size reads the same.
+
+The numerals are learnt from what the buttons did (`_learn_values`); the game's font is never assumed.
+A display wider than its number shows zeros in front: the leftmost slot's glyph, while it never changed,
+is 0. A button believed to add one makes the glyph in the leftmost slot that changed the successor of
+the glyph before it, and the slots right of it nines turned zeros (a carry); a button believed to take
+one away says the same read backwards. Of these beliefs (two for each button clicked), the one that adds
+the most values and contradicts nothing learnt (every glyph one value, no value two glyphs, successors
+one apart, a carry from nines only) is taken, counting along successors from the zero, and again while
+one adds values. A click of the reader's own whose outcome it predicted also names a glyph not read yet:
+the digit predicted in that slot, where every slot read agrees with the prediction.
+
+The buttons are learnt per level as arithmetic on the number (`fit`): v -> m v + c held within the
+display's range, m = 1 unless two outcomes say otherwise (+k, -k, x k, and a drift every click adds are
+all of that form). The target is a row of glyphs of the display's font as many as its slots, drawn
+elsewhere (a legend), with no glyph beside it that is no numeral (a button's "+1"). With the number and
+the target read, a breadth-first search over numbers with the buttons known gives the fewest clicks;
+while that plan is longer than two clicks or there is none, objects of a kind whose clicks changed
+something before (the explorer's click ranking) and not clicked yet in this level are clicked first:
+a button not known yet may be the shorter way. Where no display is found in the level's first
+`UNREAD` clicks that changed something, the reader is off for the level.
+
+Limits: one ink colour; the slots are fixed when the display is found (a blank-padded display that grows
+a digit later is read with the slots it had); base ten.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from math import gcd
+
+import numpy as np
+
+from agent.frames import label_boxes, label_components
+from agent.matcher import Move
+
+Glyph = tuple[int, int, bytes]  # a glyph at one pixel a stroke: rows, columns, its pixels packed
+Reading = tuple[Glyph | None, ...]  # a display's slots, left to right (None: a blank slot)
+Point = tuple[int, int]  # a click's (x, y)
+MISSES = 2  # clicks of the reader's own in a level that left the number as it was: off for the level
+UNREAD = 8  # clicks of a level that changed something with no display found in them: off for the level
+MAX_TRIES = 8  # clicks a level spends on objects not clicked yet while the plan is long or missing
+SHORT = 2  # a plan this short is followed at once
+MAX_GLYPH = 24  # the largest glyph's side, in pixels, looked for in a legend
+
+
+def _runs(cells: np.ndarray) -> list[int]:
+    """The lengths of the runs of equal cells along every row of a 2-D array."""
+    out: list[int] = []
+    for row in cells:
+        edges = np.flatnonzero(row[1:] != row[:-1]) + 1
+        out.extend(np.diff(np.concatenate(([0], edges, [len(row)]))).tolist())
+    return out
+
+
+def pattern(ink: np.ndarray) -> Glyph | None:
+    """The glyph the True cells draw: cropped, then one cell per stroke width (None: no ink)."""
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    if not len(rows):
+        return None
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    step = 0
+    for length in _runs(crop) + _runs(crop.T):
+        step = gcd(step, length)
+    down = crop[::step, ::step]
+    return down.shape[0], down.shape[1], np.packbits(down).tobytes()
+
+
+def numeral_like(glyph: Glyph | None) -> bool:
+    """Taller than wide, three strokes tall or more: the shape of a numeral in any pixel font (a square or a
+    bar across is none)."""
+    return glyph is not None and glyph[0] >= 3 and glyph[0] > glyph[1]
+
+
+def fit(pairs: list[tuple[int, int]], top: int) -> tuple[int, int] | None:
+    """(m, c) with min(max(m v + c, 0), top) = w for every (v, w) seen; m = 1 unless that fails; None when
+    no outcome inside the range says what c is, or no such map explains them all."""
+    inside = [(v, w) for v, w in pairs if 0 < w < top]
+    if not inside:
+        return None
+    v0, w0 = inside[0]
+    options = [(1, w0 - v0)]
+    for v1, w1 in inside[1:]:
+        if v1 != v0 and (w1 - w0) % (v1 - v0) == 0 and (w1 - w0) // (v1 - v0) > 1:
+            m = (w1 - w0) // (v1 - v0)
+            options.append((m, w0 - m * v0))
+    for m, c in options:
+        if all(min(max(m * v + c, 0), top) == w for v, w in pairs):
+            return m, c
+    return None
+
+
+def plan(start: int, target: int, maps: dict[Point, tuple[int, int]], top: int,
+         known: dict[tuple[int, int, tuple[tuple[int, int], ...]], list[tuple[Point, int]] | None] | None = None,
+         ) -> list[tuple[Point, int]] | None:
+    """The fewest clicks (point, value after it) from `start` to `target`, breadth-first over numbers.
+    `known` keeps answers for the same maps: each path found, and every rest of it from its values on."""
+    kinds: dict[tuple[int, int], Point] = {}
+    for point, mc in maps.items():
+        kinds.setdefault(mc, point)
+    key = tuple(sorted(kinds))
+    if known is not None and (start, target, key) in known:
+        return known[(start, target, key)]
+    parent: dict[int, tuple[int, Point] | None] = {start: None}
+    queue = deque([start])
+    path: list[tuple[Point, int]] | None = None
+    while queue:
+        value = queue.popleft()
+        if value == target:
+            path = []
+            while (link := parent[value]) is not None:
+                path.append((link[1], value))
+                value = link[0]
+            path.reverse()
+            break
+        for (m, c), point in kinds.items():
+            nxt = min(max(m * value + c, 0), top)
+            if nxt not in parent:
+                parent[nxt] = (value, point)
+                queue.append(nxt)
+    if known is not None:
+        known[(start, target, key)] = path
+        for i, (_, value) in enumerate(path or ()):
+            known[(value, target, key)] = path[i + 1:] if path is not None else None
+    return path
+
+
+@dataclass
+class Display:
+    top: int
+    bottom: int
+    ink: int
+    slots: list[tuple[int, int]]  # column ranges, left to right
+    seen: dict[bytes, Glyph | None] = field(default_factory=dict)  # a slot's pixels -> its glyph
+
+    def read(self, frame: np.ndarray) -> Reading:
+        band = frame[self.top:self.bottom] == self.ink
+        out = []
+        for left, right in self.slots:
+            ink = band[:, left:right]
+            key = ink.tobytes()
+            if key not in self.seen:
+                self.seen[key] = pattern(ink)
+            out.append(self.seen[key])
+        return tuple(out)
+
+
+def _bands(changed: np.ndarray) -> list[np.ndarray]:
+    """The changed cells whole, then in bands of rows apart from each other by two unchanged rows or more."""
+    rows = np.flatnonzero(changed.any(1))
+    cuts = np.flatnonzero(np.diff(rows) > 2) + 1
+    groups = np.split(rows, cuts)
+    out = [changed]
+    if len(groups) > 1:
+        for group in groups:
+            part = np.zeros_like(changed)
+            part[group[0]:group[-1] + 1] = changed[group[0]:group[-1] + 1]
+            out.append(part)
+    return out
+
+
+def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, frames: list[np.ndarray]) -> Display | None:
+    """The display a click's change shows, read as described above; None when the change is no glyph's."""
+    ys, xs = np.nonzero(changed)
+    top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
+    colours = np.concatenate((before[changed], after[changed]))
+    paper = None
+    for frame in (after, before):
+        labels = label_components(frame)
+        boxes = label_boxes(labels)
+        for colour in np.unique(colours):
+            ids = np.unique(labels[changed & (frame == colour)])
+            if not len(ids):
+                continue
+            t, le, b, r = boxes[ids, 0].min(), boxes[ids, 1].min(), boxes[ids, 2].max(), boxes[ids, 3].max()
+            if t < top and le < left and b > bottom and r > right:
+                paper = int(colour)
+        if paper is not None:
+            break
+    others = colours[colours != paper]
+    if paper is None or not len(others):
+        return None
+    ink = int(np.bincount(others).argmax())
+    band_top, band_bottom = top, bottom
+    for frame in (before, after):
+        labels = label_components(frame)
+        ids = np.unique(labels[changed & (frame == ink)])
+        if len(ids):
+            boxes = label_boxes(labels)[ids]
+            band_top, band_bottom = min(band_top, int(boxes[:, 0].min())), max(band_bottom, int(boxes[:, 2].max()))
+    if not 3 <= band_bottom - band_top <= MAX_GLYPH:
+        return None
+    columns = np.zeros(before.shape[1], dtype=bool)
+    for frame in frames:
+        columns |= (frame[band_top:band_bottom] == ink).any(0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
+    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+    hit = [i for i, (a, b) in enumerate(runs) if a < right and b > left]
+    if not hit:
+        return None
+    first, last = hit[0], hit[-1]
+    widest = max(b - a for a, b in runs[first:last + 1])
+    while first > 0 and runs[first][0] - runs[first - 1][1] <= widest:
+        first -= 1
+    while last + 1 < len(runs) and runs[last + 1][0] - runs[last][1] <= widest:
+        last += 1
+    display = Display(band_top, band_bottom, ink, runs[first:last + 1])
+    shown = [g for frame in (before, after) for g in display.read(frame) if g is not None]
+    return display if shown and all(map(numeral_like, shown)) else None
+
+
+@dataclass
+class Numerals:
+    values: dict[Glyph, int] = field(default_factory=dict)  # the game's numerals learnt so far
+    glyphs: set[Glyph] = field(default_factory=set)  # every glyph a display showed in this game
+    # every level's clicks (level, point) and the distinct readings before and after them
+    history: dict[tuple[int, Point], set[tuple[Reading, Reading]]] = field(default_factory=dict)
+    level: int = -1
+    display: Display | None = None
+    # this level's clicks before the display was found: (point, before, after, what changed outside the HUD)
+    pending: list[tuple[Point, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    clicked: set[Point] = field(default_factory=set)  # this level's
+    keys: set[int] = field(default_factory=set)  # the colours clicked on where a click changed the number
+    tries: int = 0
+    target: int | None = None
+    expected: tuple[Point, int] | None = None  # the reader's last click and the value it predicted
+    off: bool = False
+    misses: int = 0
+    dirty: bool = False  # readings came in since the values were last learnt
+    # the plans found in this level (`plan`'s `known`)
+    plans: dict[tuple[int, int, tuple[tuple[int, int], ...]], list[tuple[Point, int]] | None] = field(default_factory=dict)
+    # `maps`'s answer and what it was made of
+    _maps: tuple[tuple[int, int], tuple[dict[Point, tuple[int, int]], list[Point]]] | None = None
+
+    def _level(self, level: int) -> None:
+        if level != self.level:
+            self.level, self.display, self.pending, self.clicked, self.tries = level, None, [], set(), 0
+            self.target, self.expected, self.off, self.misses, self._maps = None, None, False, 0, None
+            self.plans = {}
+
+    def observe(self, before: np.ndarray, action: int, x: int | None, y: int | None, after: np.ndarray,
+                mask: np.ndarray | None, level: int, looked: bool, lost: bool = False) -> None:
+        """A transition within a level (`lost`: it ended the game). Clicks are kept until the HUD's
+        first look (a bar changes with every click); then the display is looked for in them, and once found
+        every click is read. A click of the reader's own that left the number as it was (or unreadable, or
+        ended the game) is a miss; at `MISSES` the reader is off for the level."""
+        self._level(level)
+        expected, self.expected = self.expected, None
+        if self.off or action != 6 or x is None or y is None:
+            return
+        if lost:
+            self._miss(expected is not None)
+            return
+        point = (x, y)
+        self.clicked.add(point)
+        if self.display is None:
+            changed = before != after
+            if mask is not None:
+                changed &= ~mask
+            self.pending.append((point, before, after, changed))
+            if looked:
+                self._look_for_display()
+            return
+        shown, now = self._remember(point, before, after)
+        if shown != now:
+            self.keys.add(int(before[y, x]))
+        if expected is not None and expected[0] == point and not self._name_by_prediction(now, expected[1]):
+            # (a number other than predicted corrects the button's map; none, or the same, is a miss)
+            self._miss(self.number(now) in (None, self.number(shown)))
+
+    def _miss(self, missed: bool) -> None:
+        if missed:
+            self.misses += 1
+            self.off = self.misses >= MISSES
+
+    def _remember(self, point: Point, before: np.ndarray, after: np.ndarray) -> tuple[Reading, Reading]:
+        assert self.display is not None
+        pair = (self.display.read(before), self.display.read(after))
+        pairs = self.history.setdefault((self.level, point), set())
+        if pair not in pairs:
+            pairs.add(pair)
+            self.glyphs.update(g for g in pair[0] + pair[1] if g is not None)
+            self.dirty = True
+        return pair
+
+    def _look_for_display(self) -> None:
+        frames = [f for _, before, after, _ in self.pending for f in (before, after)]
+        changes = [(before, after, changed) for _, before, after, changed in self.pending if changed.any()]
+        for before, after, changed in changes:
+            for part in _bands(changed):  # (a bar the HUD mask does not hold changes with every click)
+                self.display = _find_display(before, after, part, frames)
+                if self.display is not None:
+                    break
+            if self.display is not None:
+                break
+        if self.display is None:
+            self.off = len(changes) >= UNREAD
+            return
+        for (x, y), before, after, _ in self.pending:
+            shown, now = self._remember((x, y), before, after)
+            if shown != now:
+                self.keys.add(int(before[y, x]))
+        self.pending = []
+
+    # -- numerals --------------------------------------------------------------------------------
+    def number(self, reading: Reading) -> int | None:
+        """The value a reading shows (blank slots in front of it only), None while a glyph in it has no value."""
+        digits = list(reading)
+        while digits and digits[0] is None:
+            digits.pop(0)
+        values = [self.values.get(g) for g in digits if g is not None]
+        if not digits or len(values) != len(digits) or None in values:
+            return None
+        return int("".join(map(str, values)))
+
+    def _zero(self) -> Glyph | None:
+        """The leftmost slot's glyph, if every reading of a display of two slots or more shows it there."""
+        firsts = {r[0] for pairs in self.history.values() for pair in pairs for r in pair if len(r) >= 2}
+        return next(iter(firsts)) if len(firsts) == 1 and None not in firsts else None
+
+    def _implied(self, pairs: set[tuple[Reading, Reading]], sign: int, known: dict[Glyph, int]) -> dict[Glyph, int] | None:
+        """The values `known` extended by believing these clicks added `sign` (+1 or -1); None where that
+        contradicts something."""
+        edges: set[tuple[Glyph, Glyph]] = set()
+        fixed: dict[Glyph, int] = dict(known)
+        not_nine, not_zero = set(), set()
+        for shown, now in pairs:
+            low, high = (shown, now) if sign > 0 else (now, shown)
+            if low == high or len(low) != len(high):
+                continue
+            diff = [i for i in range(len(low)) if low[i] != high[i]]
+            if diff != list(range(diff[0], len(low))):
+                return None  # more than the last slots changed: no +1
+            first = diff[0]
+            for i in diff[1:]:  # a carry: nines turned zeros
+                if low[i] is None or high[i] is None:
+                    return None
+                for glyph, value in ((low[i], 9), (high[i], 0)):
+                    if fixed.setdefault(glyph, value) != value:
+                        return None
+                edges.add((low[i], high[i]))
+            if low[first] is None:
+                if high[first] is None or fixed.setdefault(high[first], 1) != 1:
+                    return None
+            elif high[first] is None:
+                return None
+            else:
+                edges.add((low[first], high[first]))
+                not_nine.add(low[first])
+                not_zero.add(high[first])
+        if not edges:
+            return None
+        zero = self._zero()
+        if zero is not None and fixed.setdefault(zero, 0) != 0:
+            return None
+        changed = True
+        while changed:
+            changed = False
+            for a, b in edges:
+                if a in fixed and b not in fixed:
+                    fixed[b], changed = (fixed[a] + 1) % 10, True
+                elif b in fixed and a not in fixed:
+                    fixed[a], changed = (fixed[b] - 1) % 10, True
+                elif a in fixed and (fixed[a] + 1) % 10 != fixed[b]:
+                    return None
+        if len(set(fixed.values())) != len(fixed) or any(fixed.get(g) == 9 for g in not_nine) \
+                or any(fixed.get(g) == 0 for g in not_zero):
+            return None
+        return fixed
+
+    def _learn_values(self) -> None:
+        learning = True
+        while learning and len(self.values) < 10 and self.glyphs - self.values.keys():
+            best: dict[Glyph, int] | None = None
+            for pairs in self.history.values():
+                if len(pairs) < 2:  # one click's outcome is as much a +3 as a +1
+                    continue
+                for sign in (1, -1):
+                    implied = self._implied(pairs, sign, self.values)
+                    if (implied is not None and len(implied) > len(self.values)
+                            and (best is None or len(implied) > len(best)) and self._explains(implied)):
+                        best = implied
+            if best is not None:
+                self.values = best
+            learning = self._name_by_maps() or best is not None
+
+    def _name_by_maps(self) -> bool:
+        """Glyphs named by what a point's map, learnt from two or more outcomes read whole, says the value
+        before or after another of its clicks was; whether any was."""
+        named = False
+        for pairs in self.history.values():
+            read = [(self.number(a), self.number(b), a, b) for a, b in pairs]
+            top = 10 ** max(len(a) for a, _ in pairs) - 1
+            known = [(v, w) for v, w, _, _ in read if v is not None and w is not None]
+            mc = fit(known, top) if len(known) >= 2 else None
+            if mc is None:
+                continue
+            m, c = mc
+            for v, w, _, after in read:
+                if v is not None and w is None:
+                    named = self._name_by_prediction(after, min(max(m * v + c, 0), top)) or named
+        return named
+
+    def _explains(self, values: dict[Glyph, int]) -> bool:
+        """Whether every point clicked twice or more reads, with these values, as one arithmetic map."""
+        saved, self.values = self.values, values
+        try:
+            for pairs in self.history.values():
+                read = [(self.number(a), self.number(b)) for a, b in pairs]
+                known = [(v, w) for v, w in read if v is not None and w is not None]
+                top = 10 ** max(len(a) for a, _ in pairs) - 1
+                if len(known) >= 2 and fit(known, top) is None:
+                    return False
+            return True
+        finally:
+            self.values = saved
+
+    def _name_by_prediction(self, now: Reading, predicted: int) -> bool:
+        """Glyphs not read yet take the digits `predicted` has in their slots, where the others agree; whether
+        any did."""
+        digits = str(predicted).rjust(len(now), "0")
+        if len(digits) != len(now):
+            return False
+        new: dict[Glyph, int] = {}
+        for glyph, digit in zip(now, digits, strict=True):
+            if glyph is None:
+                continue
+            value = self.values.get(glyph, new.get(glyph))
+            if value is None:
+                new[glyph] = int(digit)
+            elif value != int(digit):
+                return False
+        if not new or len(set(new.values())) != len(new) or set(self.values.values()) & set(new.values()):
+            return False
+        self.values.update(new)
+        return True
+
+    # -- the target and the plan ---------------------------------------------------------------------
+    def _read_target(self, frame: np.ndarray) -> int | None:
+        """The number in a row of the display's glyphs drawn elsewhere, as many as its slots."""
+        assert self.display is not None
+        labels = label_components(frame)
+        boxes = label_boxes(labels)
+        heights, widths = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+        ids = np.flatnonzero((heights >= 3) & (heights <= MAX_GLYPH) & (widths >= 1) & (widths <= MAX_GLYPH)
+                             & ((boxes[:, 2] <= self.display.top) | (boxes[:, 0] >= self.display.bottom)))
+        marks: dict[tuple[int, int, int], list[tuple[int, int, Glyph | None]]] = {}
+        for i in ids.tolist():
+            t, le, b, r = boxes[i].tolist()
+            colour = int(frame[t:b, le:r][labels[t:b, le:r] == i][0])
+            glyph = pattern(labels[t:b, le:r] == i)
+            marks.setdefault((colour, t, b), []).append((le, r, glyph if glyph in self.glyphs else None))
+        n = len(self.display.slots)
+        found: list[int] = []
+        for row in marks.values():
+            row.sort()
+            runs, current = [], [row[0]]
+            for mark in row[1:]:
+                if mark[0] - current[-1][1] <= current[-1][1] - current[-1][0]:
+                    current.append(mark)
+                else:
+                    runs.append(current)
+                    current = [mark]
+            runs.append(current)
+            for run in runs:
+                if len(run) == n and all(glyph is not None for _, _, glyph in run):
+                    value = self.number(tuple(glyph for _, _, glyph in run))
+                    if value is not None:
+                        found.append(value)
+        return found[0] if len(set(found)) == 1 else None
+
+    def maps(self) -> tuple[dict[Point, tuple[int, int]], list[Point]]:
+        """What each point clicked in this level does to the number, where its outcomes say; and the points
+        whose map rests on one outcome that a product would explain too (w - v about v or more: x 2 or + v)."""
+        assert self.display is not None
+        mine = {point: pairs for (level, point), pairs in self.history.items() if level == self.level}
+        stamp = (sum(map(len, mine.values())), len(self.values))
+        if self._maps is not None and self._maps[0] == stamp:
+            return self._maps[1]
+        top = 10 ** len(self.display.slots) - 1
+        out: dict[Point, tuple[int, int]] = {}
+        unsure: list[Point] = []
+        for point, pairs in mine.items():
+            values = [(self.number(a), self.number(b)) for a, b in pairs]
+            known = [(v, w) for v, w in values if v is not None and w is not None]
+            mc = fit(known, top)
+            if mc is None:
+                continue
+            out[point] = mc
+            inside = {(v, w) for v, w in known if 0 < w < top}
+            if len({v for v, _ in inside}) == 1 and mc[0] == 1 and mc[1] > 0:
+                ((v, w),) = inside
+                if v > 1 and w - v >= v - 2:  # an increase about as large as the number: maybe a product
+                    unsure.append(point)
+        self._maps = (stamp, (out, unsure))
+        return out, unsure
+
+    def act(self, frame: np.ndarray, available: tuple[int, ...], level: int, candidates: list[Point],
+            start: np.ndarray | None = None, can_restart: bool = False) -> Move | None:
+        """The next click toward the target, or a candidate not clicked yet in this level, of a colour whose
+        clicks changed the number before (a button not known yet), while the plan is long or missing; or a
+        button seen once whose outcome a product explains too (to learn which it is); RESET where the
+        plan from the level's first frame (`start`) is shorter by more than that action (`can_restart`: not
+        right after a start, when the toolkit would reset the whole game)."""
+        self._level(level)
+        if self.off or self.display is None or 6 not in available:
+            return None
+        if self.dirty:
+            self.dirty = False
+            self._learn_values()
+        value = self.number(self.display.read(frame))
+        if value is None:
+            return None
+        if self.target is None:
+            self.target = self._read_target(frame)
+        if self.target is None or value == self.target:
+            return None
+        top = 10 ** len(self.display.slots) - 1
+        maps, unsure = self.maps()
+        path = plan(value, self.target, maps, top, self.plans)
+        home = self.number(self.display.read(start)) if start is not None and can_restart else None
+        again = (plan(home, self.target, maps, top, self.plans)
+                 if home is not None and home != value and (path is None or len(path) > 2) else None)
+        restart = again is not None and (path is None or 1 + len(again) < len(path))
+        length = 1 + len(again) if restart and again is not None else None if path is None else len(path)
+        fresh = [(x, y) for x, y in candidates if (x, y) not in self.clicked and int(frame[y, x]) in self.keys]
+        if (length is None or length > SHORT) and (fresh or unsure) and self.tries < MAX_TRIES:
+            self.tries += 1
+            if fresh:
+                x, y = fresh[0]
+                return Move(6, f"counter {value}, target {self.target}: an object not clicked yet may be a button", x, y)
+            x, y = unsure[0]
+            return Move(6, f"counter {value}, target {self.target}: a button seen once, that may add or multiply", x, y)
+        if restart:
+            return Move(0, f"counter {value}, target {self.target}: {length} actions from the level's start ({home}), "
+                           f"{'none' if path is None else len(path)} from here: restart")
+        if path is None:
+            return None
+        (x, y), after = path[0]
+        self.expected = ((x, y), after)
+        return Move(6, f"counter {value}, target {self.target}: {len(path)} clicks, this one to {after}", x, y)
