@@ -102,15 +102,20 @@ class KeyLock:
 
     def _read_shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         out, boxes = [], []
+        classes: dict[tuple[int, int, bytes], bytes] = {}  # each pattern's class, once (textures repeat)
         floor = int(np.bincount(frame.ravel(), minlength=16).argmax())
         for box, colour, raw in shapes(frame, mask, side=8):
             if colour != floor:  # a piece of floor cut off by a texture's specks holds no lock
                 boxes.append(box)
             if box[2] - box[0] > 5 or box[3] - box[1] > 5:
                 continue
-            pattern = np.frombuffer(raw, dtype=bool).reshape(box[2] - box[0], box[3] - box[1])
-            if pattern.sum() >= 3 and not pattern.all():  # a solid block shows no shape
-                out.append((box, colour, pattern, turn_class(pattern)))
+            # three cells or more (the pattern's bytes are 0 or 1); a solid block shows no shape
+            if 3 <= raw.count(1) < len(raw):
+                pattern = np.frombuffer(raw, dtype=bool).reshape(box[2] - box[0], box[3] - box[1])
+                seen = (*pattern.shape, raw)
+                if seen not in classes:
+                    classes[seen] = turn_class(pattern)
+                out.append((box, colour, pattern, classes[seen]))
         return out, boxes
 
     def _cached_shapes(self, frame: np.ndarray, mask: np.ndarray | None,
