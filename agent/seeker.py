@@ -296,7 +296,7 @@ class Seeker:
         # there stops it (one passed over is stepped onto)
         passes = {action: [] if navigator is None else self._passes(navigator, d) for action, d in moves}
         allowed = self.free | {int(c) for c in np.unique(frame[target])}
-        bad = _integral(~np.isin(frame, list(allowed)))
+        bad, aim = _integral(~np.isin(frame, list(allowed))), _integral(target)
         h, w = frame.shape
 
         def steps(at: Box) -> Iterator[tuple[int, Box]]:
@@ -312,7 +312,7 @@ class Seeker:
                         stop = None
                         break
                     stop = place
-                    if goal and Slider._arrived(target, place):
+                    if goal and Slider._arrived(aim, place):
                         break
                 if stop is not None and stop != at:
                     yield action, stop
@@ -321,6 +321,6 @@ class Seeker:
             if reached is not None:
                 reached(b)
                 return False
-            return b == to if to is not None else Slider._arrived(target, b)
+            return b == to if to is not None else Slider._arrived(aim, b)
 
         return box_search(box, steps, arrived, self.max_nodes)

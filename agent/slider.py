@@ -34,7 +34,7 @@ from math import gcd
 import numpy as np
 
 from agent.matcher import Box, Move
-from agent.navigator import CONVENTION, Navigator, _any, _integral
+from agent.navigator import CONVENTION, Integral, Navigator, _any, _count, _integral
 
 
 def _direction(moves: dict[tuple[int, int], int] | None, action: int) -> tuple[int, int]:
@@ -290,11 +290,11 @@ class Slider:
         return best[1], f"an object of colour {best[0]} not stood on yet"
 
     @staticmethod
-    def _arrived(target: np.ndarray, box: Box) -> bool:
-        """Whether the mover's box lies mostly on `target` cells."""
-        return 2 * int(target[box[0]:box[2], box[1]:box[3]].sum()) >= (box[2] - box[0]) * (box[3] - box[1])
+    def _arrived(target: Integral, box: Box) -> bool:
+        """Whether the mover's box (inside the frame) lies mostly on the cells of `target` (their `_integral`)."""
+        return 2 * _count(target, *box) >= (box[2] - box[0]) * (box[3] - box[1])
 
-    def _grids(self, frame: np.ndarray, allowed: set[int] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    def _grids(self, frame: np.ndarray, allowed: set[int] | None) -> tuple[Integral, Integral | None]:
         """Integral images of the cells that stop a slide and of those it may not cross (None: any)."""
         passed = self.passed if self.passed is not None and self.passed.shape == frame.shape else \
             np.zeros(frame.shape, dtype=bool)
@@ -303,7 +303,7 @@ class Slider:
         return _integral(stops), bad
 
     def _slide(self, frame: np.ndarray, box: Box, step: int, d: tuple[int, int],
-               allowed: set[int] | None, grids: tuple[np.ndarray, np.ndarray | None] | None = None) -> Box | None:
+               allowed: set[int] | None, grids: tuple[Integral, Integral | None] | None = None) -> Box | None:
         """Where a move in direction `d` stops the mover (None: it would cross a colour not `allowed`;
         `allowed` None: any colour but a stopper is crossed). Cells slid over in this level are free."""
         stops, bad = grids if grids is not None else self._grids(frame, allowed)
@@ -328,4 +328,5 @@ class Slider:
                 if stop is not None and stop != at:
                     yield action, stop
 
-        return box_search(box, slides, lambda b: self._arrived(target, b), self.max_nodes)
+        goal = _integral(target)
+        return box_search(box, slides, lambda b: self._arrived(goal, b), self.max_nodes)

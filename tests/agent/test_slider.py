@@ -11,6 +11,7 @@ import numpy as np
 from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
+from agent.navigator import _integral
 from agent.slider import Slider
 from arc_client.games.heldout import heldout_dir
 
@@ -44,7 +45,7 @@ def test_the_search_stops_the_mover_on_the_target_over_known_colours_only() -> N
     target = frame == 14
     path = slider._search(frame, None, (1, 1, 3, 3), 1, [(2, down), (4, right), (1, up)], target)
     assert [action for action, _ in path] == [4, 2], path  # right, then down onto the exit
-    assert Slider._arrived(target, path[-1][1])
+    assert Slider._arrived(_integral(target), path[-1][1])
     # every stop on the way is where a slide ends, and none crosses the crack
     at = (1, 1, 3, 3)
     moves = {2: down, 4: right, 1: up}
