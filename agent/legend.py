@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.frames import label_boxes, label_components
 from agent.matcher import Box, Move, objects
 from agent.perception import segment
 
@@ -82,7 +81,7 @@ def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> 
     (box, colour, its pattern: which of the box's cells hold that colour, as bytes). Cells in a line of
     one colour longer than `side` (a frame a shape touches) are no shape's."""
     frame = np.where(_in_long_runs(frame, side), 16, frame)
-    found = _small_components(frame, mask, side)
+    found = objects(frame, mask, side * side, side)
     out: list[tuple[Box, int, bytes]] = []
     for colour in sorted({c for _, c, _ in found}):
         listed = [box for box, c, _ in found if c == colour]
@@ -102,26 +101,6 @@ def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> 
             if box[2] - box[0] <= side and box[3] - box[1] <= side:
                 out.append((box, colour, (frame[box[0]:box[2], box[1]:box[3]] == colour).tobytes()))
     return out
-
-
-def _small_components(frame: np.ndarray, mask: np.ndarray | None, side: int) -> list[tuple[Box, int, int]]:
-    """`agent.matcher.objects(frame, mask, side * side, side)` (the same components, in another order), its
-    boxes found for every component at once."""
-    labels = label_components(frame)
-    # `np.unique(labels, return_inverse=True, return_counts=True)` in a fifth of the time
-    sizes = np.bincount(labels.ravel())
-    ids = np.flatnonzero(sizes)
-    inverse, counts = (np.cumsum(sizes > 0) - 1)[labels.ravel()], sizes[ids]
-    n = counts.size
-    top, left, bottom, right = label_boxes(labels)[ids].T
-    colour = np.zeros(n, dtype=np.int64)
-    colour[inverse] = frame.ravel()
-    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
-    keep = (counts <= side * side) & (colour != background) & (bottom - top <= side) & (right - left <= side)
-    if mask is not None:
-        keep &= np.bincount(inverse, weights=mask.ravel(), minlength=n) == 0
-    return [((t, le, b, r), c, size) for t, le, b, r, c, size in zip(
-        *(column[keep].tolist() for column in (top, left, bottom, right, colour, counts)), strict=True)]
 
 
 def _root(parent: list[int], i: int) -> int:

@@ -77,31 +77,23 @@ class Move:
 
 
 def objects(frame: np.ndarray, mask: np.ndarray | None = None, largest: int = 256, side: int = 16) -> list[tuple[Box, int, int]]:
-    """Small single-colour components: (box, colour, area), not the background and not in the mask."""
+    """Small single-colour components: (box, colour, area), not the background and not in the mask; every
+    component's box and colour found at once."""
     labels = label_components(frame)
-    flat = labels.ravel()
-    _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+    # `np.unique(labels, return_inverse=True, return_counts=True)` in a fifth of the time
+    sizes = np.bincount(labels.ravel())
+    ids = np.flatnonzero(sizes)
+    inverse, counts = (np.cumsum(sizes > 0) - 1)[labels.ravel()], sizes[ids]
+    n = counts.size
+    top, left, bottom, right = label_boxes(labels)[ids].T
+    colour = np.zeros(n, dtype=np.int64)
+    colour[inverse] = frame.ravel()
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
-    rows, cols = np.indices(frame.shape)
-    found: list[tuple[Box, int, int]] = []
-    small = np.flatnonzero(counts <= largest)
-    if not small.size:
-        return found
-    keep = np.isin(inverse, small)
-    order = np.argsort(inverse[keep], kind="stable")
-    ids = inverse[keep][order]
-    r, c = rows.ravel()[keep][order], cols.ravel()[keep][order]
-    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        rr, cc = r[a:b], c[a:b]
-        box = (int(rr.min()), int(cc.min()), int(rr.max()) + 1, int(cc.max()) + 1)
-        colour = int(frame[rr[0], cc[0]])
-        if colour == background or box[2] - box[0] > side or box[3] - box[1] > side:
-            continue
-        if mask is not None and mask[rr, cc].any():
-            continue
-        found.append((box, colour, b - a))
-    return found
+    keep = (counts <= largest) & (colour != background) & (bottom - top <= side) & (right - left <= side)
+    if mask is not None:
+        keep &= np.bincount(inverse, weights=mask.ravel(), minlength=n) == 0
+    return [((t, le, b, r), c, size) for t, le, b, r, c, size in zip(
+        *(column[keep].tolist() for column in (top, left, bottom, right, colour, counts)), strict=True)]
 
 
 def find_pairing(frame: np.ndarray, mask: np.ndarray | None = None, least: int = 4) -> Pairing | None:
