@@ -226,6 +226,7 @@ class Numerals:
     history: dict[tuple[int, Point], set[tuple[Reading, Reading]]] = field(default_factory=dict)
     level: int = -1
     display: Display | None = None
+    before: Display | None = None  # the last level's display, tried on a new level's frames first
     # this level's clicks before the display was found: (point, before, after, what changed outside the HUD)
     pending: list[tuple[Point, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     clicked: set[Point] = field(default_factory=set)  # this level's
@@ -243,6 +244,8 @@ class Numerals:
 
     def _level(self, level: int) -> None:
         if level != self.level:
+            if self.display is not None:
+                self.before = self.display
             self.level, self.display, self.pending, self.clicked, self.tries = level, None, [], set(), 0
             self.target, self.expected, self.off, self.misses, self._maps = None, None, False, 0, None
             self.plans = {}
@@ -454,11 +457,15 @@ class Numerals:
         ids = np.flatnonzero((heights >= 3) & (heights <= MAX_GLYPH) & (widths >= 1) & (widths <= MAX_GLYPH)
                              & ((boxes[:, 2] <= self.display.top) | (boxes[:, 0] >= self.display.bottom)))
         marks: dict[tuple[int, int, int], list[tuple[int, int, Glyph | None]]] = {}
+        missing = set(range(10)) - set(self.values.values())
+        # with one numeral left to learn, a glyph of the numerals' size not seen yet may be it
+        sizes = {g[:2] for g in self.values} if len(missing) == 1 else set()
         for i in ids.tolist():
             t, le, b, r = boxes[i].tolist()
             colour = int(frame[t:b, le:r][labels[t:b, le:r] == i][0])
             glyph = pattern(labels[t:b, le:r] == i)
-            marks.setdefault((colour, t, b), []).append((le, r, glyph if glyph in self.glyphs else None))
+            marks.setdefault((colour, t, b), []).append((le, r, glyph if glyph in self.glyphs or glyph in sizes
+                                                         and numeral_like(glyph) else None))
         n = len(self.display.slots)
         found: list[int] = []
         for row in marks.values():
@@ -473,10 +480,28 @@ class Numerals:
             runs.append(current)
             for run in runs:
                 if len(run) == n and all(glyph is not None for _, _, glyph in run):
+                    unknown = {glyph for _, _, glyph in run if glyph not in self.values}
+                    if len(unknown) == 1 and len(missing) == 1:  # the one numeral left: by elimination
+                        self.values[unknown.pop()] = missing.pop()
                     value = self.number(tuple(glyph for _, _, glyph in run))
                     if value is not None:
                         found.append(value)
         return found[0] if len(set(found)) == 1 else None
+
+    def _try(self, frame: np.ndarray, candidates: list[Point], value: int, aim: str,
+             unsure: list[Point] | None = None) -> Move | None:
+        """A candidate not clicked yet in this level whose colour is one clicked where the number changed
+        before (a button not known yet), else a button seen once that may add or multiply; `MAX_TRIES` a level."""
+        fresh = [(x, y) for x, y in candidates if (x, y) not in self.clicked and int(frame[y, x]) in self.keys]
+        if self.tries >= MAX_TRIES or not (fresh or unsure):
+            return None
+        self.tries += 1
+        if fresh:
+            x, y = fresh[0]
+            return Move(6, f"counter {value}, {aim}: an object not clicked yet may be a button", x, y)
+        assert unsure
+        x, y = unsure[0]
+        return Move(6, f"counter {value}, {aim}: a button seen once, that may add or multiply", x, y)
 
     def maps(self) -> tuple[dict[Point, tuple[int, int]], list[Point]]:
         """What each point clicked in this level does to the number, where its outcomes say; and the points
@@ -512,6 +537,11 @@ class Numerals:
         plan from the level's first frame (`start`) is shorter by more than that action (`can_restart`: not
         right after a start, when the toolkit would reset the whole game)."""
         self._level(level)
+        if self.display is None and self.before is not None and not self.off:
+            # the display where the last level had it, if the frame shows numerals of the game's there
+            shown = [g for g in self.before.read(frame) if g is not None]
+            if shown and all(g in self.values for g in shown):
+                self.display = self.before
         if self.off or self.display is None or 6 not in available:
             return None
         if self.dirty:
@@ -522,24 +552,31 @@ class Numerals:
             return None
         if self.target is None:
             self.target = self._read_target(frame)
-        if self.target is None or value == self.target:
-            return None
         top = 10 ** len(self.display.slots) - 1
         maps, unsure = self.maps()
+        if self.target is None:
+            # the target not read yet: a numeral in it not seen yet, most likely above those seen; count up
+            # by the smallest step known (the glyphs it shows are named by the predictions)
+            steps = sorted((c, point) for point, (m, c) in maps.items() if m == 1 and c > 0)
+            if value >= top or len(self.values) >= 10:
+                return None
+            if not steps:
+                return self._try(frame, candidates, value, "target not read yet")
+            (c, (x, y)) = steps[0]
+            self.expected = ((x, y), min(value + c, top))
+            return Move(6, f"counter {value}, target not read yet: up by {c} to see more numerals", x, y)
+        if value == self.target:
+            return None
         path = plan(value, self.target, maps, top, self.plans)
         home = self.number(self.display.read(start)) if start is not None and can_restart else None
         again = (plan(home, self.target, maps, top, self.plans)
                  if home is not None and home != value and (path is None or len(path) > 2) else None)
         restart = again is not None and (path is None or 1 + len(again) < len(path))
         length = 1 + len(again) if restart and again is not None else None if path is None else len(path)
-        fresh = [(x, y) for x, y in candidates if (x, y) not in self.clicked and int(frame[y, x]) in self.keys]
-        if (length is None or length > SHORT) and (fresh or unsure) and self.tries < MAX_TRIES:
-            self.tries += 1
-            if fresh:
-                x, y = fresh[0]
-                return Move(6, f"counter {value}, target {self.target}: an object not clicked yet may be a button", x, y)
-            x, y = unsure[0]
-            return Move(6, f"counter {value}, target {self.target}: a button seen once, that may add or multiply", x, y)
+        if length is None or length > SHORT:
+            tried = self._try(frame, candidates, value, f"target {self.target}", unsure)
+            if tried is not None:
+                return tried
         if restart:
             return Move(0, f"counter {value}, target {self.target}: {length} actions from the level's start ({home}), "
                            f"{'none' if path is None else len(path)} from here: restart")
