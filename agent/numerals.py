@@ -1,35 +1,43 @@
 """A number drawn in glyphs, a target number drawn elsewhere, buttons that change it: a reader learnt from clicks.
 
-The display (`_find_display`): a click that changed something outside the HUD mask changed pixels of
-two colours or more; the colour whose component round the change encloses it with a margin is the
+The display (`_find_display`): a click that changed something outside the HUD's edge lines changed
+pixels of two colours or more (looked at whole, then band by band of rows: a bar the mask does not hold
+yet changes too); the colour whose component round the change encloses it with a margin is the
 display's paper, the commonest other its ink. The display's band is the rows of the ink components the
 change touched; its slots are the runs of columns with ink in that band (in the frames seen so far in
 the level), chained from the changed ones across gaps narrower than a slot. A slot shows a glyph: its ink
 cropped and taken down to one pixel a stroke (`pattern`: the greatest common divisor of its runs), so
-the same numeral drawn at another size reads the same.
+the same numeral drawn at another size reads the same. What the change shows must be numerals in shape
+(`numeral_like`: taller than wide, three strokes tall or more; a square recoloured is none). A new level
+tries the last level's display first, where the frame shows numerals known there.
 
 The numerals are learnt from what the buttons did (`_learn_values`); the game's font is never assumed.
 A display wider than its number shows zeros in front: the leftmost slot's glyph, while it never changed,
 is 0. A button believed to add one makes the glyph in the leftmost slot that changed the successor of
 the glyph before it, and the slots right of it nines turned zeros (a carry); a button believed to take
-one away says the same read backwards. Of these beliefs (two for each button clicked), the one that adds
-the most values and contradicts nothing learnt (every glyph one value, no value two glyphs, successors
-one apart, a carry from nines only) is taken, counting along successors from the zero, and again while
-one adds values. A click of the reader's own whose outcome it predicted also names a glyph not read yet:
-the digit predicted in that slot, where every slot read agrees with the prediction.
+one away says the same read backwards. Of these beliefs (two for each button clicked twice or more), the
+one that adds the most values and contradicts nothing (every glyph one value, no value two glyphs,
+successors one apart, a carry from nines only, every button clicked twice still one map below) is taken,
+counting along successors from the zero, and again while one adds values. A button's map learnt from two
+outcomes read whole names the glyphs of its other outcomes (`_name_by_maps`), as a click of the reader's
+own names those of the number it predicted; the one numeral left is named by elimination in the target.
 
 The buttons are learnt per level as arithmetic on the number (`fit`): v -> m v + c held within the
 display's range, m = 1 unless two outcomes say otherwise (+k, -k, x k, and a drift every click adds are
-all of that form). The target is a row of glyphs of the display's font as many as its slots, drawn
-elsewhere (a legend), with no glyph beside it that is no numeral (a button's "+1"). With the number and
-the target read, a breadth-first search over numbers with the buttons known gives the fewest clicks;
-while that plan is longer than two clicks or there is none, objects of a kind whose clicks changed
-something before (the explorer's click ranking) and not clicked yet in this level are clicked first:
-a button not known yet may be the shorter way. Where no display is found in the level's first
-`UNREAD` clicks that changed something, the reader is off for the level.
+all of that form); a button seen once whose increase is about the number itself may be a product, and is
+clicked again to learn which. The target is a row of glyphs of the display's font as many as its slots,
+drawn elsewhere (a legend), with no glyph beside it that is no numeral (a button's "+1"). While a numeral
+in it is not known, the reader counts up by the smallest step known (the numerals seen on the way are
+named by its predictions). With the number and the target read, a breadth-first search over numbers with
+the buttons known gives the fewest clicks, or RESET and the fewest from the level's first number where
+that is shorter; while the plan is longer than `SHORT` clicks or there is none, a candidate not clicked
+yet in this level whose colour is one clicked where the number changed (a button not known yet) is tried
+first, `MAX_TRIES` a level. The reader is off for the level where no display is found in its first
+`UNREAD` clicks that changed something, and after `MISSES` clicks of its own that left the number as it
+was (or ended the game).
 
 Limits: one ink colour; the slots are fixed when the display is found (a blank-padded display that grows
-a digit later is read with the slots it had); base ten.
+a digit later is read with the slots it had); base ten; a counter changed by keys is not read.
 """
 
 from __future__ import annotations
@@ -227,7 +235,8 @@ class Numerals:
     level: int = -1
     display: Display | None = None
     before: Display | None = None  # the last level's display, tried on a new level's frames first
-    # this level's clicks before the display was found: (point, before, after, what changed outside the HUD)
+    # this level's clicks that changed something before the display was found: (point, before, after, what
+    # changed outside the HUD's edge lines)
     pending: list[tuple[Point, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     clicked: set[Point] = field(default_factory=set)  # this level's
     keys: set[int] = field(default_factory=set)  # the colours clicked on where a click changed the number
@@ -269,8 +278,9 @@ class Numerals:
             changed = before != after
             if mask is not None:
                 changed &= ~mask
-            self.pending.append((point, before, after, changed))
-            if looked:
+            if changed.any():  # (a click that changed nothing says nothing of the display's place)
+                self.pending.append((point, before, after, changed))
+            if looked and self.pending:
                 self._look_for_display()
             return
         shown, now = self._remember(point, before, after)
@@ -297,8 +307,7 @@ class Numerals:
 
     def _look_for_display(self) -> None:
         frames = [f for _, before, after, _ in self.pending for f in (before, after)]
-        changes = [(before, after, changed) for _, before, after, changed in self.pending if changed.any()]
-        for before, after, changed in changes:
+        for _, before, after, changed in self.pending:
             for part in _bands(changed):  # (a bar the HUD mask does not hold changes with every click)
                 self.display = _find_display(before, after, part, frames)
                 if self.display is not None:
@@ -306,7 +315,7 @@ class Numerals:
             if self.display is not None:
                 break
         if self.display is None:
-            self.off = len(changes) >= UNREAD
+            self.off = len(self.pending) >= UNREAD
             return
         for (x, y), before, after, _ in self.pending:
             shown, now = self._remember((x, y), before, after)
