@@ -31,7 +31,8 @@ in it is not known, the reader counts up by the smallest step known (the numeral
 named by its predictions). With the number and the target read, a breadth-first search over numbers with
 the buttons known gives the fewest clicks, or RESET and the fewest from the level's first number where
 that is shorter; while the plan is longer than `SHORT` clicks or there is none, a candidate not clicked
-yet in this level whose colour is one clicked where the number changed (a button not known yet) is tried
+yet in this level of a kind clicked where the number changed (a button not known yet: the kind is its
+sprite's largest part's colour and size, which like buttons share) is tried
 first, `MAX_TRIES` a level. The reader is off for the level where no display is found in its first
 `UNREAD` clicks that changed something, and after `MISSES` clicks of its own that left the number as it
 was (or ended the game).
@@ -54,10 +55,12 @@ from agent.matcher import Move
 Glyph = tuple[int, int, bytes]  # a glyph at one pixel a stroke: rows, columns, its pixels packed
 Reading = tuple[Glyph | None, ...]  # a display's slots, left to right (None: a blank slot)
 Point = tuple[int, int]  # a click's (x, y)
+Kind = tuple[int, int, int]  # a click candidate's kind: its sprite's largest part's colour, height, width
 MISSES = 2  # clicks of the reader's own in a level that left the number as it was: off for the level
 UNREAD = 8  # clicks of a level that changed something with no display found in them: off for the level
 MAX_TRIES = 8  # clicks a level spends on objects not clicked yet while the plan is long or missing
 SHORT = 2  # a plan this short is followed at once
+NEAR = 6  # pixels from a click that changed the number within which larger parts are taken for its button's
 MAX_GLYPH = 24  # the largest glyph's side, in pixels, looked for in a legend
 
 
@@ -144,22 +147,68 @@ def plan(start: int, target: int, maps: dict[Point, tuple[int, int]], top: int,
 
 @dataclass
 class Display:
-    top: int
+    top: int  # the band of rows the numerals take
     bottom: int
+    left: int  # the paper's columns: the slots lie within them
+    right: int
     ink: int
-    slots: list[tuple[int, int]]  # column ranges, left to right
-    seen: dict[bytes, Glyph | None] = field(default_factory=dict)  # a slot's pixels -> its glyph
+    reach: tuple[int, int]  # the columns the first change took: the slots are chained from there
+    columns: np.ndarray = field(repr=False)  # the columns of the paper with ink in the band, in any frame seen
+    slots: list[tuple[int, int]] = field(default_factory=list)  # column ranges, left to right
+    seen: dict[tuple[int, bytes], Glyph | None] = field(default_factory=dict, repr=False)  # a slot's pixels -> glyph
+
+    def see(self, frame: np.ndarray) -> bool:
+        """Take in a frame's ink (a slot blank so far, a wider numeral); whether the slots changed."""
+        ink = (frame[self.top:self.bottom, self.left:self.right] == self.ink).any(0)
+        if not (ink & ~self.columns[self.left:self.right]).any() and self.slots:
+            return False
+        self.columns[self.left:self.right] |= ink
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], self.columns.astype(np.int8), [0]))))
+        runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+        hit = [i for i, (a, b) in enumerate(runs) if a < self.reach[1] and b > self.reach[0]]
+        if not hit:
+            return False
+        first, last = hit[0], hit[-1]
+        widest = max(b - a for a, b in runs[first:last + 1])
+        while first > 0 and runs[first][0] - runs[first - 1][1] <= widest:
+            first -= 1
+        while last + 1 < len(runs) and runs[last + 1][0] - runs[last][1] <= widest:
+            last += 1
+        slots, self.slots = self.slots, runs[first:last + 1]
+        return slots != self.slots
 
     def read(self, frame: np.ndarray) -> Reading:
         band = frame[self.top:self.bottom] == self.ink
         out = []
         for left, right in self.slots:
             ink = band[:, left:right]
-            key = ink.tobytes()
+            key = (right - left, ink.tobytes())
             if key not in self.seen:
                 self.seen[key] = pattern(ink)
             out.append(self.seen[key])
         return tuple(out)
+
+
+def label_glyphs(frame: np.ndarray) -> np.ndarray:
+    """Single-colour components joined at corners too (8-connected): a numeral whose strokes meet only
+    diagonally (a pixel font's "3" or "7" drawn at its own size) is one mark."""
+    labels = label_components(frame)
+    parent = np.arange(int(labels.max()) + 1)
+    pairs = []
+    for a, b, fa, fb in ((labels[:-1, :-1], labels[1:, 1:], frame[:-1, :-1], frame[1:, 1:]),
+                         (labels[:-1, 1:], labels[1:, :-1], frame[:-1, 1:], frame[1:, :-1])):
+        joined = (fa == fb) & (a != b)
+        pairs.append(np.stack((a[joined], b[joined])))
+    upper, lower = np.concatenate(pairs, axis=1)
+    while len(upper):
+        lu, lv = parent[upper], parent[lower]
+        differ = lu != lv
+        if not differ.any():
+            break
+        np.minimum.at(parent, np.maximum(lu[differ], lv[differ]), np.minimum(lu[differ], lv[differ]))
+        while not np.array_equal(parent[parent], parent):
+            parent = parent[parent]
+    return parent[labels]
 
 
 def _bands(changed: np.ndarray) -> list[np.ndarray]:
@@ -181,7 +230,7 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
     ys, xs = np.nonzero(changed)
     top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
     colours = np.concatenate((before[changed], after[changed]))
-    paper = None
+    paper, sheet = None, (0, 0)
     for frame in (after, before):
         labels = label_components(frame)
         boxes = label_boxes(labels)
@@ -191,7 +240,7 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
                 continue
             t, le, b, r = boxes[ids, 0].min(), boxes[ids, 1].min(), boxes[ids, 2].max(), boxes[ids, 3].max()
             if t < top and le < left and b > bottom and r > right:
-                paper = int(colour)
+                paper, sheet = int(colour), (int(le), int(r))
         if paper is not None:
             break
     others = colours[colours != paper]
@@ -200,30 +249,18 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
     ink = int(np.bincount(others).argmax())
     band_top, band_bottom = top, bottom
     for frame in (before, after):
-        labels = label_components(frame)
+        labels = label_glyphs(frame)
         ids = np.unique(labels[changed & (frame == ink)])
         if len(ids):
             boxes = label_boxes(labels)[ids]
             band_top, band_bottom = min(band_top, int(boxes[:, 0].min())), max(band_bottom, int(boxes[:, 2].max()))
     if not 3 <= band_bottom - band_top <= MAX_GLYPH:
         return None
-    columns = np.zeros(before.shape[1], dtype=bool)
+    display = Display(band_top, band_bottom, *sheet, ink, (left, right), np.zeros(before.shape[1], dtype=bool))
     for frame in frames:
-        columns |= (frame[band_top:band_bottom] == ink).any(0)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
-    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-    hit = [i for i, (a, b) in enumerate(runs) if a < right and b > left]
-    if not hit:
-        return None
-    first, last = hit[0], hit[-1]
-    widest = max(b - a for a, b in runs[first:last + 1])
-    while first > 0 and runs[first][0] - runs[first - 1][1] <= widest:
-        first -= 1
-    while last + 1 < len(runs) and runs[last + 1][0] - runs[last][1] <= widest:
-        last += 1
-    display = Display(band_top, band_bottom, ink, runs[first:last + 1])
+        display.see(frame)
     shown = [g for frame in (before, after) for g in display.read(frame) if g is not None]
-    return display if shown and all(map(numeral_like, shown)) else None
+    return display if display.slots and shown and all(map(numeral_like, shown)) else None
 
 
 @dataclass
@@ -239,7 +276,8 @@ class Numerals:
     # changed outside the HUD's edge lines)
     pending: list[tuple[Point, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     clicked: set[Point] = field(default_factory=set)  # this level's
-    keys: set[int] = field(default_factory=set)  # the colours clicked on where a click changed the number
+    kinds: dict[Point, Kind] = field(default_factory=dict)  # the kinds of the candidates offered, by point
+    keys: set[Kind] = field(default_factory=set)  # the kinds clicked on where a click changed the number
     tries: int = 0
     target: int | None = None
     expected: tuple[Point, int] | None = None  # the reader's last click and the value it predicted
@@ -260,9 +298,9 @@ class Numerals:
             self.plans = {}
 
     def observe(self, before: np.ndarray, action: int, x: int | None, y: int | None, after: np.ndarray,
-                mask: np.ndarray | None, level: int, looked: bool, lost: bool = False) -> None:
-        """A transition within a level (`lost`: it ended the game). Clicks are kept until the HUD's
-        first look (a bar changes with every click); then the display is looked for in them, and once found
+                mask: np.ndarray | None, level: int, lost: bool = False) -> None:
+        """A transition within a level (`lost`: it ended the game). Until the display is found, each click
+        that changed something is looked at for it (with the clicks before it in the level); once found,
         every click is read. A click of the reader's own that left the number as it was (or unreadable, or
         ended the game) is a miss; at `MISSES` the reader is off for the level."""
         self._level(level)
@@ -280,15 +318,22 @@ class Numerals:
                 changed &= ~mask
             if changed.any():  # (a click that changed nothing says nothing of the display's place)
                 self.pending.append((point, before, after, changed))
-            if looked and self.pending:
+            if self.pending:
                 self._look_for_display()
             return
         shown, now = self._remember(point, before, after)
         if shown != now:
-            self.keys.add(int(before[y, x]))
+            self._key(point)
         if expected is not None and expected[0] == point and not self._name_by_prediction(now, expected[1]):
             # (a number other than predicted corrects the button's map; none, or the same, is a miss)
             self._miss(self.number(now) in (None, self.number(shown)))
+
+    def _key(self, point: Point) -> None:
+        """A click here changed the number: its kind is a button's, and so are the kinds of the larger parts
+        offered close by (a button drawn as a rim, a face and a pictogram offers each as a candidate)."""
+        x, y = point
+        self.keys.update(kind for (u, v), kind in self.kinds.items()
+                         if (u, v) == point or abs(u - x) <= NEAR and abs(v - y) <= NEAR and kind[1] * kind[2] >= 9)
 
     def _miss(self, missed: bool) -> None:
         if missed:
@@ -297,6 +342,8 @@ class Numerals:
 
     def _remember(self, point: Point, before: np.ndarray, after: np.ndarray) -> tuple[Reading, Reading]:
         assert self.display is not None
+        if self.display.see(before) | self.display.see(after):  # (both: a slot may show on either side)
+            self._maps, self.plans = None, {}
         pair = (self.display.read(before), self.display.read(after))
         pairs = self.history.setdefault((self.level, point), set())
         if pair not in pairs:
@@ -320,7 +367,7 @@ class Numerals:
         for (x, y), before, after, _ in self.pending:
             shown, now = self._remember((x, y), before, after)
             if shown != now:
-                self.keys.add(int(before[y, x]))
+                self._key((x, y))
         self.pending = []
 
     # -- numerals --------------------------------------------------------------------------------
@@ -339,36 +386,44 @@ class Numerals:
         firsts = {r[0] for pairs in self.history.values() for pair in pairs for r in pair if len(r) >= 2}
         return next(iter(firsts)) if len(firsts) == 1 and None not in firsts else None
 
-    def _implied(self, pairs: set[tuple[Reading, Reading]], sign: int, known: dict[Glyph, int]) -> dict[Glyph, int] | None:
-        """The values `known` extended by believing these clicks added `sign` (+1 or -1); None where that
-        contradicts something."""
-        edges: set[tuple[Glyph, Glyph]] = set()
+    def _implied(self, pairs: set[tuple[Reading, Reading]], step: int, known: dict[Glyph, int]) -> dict[Glyph, int] | None:
+        """The values `known` extended by believing these clicks added `step` (1 to 3 up or down); None where
+        that contradicts something. Read upwards (low -> high, k = |step|): only the last slots change; the
+        last slot's numeral goes k on (mod 10), carrying one exactly where it passes 9; a carry turns the
+        nines between into zeros and puts the first slot that changed one on (a blank: a 1)."""
+        k = abs(step)
+        edges: set[tuple[Glyph, Glyph, int]] = set()  # (a, b, d): b is d on from a, mod 10
         fixed: dict[Glyph, int] = dict(known)
-        not_nine, not_zero = set(), set()
+        wraps: list[tuple[Glyph, int, bool]] = []  # a slot's numeral before, what it had added, whether that carried
         for shown, now in pairs:
-            low, high = (shown, now) if sign > 0 else (now, shown)
-            if low == high or len(low) != len(high):
+            low, high = (shown, now) if step > 0 else (now, shown)
+            if low == high:
+                # held at the end of the range: a button taking away leaves zeros as they are, one adding nines
+                for glyph in (g for g in low if g is not None):
+                    if fixed.setdefault(glyph, 0 if step < 0 else 9) != (0 if step < 0 else 9):
+                        return None
+                continue
+            if len(low) != len(high):
                 continue
             diff = [i for i in range(len(low)) if low[i] != high[i]]
-            if diff != list(range(diff[0], len(low))):
-                return None  # more than the last slots changed: no +1
-            first = diff[0]
-            for i in diff[1:]:  # a carry: nines turned zeros
-                if low[i] is None or high[i] is None:
-                    return None
+            first, last = diff[0], len(low) - 1
+            if diff != list(range(first, len(low))) or low[last] is None or high[last] is None:
+                return None  # more than the last slots changed, or the last one blank: no such step
+            edges.add((low[last], high[last], k))
+            wraps.append((low[last], k, first < last))
+            for i in range(first + 1, last):  # a carry through nines
                 for glyph, value in ((low[i], 9), (high[i], 0)):
-                    if fixed.setdefault(glyph, value) != value:
+                    if glyph is None or fixed.setdefault(glyph, value) != value:
                         return None
-                edges.add((low[i], high[i]))
-            if low[first] is None:
-                if high[first] is None or fixed.setdefault(high[first], 1) != 1:
+            if first < last:
+                if low[first] is None:
+                    if high[first] is None or fixed.setdefault(high[first], 1) != 1:
+                        return None
+                elif high[first] is None:
                     return None
-            elif high[first] is None:
-                return None
-            else:
-                edges.add((low[first], high[first]))
-                not_nine.add(low[first])
-                not_zero.add(high[first])
+                else:
+                    edges.add((low[first], high[first], 1))
+                    wraps.append((low[first], 1, False))
         if not edges:
             return None
         zero = self._zero()
@@ -377,15 +432,16 @@ class Numerals:
         changed = True
         while changed:
             changed = False
-            for a, b in edges:
+            for a, b, d in edges:
                 if a in fixed and b not in fixed:
-                    fixed[b], changed = (fixed[a] + 1) % 10, True
+                    fixed[b], changed = (fixed[a] + d) % 10, True
                 elif b in fixed and a not in fixed:
-                    fixed[a], changed = (fixed[b] - 1) % 10, True
-                elif a in fixed and (fixed[a] + 1) % 10 != fixed[b]:
+                    fixed[a], changed = (fixed[b] - d) % 10, True
+                elif a in fixed and (fixed[a] + d) % 10 != fixed[b]:
                     return None
-        if len(set(fixed.values())) != len(fixed) or any(fixed.get(g) == 9 for g in not_nine) \
-                or any(fixed.get(g) == 0 for g in not_zero):
+        if len(set(fixed.values())) != len(fixed):
+            return None
+        if any(glyph in fixed and (fixed[glyph] + add >= 10) != carried for glyph, add, carried in wraps):
             return None
         return fixed
 
@@ -396,8 +452,9 @@ class Numerals:
             for pairs in self.history.values():
                 if len(pairs) < 2:  # one click's outcome is as much a +3 as a +1
                     continue
-                for sign in (1, -1):
-                    implied = self._implied(pairs, sign, self.values)
+                # (of beliefs adding as many values: the smaller step first, and a floor at zero before a ceiling)
+                for step in (-1, 1, -2, 2, -3, 3):
+                    implied = self._implied(pairs, step, self.values)
                     if (implied is not None and len(implied) > len(self.values)
                             and (best is None or len(implied) > len(best)) and self._explains(implied)):
                         best = implied
@@ -458,50 +515,62 @@ class Numerals:
 
     # -- the target and the plan ---------------------------------------------------------------------
     def _read_target(self, frame: np.ndarray) -> int | None:
-        """The number in a row of the display's glyphs drawn elsewhere, as many as its slots."""
+        """The number in a row of the display's glyphs drawn elsewhere, as many as its slots, else fewer (one
+        number only: a legend may leave out a blank in front). A row is the marks of one colour side by side
+        (rows overlapping, gaps narrower than a mark); a mark that is no numeral in it (a "+", a "-") spoils
+        it."""
         assert self.display is not None
-        labels = label_components(frame)
+        labels = label_glyphs(frame)
         boxes = label_boxes(labels)
         heights, widths = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
-        ids = np.flatnonzero((heights >= 3) & (heights <= MAX_GLYPH) & (widths >= 1) & (widths <= MAX_GLYPH)
-                             & ((boxes[:, 2] <= self.display.top) | (boxes[:, 0] >= self.display.bottom)))
-        marks: dict[tuple[int, int, int], list[tuple[int, int, Glyph | None]]] = {}
+        small = np.flatnonzero((heights >= 1) & (heights <= MAX_GLYPH) & (widths <= MAX_GLYPH)
+                               & ((boxes[:, 2] <= self.display.top) | (boxes[:, 0] >= self.display.bottom)))
+        firsts = np.full(len(boxes), -1)
+        ids, where = np.unique(labels.ravel(), return_index=True)
+        firsts[ids] = where
+        colours = frame.ravel()[firsts[small]]
         missing = set(range(10)) - set(self.values.values())
         # with one numeral left to learn, a glyph of the numerals' size not seen yet may be it
         sizes = {g[:2] for g in self.values} if len(missing) == 1 else set()
-        for i in ids.tolist():
+        marks: dict[int, list[tuple[int, int, int, int, Glyph | None]]] = {}
+        for i, colour in zip(small.tolist(), np.asarray(colours).tolist(), strict=True):
             t, le, b, r = boxes[i].tolist()
-            colour = int(frame[t:b, le:r][labels[t:b, le:r] == i][0])
-            glyph = pattern(labels[t:b, le:r] == i)
-            marks.setdefault((colour, t, b), []).append((le, r, glyph if glyph in self.glyphs or glyph in sizes
-                                                         and numeral_like(glyph) else None))
+            glyph = pattern(labels[t:b, le:r] == i) if b - t >= 3 else None
+            known = glyph in self.glyphs or glyph is not None and glyph[:2] in sizes and numeral_like(glyph)
+            marks.setdefault(colour, []).append((le, r, t, b, glyph if known else None))
+        marks = {c: row for c, row in marks.items() if any(m[4] is not None for m in row)}
         n = len(self.display.slots)
         found: list[int] = []
+        short: list[int] = []  # rows of fewer numerals (a blank in front: a display without leading zeros)
         for row in marks.values():
             row.sort()
-            runs, current = [], [row[0]]
-            for mark in row[1:]:
-                if mark[0] - current[-1][1] <= current[-1][1] - current[-1][0]:
-                    current.append(mark)
+            runs: list[list[tuple[int, int, int, int, Glyph | None]]] = []
+            for mark in row:
+                run = next((run for run in runs if run[-1][2] < mark[3] and mark[2] < run[-1][3]
+                            and 0 <= mark[0] - run[-1][1] <= run[-1][1] - run[-1][0]), None)
+                if run is None:
+                    runs.append([mark])
                 else:
-                    runs.append(current)
-                    current = [mark]
-            runs.append(current)
+                    run.append(mark)
             for run in runs:
-                if len(run) == n and all(glyph is not None for _, _, glyph in run):
-                    unknown = {glyph for _, _, glyph in run if glyph not in self.values}
+                if len(run) <= n and all(mark[4] is not None for mark in run):
+                    unknown = {mark[4] for mark in run if mark[4] not in self.values}
                     if len(unknown) == 1 and len(missing) == 1:  # the one numeral left: by elimination
                         self.values[unknown.pop()] = missing.pop()
-                    value = self.number(tuple(glyph for _, _, glyph in run))
+                    value = self.number(tuple(mark[4] for mark in run))
                     if value is not None:
-                        found.append(value)
+                        (found if len(run) == n else short).append(value)
+        found = found or short
         return found[0] if len(set(found)) == 1 else None
 
-    def _try(self, frame: np.ndarray, candidates: list[Point], value: int, aim: str,
+    def _try(self, candidates: list[tuple[int, int, Kind]], value: int, aim: str,
              unsure: list[Point] | None = None) -> Move | None:
-        """A candidate not clicked yet in this level whose colour is one clicked where the number changed
-        before (a button not known yet), else a button seen once that may add or multiply; `MAX_TRIES` a level."""
-        fresh = [(x, y) for x, y in candidates if (x, y) not in self.clicked and int(frame[y, x]) in self.keys]
+        """A candidate not clicked yet in this level of a kind clicked where the number changed before (a
+        button not known yet), else a button seen once that may add or multiply; `MAX_TRIES` a level."""
+        d = self.display
+        assert d is not None
+        fresh = [(x, y) for x, y, kind in candidates if (x, y) not in self.clicked and kind in self.keys
+                 and not (d.top <= y < d.bottom and d.left <= x < d.right)]  # (the display's own numerals)
         if self.tries >= MAX_TRIES or not (fresh or unsure):
             return None
         self.tries += 1
@@ -538,14 +607,16 @@ class Numerals:
         self._maps = (stamp, (out, unsure))
         return out, unsure
 
-    def act(self, frame: np.ndarray, available: tuple[int, ...], level: int, candidates: list[Point],
+    def act(self, frame: np.ndarray, available: tuple[int, ...], level: int, candidates: list[tuple[int, int, Kind]],
             start: np.ndarray | None = None, can_restart: bool = False) -> Move | None:
-        """The next click toward the target, or a candidate not clicked yet in this level, of a colour whose
-        clicks changed the number before (a button not known yet), while the plan is long or missing; or a
+        """The next click toward the target, or a candidate (x, y, kind) not clicked yet in this level, of a
+        kind whose clicks changed the number before (a button not known yet), while the plan is long or
+        missing; or a
         button seen once whose outcome a product explains too (to learn which it is); RESET where the
         plan from the level's first frame (`start`) is shorter by more than that action (`can_restart`: not
         right after a start, when the toolkit would reset the whole game)."""
         self._level(level)
+        self.kinds.update({(x, y): kind for x, y, kind in candidates})
         if self.display is None and self.before is not None and not self.off:
             # the display where the last level had it, if the frame shows numerals of the game's there
             shown = [g for g in self.before.read(frame) if g is not None]
@@ -553,6 +624,8 @@ class Numerals:
                 self.display = self.before
         if self.off or self.display is None or 6 not in available:
             return None
+        if self.display.see(frame):
+            self._maps, self.plans = None, {}
         if self.dirty:
             self.dirty = False
             self._learn_values()
@@ -570,7 +643,7 @@ class Numerals:
             if value >= top or len(self.values) >= 10:
                 return None
             if not steps:
-                return self._try(frame, candidates, value, "target not read yet")
+                return self._try(candidates, value, "target not read yet")
             (c, (x, y)) = steps[0]
             self.expected = ((x, y), min(value + c, top))
             return Move(6, f"counter {value}, target not read yet: up by {c} to see more numerals", x, y)
@@ -583,7 +656,7 @@ class Numerals:
         restart = again is not None and (path is None or 1 + len(again) < len(path))
         length = 1 + len(again) if restart and again is not None else None if path is None else len(path)
         if length is None or length > SHORT:
-            tried = self._try(frame, candidates, value, f"target {self.target}", unsure)
+            tried = self._try(candidates, value, f"target {self.target}", unsure)
             if tried is not None:
                 return tried
         if restart:

@@ -608,14 +608,19 @@ class AriaAgent(Agent):
             return Action(GameAction(move.action), move.x, move.y, decision=decision)
         return None
 
-    def _click_points(self) -> list[tuple[int, int]]:
-        """The current state's click candidates in the explorer's order, but for those on the HUD."""
+    def _click_points(self) -> list[tuple[int, int, tuple[int, int, int]]]:
+        """The current state's click candidates in the explorer's order, but for those on the HUD, each with
+        its kind: the colour, height and width of its sprite's largest part (like buttons share it)."""
         node = self.explorer.graph.nodes.get(self.explorer.current) if self.explorer.current is not None else None
         if node is None:
             return []
         mask = self.explorer.mask
-        return [(x, y) for action, x, y in node.candidates
-                if action == int(GameAction.ACTION6) and (mask is None or not mask[y, x])]
+        out = []
+        for action, x, y in node.candidates:
+            if action == int(GameAction.ACTION6) and (mask is None or not mask[y, x]):
+                main = max(node.click_signature[(action, x, y)], key=lambda part: part[3])
+                out.append((x, y, main[:3]))
+        return out
 
     def _destination(self) -> tuple[int, int] | None:
         """Where the navigator's route goes (the object's top-left cell), if it has one."""
@@ -695,8 +700,7 @@ class AriaAgent(Agent):
             # (through the mask's edge lines only: a detector may take the display's rows, which most clicks
             # change, for a bar)
             self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
-                                  edge_lines(self.explorer.mask), prev_level, self.explorer.looks > 0,
-                                  result.state is GameState.GAME_OVER)
+                                  edge_lines(self.explorer.mask), prev_level, result.state is GameState.GAME_OVER)
         if self.unfamiliar is not None and prev is not None:
             if result.levels_completed != prev_level:
                 self.gauge.new_level()
