@@ -649,6 +649,8 @@ class Numerals:
             return Move(6, f"counter {value}, target not read yet: up by {c} to see more numerals", x, y)
         if value == self.target:
             return None
+        if value <= 1:  # (a button seen once that may be a product says nothing sure of 0 or 1: not planned with)
+            maps = {p: mc for p, mc in maps.items() if p not in unsure}
         path = plan(value, self.target, maps, top, self.plans)
         home = self.number(self.display.read(start)) if start is not None and can_restart else None
         again = (plan(home, self.target, maps, top, self.plans)
@@ -665,5 +667,5 @@ class Numerals:
         if path is None:
             return None
         (x, y), after = path[0]
-        self.expected = ((x, y), after)
+        self.expected = None if (x, y) in unsure else ((x, y), after)  # (that click is for learning too)
         return Move(6, f"counter {value}, target {self.target}: {len(path)} clicks, this one to {after}", x, y)
