@@ -34,8 +34,9 @@ that is shorter; while the plan is longer than `SHORT` clicks or there is none, 
 yet in this level of a kind clicked where the number changed (a button not known yet: the kind is its
 sprite's largest part's colour and size, which like buttons share) is tried
 first, `MAX_TRIES` a level. The reader is off for the level where no display is found in its first
-`UNREAD` clicks that changed something, and after `MISSES` clicks of its own that left the number as it
-was (or ended the game).
+`UNREAD` clicks that changed something away from the frame's edges (where bars run), for the game after
+`DRY` such levels (its looks cost about a millisecond a click on the click games without numbers), and
+for the level after `MISSES` clicks of its own that left the number as it was (or ended the game).
 
 Limits: one ink colour; the slots are fixed when the display is found (a blank-padded display that grows
 a digit later is read with the slots it had); base ten; a counter changed by keys is not read.
@@ -57,7 +58,9 @@ Reading = tuple[Glyph | None, ...]  # a display's slots, left to right (None: a 
 Point = tuple[int, int]  # a click's (x, y)
 Kind = tuple[int, int, int]  # a click candidate's kind: its sprite's largest part's colour, height, width
 MISSES = 2  # clicks of the reader's own in a level that left the number as it was: off for the level
-UNREAD = 8  # clicks of a level that changed something with no display found in them: off for the level
+EDGE = 4  # pixels along the frame's edges where a change may be a bar's
+DRY = 1  # levels with no display found in their first `UNREAD` clicks that changed something: off for the game
+UNREAD = 4  # clicks of a level that changed something with no display found in them: off for the level
 MAX_TRIES = 8  # clicks a level spends on objects not clicked yet while the plan is long or missing
 SHORT = 2  # a plan this short is followed at once
 NEAR = 6  # pixels from a click that changed the number within which larger parts are taken for its button's
@@ -229,6 +232,8 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
     """The display a click's change shows, read as described above; None when the change is no glyph's."""
     ys, xs = np.nonzero(changed)
     top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
+    if bottom - top > MAX_GLYPH:
+        return None  # (taller than a numeral: no number's change)
     colours = np.concatenate((before[changed], after[changed]))
     paper, sheet = None, (0, 0)
     for frame in (after, before):
@@ -283,6 +288,7 @@ class Numerals:
     expected: tuple[Point, int] | None = None  # the reader's last click and the value it predicted
     off: bool = False
     misses: int = 0
+    dry: int = 0  # levels of this game where no display was found in the first `UNREAD` clicks that changed something
     dirty: bool = False  # readings came in since the values were last learnt
     # the plans found in this level (`plan`'s `known`)
     plans: dict[tuple[int, int, tuple[tuple[int, int], ...]], list[tuple[Point, int]] | None] = field(default_factory=dict)
@@ -290,7 +296,9 @@ class Numerals:
     _maps: tuple[tuple[int, int], tuple[dict[Point, tuple[int, int]], list[Point]]] | None = None
 
     def _level(self, level: int) -> None:
-        if level != self.level:
+        if level != self.level and self.dry >= DRY:
+            self.level, self.off, self.display, self.pending = level, True, None, []  # (no number display here)
+        elif level != self.level:
             if self.display is not None:
                 self.before = self.display
             self.level, self.display, self.pending, self.clicked, self.tries = level, None, [], set(), 0
@@ -316,7 +324,9 @@ class Numerals:
             changed = before != after
             if mask is not None:
                 changed &= ~mask
-            if changed.any():  # (a click that changed nothing says nothing of the display's place)
+            # (a click that changed nothing, or only along the frame's edges where bars run, says nothing of
+            # the display's place)
+            if changed[EDGE:-EDGE, EDGE:-EDGE].any():
                 self.pending.append((point, before, after, changed))
             if self.pending:
                 self._look_for_display()
@@ -354,15 +364,14 @@ class Numerals:
 
     def _look_for_display(self) -> None:
         frames = [f for _, before, after, _ in self.pending for f in (before, after)]
-        for _, before, after, changed in self.pending:
-            for part in _bands(changed):  # (a bar the HUD mask does not hold changes with every click)
-                self.display = _find_display(before, after, part, frames)
-                if self.display is not None:
-                    break
+        _, before, after, changed = self.pending[-1]  # (the clicks before it were looked at as they came)
+        for part in _bands(changed):  # (a bar the HUD mask does not hold changes with every click)
+            self.display = _find_display(before, after, part, frames)
             if self.display is not None:
                 break
         if self.display is None:
             self.off = len(self.pending) >= UNREAD
+            self.dry += self.off
             return
         for (x, y), before, after, _ in self.pending:
             shown, now = self._remember((x, y), before, after)
