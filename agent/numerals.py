@@ -38,8 +38,8 @@ first, `MAX_TRIES` a level. The reader is off for the level where no display is 
 `DRY` such levels (its looks cost about a millisecond a click on the click games without numbers), and
 for the level after `MISSES` clicks of its own that left the number as it was (or ended the game).
 
-Limits: one ink colour; the slots are fixed when the display is found (a blank-padded display that grows
-a digit later is read with the slots it had); base ten; a counter changed by keys is not read.
+Limits: one ink colour; base ten; the slots grow only from the columns the first change touched (a
+number of several parts, a sign, a fraction, is not read); a counter changed by keys is not read.
 """
 
 from __future__ import annotations
