@@ -529,8 +529,9 @@ class AriaAgent(Agent):
                     note: str = "") -> Action | None:
         """The first goal reader that proposes a move, in order: the twins reader (movers that move
         together; novel levels), the matcher (a board and its target panel), the legend follower, the key
-        reader, the slider, the walker (a patch of tiles and its picture), the turner, the pusher, the
-        seeker. `note` heads the decision's reason (a novel level)."""
+        reader, the shunter, the slider, the walker (a patch of tiles and its picture), the turner, the
+        number reader (a number clicked to a target; novel levels), the pusher, the toggler, the seeker, the
+        navigator. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
