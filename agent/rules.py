@@ -43,6 +43,27 @@ def colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box |
     return cells_box(cells)
 
 
+#: `colour_box`'s answers for the (frame, mask) pairs last asked about, by their ids, each with the arrays
+#: (held, so that their ids stay their own; frames and masks are never changed in place): one transition
+#: asks about a colour several times, the navigator's rules and the online learner's ask about the same
+#: frames, and a move's `after` is the next move's `before`
+_BOXES: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None, dict[int, Box | None]]] = {}
+
+
+def _colour_box(frame: np.ndarray, colour: int, mask: np.ndarray | None) -> Box | None:
+    """`colour_box`, remembered (`_BOXES`)."""
+    key = (id(frame), id(mask))
+    entry = _BOXES.get(key)
+    if entry is None or entry[0] is not frame or entry[1] is not mask:
+        if len(_BOXES) >= 16:
+            _BOXES.clear()  # (one step, safe from every thread: games may be played side by side)
+        entry = _BOXES[key] = (frame, mask, {})
+    boxes = entry[2]
+    if colour not in boxes:
+        boxes[colour] = colour_box(frame, colour, mask)
+    return boxes[colour]
+
+
 def _layer(frame: np.ndarray, box: Box, d: int) -> np.ndarray | None:
     """The cells at Chebyshev distance `d` outside `box`, or None where that ring leaves the frame."""
     top, left, bottom, right = box
@@ -200,7 +221,7 @@ class GameRules:
         mover = self.mover
         if mover is None:
             return None
-        box = self._cached(frame, ("box", mover, id(mask)), lambda: colour_box(frame, mover, mask))
+        box = self._cached(frame, ("box", mover, id(mask)), lambda: _colour_box(frame, mover, mask))
         if box is None or box[2] - box[0] > self.max_box or box[3] - box[1] > self.max_box:
             return None
         return box
@@ -222,14 +243,14 @@ class GameRules:
         # rarest also shows elsewhere (a sprite's white eyes and a white counter in the HUD)
         rarest = shown[0][1]
         for _, colour in shown if self.compact else ():
-            box = colour_box(after, colour, mask)
+            box = _colour_box(after, colour, mask)
             if box is not None and box[2] - box[0] <= self.max_box and box[3] - box[1] <= self.max_box:
                 rarest = colour
                 break
         if self.mover is not None and rarest != self.mover:
             # a colour drawn inside the mover's box is a part of it (its eyes), rarer once the exit that
             # showed that colour too is drawn shut: the vote stays the whole sprite's
-            whole, part = colour_box(after, self.mover, mask), colour_box(after, rarest, mask)
+            whole, part = _colour_box(after, self.mover, mask), _colour_box(after, rarest, mask)
             if (whole is not None and part is not None and whole[0] <= part[0] and whole[1] <= part[1]
                     and part[2] <= whole[2] and part[3] <= whole[3]
                     and max(whole[2] - whole[0], whole[3] - whole[1]) <= self.max_box):
@@ -240,7 +261,7 @@ class GameRules:
             self._memo = {}
         if rarest != self.mover:
             return
-        b0, b1 = colour_box(before, rarest, mask), colour_box(after, rarest, mask)
+        b0, b1 = _colour_box(before, rarest, mask), _colour_box(after, rarest, mask)
         if b0 is None or b1 is None or b0[2] - b0[0] > self.max_box or b1[2] - b1[0] > self.max_box:
             return
         move = (b1[1] - b0[1], b1[0] - b0[0])
@@ -265,7 +286,7 @@ class GameRules:
         for colour in colours:
             if colour in self.autonomous:
                 continue
-            b0, b1 = colour_box(before, colour, mask), colour_box(after, colour, mask)
+            b0, b1 = _colour_box(before, colour, mask), _colour_box(after, colour, mask)
             if (b0 is None or b1 is None or max(b0[2] - b0[0], b0[3] - b0[1], b1[2] - b1[0], b1[3] - b1[1]) > self.max_box
                     or (b0[2] - b0[0], b0[3] - b0[1]) != (b1[2] - b1[0], b1[3] - b1[1])):
                 continue
