@@ -38,10 +38,9 @@ def label_components(frame: np.ndarray) -> np.ndarray:
     """Label 4-connected single-colour components (labels are arbitrary ints, equal within a component).
 
     Pure numpy (no scipy): cells are first grouped into horizontal runs of one colour; runs that touch
-    vertically in the same colour are then joined by hooking (Shiloach-Vishkin): every contact between
-    two trees hooks the larger root under the smaller, then pointers are jumped to the roots. Winding
-    shapes (a snake-like wall) converge in two or three rounds. Contacts repeated along a row (a wide
-    background touches itself in every column) are dropped by comparing each with its left neighbour.
+    vertically in the same colour are then joined by hooking (`join`). Winding shapes (a snake-like
+    wall) converge in two or three rounds. Contacts repeated along a row (a wide background touches
+    itself in every column) are dropped by comparing each with its left neighbour.
     """
     h, w = frame.shape
     starts = np.ones((h, w), dtype=bool)
@@ -53,12 +52,20 @@ def label_components(frame: np.ndarray) -> np.ndarray:
     if len(contacts):
         contacts = contacts[np.r_[True, contacts[1:] != contacts[:-1]]]
     upper, lower = np.divmod(contacts, count)
+    return join(count, upper, lower)[runs]
+
+
+def join(count: int, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Items 0..count-1 joined where paired (`upper[k]` with `lower[k]`): each item's label is the least
+    item joined to it, directly or not. Hooking (Shiloach-Vishkin): every pair between two trees hooks
+    the larger root under the smaller (so a root is the least of its tree), then pointers are jumped to
+    the roots, until no pair joins two trees."""
     labels = np.arange(count)
     while True:
         lu, lv = labels[upper], labels[lower]
         differ = lu != lv
         if not differ.any():
-            return labels[runs]
+            return labels
         lu, lv = lu[differ], lv[differ]
         np.minimum.at(labels, np.maximum(lu, lv), np.minimum(lu, lv))
         while True:  # every label points at a root again
@@ -66,7 +73,6 @@ def label_components(frame: np.ndarray) -> np.ndarray:
             if np.array_equal(jumped, labels):
                 break
             labels = jumped
-
 
 
 def label_boxes(labels: np.ndarray) -> np.ndarray:
@@ -252,12 +258,25 @@ def clear_of(mask: np.ndarray | None, boxes: list[tuple[int, int, int, int] | No
     return out
 
 
+#: `edge_lines`' answers for the masks last asked about, by (id, most), each with its mask (held, so that its
+#: id stays its own): a step asks about one mask several times (masks are never changed in place)
+_EDGE_LINES: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
 def edge_lines(mask: np.ndarray | None, most: int = 4) -> np.ndarray | None:
     """The mask's whole rows and columns in unbroken runs along the frame's edges, at most `most` deep:
-    where bars and counters sit."""
+    where bars and counters sit. Read-only: the answer for a mask is remembered, and shared."""
     if mask is None:
         return None
+    key = (id(mask), most)
+    hit = _EDGE_LINES.get(key)
+    if hit is not None and hit[0] is mask:
+        return hit[1]
     out = np.zeros_like(mask)
     out[_edge_bands(mask.all(1), most), :] = True
     out[:, _edge_bands(mask.all(0), most)] = True
+    out.flags.writeable = False
+    if len(_EDGE_LINES) >= 16:
+        _EDGE_LINES.clear()  # (one step, safe from every thread: games may be played side by side)
+    _EDGE_LINES[key] = (mask, out)
     return out

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agent.frames import join
 from agent.matcher import Box, Move, objects
 from agent.perception import segment
 
@@ -86,29 +87,20 @@ def shapes(frame: np.ndarray, mask: np.ndarray | None = None, side: int = 8) -> 
     for colour in sorted({c for _, c, _ in found}):
         listed = [box for box, c, _ in found if c == colour]
         boxes = np.array(listed, dtype=np.int16)  # (every pair is compared: small ints are quicker)
-        # parts of one colour whose boxes, grown by a cell, overlap: joined (union-find over the pairs)
+        # parts of one colour whose boxes, grown by a cell, overlap: joined (`join`, over the pairs)
         near = ((boxes[:, None, 0] <= boxes[None, :, 2]) & (boxes[None, :, 0] <= boxes[:, None, 2])
                 & (boxes[:, None, 1] <= boxes[None, :, 3]) & (boxes[None, :, 1] <= boxes[:, None, 3]))
-        parent = list(range(len(boxes)))
-        for i, j in zip(*(ends.tolist() for ends in np.nonzero(np.triu(near, 1))), strict=True):
-            parent[_root(parent, i)] = _root(parent, j)
-        groups: dict[int, list[int]] = {}
-        for i in range(len(boxes)):
-            groups.setdefault(_root(parent, i), []).append(i)
-        for members in groups.values():
-            tops, lefts, bottoms, rights = zip(*(listed[i] for i in members), strict=True)
-            box = (min(tops), min(lefts), max(bottoms), max(rights))
+        # each group labelled by its first part: the groups in the order of their first parts
+        roots = join(len(boxes), *np.nonzero(np.triu(near, 1)))
+        order = np.argsort(roots, kind="stable")
+        firsts = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]])
+        grouped = boxes[order].astype(np.int64)
+        tops, lefts = np.minimum.reduceat(grouped[:, 0], firsts), np.minimum.reduceat(grouped[:, 1], firsts)
+        bottoms, rights = np.maximum.reduceat(grouped[:, 2], firsts), np.maximum.reduceat(grouped[:, 3], firsts)
+        for box in zip(tops.tolist(), lefts.tolist(), bottoms.tolist(), rights.tolist(), strict=True):
             if box[2] - box[0] <= side and box[3] - box[1] <= side:
                 out.append((box, colour, (frame[box[0]:box[2], box[1]:box[3]] == colour).tobytes()))
     return out
-
-
-def _root(parent: list[int], i: int) -> int:
-    """The root of `i` in a union-find forest, its path halved on the way."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
 
 
 def _in_long_runs(frame: np.ndarray, longest: int) -> np.ndarray:
