@@ -236,19 +236,21 @@ def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int,
     def run(r: int, c: int, pc: int) -> int:
         """How many points in a row from (r, c) on, `pc` apart."""
         key = (r, c, pc)
-        if key not in runs:
+        n = runs.get(key)
+        if n is None:
             n = 0
             while (r, c + n * pc) in centres:
                 n += 1
             runs[key] = n
-        return runs[key]
+        return n
 
     found = set()
     for r, c in centres:
+        below_points = [y for y in by_col[c] if y > r][:8]
         for c2 in [x for x in by_row[r] if x > c][:8]:
             pc = c2 - c
             most_cols = run(r, c, pc)
-            for r2 in [y for y in by_col[c] if y > r][:8]:
+            for r2 in below_points:
                 pr = r2 - r
                 # the widest lattice of each height: the rows below, as long as each is this wide
                 widths, width, below_row = [], most_cols, r + pr
@@ -259,13 +261,12 @@ def _lattices(centres: dict[tuple[int, int], list[Box]]) -> list[tuple[int, int,
                     widths.append(width)
                     below_row += pr
                 # every width of the top row (a row may run on past the board: a texture's specks), as
-                # many rows as are that wide
+                # many rows as are that wide: those the row below has too (none wider than it)
                 below = 0  # the rows below at least n_cols wide (the widths never grow downwards)
-                for n_cols in range(most_cols, 1, -1):
+                for n_cols in range(widths[0] if widths else 1, 1, -1):
                     while below < len(widths) and widths[below] >= n_cols:
                         below += 1
-                    if below:
-                        found.add((below + 1, n_cols, r, c, pr, pc))
+                    found.add((below + 1, n_cols, r, c, pr, pc))
     return sorted(found, key=lambda g: (-g[0] * g[1], g[2], g[3]))
 
 
@@ -286,13 +287,14 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
     if len(centres) > MOST_CENTRES:
         return None  # noise: thousands of specks, no board (and its lattices would take ~0.4 s)
     tried = 0
+    parts = None  # the frame's `_parts`, found for the first lattice tried and kept for the others
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
     tallest = {p: max(b[2] - b[0] for b in boxes) for p, boxes in centres.items()}
     widest = {p: max(b[3] - b[1] for b in boxes) for p, boxes in centres.items()}
     for n_rows, n_cols, top, left, pr, pc in _lattices(centres)[:most]:
         points = [(top + i * pr, left + j * pc) for i in range(n_rows) for j in range(n_cols)]
-        h = max(tallest[p] for p in points)
-        w = max(widest[p] for p in points)
+        h = max(map(tallest.__getitem__, points))
+        w = max(map(widest.__getitem__, points))
         if min(h, w) < 3 or 2 * h > pr or 2 * w > pc:
             continue  # specks (a texture's), or cells that would overlap
         board = [((r - h) // 2, (c - w) // 2, (r + h) // 2, (c + w) // 2) for r, c in points]
@@ -302,8 +304,9 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
         tried += 1
         if tried > blocks_tried:
             return None
+        parts = _parts(frame) if parts is None else parts
         blocks = _blocks(frame, mask, _hull(set(board)), board, n_rows, n_cols,
-                         accept=partial(_is_legend, frame, board))
+                         accept=partial(_is_legend, frame, board), parts=parts)
         if blocks is not None:
             return _legend_pairing(frame, board, blocks)
     return None
@@ -369,10 +372,17 @@ MOST_PARTS = 256
 MOST_CENTRES = 1024
 
 
+def _parts(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frame's colour components (`label_components`) and their boxes (`label_boxes`), for `_blocks`."""
+    labels = label_components(frame)
+    return labels, label_boxes(labels)
+
+
 def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[Box], n_rows: int,
-            n_cols: int, accept: Callable[[list[Box]], bool] | None = None) -> list[Box] | None:
+            n_cols: int, accept: Callable[[list[Box]], bool] | None = None,
+            parts: tuple[np.ndarray, np.ndarray] | None = None) -> list[Box] | None:
     """The largest solid rectangle apart from the board made of n_rows x n_cols uniform blocks (of
-    those `accept` takes, when given)."""
+    those `accept` takes, when given). `parts`: the frame's `_parts`, when already found."""
     inside = frame[hull[0]:hull[2], hull[1]:hull[3]].copy()
     for b in board:
         inside[b[0] - hull[0]:b[2] - hull[0], b[1] - hull[1]:b[3] - hull[1]] = 255
@@ -382,31 +392,40 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     solid = (frame != floor) & (frame != background)
     if mask is not None:
         solid &= ~mask
-    labels = label_components(frame)
-    extents = label_boxes(labels)
+    labels, extents = _parts(frame) if parts is None else parts
     best: tuple[int, Box] | None = None
     regions = label_components(solid.astype(np.uint8))
-    for region in np.unique(regions[solid]):
-        inside = regions == region
-        # the colour components in the region: a target starts at one's top-left, ends at one's bottom-right
-        members = np.unique(labels[inside])
+    # the colour components in each region, region by region: a target starts at one's top-left, ends at
+    # one's bottom-right
+    pairs = np.unique(regions[solid].astype(np.int64) * labels.size + labels[solid])
+    region_of, label_of = np.divmod(pairs, labels.size)
+    starts = np.flatnonzero(np.r_[True, region_of[1:] != region_of[:-1]]) if len(pairs) else pairs
+    for region, members in zip(region_of[starts].tolist(), np.split(label_of, starts[1:]), strict=True):
         if len(members) > MOST_PARTS:
             continue  # a texture or noise, not a rectangle of blocks (and its pairs would take seconds)
-        corners = [tuple(int(v) for v in extents[label]) for label in members]
-        for first in corners:
-            for last in corners:
-                r0, c0, r1, c1 = first[0], first[1], last[2], last[3]
-                h, w = r1 - r0, c1 - c0
-                if h <= 0 or w <= 0 or h % n_rows or w % n_cols or (best is not None and h * w <= best[0]):
-                    continue
-                sh, sw = h // n_rows, w // n_cols
-                area = frame[r0:r1, c0:c1]
-                if (sh < 2 or sw < 2 or not inside[r0:r1, c0:c1].all() or not _apart(hull, (r0, c0, r1, c1))
-                        or len(np.unique(area)) < 2
-                        or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)
-                        or (accept is not None and not accept(_cut(r0, c0, sh, sw, n_rows, n_cols)))):
-                    continue
-                best = (h * w, (r0, c0, sh, sw))
+        corners = extents[members]
+        # the pairs of corners (first, last) that span whole blocks of 2x2 cells or more, in the order
+        # first by first, then by last
+        heights = corners[None, :, 2] - corners[:, None, 0]
+        widths = corners[None, :, 3] - corners[:, None, 1]
+        spans = ((heights > 0) & (widths > 0) & (heights % n_rows == 0) & (widths % n_cols == 0)
+                 & (heights >= 2 * n_rows) & (widths >= 2 * n_cols))
+        if not spans.any():
+            continue
+        inside = regions == region
+        for first, last in zip(*(ends.tolist() for ends in np.nonzero(spans)), strict=True):
+            r0, c0, r1, c1 = int(corners[first, 0]), int(corners[first, 1]), int(corners[last, 2]), int(corners[last, 3])
+            h, w = r1 - r0, c1 - c0
+            if best is not None and h * w <= best[0]:
+                continue
+            sh, sw = h // n_rows, w // n_cols
+            area = frame[r0:r1, c0:c1]
+            if (not inside[r0:r1, c0:c1].all() or not _apart(hull, (r0, c0, r1, c1))
+                    or len(np.unique(area)) < 2
+                    or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)
+                    or (accept is not None and not accept(_cut(r0, c0, sh, sw, n_rows, n_cols)))):
+                continue
+            best = (h * w, (r0, c0, sh, sw))
     if best is None:
         return None
     return _cut(*best[1], n_rows, n_cols)
