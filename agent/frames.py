@@ -90,6 +90,18 @@ def label_boxes(labels: np.ndarray) -> np.ndarray:
     np.maximum.at(out[:, 3], flat, cols + 1)
     return out
 
+def parts_by_region(regions: np.ndarray, labels: np.ndarray, cells: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """Of the `cells`, each region (a label in `regions`) with the labels (in `labels`, of the same shape)
+    its cells hold, both ascending: `np.unique(labels[regions == region])` for every region of
+    `np.unique(regions[cells])`, found in one sort."""
+    pairs = np.unique(regions[cells].astype(np.int64) * labels.size + labels[cells])
+    if not len(pairs):
+        return []
+    region_of, label_of = np.divmod(pairs, labels.size)
+    starts = np.flatnonzero(np.r_[True, region_of[1:] != region_of[:-1]])
+    return list(zip(region_of[starts].tolist(), np.split(label_of, starts[1:]), strict=True))
+
+
 def flood(free: np.ndarray, seeds: list[tuple[int, int]]) -> np.ndarray:
     """The cells of a boolean grid connected (4-neighbours, over `free` cells) to the seeds, the seeds
     included whether free or not; seeds off the grid are ignored."""

@@ -40,7 +40,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-from agent.frames import MASKED, colour_in, label_boxes, label_components
+from agent.frames import MASKED, colour_in, label_boxes, label_components, parts_by_region
 from agent.navigator import CONVENTION
 from agent.rules import GameRules
 
@@ -395,12 +395,8 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     labels, extents = _parts(frame) if parts is None else parts
     best: tuple[int, Box] | None = None
     regions = label_components(solid.astype(np.uint8))
-    # the colour components in each region, region by region: a target starts at one's top-left, ends at
-    # one's bottom-right
-    pairs = np.unique(regions[solid].astype(np.int64) * labels.size + labels[solid])
-    region_of, label_of = np.divmod(pairs, labels.size)
-    starts = np.flatnonzero(np.r_[True, region_of[1:] != region_of[:-1]]) if len(pairs) else pairs
-    for region, members in zip(region_of[starts].tolist(), np.split(label_of, starts[1:]), strict=True):
+    # the colour components in each region: a target starts at one's top-left, ends at one's bottom-right
+    for region, members in parts_by_region(regions, labels, solid):
         if len(members) > MOST_PARTS:
             continue  # a texture or noise, not a rectangle of blocks (and its pairs would take seconds)
         corners = extents[members]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import colour_in, edge_lines, label_components
+from agent.frames import colour_in, edge_lines, label_boxes, label_components, parts_by_region
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 
@@ -49,28 +49,30 @@ def _solid_rectangles(frame: np.ndarray, mask: np.ndarray | None, floor: int | N
     if mask is not None:
         solid &= ~mask
     regions = label_components(solid.astype(np.uint8))
-    # every component's box at once: (top, left, bottom, right) by label
-    h, w = frame.shape
-    flat = labels.ravel()
-    rows, cols = np.divmod(np.arange(h * w), w)
-    top, left = np.full(len(sizes), h), np.full(len(sizes), w)
-    bottom, right = np.zeros(len(sizes), dtype=np.int64), np.zeros(len(sizes), dtype=np.int64)
-    np.minimum.at(top, flat, rows)
-    np.minimum.at(left, flat, cols)
-    np.maximum.at(bottom, flat, rows + 1)
-    np.maximum.at(right, flat, cols + 1)
-    out = []
-    for region in np.unique(regions[solid]).tolist():
-        inside = regions == region
-        parts = np.unique(labels[inside]).tolist()
+    extents = label_boxes(labels)  # every component's box at once: (top, left, bottom, right) by label
+    # the box from each part's top-left to each part's bottom-right of a region, where the region covers
+    # it all: where the box is all solid (a solid rectangle is of one region) and its top-left cell is the
+    # region's (the solid cells in a box counted by a summed-area table)
+    pairs = []
+    for region, parts in parts_by_region(regions, labels, solid):
         if len(parts) > MAX_PARTS:
-            continue  # texture or noise, not a picture of tiles (the pairs below grow as its square)
-        corners = [(int(top[label]), int(left[label]), int(bottom[label]), int(right[label])) for label in parts]
-        for first in corners:
-            for last in corners:
-                box = (first[0], first[1], last[2], last[3])
-                if box[2] > box[0] and box[3] > box[1] and inside[box[0]:box[2], box[1]:box[3]].all():
-                    out.append(box)
+            continue  # texture or noise, not a picture of tiles (the pairs grow as its square)
+        pairs.append((np.repeat(parts, len(parts)), np.tile(parts, len(parts)), region))
+    if not pairs:
+        return []
+    firsts = extents[np.concatenate([first for first, _, _ in pairs])]
+    lasts = extents[np.concatenate([last for _, last, _ in pairs])]
+    owner = np.concatenate([np.full(len(first), region) for first, _, region in pairs])
+    tops, lefts, bottoms, rights = firsts[:, 0], firsts[:, 1], lasts[:, 2], lasts[:, 3]
+    real = (bottoms > tops) & (rights > lefts)
+    tops, lefts, bottoms, rights, owner = tops[real], lefts[real], bottoms[real], rights[real], owner[real]
+    h, w = frame.shape
+    covered = np.zeros((h + 1, w + 1), dtype=np.int64)
+    covered[1:, 1:] = solid.cumsum(0).cumsum(1)
+    full = ((covered[bottoms, rights] - covered[tops, rights] - covered[bottoms, lefts] + covered[tops, lefts]
+             == (bottoms - tops) * (rights - lefts)) & (regions[tops, lefts] == owner))
+    out = list(zip(tops[full].tolist(), lefts[full].tolist(), bottoms[full].tolist(), rights[full].tolist(),
+                   strict=True))
     return sorted(set(out))
 
 
