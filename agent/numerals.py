@@ -228,8 +228,38 @@ def _bands(changed: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, frames: list[np.ndarray]) -> Display | None:
-    """The display a click's change shows, read as described above; None when the change is no glyph's."""
+class _Labelled:
+    """Frames' components (`label_components`) or glyphs (`label_glyphs`) and their boxes, each found once
+    for the last few frames looked at (the bands of one change look at the same two frames, and a click's
+    `before` is the last click's `after`). Each frame is held with its labels, so that its id stays its own
+    (frames are never changed in place)."""
+
+    def __init__(self, most: int = 8) -> None:
+        self.most = most
+        self.found: dict[tuple[bool, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.boxes: dict[tuple[bool, int], np.ndarray] = {}
+
+    def labels(self, frame: np.ndarray, glyphs: bool) -> np.ndarray:
+        key = (glyphs, id(frame))
+        if key not in self.found:
+            if len(self.found) >= self.most:
+                self.found, self.boxes = {}, {}
+            self.found[key] = (frame, label_glyphs(frame) if glyphs else label_components(frame))
+        return self.found[key][1]
+
+    def label_boxes(self, frame: np.ndarray, glyphs: bool) -> np.ndarray:
+        labels = self.labels(frame, glyphs)
+        key = (glyphs, id(frame))
+        if key not in self.boxes:
+            self.boxes[key] = label_boxes(labels)
+        return self.boxes[key]
+
+
+def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, frames: list[np.ndarray],
+                  labelled: _Labelled | None = None) -> Display | None:
+    """The display a click's change shows, read as described above; None when the change is no glyph's.
+    `labelled`: the frames' labels found so far (for the other bands of the change)."""
+    labelled = _Labelled() if labelled is None else labelled
     ys, xs = np.nonzero(changed)
     top, left, bottom, right = int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1
     if bottom - top > MAX_GLYPH:
@@ -237,8 +267,8 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
     colours = np.concatenate((before[changed], after[changed]))
     paper, sheet = None, (0, 0)
     for frame in (after, before):
-        labels = label_components(frame)
-        boxes = label_boxes(labels)
+        labels = labelled.labels(frame, glyphs=False)
+        boxes = labelled.label_boxes(frame, glyphs=False)
         for colour in np.unique(colours):
             ids = np.unique(labels[changed & (frame == colour)])
             if not len(ids):
@@ -254,10 +284,10 @@ def _find_display(before: np.ndarray, after: np.ndarray, changed: np.ndarray, fr
     ink = int(np.bincount(others).argmax())
     band_top, band_bottom = top, bottom
     for frame in (before, after):
-        labels = label_glyphs(frame)
+        labels = labelled.labels(frame, glyphs=True)
         ids = np.unique(labels[changed & (frame == ink)])
         if len(ids):
-            boxes = label_boxes(labels)[ids]
+            boxes = labelled.label_boxes(frame, glyphs=True)[ids]
             band_top, band_bottom = min(band_top, int(boxes[:, 0].min())), max(band_bottom, int(boxes[:, 2].max()))
     if not 3 <= band_bottom - band_top <= MAX_GLYPH:
         return None
@@ -294,6 +324,7 @@ class Numerals:
     plans: dict[tuple[int, int, tuple[tuple[int, int], ...]], list[tuple[Point, int]] | None] = field(default_factory=dict)
     # `maps`'s answer and what it was made of
     _maps: tuple[tuple[int, int], tuple[dict[Point, tuple[int, int]], list[Point]]] | None = None
+    _labelled: _Labelled = field(default_factory=_Labelled)  # the frames `_find_display` looked at last
 
     def _level(self, level: int) -> None:
         if level != self.level and self.dry >= DRY:
@@ -366,7 +397,7 @@ class Numerals:
         frames = [f for _, before, after, _ in self.pending for f in (before, after)]
         _, before, after, changed = self.pending[-1]  # (the clicks before it were looked at as they came)
         for part in _bands(changed):  # (a bar the HUD mask does not hold changes with every click)
-            self.display = _find_display(before, after, part, frames)
+            self.display = _find_display(before, after, part, frames, self._labelled)
             if self.display is not None:
                 break
         if self.display is None:
