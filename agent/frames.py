@@ -102,6 +102,33 @@ def parts_by_region(regions: np.ndarray, labels: np.ndarray, cells: np.ndarray) 
     return list(zip(region_of[starts].tolist(), np.split(label_of, starts[1:]), strict=True))
 
 
+def corner_boxes(regions: np.ndarray, labels: np.ndarray, cells: np.ndarray, extents: np.ndarray,
+                 most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each region of the `cells` holding at most `most` parts (`parts_by_region`), the boxes from each
+    part's top-left to each part's bottom-right (`extents`: the parts' boxes by label, `label_boxes`), region
+    by region, first part by first part, then by last part: (tops, lefts, bottoms, rights, regions)."""
+    pairs = [(np.repeat(parts, len(parts)), np.tile(parts, len(parts)), region)
+             for region, parts in parts_by_region(regions, labels, cells) if len(parts) <= most]
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, empty
+    firsts = extents[np.concatenate([first for first, _, _ in pairs])]
+    lasts = extents[np.concatenate([last for _, last, _ in pairs])]
+    owners = np.concatenate([np.full(len(first), region) for first, _, region in pairs])
+    return firsts[:, 0], firsts[:, 1], lasts[:, 2], lasts[:, 3], owners
+
+
+def region_covers(cells: np.ndarray, regions: np.ndarray, tops: np.ndarray, lefts: np.ndarray, bottoms: np.ndarray,
+                  rights: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Which boxes (none empty) lie wholly in their owner, a region of the `cells` (`regions`: their
+    components): those all of whose cells are `cells` (counted by a summed-area table; such a rectangle is
+    connected, so of one region) and whose top-left cell is the owner's."""
+    counts = np.zeros((cells.shape[0] + 1, cells.shape[1] + 1), dtype=np.int64)
+    counts[1:, 1:] = cells.cumsum(0).cumsum(1)
+    inside = counts[bottoms, rights] - counts[tops, rights] - counts[bottoms, lefts] + counts[tops, lefts]
+    return (inside == (bottoms - tops) * (rights - lefts)) & (regions[tops, lefts] == owners)
+
+
 def flood(free: np.ndarray, seeds: list[tuple[int, int]]) -> np.ndarray:
     """The cells of a boolean grid connected (4-neighbours, over `free` cells) to the seeds, the seeds
     included whether free or not; seeds off the grid are ignored."""

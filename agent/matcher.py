@@ -40,7 +40,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-from agent.frames import MASKED, colour_in, label_boxes, label_components, parts_by_region
+from agent.frames import MASKED, colour_in, corner_boxes, label_boxes, label_components, region_covers
 from agent.navigator import CONVENTION
 from agent.rules import GameRules
 
@@ -396,32 +396,27 @@ def _blocks(frame: np.ndarray, mask: np.ndarray | None, hull: Box, board: list[B
     best: tuple[int, Box] | None = None
     regions = label_components(solid.astype(np.uint8))
     # the colour components in each region: a target starts at one's top-left, ends at one's bottom-right
-    for region, members in parts_by_region(regions, labels, solid):
-        if len(members) > MOST_PARTS:
-            continue  # a texture or noise, not a rectangle of blocks (and its pairs would take seconds)
-        corners = extents[members]
-        # the pairs of corners (first, last) that span whole blocks of 2x2 cells or more, in the order
-        # first by first, then by last
-        heights = corners[None, :, 2] - corners[:, None, 0]
-        widths = corners[None, :, 3] - corners[:, None, 1]
-        spans = ((heights > 0) & (widths > 0) & (heights % n_rows == 0) & (widths % n_cols == 0)
-                 & (heights >= 2 * n_rows) & (widths >= 2 * n_cols))
-        if not spans.any():
+    # (more than MOST_PARTS of them: a texture or noise, and its pairs would take seconds)
+    tops, lefts, bottoms, rights, owners = corner_boxes(regions, labels, solid, extents, MOST_PARTS)
+    # those that span whole blocks of 2x2 cells or more, all of their region, apart from the board's hull
+    heights, widths = bottoms - tops, rights - lefts
+    keep = ((heights > 0) & (widths > 0) & (heights % n_rows == 0) & (widths % n_cols == 0)
+            & (heights >= 2 * n_rows) & (widths >= 2 * n_cols))
+    tops, lefts, bottoms, rights, owners = tops[keep], lefts[keep], bottoms[keep], rights[keep], owners[keep]
+    keep = (region_covers(solid, regions, tops, lefts, bottoms, rights, owners)
+            & ~((hull[0] < bottoms) & (tops < hull[2]) & (hull[1] < rights) & (lefts < hull[3])))
+    for r0, c0, r1, c1 in zip(tops[keep].tolist(), lefts[keep].tolist(), bottoms[keep].tolist(),
+                              rights[keep].tolist(), strict=True):
+        h, w = r1 - r0, c1 - c0
+        if best is not None and h * w <= best[0]:
             continue
-        inside = regions == region
-        for first, last in zip(*(ends.tolist() for ends in np.nonzero(spans)), strict=True):
-            r0, c0, r1, c1 = int(corners[first, 0]), int(corners[first, 1]), int(corners[last, 2]), int(corners[last, 3])
-            h, w = r1 - r0, c1 - c0
-            if best is not None and h * w <= best[0]:
-                continue
-            sh, sw = h // n_rows, w // n_cols
-            area = frame[r0:r1, c0:c1]
-            if (not inside[r0:r1, c0:c1].all() or not _apart(hull, (r0, c0, r1, c1))
-                    or len(np.unique(area)) < 2
-                    or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)
-                    or (accept is not None and not accept(_cut(r0, c0, sh, sw, n_rows, n_cols)))):
-                continue
-            best = (h * w, (r0, c0, sh, sw))
+        sh, sw = h // n_rows, w // n_cols
+        area = frame[r0:r1, c0:c1]
+        if (len(np.unique(area)) < 2
+                or not np.array_equal(np.repeat(np.repeat(area[::sh, ::sw], sh, 0), sw, 1), area)
+                or (accept is not None and not accept(_cut(r0, c0, sh, sw, n_rows, n_cols)))):
+            continue
+        best = (h * w, (r0, c0, sh, sw))
     if best is None:
         return None
     return _cut(*best[1], n_rows, n_cols)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import colour_in, edge_lines, label_boxes, label_components, parts_by_region
+from agent.frames import colour_in, corner_boxes, edge_lines, label_boxes, label_components, region_covers
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Navigator, _any, _integral
 
@@ -50,27 +50,12 @@ def _solid_rectangles(frame: np.ndarray, mask: np.ndarray | None, floor: int | N
         solid &= ~mask
     regions = label_components(solid.astype(np.uint8))
     extents = label_boxes(labels)  # every component's box at once: (top, left, bottom, right) by label
-    # the box from each part's top-left to each part's bottom-right of a region, where the region covers
-    # it all: where the box is all solid (a solid rectangle is of one region) and its top-left cell is the
-    # region's (the solid cells in a box counted by a summed-area table)
-    pairs = []
-    for region, parts in parts_by_region(regions, labels, solid):
-        if len(parts) > MAX_PARTS:
-            continue  # texture or noise, not a picture of tiles (the pairs grow as its square)
-        pairs.append((np.repeat(parts, len(parts)), np.tile(parts, len(parts)), region))
-    if not pairs:
-        return []
-    firsts = extents[np.concatenate([first for first, _, _ in pairs])]
-    lasts = extents[np.concatenate([last for _, last, _ in pairs])]
-    owner = np.concatenate([np.full(len(first), region) for first, _, region in pairs])
-    tops, lefts, bottoms, rights = firsts[:, 0], firsts[:, 1], lasts[:, 2], lasts[:, 3]
+    # the box from each part's top-left to each part's bottom-right of a region, where the region covers it all
+    # (more than MAX_PARTS parts: texture or noise, not a picture of tiles; the pairs grow as its square)
+    tops, lefts, bottoms, rights, owners = corner_boxes(regions, labels, solid, extents, MAX_PARTS)
     real = (bottoms > tops) & (rights > lefts)
-    tops, lefts, bottoms, rights, owner = tops[real], lefts[real], bottoms[real], rights[real], owner[real]
-    h, w = frame.shape
-    covered = np.zeros((h + 1, w + 1), dtype=np.int64)
-    covered[1:, 1:] = solid.cumsum(0).cumsum(1)
-    full = ((covered[bottoms, rights] - covered[tops, rights] - covered[bottoms, lefts] + covered[tops, lefts]
-             == (bottoms - tops) * (rights - lefts)) & (regions[tops, lefts] == owner))
+    tops, lefts, bottoms, rights, owners = tops[real], lefts[real], bottoms[real], rights[real], owners[real]
+    full = region_covers(solid, regions, tops, lefts, bottoms, rights, owners)
     out = list(zip(tops[full].tolist(), lefts[full].tolist(), bottoms[full].tolist(), rights[full].tolist(),
                    strict=True))
     return sorted(set(out))
