@@ -447,23 +447,25 @@ class Numerals:
                 continue
             diff = [i for i in range(len(low)) if low[i] != high[i]]
             first, last = diff[0], len(low) - 1
-            if diff != list(range(first, len(low))) or low[last] is None or high[last] is None:
+            old, new = low[last], high[last]
+            if diff != list(range(first, len(low))) or old is None or new is None:
                 return None  # more than the last slots changed, or the last one blank: no such step
-            edges.add((low[last], high[last], k))
-            wraps.append((low[last], k, first < last))
+            edges.add((old, new, k))
+            wraps.append((old, k, first < last))
             for i in range(first + 1, last):  # a carry through nines
-                for glyph, value in ((low[i], 9), (high[i], 0)):
-                    if glyph is None or fixed.setdefault(glyph, value) != value:
+                for carried, value in ((low[i], 9), (high[i], 0)):
+                    if carried is None or fixed.setdefault(carried, value) != value:
                         return None
             if first < last:
-                if low[first] is None:
-                    if high[first] is None or fixed.setdefault(high[first], 1) != 1:
-                        return None
-                elif high[first] is None:
+                old, new = low[first], high[first]
+                if new is None:
                     return None
+                if old is None:
+                    if fixed.setdefault(new, 1) != 1:
+                        return None
                 else:
-                    edges.add((low[first], high[first], 1))
-                    wraps.append((low[first], 1, False))
+                    edges.add((old, new, 1))
+                    wraps.append((old, 1, False))
         if not edges:
             return None
         zero = self._zero()
@@ -593,11 +595,12 @@ class Numerals:
                 else:
                     run.append(mark)
             for run in runs:
-                if len(run) <= n and all(mark[4] is not None for mark in run):
-                    unknown = {mark[4] for mark in run if mark[4] not in self.values}
+                glyphs = [mark[4] for mark in run if mark[4] is not None]
+                if len(run) <= n and len(glyphs) == len(run):
+                    unknown = {glyph for glyph in glyphs if glyph not in self.values}
                     if len(unknown) == 1 and len(missing) == 1:  # the one numeral left: by elimination
                         self.values[unknown.pop()] = missing.pop()
-                    value = self.number(tuple(mark[4] for mark in run))
+                    value = self.number(tuple(glyphs))
                     if value is not None:
                         (found if len(run) == n else short).append(value)
         found = found or short
