@@ -50,7 +50,7 @@ from math import gcd
 
 import numpy as np
 
-from agent.frames import label_boxes, label_components
+from agent.frames import join, label_boxes, label_components
 from agent.matcher import Move
 
 Glyph = tuple[int, int, bytes]  # a glyph at one pixel a stroke: rows, columns, its pixels packed
@@ -196,22 +196,13 @@ def label_glyphs(frame: np.ndarray) -> np.ndarray:
     """Single-colour components joined at corners too (8-connected): a numeral whose strokes meet only
     diagonally (a pixel font's "3" or "7" drawn at its own size) is one mark."""
     labels = label_components(frame)
-    parent = np.arange(int(labels.max()) + 1)
     pairs = []
     for a, b, fa, fb in ((labels[:-1, :-1], labels[1:, 1:], frame[:-1, :-1], frame[1:, 1:]),
                          (labels[:-1, 1:], labels[1:, :-1], frame[:-1, 1:], frame[1:, :-1])):
-        joined = (fa == fb) & (a != b)
-        pairs.append(np.stack((a[joined], b[joined])))
+        touching = (fa == fb) & (a != b)
+        pairs.append(np.stack((a[touching], b[touching])))
     upper, lower = np.concatenate(pairs, axis=1)
-    while len(upper):
-        lu, lv = parent[upper], parent[lower]
-        differ = lu != lv
-        if not differ.any():
-            break
-        np.minimum.at(parent, np.maximum(lu[differ], lv[differ]), np.minimum(lu[differ], lv[differ]))
-        while not np.array_equal(parent[parent], parent):
-            parent = parent[parent]
-    return parent[labels]
+    return join(int(labels.max()) + 1, upper, lower)[labels]
 
 
 def _bands(changed: np.ndarray) -> list[np.ndarray]:
