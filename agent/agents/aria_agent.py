@@ -102,6 +102,7 @@ from agent.pusher import Pusher
 from agent.seeker import Seeker
 from agent.shunter import Shunter
 from agent.slider import Slider
+from agent.tiles import Tiles
 from agent.toggler import Toggler
 from agent.turner import Turner
 from agent.twins import Twins
@@ -123,8 +124,9 @@ LOOK_FIRST = ("walk",)
 # explorer's clicks, which the matcher's plan then had to undo: 12 actions, baseline 3). (The turner reads
 # none either, but learns its pieces from a turn seen, and before the first look the readers learn from
 # their own moves only.) The shunter reads pieces and outlines on their own grid, where a bar along an edge
-# is no square (Shunt's level 1 began with six of the explorer's moves: 12 actions, plan 6).
-UNMASKED = ("match", "shunt")
+# is no square (Shunt's level 1 began with six of the explorer's moves: 12 actions, plan 6). The tiles reader
+# reads a lattice of like tiles and its legend, which no bar is.
+UNMASKED = ("match", "shunt", "tiles")
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
@@ -141,7 +143,7 @@ class AriaAgent(Agent):
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
-                                                   "count", "slide", "seek", "navigate"),
+                                                   "count", "tiles", "slide", "seek", "navigate"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -180,6 +182,7 @@ class AriaAgent(Agent):
         self.slider = Slider()
         self.shunter = Shunter()  # pieces a click takes hold of, moved onto outlines of their colour (novel levels)
         self.numerals = Numerals()  # a number display clicked to a target number (novel levels)
+        self.tiles = Tiles()  # tiles slid into the arrangement a legend shows (agent.tiles; novel levels)
         self.seeker = Seeker()
         self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
@@ -232,6 +235,7 @@ class AriaAgent(Agent):
         self.slider = Slider()
         self.shunter = Shunter()
         self.numerals = Numerals()
+        self.tiles = Tiles()
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
@@ -530,8 +534,8 @@ class AriaAgent(Agent):
         """The first goal reader that proposes a move, in order: the twins reader (movers that move
         together; novel levels), the matcher (a board and its target panel), the legend follower, the key
         reader, the shunter, the slider, the walker (a patch of tiles and its picture), the turner, the
-        number reader (a number clicked to a target; novel levels), the pusher, the toggler, the seeker, the
-        navigator. `note` heads the decision's reason (a novel level)."""
+        number reader (a number clicked to a target; novel levels), the tiles reader (tiles slid to a
+        legend's arrangement; novel levels), the pusher, the toggler, the seeker, the navigator. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
@@ -566,6 +570,9 @@ class AriaAgent(Agent):
             readers.append(("count", "a number, buttons that change it and a target number",
                             lambda: self.numerals.act(frame, available, level, self._click_points(),
                                                       self.explorer.start_frame, self.explorer.steps > 0)))
+        if "tiles" in (only or ()):
+            readers.append(("tiles", "tiles that slide into the empty place and a legend of their arrangement",
+                            lambda: self.tiles.act(frame, available, level)))
         if self.push:
             readers.append(("push", "blocks and as many targets",
                             lambda: self.pusher.act(frame, available, mask, self.navigator, level,
@@ -702,6 +709,9 @@ class AriaAgent(Agent):
             # change, for a bar)
             self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
                                   edge_lines(self.explorer.mask), prev_level, result.state is GameState.GAME_OVER)
+        if (self.unfamiliar is not None and prev is not None and "tiles" in self.novel_readers
+                and result.levels_completed == prev_level and result.state is not GameState.GAME_OVER):
+            self.tiles.observe(prev, int(action.action.value), action.x, action.y, result.frame, prev_level)
         if self.unfamiliar is not None and prev is not None:
             if result.levels_completed != prev_level:
                 self.gauge.new_level()
