@@ -17,7 +17,8 @@ Read from the frame, every level afresh, and learnt from what clicks did:
 The plan: the fewest clicks from the board read to the legend's arrangement under the rule believed
 (breadth-first from both ends over arrangements, `solve`), one click a step, searched again whenever
 the board is not as the last click should have left it. Nothing is proposed without ACTION6, without a
-board and its legend, or in a level after `MISSES` clicks did what neither rule says.
+board and its legend, or in a level after `MISSES` clicks did what neither rule says; a level whose first
+`LOOKS` frames show no board and legend is not looked at again (the reader costs nothing in other games).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ PROBE_GAIN = 2  # clicks a plan under "run" must save to be tried where "one" is
 MISSES = 2  # clicks in a level that did what neither rule says: the reader is off for the level
 MOST_STATES = 200_000  # arrangements searched from both ends together
 MOST_BLOCK = 4  # the largest legend block side looked for
+LOOKS = 2  # frames of a level looked at for a board and its legend (its first ones): none, no more looks
 Arrangement = tuple[int, ...]
 
 
@@ -236,6 +238,7 @@ class Tiles:
     empty: int = -1  # the empty place when the board was found
     goal: Arrangement | None = None
     looked: bytes = b""  # the last frame no board and legend were found in
+    looks: int = 0  # frames of this level looked at before a board was found
     believed: str = "one"  # the rule the last level that confirmed one confirmed
     confirmed: str | None = None  # this level's
     refuted: set[str] = field(default_factory=set)  # this level's
@@ -248,7 +251,7 @@ class Tiles:
     def _new_level(self, level: int) -> None:
         if self.confirmed is not None:
             self.believed = self.confirmed
-        self.level, self.board, self.goal, self.looked, self.confirmed = level, None, None, b"", None
+        self.level, self.board, self.goal, self.looked, self.confirmed, self.looks = level, None, None, b"", None, 0
         self.refuted, self.plan, self.expected, self.misses, self.off = set(), [], None, 0, False
 
     def _arrangement(self, frame: np.ndarray) -> Arrangement | None:
@@ -302,6 +305,9 @@ class Tiles:
             return None
         state = self._arrangement(frame)
         if state is None:
+            if self.board is None and self.looks >= LOOKS:
+                return None  # a board shows from a level's start: none in its first frames, none at all
+            self.looks += 1
             key = frame.tobytes()
             if key == self.looked or not self._find(frame):
                 self.looked = key
