@@ -103,6 +103,7 @@ from agent.seeker import Seeker
 from agent.shunter import Shunter
 from agent.slider import Slider
 from agent.tiles import Tiles
+from agent.tilter import Tilter
 from agent.toggler import Toggler
 from agent.turner import Turner
 from agent.twins import Twins
@@ -143,7 +144,7 @@ class AriaAgent(Agent):
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
-                                                   "count", "tiles", "slide", "seek", "navigate"),
+                                                   "count", "tiles", "tilt", "slide", "seek", "navigate"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -183,6 +184,7 @@ class AriaAgent(Agent):
         self.shunter = Shunter()  # pieces a click takes hold of, moved onto outlines of their colour (novel levels)
         self.numerals = Numerals()  # a number display clicked to a target number (novel levels)
         self.tiles = Tiles()  # tiles slid into the arrangement a legend shows (agent.tiles; novel levels)
+        self.tilter = Tilter()  # blocks every key slides, rested on their rings (agent.tilter; novel levels)
         self.seeker = Seeker()
         self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
@@ -236,6 +238,7 @@ class AriaAgent(Agent):
         self.shunter = Shunter()
         self.numerals = Numerals()
         self.tiles = Tiles()
+        self.tilter = Tilter()
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
@@ -533,7 +536,7 @@ class AriaAgent(Agent):
                     note: str = "") -> Action | None:
         """The first goal reader that proposes a move, in order: the twins reader (movers that move
         together; novel levels), the matcher (a board and its target panel), the legend follower, the key
-        reader, the shunter, the slider, the walker (a patch of tiles and its picture), the turner, the
+        reader, the shunter, the tilter (blocks a key slides together), the slider, the walker (a patch of tiles and its picture), the turner, the
         number reader (a number clicked to a target; novel levels), the tiles reader (tiles slid to a
         legend's arrangement; novel levels), the pusher, the toggler, the seeker, the navigator. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
@@ -557,6 +560,9 @@ class AriaAgent(Agent):
             # moves, for bars (Shunt's yard had two rows and four columns masked, the pieces on them unseen)
             readers.append(("shunt", "pieces a click takes hold of and outlines of their colours",
                             lambda: self.shunter.act(frame, available, edge_lines(mask), level)))
+        if "tilt" in (only or ()):
+            readers.append(("tilt", "blocks a key slides together, and rings of their colours",
+                            lambda: self.tilter.act(frame, available, level)))
         if "slide" in (only or ()):
             readers.append(("slide", "a mover that slides until stopped, and its goal",
                             lambda: self.slider.act(frame, available, mask, self.navigator, level)))
@@ -709,6 +715,14 @@ class AriaAgent(Agent):
             # change, for a bar)
             self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
                                   edge_lines(self.explorer.mask), prev_level, result.state is GameState.GAME_OVER)
+        tilted = False  # a game over that taught the tilter, whose move it was, what kills: no strike
+        if self.unfamiliar is not None and prev is not None and "tilt" in self.novel_readers:
+            if result.state is GameState.GAME_OVER:
+                if not self.explorer.spent:  # (a bar run out says nothing of what the move slid onto)
+                    tilted = self.tilter.game_over(prev, int(action.action.value), result.frame) and self._reader_last == "tilt"
+            elif result.levels_completed == prev_level:
+                self.tilter.observe(prev, int(action.action.value), result.frame, edge_lines(self.explorer.mask),
+                                    prev_level)
         if (self.unfamiliar is not None and prev is not None and "tiles" in self.novel_readers
                 and result.levels_completed == prev_level and result.state is not GameState.GAME_OVER):
             self.tiles.observe(prev, int(action.action.value), action.x, action.y, result.frame, prev_level)
@@ -720,7 +734,10 @@ class AriaAgent(Agent):
             else:
                 self.gauge.observe(result.frame, self.explorer.mask)
         learnt = False  # a game over that taught the reader that made the move what kills: no strike
-        if self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers:
+        # (not where the tilter saw blocks slide: a key moves them by no one displacement, which is what the
+        # twins reader follows, and its looks cost a segmentation of both frames a move)
+        if (self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers
+                and not ("tilt" in self.novel_readers and self.tilter.slides)):
             key = int(action.action.value)
             if result.state is GameState.GAME_OVER:
                 learnt = self.twins.game_over(prev, key, self.explorer.spent
@@ -734,7 +751,7 @@ class AriaAgent(Agent):
             # the readers led into a game over on this novel level: two strikes (off at three), none when
             # the level's step budget explains it (an attempt out of actions, not a move that kills); the
             # next attempt's states are new to them again
-            if (self._reader_acted and not learnt and not self.explorer.spent
+            if (self._reader_acted and not learnt and not tilted and not self.explorer.spent
                     and not within_budget(self.explorer.steps, self.explorer.graph.budget)):
                 self._strike(2)
             self._reader_seen.clear()
