@@ -14,7 +14,8 @@ The goal: every block whose main colour shows elsewhere as a ring or patch with 
 under a block) rests on one of them; blocks with none (crates) may end anywhere. The plan: breadth-first over
 the blocks' places, each key simulated front block first (so blocks stack), moves that would send a block
 onto a deadly colour not taken; followed while the blocks are where it expected, made again otherwise.
-Nothing is proposed before a key moved blocks by two different distances (they slide), without a block
+Nothing is proposed before a key moved blocks by two different distances (they slide), in a game where
+`MOST_STILL` key moves with blocks known showed none sliding (nothing more is read there), without a block
 with a goal, or in a level after `MISSES` moves that ended otherwise
 than planned with nothing learnt from them.
 """
@@ -39,6 +40,7 @@ MOST_AREA = 64  # a block is a sprite of at most this many pixels
 MOST_STATES = 20_000
 MOST_LOOKS = 12  # key moves of a level looked at for new blocks
 MOST_GAME_LOOKS = 24  # ... of a game, while none was found
+MOST_STILL = 40  # key moves of a game with blocks known and none seen sliding: no tilting tray, not followed more
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Tilter:
     distances: dict[int, set[int]] = field(default_factory=dict)  # per key, the distances blocks moved
     looks: int = 0  # moves of this level looked at for new blocks (`MOST_LOOKS`)
     game_looks: int = 0  # and in the game while none was found (`MOST_GAME_LOOKS`)
+    still: int = 0  # key moves with blocks known and none seen sliding (`MOST_STILL`)
 
     @property
     def slides(self) -> bool:
@@ -110,8 +113,10 @@ class Tilter:
                 level: int) -> None:
         """A key move's frames within one level (`mask`: the HUD, whose changes say nothing of blocks)."""
         self._begin(level)
-        if action not in (1, 2, 3, 4):
+        if action not in (1, 2, 3, 4) or self.still >= MOST_STILL:
             return
+        if self.kinds and not self.slides:
+            self.still += 1  # (a game whose movers step, or are pushed, is read no more after MOST_STILL moves)
         if self.looks < MOST_LOOKS and (self.kinds or self.game_looks < MOST_GAME_LOOKS):
             self.looks += 1
             self.game_looks += 1
@@ -261,7 +266,7 @@ class Tilter:
     # -- acting -----------------------------------------------------------------------------------
     def act(self, frame: np.ndarray, available: tuple[int, ...], level: int) -> Move | None:
         self._begin(level)
-        if self.off or not self.unit or not self.slides:
+        if self.off or not self.unit or not self.slides or self.still >= MOST_STILL:
             return None
         here = self.places(frame)
         if here is None:
