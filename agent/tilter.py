@@ -86,11 +86,20 @@ class Tilter:
     looks: int = 0  # moves of this level looked at for new blocks (`MOST_LOOKS`)
     game_looks: int = 0  # and in the game while none was found (`MOST_GAME_LOOKS`)
     still: int = 0  # key moves with blocks known and none seen sliding (`MOST_STILL`)
+    long: bool = False  # a block moved two of its lengths or more on one key
+    extent: int = 0  # the length along its move of the last block seen moving
 
     @property
     def slides(self) -> bool:
-        """A key moved blocks by two different distances: they slide until stopped."""
-        return any(len(seen) >= 2 for seen in self.distances.values())
+        """A key moved blocks by two different distances, or a block two of its own lengths or more: they
+        slide until stopped."""
+        return self.long or any(len(seen) >= 2 for seen in self.distances.values())
+
+    def _step(self) -> int:
+        """The slide's unit: the greatest common divisor of the distances moved; while one distance alone is
+        known, of it and the block's length along the move (a tray's cells are the blocks' size)."""
+        seen = set().union(*self.distances.values()) if self.distances else set()
+        return self.unit if len(seen) >= 2 else gcd(self.unit, self.extent)
 
     def _begin(self, level: int) -> None:
         if level != self.level:
@@ -137,6 +146,8 @@ class Tilter:
                     learnt |= self.directions.get(action) != sign
                     self.directions[action] = sign
                     self.unit = gcd(self.unit, abs(shift[0]) + abs(shift[1]))
+                    self.extent = h if shift[0] else w
+                    self.long |= abs(shift[0]) + abs(shift[1]) >= 2 * self.extent
                     top, left = min(a[0], b[0]), min(a[1], b[1])
                     swept = static[top:max(a[0], b[0]) + h, left:max(a[1], b[1]) + w]
                     colours = set(np.unique(swept[swept >= 0]).tolist())
@@ -144,10 +155,11 @@ class Tilter:
                     free |= colours
                     self.stoppers -= colours
                     deadly -= colours
-                if not self.unit or action not in self.directions:
+                step = self._step()
+                if not step or action not in self.directions:
                     continue
                 dr, dc = self.directions[action]
-                t, le = b[0] + dr * self.unit, b[1] + dc * self.unit
+                t, le = b[0] + dr * step, b[1] + dc * step
                 if t < 0 or le < 0 or t + h > before.shape[0] or le + w > before.shape[1]:
                     continue
                 if self._occupied((t, le, t + h, le + w), now, kind):
@@ -173,7 +185,8 @@ class Tilter:
         was, now = self.places(before), tuple(tuple(k.find(after)) for k in self.kinds)
         self.plan.clear()
         self.expect = None
-        if was is None or not self.unit:
+        step = self._step()
+        if was is None or not step:
             return False
         static = self._static(before, was)
         dr, dc = self._direction(action)
@@ -185,8 +198,8 @@ class Tilter:
             free = self.free.get(index, set())
             deadly = self.deadly.setdefault(index, set())
             for r, c in places:
-                for k in range(1, 64 // self.unit + 1):
-                    t, le = r + dr * k * self.unit, c + dc * k * self.unit
+                for k in range(1, 64 // step + 1):
+                    t, le = r + dr * k * step, c + dc * k * step
                     if t < 0 or le < 0 or t + h > before.shape[0] or le + w > before.shape[1]:
                         break
                     ahead = static[t:t + h, le:le + w]
@@ -324,7 +337,7 @@ class Tilter:
         kills = [table((self.deadly.get(i, set()) | (killing - self.free.get(i, set()))) - self.stoppers)
                  for i in range(len(self.kinds))]
         sizes = [k.size for k in self.kinds]
-        unit = self.unit
+        unit = self._step()
 
         def count(table: list[list[int]], t: int, le: int, b: int, r: int) -> int:
             return table[b][r] - table[t][r] - table[b][le] + table[t][le]

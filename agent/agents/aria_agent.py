@@ -126,8 +126,8 @@ LOOK_FIRST = ("walk",)
 # none either, but learns its pieces from a turn seen, and before the first look the readers learn from
 # their own moves only.) The shunter reads pieces and outlines on their own grid, where a bar along an edge
 # is no square (Shunt's level 1 began with six of the explorer's moves: 12 actions, plan 6). The tiles reader
-# reads a lattice of like tiles and its legend, which no bar is.
-UNMASKED = ("match", "shunt", "tiles")
+# reads a lattice of like tiles and its legend, which no bar is; the tilter follows its blocks by their pictures.
+UNMASKED = ("match", "shunt", "tiles", "tilt")
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
