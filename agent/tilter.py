@@ -182,9 +182,11 @@ class Tilter:
         """The move `action` from `before` ended the game (`after`): for each kind with a block fewer in
         `after` (one fell), the first colour on that block's way neither free for it nor a stopper kills it.
         Whether that named a colour not known to kill before."""
-        was, now = self.places(before), tuple(tuple(k.find(after)) for k in self.kinds)
         self.plan.clear()
         self.expect = None
+        if action not in (1, 2, 3, 4):
+            return False  # (a click, or anything but a tilt, ended it)
+        was, now = self.places(before), tuple(tuple(k.find(after)) for k in self.kinds)
         step = self._step()
         if was is None or not step:
             return False

@@ -81,6 +81,7 @@ import torch
 from agent.agents.fast_agent import WAITING, top_actions
 from agent.agents.online_agent import online_explorer
 from agent.base import Action, Agent
+from agent.beams import Beams
 from agent.decision import Decision, Proposal
 from agent.explorer import MASK_CHECKPOINTS, key_of_action, within_budget
 from agent.frames import edge_lines, state_key
@@ -127,7 +128,7 @@ LOOK_FIRST = ("walk",)
 # their own moves only.) The shunter reads pieces and outlines on their own grid, where a bar along an edge
 # is no square (Shunt's level 1 began with six of the explorer's moves: 12 actions, plan 6). The tiles reader
 # reads a lattice of like tiles and its legend, which no bar is; the tilter follows its blocks by their pictures.
-UNMASKED = ("match", "shunt", "tiles", "tilt")
+UNMASKED = ("match", "shunt", "tiles", "tilt", "beam")
 
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
@@ -144,7 +145,7 @@ class AriaAgent(Agent):
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
-                                                   "count", "tiles", "tilt", "slide", "seek", "navigate"),
+                                                   "count", "tiles", "beam", "tilt", "slide", "seek", "navigate"),
                  **options: Any) -> None:
         super().__init__(seed, **options)
         torch.set_num_threads(1)
@@ -185,6 +186,7 @@ class AriaAgent(Agent):
         self.numerals = Numerals()  # a number display clicked to a target number (novel levels)
         self.tiles = Tiles()  # tiles slid into the arrangement a legend shows (agent.tiles; novel levels)
         self.tilter = Tilter()  # blocks every key slides, rested on their rings (agent.tilter; novel levels)
+        self.beams = Beams()  # mirrors flipped until a beam touches what a won level lit (agent.beams; novel levels)
         self.seeker = Seeker()
         self.twins = Twins()  # movers that move together (agent.twins), on novel levels
         # the goal readers asked on novel levels too, before the online systems (the matcher for legend
@@ -239,6 +241,7 @@ class AriaAgent(Agent):
         self.numerals = Numerals()
         self.tiles = Tiles()
         self.tilter = Tilter()
+        self.beams = Beams()
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
@@ -538,7 +541,7 @@ class AriaAgent(Agent):
         together; novel levels), the matcher (a board and its target panel), the legend follower, the key
         reader, the shunter, the tilter (blocks a key slides together), the slider, the walker (a patch of tiles and its picture), the turner, the
         number reader (a number clicked to a target; novel levels), the tiles reader (tiles slid to a
-        legend's arrangement; novel levels), the pusher, the toggler, the seeker, the navigator. `note` heads the decision's reason (a novel level)."""
+        legend's arrangement; novel levels), the beam reader (novel levels), the pusher, the toggler, the seeker, the navigator. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
@@ -560,6 +563,9 @@ class AriaAgent(Agent):
             # moves, for bars (Shunt's yard had two rows and four columns masked, the pieces on them unseen)
             readers.append(("shunt", "pieces a click takes hold of and outlines of their colours",
                             lambda: self.shunter.act(frame, available, edge_lines(mask), level)))
+        if "beam" in (only or ()):
+            readers.append(("beam", "a beam, mirrors a click flips, and what a won level lit",
+                            lambda: self.beams.act(frame, available, edge_lines(mask), level)))
         if "tilt" in (only or ()):
             readers.append(("tilt", "blocks a key slides together, and rings of their colours",
                             lambda: self.tilter.act(frame, available, level)))
@@ -715,6 +721,10 @@ class AriaAgent(Agent):
             # change, for a bar)
             self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
                                   edge_lines(self.explorer.mask), prev_level, result.state is GameState.GAME_OVER)
+        if (self.unfamiliar is not None and prev is not None and "beam" in self.novel_readers
+                and int(action.action.value) == 6 and result.state is not GameState.GAME_OVER):
+            self.beams.observe(prev, action.x, action.y, result.frame, result.frames[0], edge_lines(self.explorer.mask),
+                               prev_level, result.levels_completed > prev_level)
         tilted = False  # a game over that taught the tilter, whose move it was, what kills: no strike
         if self.unfamiliar is not None and prev is not None and "tilt" in self.novel_readers:
             if result.state is GameState.GAME_OVER:
