@@ -14,7 +14,7 @@ The goal: every block whose main colour shows elsewhere as a ring or patch with 
 under a block) rests on one of them; blocks with none (crates) may end anywhere. The plan: breadth-first over
 the blocks' places, each key simulated front block first (so blocks stack), moves that would send a block
 onto a deadly colour not taken; followed while the blocks are where it expected, made again otherwise.
-Nothing is proposed before a key moved blocks by two different distances (they slide), in a game where
+A level's searches stop after `MOST_FRUITLESS` found no plan with nothing learnt between them. Nothing is proposed before a key moved blocks by two different distances (they slide), in a game where
 `MOST_STILL` key moves with blocks known showed none sliding (nothing more is read there), without a block
 with a goal, or in a level after `MISSES` moves that ended otherwise
 than planned with nothing learnt from them.
@@ -37,8 +37,10 @@ Place = tuple[int, int]  # a block's top-left pixel
 State = tuple[tuple[Place, ...], ...]  # per kind, its places sorted
 MISSES = 3
 MOST_AREA = 64  # a block is a sprite of at most this many pixels
-MOST_STATES = 20_000
+MOST_STATES = 20_000  # a tray's places searched (Tilt's levels have at most 897 of the game's own)
+MOST_FRUITLESS = 3  # searches of a level that found no plan: no more in the level
 MOST_LOOKS = 12  # key moves of a level looked at for new blocks
+MOST_BLOCKS = 12  # blocks in a tray at most (more places of the kinds: a texture, not blocks)
 MOST_GAME_LOOKS = 24  # ... of a game, while none was found
 MOST_STILL = 40  # key moves of a game with blocks known and none seen sliding: no tilting tray, not followed more
 
@@ -86,6 +88,7 @@ class Tilter:
     looks: int = 0  # moves of this level looked at for new blocks (`MOST_LOOKS`)
     game_looks: int = 0  # and in the game while none was found (`MOST_GAME_LOOKS`)
     still: int = 0  # key moves with blocks known and none seen sliding (`MOST_STILL`)
+    fruitless: int = 0  # this level's searches that found no plan
     long: bool = False  # a block moved two of its lengths or more on one key
     extent: int = 0  # the length along its move of the last block seen moving
 
@@ -104,12 +107,14 @@ class Tilter:
     def _begin(self, level: int) -> None:
         if level != self.level:
             self.level, self.heavy, self.misses, self.off, self.expect = level, set(), 0, False, None
-            self.looks = 0
+            self.looks, self.fruitless = 0, 0
             self.plan.clear()
 
     def places(self, frame: np.ndarray) -> State | None:
+        """Each kind's places in `frame` (None: no block, or more than `MOST_BLOCKS`: a texture's specks)."""
         found = tuple(tuple(k.find(frame)) for k in self.kinds)
-        return found if self.kinds and any(found) else None
+        count = sum(len(f) for f in found)
+        return found if self.kinds and 0 < count <= MOST_BLOCKS else None
 
     def _direction(self, action: int) -> tuple[int, int]:
         if action in self.directions:
@@ -175,6 +180,8 @@ class Tilter:
                 elif shift == (0, 0) and b not in self.heavy:
                     self.heavy.add(b)  # free room ahead, and it stayed: it does not move
                     learnt = True
+        if learnt:
+            self.fruitless = 0  # what it learnt may open a way the searches did not find
         if learnt and self.expect is not None and now != self.expect:
             self.misses -= 1  # a surprise that taught something is no miss
 
@@ -212,6 +219,8 @@ class Tilter:
                         learnt |= bool(colours - free - deadly)
                         deadly |= colours - free
                         break
+        if learnt:
+            self.fruitless = 0
         return learnt
 
     def _new_kinds(self, before: np.ndarray, action: int, after: np.ndarray, mask: np.ndarray | None) -> None:
@@ -293,12 +302,15 @@ class Tilter:
                 return None
             self.plan.clear()
         if not self.plan:
+            if self.fruitless >= MOST_FRUITLESS:
+                return None
             static = self._static(frame, here)
             goals = self._goals(static)
             if not any(goals):
                 return None
             self.plan = self._search(static, here, goals, [a for a in (1, 2, 3, 4) if a in available])
             if not self.plan:
+                self.fruitless += 1
                 self.expect = None
                 return None
         action, self.expect = self.plan.popleft()
