@@ -31,6 +31,7 @@ from agent.frames import label_components
 from agent.matcher import Move
 
 MISSES = 3
+MOST_BLIND = 24  # clicks of a game that hit no mirror, before any did: no mirrors to read
 MOST_STATES = 5000
 GAP = 9  # the widest object a beam is seen to pass under
 Mirror = tuple[int, int, int, int, str]  # centre row, centre column, half side, plate colour, "\\" or "/"
@@ -88,6 +89,7 @@ class Beams:
     passes: set[int] = field(default_factory=set)  # colours of objects the drawn beam goes on beyond
     emitter: set[int] = field(default_factory=set)  # the colours round the emitter, once one was told apart
     planned_from: tuple[Point, Point] | None = None
+    blind: int = 0  # clicks that hit no mirror before one did
     last: bool = False  # the last click proposed was its plan's last
     wanted: set[int] = field(default_factory=set)  # colours a win lit: every object of them is to be touched
     linked: set[int] = field(default_factory=set)  # plate colours a click flips all of
@@ -173,11 +175,13 @@ class Beams:
         """A click (at x, y) and its answer: `after` the settled frame of this level (`lit`: the first frame
         of the answer, the one that shows a win)."""
         self._begin(level)
-        if x is None or y is None or self.off:
+        if x is None or y is None or self.off or self.blind >= MOST_BLIND:
             return
         # a mirror under the click? (looked for round it first: a click game without mirrors costs little)
         t, le = max(y - 10, 0), max(x - 10, 0)
         if not any(abs(y - t - mr) <= k and abs(x - le - mc) <= k for mr, mc, k, _, _ in find_mirrors(before[t:y + 11, le:x + 11])):
+            if self.colour is None:
+                self.blind += 1  # (a game whose first MOST_BLIND clicks hit no mirror is looked at no more)
             return
         old = find_mirrors(before)
         clicked = next((i for i, (mr, mc, k, _, _) in enumerate(old) if abs(y - mr) <= k and abs(x - mc) <= k), None)
