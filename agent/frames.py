@@ -34,6 +34,23 @@ def colour_in(frame: np.ndarray, colours: Iterable[int]) -> np.ndarray:
     return table[frame]
 
 
+def picture_places(picture: np.ndarray, frame: np.ndarray) -> list[tuple[int, int]]:
+    """Every (top, left) where `picture` (its pixels; -1 where transparent) shows exactly in `frame`, in scan
+    order: the candidates are where its pixel of the colour rarest in the frame could be, all checked at once."""
+    h, w = picture.shape
+    rows, cols = np.nonzero(picture >= 0)
+    values = picture[rows, cols]
+    k = int(np.argmin(np.bincount(frame.ravel(), minlength=256)[values]))
+    corners = np.argwhere(frame == values[k]) - (rows[k], cols[k])
+    inside = ((corners[:, 0] >= 0) & (corners[:, 1] >= 0) & (corners[:, 0] + h <= frame.shape[0])
+              & (corners[:, 1] + w <= frame.shape[1]))
+    corners = corners[inside]
+    if not len(corners):
+        return []
+    hits = corners[(frame[corners[:, :1] + rows, corners[:, 1:] + cols] == values).all(axis=1)]
+    return [(int(r), int(c)) for r, c in hits]
+
+
 def label_components(frame: np.ndarray) -> np.ndarray:
     """Label 4-connected single-colour components (labels are arbitrary ints, equal within a component).
 

@@ -28,7 +28,7 @@ from math import gcd
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import label_components, picture_places
 from agent.matcher import Move
 from agent.navigator import CONVENTION
 from agent.perception import segment
@@ -58,16 +58,7 @@ class Kind:
 
     def find(self, frame: np.ndarray) -> list[Place]:
         """Every place its picture shows exactly in `frame`, in reading order."""
-        h, w = self.size
-        k = int(np.argmin(np.bincount(frame.ravel(), minlength=256)[self.values]))
-        corners = np.argwhere(frame == self.values[k]) - (self.rows[k], self.cols[k])
-        inside = ((corners[:, 0] >= 0) & (corners[:, 1] >= 0) & (corners[:, 0] + h <= frame.shape[0])
-                  & (corners[:, 1] + w <= frame.shape[1]))
-        corners = corners[inside]
-        if not len(corners):
-            return []
-        hits = corners[(frame[corners[:, :1] + self.rows, corners[:, 1:] + self.cols] == self.values).all(axis=1)]
-        return sorted((int(r), int(c)) for r, c in hits)
+        return sorted(picture_places(self.picture, frame))
 
 
 @dataclass

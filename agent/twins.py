@@ -30,7 +30,7 @@ from functools import cached_property
 
 import numpy as np
 
-from agent.frames import colour_in, edge_lines, label_components
+from agent.frames import colour_in, edge_lines, label_components, picture_places
 from agent.matcher import Box, Move
 from agent.navigator import _any, _integral, with_convention
 from agent.perception import motions, segment
@@ -54,19 +54,8 @@ class MoverModel:
 
     def find(self, frame: np.ndarray) -> Place | None:
         """Where its picture shows exactly once in `frame` (None: nowhere, or in several places)."""
-        h, w = self.size
-        rows, cols = np.nonzero(self.picture >= 0)
-        values = self.picture[rows, cols]
-        # the candidates: where its solid pixel of the colour rarest in the frame could be, all checked at once
-        k = int(np.argmin(np.bincount(frame.ravel(), minlength=256)[values]))
-        corners = np.argwhere(frame == values[k]) - (rows[k], cols[k])
-        inside = ((corners[:, 0] >= 0) & (corners[:, 1] >= 0) & (corners[:, 0] + h <= frame.shape[0])
-                  & (corners[:, 1] + w <= frame.shape[1]))
-        corners = corners[inside]
-        if not len(corners):
-            return None
-        hits = corners[(frame[corners[:, :1] + rows, corners[:, 1:] + cols] == values).all(axis=1)]
-        return (int(hits[0][0]), int(hits[0][1])) if len(hits) == 1 else None
+        hits = picture_places(self.picture, frame)
+        return hits[0] if len(hits) == 1 else None
 
 
 @dataclass
