@@ -109,8 +109,29 @@ class Segmentation:
         return list(self.parts.values())
 
 
+#: the last few segmentations, by frame, mask and options: a move's `after` is the next move's `before`, and
+#: several readers segment the same frame (the twins reader both frames of a move, the tilter one); shared,
+#: so read only
+_RECENT: dict[tuple[bytes, bytes | None, bool, bool, frozenset[int]], Segmentation] = {}
+RECENT_SEGMENTATIONS = 6
+
+
 def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
             boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset()) -> Segmentation:
+    """`_segment` (below), remembered for the last `RECENT_SEGMENTATIONS` frames: the answer is shared."""
+    frame = np.asarray(frame)
+    key = (frame.tobytes() + bytes(frame.shape), None if mask is None else np.packbits(mask).tobytes(), with_tiles,
+           boards, frozenset(known_boards) if boards else frozenset())
+    seen = _RECENT.get(key)
+    if seen is None:
+        seen = _RECENT[key] = _segment(frame, mask, with_tiles, boards, known_boards)
+        if len(_RECENT) > RECENT_SEGMENTATIONS:
+            del _RECENT[next(iter(_RECENT))]
+    return seen
+
+
+def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
+             boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset()) -> Segmentation:
     """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
     `with_tiles`: the repeated parts of at least `TILE_AREA` cells that would be texture (a tiled floor, or a
     board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`). `boards`:

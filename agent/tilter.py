@@ -82,6 +82,8 @@ class Tilter:
     fruitless: int = 0  # this level's searches that found no plan
     long: bool = False  # a block moved two of its lengths or more on one key
     extent: int = 0  # the length along its move of the last block seen moving
+    # the last frames' places (by the frame's bytes and the kinds known): a move's `after` is the next's `before`
+    _found: dict[tuple[bytes, int], tuple[tuple[Place, ...], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def slides(self) -> bool:
@@ -103,7 +105,12 @@ class Tilter:
 
     def places(self, frame: np.ndarray) -> State | None:
         """Each kind's places in `frame` (None: no block, or more than `MOST_BLOCKS`: a texture's specks)."""
-        found = tuple(tuple(k.find(frame)) for k in self.kinds)
+        key = (frame.tobytes(), len(self.kinds))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = tuple(tuple(k.find(frame)) for k in self.kinds)
+            if len(self._found) > 4:
+                del self._found[next(iter(self._found))]
         count = sum(len(f) for f in found)
         return found if self.kinds and 0 < count <= MOST_BLOCKS else None
 
