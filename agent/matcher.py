@@ -282,10 +282,21 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
     largest lattice with such a legend, of the `most` largest; a legend is looked for beside
     `blocks_tried` lattices at most (~15 ms each)."""
     centres: dict[tuple[int, int], list[Box]] = {}
-    for box, _, _ in objects(frame, mask):
+    found = objects(frame, mask)
+    for box, _, _ in found:
         centres.setdefault((box[0] + box[2], box[1] + box[3]), []).append(box)
     if len(centres) > MOST_CENTRES:
         return None  # noise: thousands of specks, no board (and its lattices would take ~0.4 s)
+    # a floor's texture: parts drawn alike more than `MOST_ALIKE` times (a checker's hundreds of 2x2 squares,
+    # a speckled floor's dots) are no board's cells, and their lattices (~15,000 of them, ~25 ms a level in
+    # Counter and Slide) were all listed and rejected; a point with no other part is dropped
+    alike = Counter((b[2] - b[0], b[3] - b[1], colour, size) for b, colour, size in found)
+    texture = {(b[0] + b[2], b[1] + b[3]) for b, colour, size in found
+               if alike[(b[2] - b[0], b[3] - b[1], colour, size)] > MOST_ALIKE}
+    texture -= {(b[0] + b[2], b[1] + b[3]) for b, colour, size in found
+                if alike[(b[2] - b[0], b[3] - b[1], colour, size)] <= MOST_ALIKE}
+    for point in texture:
+        del centres[point]
     tried = 0
     parts = None  # the frame's `_parts`, found for the first lattice tried and kept for the others
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
@@ -370,6 +381,10 @@ MOST_PARTS = 256
 #: the most object centres `find_legend_lattice` looks for lattices among: the built-in and held-out games
 #: show at most ~400 (a textured floor's specks included); a noisy scene ~3,300
 MOST_CENTRES = 1024
+#: the most parts drawn alike (size, colour and area) that may be a board's cells in `find_legend_lattice`: a
+#: legend holds a block of 2x2 pixels or more per cell, so a board of more than ~100 cells has no room for
+#: one; the held-out games' boards have at most 25 cells, their floors' specks 376 and 596 alike
+MOST_ALIKE = 100
 
 
 def _parts(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -538,10 +538,11 @@ class AriaAgent(Agent):
                     mask: np.ndarray | None = None, only: tuple[str, ...] | None = None,
                     note: str = "") -> Action | None:
         """The first goal reader that proposes a move, in order: the twins reader (movers that move
-        together; novel levels), the matcher (a board and its target panel), the legend follower, the key
-        reader, the shunter, the tilter (blocks a key slides together), the slider, the walker (a patch of tiles and its picture), the turner, the
-        number reader (a number clicked to a target; novel levels), the tiles reader (tiles slid to a
-        legend's arrangement; novel levels), the beam reader (novel levels), the pusher, the toggler, the seeker, the navigator. `note` heads the decision's reason (a novel level)."""
+        together; novel levels), the tiles reader (tiles slid to a legend's arrangement; novel levels), the
+        matcher (a board and its target panel), the legend follower, the key reader, the shunter, the beam
+        reader and the tilter (novel levels), the slider, the walker (a patch of tiles and its picture), the
+        turner, the number reader (a number clicked to a target; novel levels), the pusher, the toggler, the
+        seeker, the navigator. `note` heads the decision's reason (a novel level)."""
         frame, available, level = latest.frame, latest.available_actions, latest.levels_completed
         mask = self.guided.map.mask if mask is None else mask
         readers: list[tuple[str, str, Callable[[], Any]]] = []
@@ -583,8 +584,10 @@ class AriaAgent(Agent):
                             lambda: self.numerals.act(frame, available, level, self._click_points(),
                                                       self.explorer.start_frame, self.explorer.steps > 0)))
         if "tiles" in (only or ()):
-            readers.append(("tiles", "tiles that slide into the empty place and a legend of their arrangement",
-                            lambda: self.tiles.act(frame, available, level)))
+            # before the matcher: a lattice of tiles with one place empty beside a legend is a board the
+            # matcher reads too (each cell one of the legend's colours), and would click to recolour
+            readers.insert(0, ("tiles", "tiles that slide into the empty place and a legend of their arrangement",
+                               lambda: self.tiles.act(frame, available, level)))
         if self.push:
             readers.append(("push", "blocks and as many targets",
                             lambda: self.pusher.act(frame, available, mask, self.navigator, level,

@@ -1,6 +1,7 @@
 """A board read beside its legend (agent.matcher.find_legend_lattice) on Lantern Grid, a held-out game:
 lanterns of several colours on a striped floor, the target drawn as one pixel pair per lantern in a
-corner. The reading finds every level's board and reads each lantern as the legend colour it holds;
+corner. The reading finds every level's board and reads each lantern as the legend colour it holds
+(also on a floor redrawn as a checker of hundreds of like specks);
 it finds no legend in the other held-out click games; a lights-out board is solved exactly (linear
 algebra mod 2, not a search); and the full agent, with the matcher asked on novel levels, clears the
 whole game in a few hundred actions where without it the online systems clear two levels; from level 2
@@ -39,6 +40,22 @@ def test_every_lantern_grid_level_reads_as_its_board_and_legend() -> None:
             assert [b in lit_colour for b in board] == list(puzzle.start), (seed, level)
             differ = sum(a != b for a, b in zip(puzzle.start, puzzle.target, strict=True))
             assert sum(b != t for b, t in zip(board, target, strict=True)) == differ
+
+
+def test_a_board_on_a_checker_floor_of_hundreds_of_specks_is_read_all_the_same() -> None:
+    # Lantern Grid's floor redrawn as a checker of 2x2 squares (~1,500 pixels, hundreds of like specks):
+    # their lattices, the largest in the frame, no longer crowd out the board's (none was read before)
+    cls = GAMES["hl01"]
+    for level, puzzle in enumerate(cls(seed=0).puzzles):
+        _, raw = start_level(cls, 0, level)
+        frame = frame_of(raw).copy()
+        floor = int(np.bincount(frame.ravel(), minlength=16).argmax())
+        unused = next(c for c in range(16) if not (frame == c).any())
+        rows, cols = np.indices(frame.shape)
+        frame[(frame == floor) & ((rows // 2 + cols // 2) % 2 == 1)] = unused
+        pairing = find_legend_lattice(frame)
+        assert pairing is not None, level
+        assert len(pairing.sources) == puzzle.side ** 2
 
 
 def test_no_legend_is_read_in_the_other_held_out_click_games() -> None:

@@ -126,6 +126,9 @@ async def test_aria_slides_the_tiles_of_slide_to_their_legend() -> None:
     assert run.levels == 6, (run.levels, per_level)
     assert all(n <= base for n, base in zip(per_level, Ht01.baselines(0), strict=True)), per_level
     assert sum(d.mode == "tiles" for _, a, _ in run.steps if (d := a.decision) is not None) >= 40
+    # the matcher reads levels 3-4's tiles and legend as a board too (each cell one of the legend's colours),
+    # and its recolouring clicks cost level 3 six actions: the tiles reader is asked before it
+    assert not any(d.mode == "match" for _, a, _ in run.steps if (d := a.decision) is not None)
     without = await play_game(heldout_dir(), "ht01", AriaAgent(seed=0, novel_readers=(
         "match", "legend", "walk", "push", "turn", "key", "twin", "shunt", "count", "slide", "seek",
         "navigate")), 200)
