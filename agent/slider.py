@@ -66,9 +66,11 @@ def moved_boxes(navigator: Navigator, before: np.ndarray, action: int, after: np
 
 
 def box_search(start: Box, successors: Callable[[Box], Iterable[tuple[int, Box]]],
-               arrived: Callable[[Box], bool], max_nodes: int) -> list[tuple[int, Box]]:
+               arrived: Callable[[Box], bool], max_nodes: int,
+               everywhere: set[Box] | None = None) -> list[tuple[int, Box]]:
     """Breadth-first over the mover's boxes: the fewest (action, box after it) steps from `start` to a
-    box `arrived` takes ([] when none within `max_nodes` boxes)."""
+    box `arrived` takes ([] when none within `max_nodes` boxes). `everywhere`: given every box reached
+    when the search found none having reached all it could."""
     parent: dict[Box, tuple[Box, int] | None] = {start: None}
     queue = deque([start])
     while queue and len(parent) < max_nodes:
@@ -85,6 +87,8 @@ def box_search(start: Box, successors: Callable[[Box], Iterable[tuple[int, Box]]
                     node = link[0]
                 return path[::-1]
             queue.append(nxt)
+    if everywhere is not None and not queue:
+        everywhere.update(parent)
     return []
 
 

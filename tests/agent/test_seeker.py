@@ -10,10 +10,12 @@ import asyncio
 import numpy as np
 from agent_testkit import actions_per_level, play_game
 
+import agent.seeker as seeker_module
 from agent.agents.aria_agent import AriaAgent
 from agent.navigator import Navigator
 from agent.rules import GameRules
 from agent.seeker import Seeker
+from agent.slider import box_search
 from arc_client.games.heldout import heldout_dir
 
 WITHOUT_SEEK = ("match", "legend", "walk", "push", "turn", "key", "slide")
@@ -44,6 +46,35 @@ def test_the_walk_enters_known_colours_only() -> None:
     # the pad's colour known free: the walk is as short as the grid allows
     shorter = Seeker(free={4, 9}, stoppers={0})._search(frame, (0, 4, 2, 6), moves, target)
     assert len(shorter) <= len(path)
+
+
+def test_a_goal_out_of_reach_is_known_so_from_every_place_reached_until_the_way_opens(monkeypatch) -> None:
+    """The wall closed (no gap): no walk from the start, nor from any place that search reached, which are
+    answered without searching (the navigator's walks in Fuel asked three such searches a step); the gap
+    opened, the same start finds its walk: a changed frame is a new search."""
+    searches = []
+
+    def counted(*args, **kwargs):
+        searches.append(args[0])
+        return box_search(*args, **kwargs)
+
+    monkeypatch.setattr(seeker_module, "box_search", counted)
+    frame = np.full((12, 12), 4, dtype=np.int64)
+    frame[6, :] = 0
+    frame[10:12, 0:2] = 14
+    seeker = Seeker(free={4}, stoppers={0})
+    moves = [(1, (-2, 0)), (2, (2, 0)), (3, (0, -2)), (4, (0, 2))]
+    target = frame == 14
+    assert seeker._search(frame, (0, 4, 2, 6), moves, target) == []
+    (reached,) = seeker.hopeless.values()
+    assert (4, 10, 6, 12) in reached and len(reached) == 18  # every place above the wall
+    assert seeker._search(frame, (4, 10, 6, 12), moves, target) == []
+    assert searches == [(0, 4, 2, 6)]  # answered from the first search
+    opened = frame.copy()
+    opened[6, 8:10] = 4
+    path = seeker._search(opened, (4, 10, 6, 12), moves, opened == 14)
+    assert path and path[-1][1] == (10, 0, 12, 2)
+    assert searches == [(0, 4, 2, 6), (4, 10, 6, 12)]
 
 
 def test_legend_run_is_walked_to_its_exits() -> None:
