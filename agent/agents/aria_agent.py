@@ -143,7 +143,7 @@ class AriaAgent(Agent):
                  threshold: float | None = None, expansions: int = 2, guided: bool = True,
                  online_cnn: bool = False, navigate: str = "commit", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
-                 key: bool = True, toggle: bool = True,
+                 key: bool = True, toggle: bool = True, lead_alone: bool = True,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
                                                    "count", "tiles", "beam", "tilt", "slide", "seek", "navigate"),
                  **options: Any) -> None:
@@ -195,6 +195,8 @@ class AriaAgent(Agent):
         self.pusher = Pusher()
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self._won_by: str | None = None  # the mode of the decision that completed the last level
+        self._alone: str | None = None  # the goal reader leading this novel level alone (`_dormant`)
+        self.lead_alone = lead_alone  # whether a level's winner leads the next novel level alone
         self._legend_looked = False  # the first level's frame was looked at for a legend (`_guess_legend`)
         # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
         # reader answered, the states their moves reached in this attempt, a reader led in this level, a
@@ -245,7 +247,7 @@ class AriaAgent(Agent):
         self.seeker = Seeker()
         self.twins = Twins()
         self._before = None
-        self._won_by = None
+        self._won_by = self._alone = None
         self._legend_looked = False
         self.gauge = Gauge()
         self._hazard_level, self._hazard_seen = -1, None
@@ -291,15 +293,30 @@ class AriaAgent(Agent):
             # whole budget, at the cost of one search per push another system makes)
             self.walker.max_nodes = Walker.max_nodes // scale("walk")
             self.pusher.guess_nodes = Pusher.max_nodes // scale("push")
+            # the goal reader whose move completed the level before leads a novel level alone, the others
+            # neither asked nor taught, until it has no move (`_dormant`): their looks cost a game they do
+            # not play 15-40% of the agent's time (the navigator, which goes to any object, never leads alone)
+            self._alone = self._won_by if (self.lead_alone and self.unfamiliar is not None
+                                           and self._won_by in self.novel_readers and self._won_by != "navigate") else None
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
                 if self.explorer.looks:
                     self._guess_legend(latest)
                     self._before = (latest.frame, latest.levels_completed)
+                only = tuple(m for m in self.novel_readers if m not in self._reader_off
+                             and (self.explorer.looks or m in UNMASKED))
+                note = f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)"
+                alone = self._alone
+                if alone is not None and alone in self._reader_off:
+                    alone = self._alone = None  # struck out: the others are asked again
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self._reader_mask(latest),
-                                        tuple(m for m in self.novel_readers if m not in self._reader_off
-                                              and (self.explorer.looks or m in UNMASKED)),
-                                        f"level {self.unfamiliar[0] + 1} novel ({self.unfamiliar[1]:.0%} unfamiliar)")
+                                        only if alone is None else tuple(m for m in only if m == alone), note)
+                if read is None and alone is not None and alone in only:
+                    # the reader that won the level before has no move here: every reader is asked from now
+                    # on in this level (this step too)
+                    self._alone = None
+                    read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
+                                            self._reader_mask(latest), tuple(m for m in only if m != alone), note)
                 self._reader_acted = read is not None
                 self._reader_idle = 0 if read is not None else self._reader_idle + 1
                 if read is not None:
@@ -393,6 +410,11 @@ class AriaAgent(Agent):
         self._reader_used = self._reader_acted = False
         self._reader_last = None
         self._reader_led = set()
+
+    def _dormant(self, mode: str) -> bool:
+        """Whether the goal reader `mode` is neither asked nor taught now: another reader won the level
+        before and leads this novel level alone, and has had a move at every ask so far."""
+        return self._alone is not None and mode != self._alone
 
     def _readers_trusted(self, latest: FrameResponse) -> bool:
         """On a novel level each goal reader leads until three strikes: a move of its own back to a state
@@ -708,28 +730,35 @@ class AriaAgent(Agent):
         if self.unfamiliar is not None and prev is not None and "slide" in self.novel_readers:
             # the slider learns from every move on a novel level (its colours, a goal, what kills)
             key, mask = int(action.action.value), self.explorer.mask
+            slide, seek = not self._dormant("slide"), not self._dormant("seek")
             if result.state is GameState.GAME_OVER:
                 self.seeker.restart()
                 if not self.explorer.spent:  # (a bar run out says nothing of what the move stepped into)
-                    self.slider.game_over(prev, key, mask, self.navigator)
-                    self.seeker.game_over(prev, key, mask, self.navigator)
+                    if slide:
+                        self.slider.game_over(prev, key, mask, self.navigator)
+                    if seek:
+                        self.seeker.game_over(prev, key, mask, self.navigator)
             elif result.levels_completed > prev_level:
-                self.slider.level_up(prev, key, mask, self.navigator)
+                if slide:
+                    self.slider.level_up(prev, key, mask, self.navigator)
             elif result.levels_completed == prev_level:
-                self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
-                self.seeker.observe(prev, key, result.frame, mask, self.navigator)
+                if slide:
+                    self.slider.observe(prev, key, result.frame, mask, self.navigator, prev_level)
+                if seek:
+                    self.seeker.observe(prev, key, result.frame, mask, self.navigator)
         if (self.unfamiliar is not None and prev is not None and "count" in self.novel_readers
-                and result.levels_completed == prev_level):
+                and result.levels_completed == prev_level and not self._dormant("count")):
             # (through the mask's edge lines only: a detector may take the display's rows, which most clicks
             # change, for a bar)
             self.numerals.observe(prev, int(action.action.value), action.x, action.y, result.frame,
                                   edge_lines(self.explorer.mask), prev_level, result.state is GameState.GAME_OVER)
         if (self.unfamiliar is not None and prev is not None and "beam" in self.novel_readers
-                and int(action.action.value) == 6 and result.state is not GameState.GAME_OVER):
+                and int(action.action.value) == 6 and result.state is not GameState.GAME_OVER
+                and not self._dormant("beam")):
             self.beams.observe(prev, action.x, action.y, result.frame, result.frames[0], edge_lines(self.explorer.mask),
                                prev_level, result.levels_completed > prev_level)
         tilted = False  # a game over that taught the tilter, whose move it was, what kills: no strike
-        if self.unfamiliar is not None and prev is not None and "tilt" in self.novel_readers:
+        if self.unfamiliar is not None and prev is not None and "tilt" in self.novel_readers and not self._dormant("tilt"):
             if result.state is GameState.GAME_OVER:
                 if not self.explorer.spent:  # (a bar run out says nothing of what the move slid onto)
                     tilted = self.tilter.game_over(prev, int(action.action.value), result.frame) and self._reader_last == "tilt"
@@ -737,7 +766,8 @@ class AriaAgent(Agent):
                 self.tilter.observe(prev, int(action.action.value), result.frame, edge_lines(self.explorer.mask),
                                     prev_level)
         if (self.unfamiliar is not None and prev is not None and "tiles" in self.novel_readers
-                and result.levels_completed == prev_level and result.state is not GameState.GAME_OVER):
+                and result.levels_completed == prev_level and result.state is not GameState.GAME_OVER
+                and not self._dormant("tiles")):
             self.tiles.observe(prev, int(action.action.value), action.x, action.y, result.frame, prev_level)
         if self.unfamiliar is not None and prev is not None:
             if result.levels_completed != prev_level:
@@ -750,7 +780,7 @@ class AriaAgent(Agent):
         # (not where the tilter saw blocks slide: a key moves them by no one displacement, which is what the
         # twins reader follows, and its looks cost a segmentation of both frames a move)
         if (self.unfamiliar is not None and prev is not None and "twin" in self.novel_readers
-                and not ("tilt" in self.novel_readers and self.tilter.slides)):
+                and not ("tilt" in self.novel_readers and self.tilter.slides) and not self._dormant("twin")):
             key = int(action.action.value)
             if result.state is GameState.GAME_OVER:
                 learnt = self.twins.game_over(prev, key, self.explorer.spent
@@ -772,18 +802,26 @@ class AriaAgent(Agent):
             before, level = self._before
             if result.levels_completed == level:
                 mask = self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask
+                # (the navigator's rules, the mover's moves, serve every reader: always taught)
                 self.navigator.observe(before, int(action.action.value), result.frame, mask, level)
-                self.walker.observe(result.frame, mask, self.navigator, level)
-                self.pusher.observe(before, int(action.action.value), result.frame, mask, self.navigator)
-                self.keylock.observe(before, int(action.action.value), result.frame, mask, self.navigator)
-                self.toggler.observe(before, int(action.action.value), result.frame, mask, self.navigator)
-            elif result.levels_completed > level:
+                if not self._dormant("walk"):
+                    self.walker.observe(result.frame, mask, self.navigator, level)
+                if not self._dormant("push"):
+                    self.pusher.observe(before, int(action.action.value), result.frame, mask, self.navigator)
+                if not self._dormant("key"):
+                    self.keylock.observe(before, int(action.action.value), result.frame, mask, self.navigator)
+                if not self._dormant("toggle"):
+                    self.toggler.observe(before, int(action.action.value), result.frame, mask, self.navigator)
+            elif result.levels_completed > level and not self._dormant("toggle"):
                 self.toggler.level_up(int(action.action.value), self.navigator)
-            self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
-            self.turner.observe(before, int(action.action.value), action.x, action.y, result.frame,
-                                self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask,
-                                result.levels_completed)
-            self.legend.observe(before, int(action.action.value), result.frame, result.levels_completed)
+            if not self._dormant("match"):
+                self.matcher.observe(before, int(action.action.value), result.frame, result.levels_completed)
+            if not self._dormant("turn"):
+                self.turner.observe(before, int(action.action.value), action.x, action.y, result.frame,
+                                    self.explorer.mask if self.unfamiliar is not None else self.guided.map.mask,
+                                    result.levels_completed)
+            if not self._dormant("legend"):
+                self.legend.observe(before, int(action.action.value), result.frame, result.levels_completed)
         self._before = None
         self.guided.observe(key_of_action(action), result, self.explorer.steps, self.explorer.graph.budget)
         if not self.use_guided:

@@ -1,0 +1,50 @@
+"""The goal reader whose move completed a level leads the next novel level alone (`AriaAgent._dormant`): the
+other readers are neither asked nor taught while it has a move, and all of them are asked again, in the same
+step, once it has none. On held-out games played whole: Rotor (`hr01`, the turner wins every level) and
+Shifting Rules (`he01`, whose level 3 is the seeker's after the walker won level 2)."""
+
+from __future__ import annotations
+
+from agent_testkit import actions_per_level, play_game
+
+from agent.agents.aria_agent import AriaAgent
+from arc_client.games.heldout import heldout_dir
+
+
+def _modes_by_level(steps: list) -> list[list[str | None]]:
+    out: list[list[str | None]] = [[]]
+    for before, action, after in steps:
+        out[-1].append(action.decision.mode if action.decision is not None else None)
+        if after.levels_completed > before.levels_completed:
+            out.append([])
+    return out
+
+
+async def test_the_reader_that_won_a_level_leads_the_next_alone_and_the_others_look_no_more() -> None:
+    alone = AriaAgent(seed=0)
+    run = await play_game(heldout_dir(), "hr01", alone, 400)
+    assert run.levels == 6
+    modes = _modes_by_level(run.steps)
+    assert all(m == "turn" for level in modes[1:6] for m in level), modes
+    # the beam reader looks round each click for a mirror until 24 clicks hit none: with the turner leading
+    # levels 2-6 alone it saw level 1's clicks only
+    assert alone.beams.blind <= len(modes[0]) < 24
+    together = AriaAgent(seed=0, lead_alone=False)
+    both = await play_game(heldout_dir(), "hr01", together, 400)
+    # the same moves either way (no other reader had one), the others looking all the while
+    assert actions_per_level(both.steps) == actions_per_level(run.steps)
+    assert together.beams.blind == 24
+
+
+async def test_once_the_leader_has_no_move_every_reader_is_asked_again() -> None:
+    # Shifting Rules: the walker won level 2; level 3 is no patch of tiles, and the seeker walks the mover to
+    # the goal colour as it does with every reader asked (23 of the level's moves, then levels 4-6 alone)
+    agent = AriaAgent(seed=0)
+    run = await play_game(heldout_dir(), "he01", agent, 600)
+    assert run.levels == 6
+    modes = _modes_by_level(run.steps)
+    assert "walk" in modes[1][-1:], modes[1]
+    assert modes[2].count("seek") >= 20, modes[2]
+    assert all(m == "seek" for level in modes[3:6] for m in level), modes
+    together = await play_game(heldout_dir(), "he01", AriaAgent(seed=0, lead_alone=False), 600)
+    assert actions_per_level(together.steps) == actions_per_level(run.steps)
