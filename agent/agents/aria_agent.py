@@ -121,6 +121,9 @@ from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 # game seed 20,001: while the walker waited, the seeker walked the mover onto a tile, 910 actions against
 # 22); its reading through the earlier mask is tentative (`Walker.tentative`: made again if it finds no walk)
 LOOK_FIRST = ("walk",)
+# asks in a row that a reader which won the last two levels or more may have no move in a novel level, only
+# the navigator asked beside it, before every reader is asked again (`AriaAgent._alone`)
+ALONE_PATIENCE = 8
 # the readers whose reading of a novel level takes no HUD mask, asked before the game's first HUD look too:
 # the matcher reads a board beside its legend whole (Lantern Grid's level 1 began with six of the
 # explorer's clicks, which the matcher's plan then had to undo: 12 actions, baseline 3). (The turner reads
@@ -196,6 +199,8 @@ class AriaAgent(Agent):
         self._before: tuple[np.ndarray, int] | None = None  # the frame acted on, and its level
         self._won_by: str | None = None  # the mode of the decision that completed the last level
         self._alone: str | None = None  # the goal reader leading this novel level alone (`_dormant`)
+        self._streak = 0  # levels in a row won by `_won_by`'s mode
+        self._alone_idle = 0  # asks in a row `_alone` had no move (from ALONE_PATIENCE: every reader asked)
         self.lead_alone = lead_alone  # whether a level's winner leads the next novel level alone
         self._legend_looked = False  # the first level's frame was looked at for a legend (`_guess_legend`)
         # the goal readers on a novel level: its index, strikes, off for the level, asks in a row no
@@ -248,6 +253,7 @@ class AriaAgent(Agent):
         self.twins = Twins()
         self._before = None
         self._won_by = self._alone = None
+        self._streak = 0
         self._legend_looked = False
         self.gauge = Gauge()
         self._hazard_level, self._hazard_seen = -1, None
@@ -296,8 +302,12 @@ class AriaAgent(Agent):
             # the goal reader whose move completed the level before leads a novel level alone, the others
             # neither asked nor taught, until it has no move (`_dormant`): their looks cost a game they do
             # not play 15-40% of the agent's time (the navigator, which goes to any object, never leads alone)
+            # A reader that won two levels in a row or more is the game's: while it has no move (up to
+            # `ALONE_PATIENCE` asks in a row) only the navigator is asked beside it, as when it waits for the
+            # mover to reach its puzzle (Crates' pusher at each level's start), and then every reader
             self._alone = self._won_by if (self.lead_alone and self.unfamiliar is not None
                                            and self._won_by in self.novel_readers and self._won_by != "navigate") else None
+            self._alone_idle = 0 if self._alone is not None and self._streak >= 2 else ALONE_PATIENCE
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
                 if self.explorer.looks:
@@ -311,7 +321,13 @@ class AriaAgent(Agent):
                     alone = self._alone = None  # struck out: the others are asked again
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self._reader_mask(latest),
                                         only if alone is None else tuple(m for m in only if m == alone), note)
-                if read is None and alone is not None and alone in only:
+                if read is not None and alone is not None:
+                    self._alone_idle = min(self._alone_idle, 0)
+                if read is None and alone is not None and alone in only and self._alone_idle < ALONE_PATIENCE:
+                    self._alone_idle += 1  # the game's reader has no move yet: the navigator's, if it has one
+                    read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
+                                            self._reader_mask(latest), tuple(m for m in only if m == "navigate"), note)
+                elif read is None and alone is not None and alone in only:
                     # the reader that won the level before has no move here: every reader is asked from now
                     # on in this level (this step too)
                     self._alone = None
@@ -726,7 +742,9 @@ class AriaAgent(Agent):
         prev, prev_level = self.explorer.frame, self.explorer.level
         self.explorer.record(action, result)
         if prev is not None and result.levels_completed > prev_level:
-            self._won_by = action.decision.mode if action.decision is not None else None
+            won_by = action.decision.mode if action.decision is not None else None
+            self._streak = self._streak + 1 if won_by == self._won_by else 1
+            self._won_by = won_by
         if self.unfamiliar is not None and prev is not None and "slide" in self.novel_readers:
             # the slider learns from every move on a novel level (its colours, a goal, what kills)
             key, mask = int(action.action.value), self.explorer.mask

@@ -1,7 +1,9 @@
 """The goal reader whose move completed a level leads the next novel level alone (`AriaAgent._dormant`): the
 other readers are neither asked nor taught while it has a move, and all of them are asked again, in the same
-step, once it has none. On held-out games played whole: Rotor (`hr01`, the turner wins every level) and
-Shifting Rules (`he01`, whose level 3 is the seeker's after the walker won level 2)."""
+step, once it has none; a reader that won two levels in a row waits up to `ALONE_PATIENCE` asks with only
+the navigator asked beside it. On held-out games played whole: Rotor (`hr01`, the turner wins every level),
+Shifting Rules (`he01`, whose level 3 is the seeker's after the walker won level 2) and Crates (`hs01`, the
+pusher's levels begin with the navigator's walk to the blocks)."""
 
 from __future__ import annotations
 
@@ -48,3 +50,19 @@ async def test_once_the_leader_has_no_move_every_reader_is_asked_again() -> None
     assert all(m == "seek" for level in modes[3:6] for m in level), modes
     together = await play_game(heldout_dir(), "he01", AriaAgent(seed=0, lead_alone=False), 600)
     assert actions_per_level(together.steps) == actions_per_level(run.steps)
+
+
+async def test_a_reader_that_won_two_levels_waits_for_the_navigator_alone() -> None:
+    # Crates: the pusher wins every level, but has no move at a level's start (the navigator walks the mover
+    # to the blocks first); from level 3, after two levels won, only the navigator is asked beside it, and
+    # the tilter and the twins reader, which read every key move while all readers are asked, look no more
+    alone = AriaAgent(seed=0)
+    run = await play_game(heldout_dir(), "hs01", alone, 600)
+    assert run.levels == 6
+    modes = _modes_by_level(run.steps)
+    assert all(m in ("push", "navigate") for level in modes[2:6] for m in level), modes
+    together = AriaAgent(seed=0, lead_alone=False)
+    both = await play_game(heldout_dir(), "hs01", together, 600)
+    assert actions_per_level(both.steps) == actions_per_level(run.steps)
+    early = len(modes[0]) + len(modes[1])  # the key moves of levels 1-2, which every reader saw
+    assert alone.tilter.still <= early < together.tilter.still
