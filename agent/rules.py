@@ -208,12 +208,17 @@ class GameRules:
             self.legends.append(guess[1])
             self._memo = {}
 
-    def _cached(self, frame: np.ndarray, key: tuple, compute):  # type: ignore[no-untyped-def]
+    def _cached(self, frame: np.ndarray, key: tuple, compute, mask: np.ndarray | None):  # type: ignore[no-untyped-def]
+        """`compute()` for `frame`, remembered under `key` and the mask's id while the frame is the last asked
+        about; the mask is held with the answer, so that its id stays its own (a mask let go may leave its id
+        to the next one made, whose answer would have been the old one's)."""
         if frame is not self._frame:
             self._frame, self._memo = frame, {}
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        key = (*key, id(mask))
+        entry = self._memo.get(key)
+        if entry is None:
+            entry = self._memo[key] = (mask, compute())
+        return entry[1]
 
     def mover_box(self, frame: np.ndarray, mask: np.ndarray | None) -> Box | None:
         if self.mover in self.autonomous:
@@ -221,7 +226,7 @@ class GameRules:
         mover = self.mover
         if mover is None:
             return None
-        box = self._cached(frame, ("box", mover, id(mask)), lambda: _colour_box(frame, mover, mask))
+        box = self._cached(frame, ("box", mover), lambda: _colour_box(frame, mover, mask), mask)
         if box is None or box[2] - box[0] > self.max_box or box[3] - box[1] > self.max_box:
             return None
         return box
@@ -365,7 +370,7 @@ class GameRules:
 
     def goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
         """(N, 2) rows, cols of the most frequent goal colour present in the frame (outside the mask)."""
-        return self._cached(frame, ("goal", id(mask)), lambda: self._goal_cells(frame, mask))
+        return self._cached(frame, ("goal",), lambda: self._goal_cells(frame, mask), mask)
 
     def _goal_cells(self, frame: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
         away = np.ones(frame.shape, dtype=bool)  # the legends themselves are not where to go
@@ -387,7 +392,7 @@ class GameRules:
         mover to the nearest goal cell; empty when no goal, mover or displacement is known here."""
         if not self.goals:
             return {}
-        where = self._cached(frame, ("nearest", id(mask)), lambda: self._nearest_goal(frame, mask))
+        where = self._cached(frame, ("nearest",), lambda: self._nearest_goal(frame, mask), mask)
         if where is None:
             return {}
         cy, cx, nearest = where
@@ -412,7 +417,7 @@ class GameRules:
 
     def ahead(self, frame: np.ndarray, mask: np.ndarray | None, action: int) -> list[int]:
         """Colours in the strip the mover would enter with `action` (-1: the frame's edge)."""
-        return self._cached(frame, ("ahead", action, id(mask)), lambda: self._ahead(frame, mask, action))
+        return self._cached(frame, ("ahead", action), lambda: self._ahead(frame, mask, action), mask)
 
     def _ahead(self, frame: np.ndarray, mask: np.ndarray | None, action: int) -> list[int]:
         box, move = self.mover_box(frame, mask), self.displacement(action)
