@@ -122,8 +122,10 @@ from arc_client.types import FrameResponse, GameAction, GameInfo, GameState
 # 22); its reading through the earlier mask is tentative (`Walker.tentative`: made again if it finds no walk)
 LOOK_FIRST = ("walk",)
 # asks in a row that a reader which won the last two levels or more may have no move in a novel level, only
-# the navigator asked beside it, before every reader is asked again (`AriaAgent._alone`)
+# the readers that walk the mover (`WALKERS`) asked and taught beside it, before every reader is asked again
+# (`AriaAgent._alone`)
 ALONE_PATIENCE = 8
+WALKERS = ("seek", "navigate")
 # the readers whose reading of a novel level takes no HUD mask, asked before the game's first HUD look too:
 # the matcher reads a board beside its legend whole (Lantern Grid's level 1 began with six of the
 # explorer's clicks, which the matcher's plan then had to undo: 12 actions, baseline 3). (The turner reads
@@ -303,8 +305,9 @@ class AriaAgent(Agent):
             # neither asked nor taught, until it has no move (`_dormant`): their looks cost a game they do
             # not play 15-40% of the agent's time (the navigator, which goes to any object, never leads alone)
             # A reader that won two levels in a row or more is the game's: while it has no move (up to
-            # `ALONE_PATIENCE` asks in a row) only the navigator is asked beside it, as when it waits for the
-            # mover to reach its puzzle (Crates' pusher at each level's start), and then every reader
+            # `ALONE_PATIENCE` asks in a row) only the readers that walk the mover are asked beside it, as when
+            # it waits for the mover to reach its puzzle (Crates' pusher at each level's start), and then every
+            # reader
             self._alone = self._won_by if (self.lead_alone and self.unfamiliar is not None
                                            and self._won_by in self.novel_readers and self._won_by != "navigate") else None
             self._alone_idle = 0 if self._alone is not None and self._streak >= 2 else ALONE_PATIENCE
@@ -324,9 +327,9 @@ class AriaAgent(Agent):
                 if read is not None and alone is not None:
                     self._alone_idle = min(self._alone_idle, 0)
                 if read is None and alone is not None and alone in only and self._alone_idle < ALONE_PATIENCE:
-                    self._alone_idle += 1  # the game's reader has no move yet: the navigator's, if it has one
+                    self._alone_idle += 1  # the game's reader has no move yet: the walkers', if they have one
                     read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
-                                            self._reader_mask(latest), tuple(m for m in only if m == "navigate"), note)
+                                            self._reader_mask(latest), tuple(m for m in only if m in WALKERS), note)
                 elif read is None and alone is not None and alone in only:
                     # the reader that won the level before has no move here: every reader is asked from now
                     # on in this level (this step too)
@@ -429,8 +432,10 @@ class AriaAgent(Agent):
 
     def _dormant(self, mode: str) -> bool:
         """Whether the goal reader `mode` is neither asked nor taught now: another reader won the level
-        before and leads this novel level alone, and has had a move at every ask so far."""
-        return self._alone is not None and mode != self._alone
+        before and leads this novel level alone (the readers that walk the mover are taught while it may
+        wait for them, `ALONE_PATIENCE`)."""
+        return (self._alone is not None and mode != self._alone
+                and not (mode in WALKERS and self._alone_idle < ALONE_PATIENCE))
 
     def _readers_trusted(self, latest: FrameResponse) -> bool:
         """On a novel level each goal reader leads until three strikes: a move of its own back to a state

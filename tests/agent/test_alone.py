@@ -1,7 +1,7 @@
 """The goal reader whose move completed a level leads the next novel level alone (`AriaAgent._dormant`): the
 other readers are neither asked nor taught while it has a move, and all of them are asked again, in the same
 step, once it has none; a reader that won two levels in a row waits up to `ALONE_PATIENCE` asks with only
-the navigator asked beside it. On held-out games played whole: Rotor (`hr01`, the turner wins every level),
+the readers that walk the mover (the seeker, the navigator) asked beside it. On held-out games played whole: Rotor (`hr01`, the turner wins every level),
 Shifting Rules (`he01`, whose level 3 is the seeker's after the walker won level 2) and Crates (`hs01`, the
 pusher's levels begin with the navigator's walk to the blocks)."""
 
@@ -54,7 +54,7 @@ async def test_once_the_leader_has_no_move_every_reader_is_asked_again() -> None
 
 async def test_a_reader_that_won_two_levels_waits_for_the_navigator_alone() -> None:
     # Crates: the pusher wins every level, but has no move at a level's start (the navigator walks the mover
-    # to the blocks first); from level 3, after two levels won, only the navigator is asked beside it, and
+    # to the blocks first); from level 3, after two levels won, only the walkers are asked beside it, and
     # the tilter and the twins reader, which read every key move while all readers are asked, look no more
     alone = AriaAgent(seed=0)
     run = await play_game(heldout_dir(), "hs01", alone, 600)
