@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -150,7 +151,7 @@ class GameRules:
     _headings: dict[tuple[int, int], set[tuple[int, int]]] = field(default_factory=dict)
     # per-frame answers, reused while the same frame array is asked about (choosing, then learning)
     _frame: np.ndarray | None = None
-    _memo: dict[tuple, object] = field(default_factory=dict)
+    _memo: dict[tuple, tuple[object, Any]] = field(default_factory=dict)
 
     def displacement(self, action: int) -> tuple[int, int] | None:
         """The mover's displacement for a key action: the game's commonest, unless this level's moves
