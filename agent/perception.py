@@ -44,6 +44,9 @@ _YS, _XS = np.divmod(np.arange(_SIDE * _SIDE), _SIDE)
 _SHAPE_WEIGHTS = np.random.default_rng(20261201).integers(1, 2**20, _SIDE * _SIDE).astype(np.float64)
 
 
+_new, _set = object.__new__, object.__setattr__
+
+
 @dataclass(frozen=True)
 class Part:
     """One single-colour connected component."""
@@ -209,7 +212,12 @@ def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool
                       xs_s[inside[objects]].tolist(), ys_s[inside[objects]].tolist(), keys[objects].tolist(),
                       cx[objects].tolist(), cy[objects].tolist(), strict=True)
         for i, c, a, t, le, b, r, x, y, key, mx, my in columns:
-            parts[i] = Part(i, c, a, t, le, b, r, x, y, (c, b - t, r - le, a, key), mx, my)
+            # `Part(...)` without the frozen dataclass's field-by-field __init__ (a third of its time: a frame
+            # has up to hundreds of object parts, and the explorer segments every new state)
+            part = _new(Part)
+            _set(part, "__dict__", {"index": i, "colour": c, "area": a, "top": t, "left": le, "bottom": b, "right": r,
+                                    "x": x, "y": y, "signature": (c, b - t, r - le, a, key), "cx": mx, "cy": my})
+            parts[i] = part
     labels = comp.reshape(h, w)
     return Segmentation(frame, labels, kinds, parts, _group(labels, parts, kinds == OBJECT), frozenset(board_keys))
 

@@ -11,11 +11,14 @@ from agent.perception import (
     NO_EFFECT,
     ClickCandidate,
     ClickRanker,
+    Part,
     click_candidates,
     effect_of,
     motions,
     segment,
 )
+from agent.training.levels import frame_of as level_frame
+from agent.training.levels import start_level
 from arc_client.games import SUITE
 from arc_client.games.heldout import HELDOUT
 from arc_client.games.heldout.colour_order import Ho01
@@ -230,3 +233,17 @@ def test_a_board_stays_a_board_once_a_piece_lies_on_it() -> None:
     assert [(c.x, c.y) for c in click_candidates(segment(board, boards=True), limit=4096)] == [(43, 43)]
     known = segment(board, boards=True, known_boards=empty.boards)  # read as a board before in the level
     assert len(click_candidates(known, limit=4096)) == 256 - 4 + 1  # the cells but the 4 under the piece, and it
+
+
+def test_the_parts_a_segmentation_makes_are_parts_as_their_class_makes_them() -> None:
+    # `segment` builds each `Part` without the dataclass's __init__ (for speed): every field set, none more,
+    # equal and hashing alike to the one `Part(...)` makes, on every held-out game's first frame
+    fields = list(Part.__dataclass_fields__)
+    for cls in HELDOUT:
+        _, raw = start_level(cls, 0, 0)
+        parts = segment(level_frame(raw), boards=True).parts
+        assert parts, cls.NAME
+        for part in parts.values():
+            assert list(vars(part)) == fields
+            made = Part(**vars(part))
+            assert made == part and hash(made) == hash(part) and repr(made) == repr(part)
