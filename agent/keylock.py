@@ -44,6 +44,10 @@ def turn_class(pattern: np.ndarray) -> bytes:
     return min(bytes(t.shape) + np.ascontiguousarray(t).tobytes() for t in (np.rot90(pattern, k) for k in range(4)))
 
 
+#: `turn_class` by a pattern's (height, width, cells): the same patterns show in every frame of a game
+_CLASSES: dict[tuple[int, int, bytes], bytes] = {}
+
+
 def same_class(a: np.ndarray, b: np.ndarray) -> bool:
     """`b` is `a` turned by a quarter turns or none."""
     return turn_class(a) == turn_class(b)
@@ -102,7 +106,9 @@ class KeyLock:
 
     def _read_shapes(self, frame: np.ndarray, mask: np.ndarray | None) -> tuple[list[Shape], list[Box]]:
         out, boxes = [], []
-        classes: dict[tuple[int, int, bytes], bytes] = {}  # each pattern's class, once (textures repeat)
+        classes = _CLASSES  # each pattern's class, once (textures repeat, and so do frames)
+        if len(classes) > 4096:
+            classes.clear()
         floor = int(np.bincount(frame.ravel(), minlength=16).argmax())
         for box, colour, raw in shapes(frame, mask, side=8):
             if colour != floor:  # a piece of floor cut off by a texture's specks holds no lock
