@@ -4,6 +4,7 @@ the RESET the harness sends in the agent's place. Real games (the fixture games 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from collections import Counter
@@ -191,3 +192,9 @@ def test_step_time_percentiles_are_steps_that_occurred() -> None:
     assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.0 and percentile([4.0, 1.0, 3.0, 2.0], 95) == 4.0
     steps = [1.0] * 95 + [50.0] * 5  # a slow step in twenty: the median and p95 are the common step
     assert percentile(steps, 50) == 1.0 and percentile(steps, 95) == 1.0 and percentile(steps, 96) == 50.0
+
+
+async def test_what_lives_once_the_first_agent_started_is_kept_from_the_collectors_full_passes(tmp_path: Path) -> None:
+    # (gc.freeze: the full passes over every object torch and the models made cost ~80 ms each, inside steps)
+    await run_eval(config(tmp_path, games=["fxmz"], agent="aria", max_actions=5))
+    assert gc.get_freeze_count() > 100_000
