@@ -303,11 +303,11 @@ class AriaAgent(Agent):
             self.pusher.guess_nodes = Pusher.max_nodes // scale("push")
             # the goal reader whose move completed the level before leads a novel level alone, the others
             # neither asked nor taught, until it has no move (`_dormant`): their looks cost a game they do
-            # not play 15-40% of the agent's time (the navigator, which goes to any object, never leads alone)
+            # not play 15-40% of the agent's time (the navigator, which goes to any object, never leads alone).
             # A reader that won two levels in a row or more is the game's: while it has no move (up to
             # `ALONE_PATIENCE` asks in a row) only the readers that walk the mover are asked beside it, as when
-            # it waits for the mover to reach its puzzle (Crates' pusher at each level's start), and then every
-            # reader
+            # it waits for the mover to reach its puzzle (Crates' pusher at each level's start); then every
+            # reader is.
             self._alone = self._won_by if (self.lead_alone and self.unfamiliar is not None
                                            and self._won_by in self.novel_readers and self._won_by != "navigate") else None
             self._alone_idle = 0 if self._alone is not None and self._streak >= 2 else ALONE_PATIENCE
@@ -324,8 +324,8 @@ class AriaAgent(Agent):
                     alone = self._alone = None  # struck out: the others are asked again
                 read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self._reader_mask(latest),
                                         only if alone is None else tuple(m for m in only if m == alone), note)
-                if read is not None and alone is not None:
-                    self._alone_idle = min(self._alone_idle, 0)
+                if read is not None and alone is not None and self._alone_idle < ALONE_PATIENCE:
+                    self._alone_idle = 0  # (the asks without a move are counted in a row)
                 if read is None and alone is not None and alone in only and self._alone_idle < ALONE_PATIENCE:
                     self._alone_idle += 1  # the game's reader has no move yet: the walkers', if they have one
                     read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
