@@ -119,9 +119,10 @@ class KeyLock:
             if 3 <= raw.count(1) < len(raw):
                 pattern = np.frombuffer(raw, dtype=bool).reshape(box[2] - box[0], box[3] - box[1])
                 seen = (*pattern.shape, raw)
-                if seen not in classes:
-                    classes[seen] = turn_class(pattern)
-                out.append((box, colour, pattern, classes[seen]))
+                kind = classes.get(seen)  # (read once: another game's thread may clear the table meanwhile)
+                if kind is None:
+                    kind = classes[seen] = turn_class(pattern)
+                out.append((box, colour, pattern, kind))
         return out, boxes
 
     def _cached_shapes(self, frame: np.ndarray, mask: np.ndarray | None,

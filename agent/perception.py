@@ -18,6 +18,7 @@ HUD and timer areas are masked before hashing and change detection by `agent.fra
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -112,10 +113,10 @@ class Segmentation:
         return list(self.parts.values())
 
 
-#: the last few segmentations, by frame, mask and options: a move's `after` is the next move's `before`, and
-#: several readers segment the same frame (the twins reader both frames of a move, the tilter one); shared,
-#: so read only
-_RECENT: dict[tuple[bytes, bytes | None, bool, bool, frozenset[int]], Segmentation] = {}
+#: the last few segmentations, by frame, mask and options, per thread (games played side by side each have
+#: an agent thread): a move's `after` is the next move's `before`, and several readers segment the same frame
+#: (the twins reader both frames of a move, the tilter one); shared, so read only
+_RECENT = threading.local()
 RECENT_SEGMENTATIONS = 6
 
 
@@ -125,11 +126,15 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
     frame = np.asarray(frame)
     key = (frame.tobytes() + bytes(frame.shape), None if mask is None else np.packbits(mask).tobytes(), with_tiles,
            boards, frozenset(known_boards) if boards else frozenset())
-    seen = _RECENT.get(key)
+    recent: dict[tuple[bytes, bytes | None, bool, bool, frozenset[int]], Segmentation] | None = getattr(
+        _RECENT, "seen", None)
+    if recent is None:
+        recent = _RECENT.seen = {}
+    seen = recent.get(key)
     if seen is None:
-        seen = _RECENT[key] = _segment(frame, mask, with_tiles, boards, known_boards)
-        if len(_RECENT) > RECENT_SEGMENTATIONS:
-            del _RECENT[next(iter(_RECENT))]
+        seen = recent[key] = _segment(frame, mask, with_tiles, boards, known_boards)
+        if len(recent) > RECENT_SEGMENTATIONS:
+            del recent[next(iter(recent))]
     return seen
 
 

@@ -198,3 +198,18 @@ async def test_what_lives_once_the_first_agent_started_is_kept_from_the_collecto
     # (gc.freeze: the full passes over every object torch and the models made cost ~80 ms each, inside steps)
     await run_eval(config(tmp_path, games=["fxmz"], agent="aria", max_actions=5))
     assert gc.get_freeze_count() > 100_000
+
+
+async def test_held_out_games_played_side_by_side_play_as_one_by_one(tmp_path: Path) -> None:
+    # each game's agent thinks in its own thread: what the agent's modules remember across calls (recent
+    # segmentations, pattern classes) is kept per thread or read once, so concurrency changes no action
+    def played(concurrency: int) -> dict[str, object]:
+        cfg = EvalConfig(games=["hr01", "ho01", "hs01", "hc01"], tags=["heldout"], agent="aria", max_actions=300,
+                         concurrency=concurrency, record=False, run_dir=tmp_path / f"run{concurrency}")
+        results = asyncio.run(run_eval(cfg)).results
+        return {env["id"]: [run["level_actions"] for run in env["runs"]]
+                for env in results["scorecard"]["environments"]}
+
+    alone, together = await asyncio.to_thread(played, 1), await asyncio.to_thread(played, 4)
+    assert len(alone) == 4 and all(len(runs[0]) == 6 for runs in alone.values()), alone  # every level, each game
+    assert together == alone
