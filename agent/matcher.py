@@ -291,12 +291,9 @@ def find_legend_lattice(frame: np.ndarray, mask: np.ndarray | None = None, most:
     # a speckled floor's dots) are no board's cells, and their lattices (~15,000 of them, ~25 ms a level in
     # Counter and Slide) were all listed and rejected; a point with no other part is dropped
     alike = Counter((b[2] - b[0], b[3] - b[1], colour, size) for b, colour, size in found)
-    texture = {(b[0] + b[2], b[1] + b[3]) for b, colour, size in found
-               if alike[(b[2] - b[0], b[3] - b[1], colour, size)] > MOST_ALIKE}
-    texture -= {(b[0] + b[2], b[1] + b[3]) for b, colour, size in found
-                if alike[(b[2] - b[0], b[3] - b[1], colour, size)] <= MOST_ALIKE}
-    for point in texture:
-        del centres[point]
+    kept = {(b[0] + b[2], b[1] + b[3]) for b, colour, size in found
+            if alike[(b[2] - b[0], b[3] - b[1], colour, size)] <= MOST_ALIKE}
+    centres = {point: boxes for point, boxes in centres.items() if point in kept}
     tried = 0
     parts = None  # the frame's `_parts`, found for the first lattice tried and kept for the others
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
