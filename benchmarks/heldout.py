@@ -2,9 +2,11 @@
 
     python benchmarks/heldout.py [--max-actions 5000] [--agents random,aria-slow,aria-fast,aria]
         [--games all] [--seed 0 | --seeds A-B] [--run-root /tmp/heldout-bench] [--checkpoint RUN_DIR]
+        [--tag heldout | --tag sealed]
 
-Each agent plays every game tagged `heldout` through `run_eval` (in-process, official scorer). Printed:
-levels completed, the official score, actions per completed level against the level's baseline (all
+Each agent plays every game tagged `heldout` (or `--tag sealed`: the games no agent was developed on,
+`arc_client.games.sealed`, played to measure and never to tune) through `run_eval` (in-process, official
+scorer). Printed: levels completed, the official score, actions per completed level against the level's baseline (all
 levels, first levels, later levels), the agent's own ms per action (the median over games of each
 game's mean; the mean over all actions; the median and 95th percentile of single steps) and the fast
 share; then a per-game table and, per game, actions/baseline level by level. An agent that cannot
@@ -85,7 +87,7 @@ def play_seed(args: argparse.Namespace, seed: int) -> list[dict[str, Any]]:
     registered = set(list_agents())
     for name in args.agents.split(","):
         agent = name if name in registered else OWN_AGENTS.get(name, name)
-        config = EvalConfig(games=args.games.split(","), tags=["heldout"], agent=agent, max_actions=args.max_actions,
+        config = EvalConfig(games=args.games.split(","), tags=[args.tag], agent=agent, max_actions=args.max_actions,
                             seed=seed, record=False, overwrite=True, run_dir=Path(args.run_root) / name,
                             checkpoint=args.checkpoint if name in ("aria", "aria-fast", "aria-cnn") else None)
         try:
@@ -98,8 +100,8 @@ def play_seed(args: argparse.Namespace, seed: int) -> list[dict[str, Any]]:
     return rows
 
 
-def print_seed(rows: list[dict[str, Any]], max_actions: int, seed: int) -> None:
-    print(f"\nheld-out games, {max_actions} actions per game, seed {seed}")
+def print_seed(rows: list[dict[str, Any]], max_actions: int, seed: int, tag: str = "heldout") -> None:
+    print(f"\n{'held-out' if tag == 'heldout' else tag} games, {max_actions} actions per game, seed {seed}")
     print(f"{'agent':10} {'levels':>8} {'score %':>8} {'act/base':>9} {'first':>7} {'later':>7} {'ms/act':>7} "
           f"{'fast':>6} {'all ms':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for r in rows:
@@ -167,11 +169,13 @@ def main() -> None:
     parser.add_argument("--seeds", default=None, help="A-B (or a,b,c): every agent seed listed, then per-game totals")
     parser.add_argument("--run-root", default="/tmp/heldout-bench")
     parser.add_argument("--checkpoint", default=None)
+    parser.add_argument("--tag", default="heldout", choices=("heldout", "sealed"),
+                        help="the games played: the development set (heldout) or the test set (sealed)")
     args = parser.parse_args()
     per_seed: dict[int, list[dict[str, Any]]] = {}
     for seed in seed_range(args.seeds) if args.seeds else [args.seed]:
         per_seed[seed] = play_seed(args, seed)
-        print_seed(per_seed[seed], args.max_actions, seed)
+        print_seed(per_seed[seed], args.max_actions, seed, args.tag)
     if len(per_seed) > 1 and all(per_seed.values()):
         print_totals(per_seed)
 

@@ -28,6 +28,7 @@ from agent.run_dirs import new_run_dir
 from arc_client import ArcClient, GameInfo
 from arc_client.errors import UnknownGameError
 from arc_client.games.heldout import HELDOUT_TAG
+from arc_client.games.sealed import SEALED_TAG
 
 ERRORS_LOG = "errors.log"
 
@@ -50,14 +51,16 @@ def select_games(available: list[GameInfo], wanted: list[str], tags: list[str],
     """`all`, exact ids or prefixes (in the order asked); then keep games carrying one of `tags`.
 
     A game asked for that cannot load (`broken`, by id or name) raises its own error.
-    `all` leaves out the held-out games (tag `heldout`) unless `tags` asks for them: they are a
-    development set played on purpose (`--tags heldout` or by id), not part of every run."""
+    `all` leaves out the held-out games (tag `heldout`) and the sealed games (tag `sealed`) unless `tags`
+    asks for them: a development set and a test set, played on purpose (`--tags heldout`, `--tags
+    sealed` or by id), not part of every run."""
     if not wanted:
         raise ConfigError("no games given: pass --games with ids or prefixes (e.g. mz01,cl01) or `all`")
     if wanted == ["all"]:
         chosen = sorted(available, key=lambda g: g.game_id)
-        if HELDOUT_TAG not in tags:
-            chosen = [g for g in chosen if HELDOUT_TAG not in g.tags]
+        for aside in (HELDOUT_TAG, SEALED_TAG):
+            if aside not in tags:
+                chosen = [g for g in chosen if aside not in g.tags]
     else:
         chosen = []
         for want in wanted:

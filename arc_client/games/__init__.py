@@ -41,8 +41,8 @@ def suite_dir() -> Path:
 
 
 def builtin_dir() -> Path:
-    """Every bundled game: the suite's tree and the held-out tree (`heldout/environment_files`) lie below
-    this directory, and the toolkit finds each game by its metadata.json at any depth."""
+    """Every bundled game: the suite's tree, the held-out tree (`heldout/environment_files`) and the
+    sealed tree (`sealed/environment_files`) lie below this directory, and the toolkit finds each game by its metadata.json at any depth."""
     return Path(__file__).parent
 
 
@@ -80,13 +80,14 @@ def oracle_actions(name: str, seed: int = 0, level: int = 0) -> Plan:
 def seed_baselines(game_id: str, seed: int) -> list[int] | None:
     """Per-level baseline actions of a built-in game built with `seed`: the oracle's optimal counts,
     as the committed metadata holds for seed 0 (held-out games: their first-time-human estimates,
-    `Stage.baselines`). None for a game that is not built in."""
+    `Stage.baselines`; sealed games likewise). None for a game that is not built in."""
     from .heldout import HELDOUT
+    from .sealed import SEALED
 
     short = game_id.split("-", 1)[0].lower()
-    for heldout in HELDOUT:
-        if short == heldout.NAME:
-            return heldout.baselines(seed)
+    for stage in (*HELDOUT, *SEALED):
+        if short == stage.NAME:
+            return stage.baselines(seed)
     if not any(short == cls.NAME for cls in SUITE):
         return None
     return [len(plan) for plan in game_class(short)(seed=seed).solutions]

@@ -20,13 +20,15 @@ from .stage import Stage
 BUNDLER = "arc_client.games.heldout.bundle"
 
 
-def write_tree(dest: Path, games: list[type[Stage]] | None = None) -> list[Path]:
-    """Write `<NAME>/<version>/metadata.json` + `<class name lower>.py` per game; returns files written."""
+def write_tree(dest: Path, games: list[type[Stage]] | None = None, tag: str = HELDOUT_TAG,
+               bundler: str = BUNDLER) -> list[Path]:
+    """Write `<NAME>/<version>/metadata.json` + `<class name lower>.py` per game (default: the held-out
+    games; each must carry `tag`); returns files written. `bundler` names the command in each file."""
     written: list[Path] = []
     for cls in HELDOUT if games is None else games:
-        if cls.__name__ != cls.NAME.capitalize() or len(cls.NAME) != 4 or HELDOUT_TAG not in cls.TAGS:
-            raise ValueError(f"held-out game {cls.__name__}: name it {cls.NAME.capitalize()} and tag it {HELDOUT_TAG}")
-        source = bundled_source(cls, stage_module, BUNDLER)
+        if cls.__name__ != cls.NAME.capitalize() or len(cls.NAME) != 4 or tag not in cls.TAGS:
+            raise ValueError(f"game {cls.__name__}: name it {cls.NAME.capitalize()} and tag it {tag}")
+        source = bundled_source(cls, stage_module, bundler)
         version = hashlib.sha256(source.encode()).hexdigest()[:8]
         metadata = {
             "game_id": f"{cls.NAME}-{version}",
