@@ -14,25 +14,26 @@ from pathlib import Path
 
 from .stage import Stage
 
-__all__ = ["HELDOUT", "HELDOUT_TAG", "Stage", "heldout_dir"]
+__all__ = ["HELDOUT", "HELDOUT_TAG", "Stage", "discover", "heldout_dir"]
 
 HELDOUT_TAG = "heldout"
 _NOT_GAMES = {"stage", "bundle"}
 
 
-def _discover() -> list[type[Stage]]:
+def discover(package: str, path: list[str], not_games: set[str]) -> list[type[Stage]]:
+    """The `Stage` games defined in the modules of `package` (its `__path__`), but `not_games`, by NAME."""
     found: list[type[Stage]] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name in _NOT_GAMES:
+    for info in pkgutil.iter_modules(path):
+        if info.name in not_games:
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+        module = importlib.import_module(f"{package}.{info.name}")
         for _, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, Stage) and value.__module__ == module.__name__ and value.NAME:
                 found.append(value)
     return sorted(found, key=lambda cls: cls.NAME)
 
 
-HELDOUT: list[type[Stage]] = _discover()
+HELDOUT: list[type[Stage]] = discover(__name__, __path__, _NOT_GAMES)
 
 
 def heldout_dir() -> Path:

@@ -10,32 +10,15 @@ made because of what ARIA does on them (BENCHMARKS.md, "Sealed games"). They use
 (regenerate it with `python -m arc_client.games.sealed.bundle`).
 """
 
-import importlib
-import inspect
-import pkgutil
 from pathlib import Path
 
-from ..heldout.stage import Stage
+from ..heldout import Stage, discover
 
 __all__ = ["SEALED", "SEALED_TAG", "sealed_dir"]
 
 SEALED_TAG = "sealed"
-_NOT_GAMES = {"bundle"}
 
-
-def _discover() -> list[type[Stage]]:
-    found: list[type[Stage]] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name in _NOT_GAMES:
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for _, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, Stage) and value.__module__ == module.__name__ and value.NAME:
-                found.append(value)
-    return sorted(found, key=lambda cls: cls.NAME)
-
-
-SEALED: list[type[Stage]] = _discover()
+SEALED: list[type[Stage]] = discover(__name__, __path__, {"bundle"})
 
 
 def sealed_dir() -> Path:
