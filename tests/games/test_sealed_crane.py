@@ -174,18 +174,6 @@ def test_the_level_is_won_when_the_stacks_match_the_legend_with_the_hook_empty()
     assert result.levels_completed == 1 and result.state is GameState.NOT_FINISHED
 
 
-def test_every_level_of_seeds_0_to_5_is_won_by_its_plan_within_its_budget() -> None:
-    for seed in SEEDS:
-        game = Xc01(seed=seed)
-        assert len(game.solutions) >= 6
-        act(game, 0)
-        for level, plan in enumerate(game.solutions):
-            assert 0 < len(plan) <= game.budgets[level], (seed, level)
-            result = play_plan(game, plan)
-            assert result.levels_completed == level + 1, (seed, level)
-        assert result.state is GameState.WIN
-
-
 def test_a_spent_budget_is_game_over() -> None:
     game = Xc01(seed=1)
     act(game, 0)

@@ -13,8 +13,9 @@ legend and counters drawn as sprites inside the scene, and a timer bar drawn by 
 per cell; 32: two pixels per cell), so clicks go through `Camera.display_to_grid`.
 
 A game subclasses `Stage`, sets NAME (4 characters; the class is NAME capitalised), TITLE, TAGS
-(always with "heldout"), AVAILABLE, GRID, BAR (where the timer bar runs: "top", "bottom", "left",
-"right") and BAR_COLOUR, and implements pure hooks (they never touch `self` state or the engine):
+(with "heldout", or "sealed" for a game of `arc_client.games.sealed`), AVAILABLE, GRID, BAR (where the
+timer bar runs: "top", "bottom", "left", "right") and BAR_COLOUR, and implements pure hooks (they never
+touch `self` state or the engine):
 
     levels(rng) -> list[puzzle]              the game's levels (>= 6), immutable; rng is seeded
                                              from (NAME, seed)
@@ -158,6 +159,41 @@ def wall_segments(rng: random.Random, width: int, height: int, segments: int) ->
                 walls = trial
                 break
     return walls
+
+
+def rooms(width: int, height: int, walls: set[Cell] | frozenset[Cell]) -> list[set[Cell]]:
+    """A yard's free cells grouped by what a walk joins."""
+    free = {(x, y) for x in range(width) for y in range(height) if (x, y) not in walls}
+    found: list[set[Cell]] = []
+    while free:
+        room = set(walk_from(width, height, walls, min(free)))
+        found.append(room)
+        free -= room
+    return found
+
+
+def regions(rng: random.Random, width: int, height: int, count: int) -> dict[Cell, int]:
+    """A yard's cells split into `count` connected regions grown at random from random seeds."""
+    cells = [(x, y) for x in range(width) for y in range(height)]
+    owner = {cell: i for i, cell in enumerate(rng.sample(cells, count))}
+    edge: list[tuple[Cell, int]] = []
+
+    def grow(cell: Cell) -> None:
+        for dx, dy in MOVES.values():
+            nxt = (cell[0] + dx, cell[1] + dy)
+            if inside(width, height, nxt) and nxt not in owner:
+                edge.append((nxt, owner[cell]))
+
+    for cell in list(owner):
+        grow(cell)
+    while edge:
+        i = rng.randrange(len(edge))
+        edge[i], edge[-1] = edge[-1], edge[i]
+        cell, region = edge.pop()
+        if cell not in owner:
+            owner[cell] = region
+            grow(cell)
+    return owner
 
 
 def walled_yard(width: int, height: int, origin: tuple[int, int], walls: set[Cell] | frozenset[Cell], kind: str,

@@ -52,9 +52,10 @@ from arc_client.games.heldout.stage import (
     art,
     block,
     inside,
+    regions,
+    rooms,
     solve,
     sprite,
-    walk_from,
     walled_yard,
 )
 
@@ -162,46 +163,10 @@ def held_key_wins(yard: Yard) -> bool:
     return False
 
 
-def rooms(width: int, height: int, walls: set[Cell] | frozenset[Cell]) -> list[set[Cell]]:
-    """The free cells grouped by what a walk joins."""
-    free = {(x, y) for x in range(width) for y in range(height) if (x, y) not in walls}
-    found: list[set[Cell]] = []
-    while free:
-        seed = min(free)
-        room = set(walk_from(width, height, walls, seed))
-        found.append(room)
-        free -= room
-    return found
-
-
-def _partition(rng: random.Random, width: int, height: int, count: int) -> dict[Cell, int]:
-    """The cells split into `count` connected regions grown at random from random seeds."""
-    cells = [(x, y) for x in range(width) for y in range(height)]
-    owner = {cell: i for i, cell in enumerate(rng.sample(cells, count))}
-    edge: list[tuple[Cell, int]] = []
-
-    def grow(cell: Cell) -> None:
-        for dx, dy in MOVES.values():
-            nxt = (cell[0] + dx, cell[1] + dy)
-            if inside(width, height, nxt) and nxt not in owner:
-                edge.append((nxt, owner[cell]))
-
-    for cell in list(owner):
-        grow(cell)
-    while edge:
-        i = rng.randrange(len(edge))
-        edge[i], edge[-1] = edge[-1], edge[i]
-        cell, region = edge.pop()
-        if cell not in owner:
-            owner[cell] = region
-            grow(cell)
-    return owner
-
-
 def _walls(rng: random.Random, spec: Spec) -> set[Cell]:
     """Walls between the regions of a random partition, then wall pieces inside that split no room."""
     w, h = spec.width, spec.height
-    owner = _partition(rng, w, h, spec.parts)
+    owner = regions(rng, w, h, spec.parts)
     walls = {cell for cell, region in owner.items()
              if any(owner.get((cell[0] + dx, cell[1] + dy), region) < region for dx, dy in MOVES.values())}
     for room in rooms(w, h, walls):  # tiny pockets become wall

@@ -53,9 +53,10 @@ from arc_client.games.heldout.stage import (
     art,
     block,
     inside,
+    regions,
+    rooms,
     solve,
     sprite,
-    walk_from,
     walled_yard,
 )
 
@@ -160,49 +161,13 @@ def held_key_wins(maze: Maze) -> bool:
     return False
 
 
-def parts(maze_width: int, maze_height: int, walls: set[Cell] | frozenset[Cell]) -> list[set[Cell]]:
-    """The free cells grouped by what a walk joins."""
-    free = {(x, y) for x in range(maze_width) for y in range(maze_height) if (x, y) not in walls}
-    found: list[set[Cell]] = []
-    while free:
-        seed = min(free)
-        part = set(walk_from(maze_width, maze_height, walls, seed))
-        found.append(part)
-        free -= part
-    return found
-
-
-def _partition(rng: random.Random, width: int, height: int, count: int) -> dict[Cell, int]:
-    """The cells split into `count` connected regions grown at random from random seeds."""
-    cells = [(x, y) for x in range(width) for y in range(height)]
-    owner = {cell: i for i, cell in enumerate(rng.sample(cells, count))}
-    edge: list[tuple[Cell, int]] = []
-
-    def grow(cell: Cell) -> None:
-        for dx, dy in MOVES.values():
-            nxt = (cell[0] + dx, cell[1] + dy)
-            if inside(width, height, nxt) and nxt not in owner:
-                edge.append((nxt, owner[cell]))
-
-    for cell in list(owner):
-        grow(cell)
-    while edge:
-        i = rng.randrange(len(edge))
-        edge[i], edge[-1] = edge[-1], edge[i]
-        cell, region = edge.pop()
-        if cell not in owner:
-            owner[cell] = region
-            grow(cell)
-    return owner
-
-
 def _walls(rng: random.Random, spec: Spec) -> set[Cell]:
     """Walls between the regions of a random partition, then wall pieces inside that split no part."""
     w, h = spec.width, spec.height
-    owner = _partition(rng, w, h, spec.parts)
+    owner = regions(rng, w, h, spec.parts)
     walls = {cell for cell, region in owner.items()
              if any(owner.get((cell[0] + dx, cell[1] + dy), region) < region for dx, dy in MOVES.values())}
-    count = len(parts(w, h, walls))
+    count = len(rooms(w, h, walls))
     for _ in range(spec.inner):
         for _try in range(15):
             length = rng.randint(1, 3)
@@ -211,10 +176,10 @@ def _walls(rng: random.Random, spec: Spec) -> set[Cell]:
             piece = {(c + dc * i, r + dr * i) for i in range(length)}
             if not all(inside(w, h, p) for p in piece) or piece <= walls:
                 continue
-            if len(parts(w, h, walls | piece)) == count:
+            if len(rooms(w, h, walls | piece)) == count:
                 walls |= piece
                 break
-    for part in parts(w, h, walls):  # tiny pockets become wall
+    for part in rooms(w, h, walls):  # tiny pockets become wall
         if len(part) < 4:
             walls |= part
     return walls
@@ -240,7 +205,7 @@ class Xf01(Stage):
         lo, hi = spec.shortest
         for _attempt in range(GENERATION_TRIES):
             walls = _walls(rng, spec)
-            found = parts(spec.width, spec.height, walls)
+            found = rooms(spec.width, spec.height, walls)
             if len(found) < 2:
                 continue
             for _placing in range(PLACINGS):
