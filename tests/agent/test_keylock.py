@@ -12,8 +12,7 @@ from agent.agents.aria_agent import AriaAgent
 from agent.keylock import KeyLock, turn_class
 from agent.training.levels import frame_of, start_level
 from arc_client.games import _discover as suite_games
-from arc_client.games.heldout import _discover as heldout_games
-from arc_client.games.heldout import heldout_dir
+from arc_client.games.heldout import HELDOUT, heldout_dir
 from arc_client.games.heldout.lock_key import CELL, TOP, YELLOW, Hd01, key_bits
 
 
@@ -46,7 +45,7 @@ def test_no_lock_is_read_in_the_other_games_with_action5() -> None:
     # starts (Ice Floe's player and rocks, Crates' ring of targets, one of Twin Walkers'); Colour Order's
     # pictures none (their "keys" lie inside tiles too)
     readings = 0
-    for game_class in suite_games() + heldout_games():
+    for game_class in suite_games() + HELDOUT:
         if game_class is Hd01:
             continue
         for seed in range(4):
