@@ -196,6 +196,63 @@ def regions(rng: random.Random, width: int, height: int, count: int) -> dict[Cel
     return owner
 
 
+def region_walls(rng: random.Random, width: int, height: int, parts: int, inner: int, pockets_first: bool) -> set[Cell]:
+    """Walls between the `regions` of a random partition, then up to `inner` wall pieces of 1-3 cells inside
+    that split no room (15 tries each); rooms of fewer than 4 cells become wall, before the pieces
+    (`pockets_first`) or after them."""
+    owner = regions(rng, width, height, parts)
+    walls = {cell for cell, region in owner.items()
+             if any(owner.get((cell[0] + dx, cell[1] + dy), region) < region for dx, dy in MOVES.values())}
+
+    def fill_pockets() -> None:
+        for room in rooms(width, height, walls):
+            if len(room) < 4:
+                walls.update(room)
+
+    if pockets_first:
+        fill_pockets()
+    count = len(rooms(width, height, walls))
+    for _ in range(inner):
+        for _try in range(15):
+            length = rng.randint(1, 3)
+            c, r = rng.randrange(width), rng.randrange(height)
+            dc, dr = rng.choice(((1, 0), (0, 1)))
+            piece = {(c + dc * i, r + dr * i) for i in range(length)}
+            if not all(inside(width, height, p) for p in piece) or piece <= walls:
+                continue
+            if len(rooms(width, height, walls | piece)) == count:
+                walls |= piece
+                break
+    if not pockets_first:
+        fill_pockets()
+    return walls
+
+
+def held_key_wins(start: Any, step: Any, won: Any) -> bool:
+    """Whether pressing one key (ACTION1-4) over and over from `start` wins: `step(state, action)` is the
+    next state, `won(state)` the goal."""
+    for action in MOVES:
+        state, seen = start, {start}
+        while not won(state):
+            state = step(state, action)
+            if state in seen:
+                break
+            seen.add(state)
+        if won(state):
+            return True
+    return False
+
+
+def grid_index(origin: tuple[int, int], pitch: int, cell: int, side: int, point: tuple[int, int]) -> int | None:
+    """The row-major index of the board cell under `point` on a `side` x `side` board of `cell`-pixel cells
+    `pitch` pixels apart from `origin` (None off the board or on a gap between cells)."""
+    col, dx = divmod(point[0] - origin[0], pitch)
+    row, dy = divmod(point[1] - origin[1], pitch)
+    if not (0 <= col < side and 0 <= row < side) or dx >= cell or dy >= cell:
+        return None
+    return row * side + col
+
+
 def walled_yard(width: int, height: int, origin: tuple[int, int], walls: set[Cell] | frozenset[Cell], kind: str,
                 cell: int = 4) -> np.ndarray:
     """A yard's background: black around, a grey rim, a textured floor (`texture` kinds), wall blocks."""

@@ -51,8 +51,9 @@ from arc_client.games.heldout.stage import (
     Stage,
     art,
     block,
+    held_key_wins,
     inside,
-    regions,
+    region_walls,
     rooms,
     solve,
     sprite,
@@ -148,43 +149,15 @@ def start_walk(yard: Yard) -> Walk:
     return Walk(yard.start, yard.start_colour, yard.gate_colours)
 
 
-def held_key_wins(yard: Yard) -> bool:
+def _one_key_wins(yard: Yard) -> bool:
     """Whether pressing one key over and over from the start reaches the exit."""
-    for action in MOVES:
-        state = start_walk(yard)
-        seen = {state}
-        while state.at != yard.exit:
-            state = move(yard, state, action)
-            if state in seen:
-                break
-            seen.add(state)
-        if state.at == yard.exit:
-            return True
-    return False
+    return held_key_wins(start_walk(yard), lambda s, a: move(yard, s, a), lambda s: s.at == yard.exit)
 
 
 def _walls(rng: random.Random, spec: Spec) -> set[Cell]:
-    """Walls between the regions of a random partition, then wall pieces inside that split no room."""
-    w, h = spec.width, spec.height
-    owner = regions(rng, w, h, spec.parts)
-    walls = {cell for cell, region in owner.items()
-             if any(owner.get((cell[0] + dx, cell[1] + dy), region) < region for dx, dy in MOVES.values())}
-    for room in rooms(w, h, walls):  # tiny pockets become wall
-        if len(room) < 4:
-            walls |= room
-    count = len(rooms(w, h, walls))
-    for _ in range(spec.inner):
-        for _try in range(15):
-            length = rng.randint(1, 3)
-            c, r = rng.randrange(w), rng.randrange(h)
-            dc, dr = rng.choice(((1, 0), (0, 1)))
-            piece = {(c + dc * i, r + dr * i) for i in range(length)}
-            if not all(inside(w, h, p) for p in piece) or piece <= walls:
-                continue
-            if len(rooms(w, h, walls | piece)) == count:
-                walls |= piece
-                break
-    return walls
+    """Walls between the regions of a random partition, tiny pockets filled, then wall pieces inside that
+    split no room."""
+    return region_walls(rng, spec.width, spec.height, spec.parts, spec.inner, pockets_first=True)
 
 
 def _doors(width: int, height: int, walls: set[Cell], found: list[set[Cell]]) -> list[tuple[Cell, int, int, bool]]:
@@ -227,7 +200,7 @@ class Xg01(Stage):
                 continue
             for _placing in range(PLACINGS):
                 yard = self._place(rng, spec, frozenset(walls - {d[0] for d in doors}), found, doors)
-                if yard is None or held_key_wins(yard):
+                if yard is None or _one_key_wins(yard):
                     continue
                 if solve(self, replace(yard, pots=(), pot_colours=(), rims=())) is not None:
                     continue  # the exit must need a colour change

@@ -52,8 +52,9 @@ from arc_client.games.heldout.stage import (
     Stage,
     art,
     block,
+    held_key_wins,
     inside,
-    regions,
+    region_walls,
     rooms,
     solve,
     sprite,
@@ -146,43 +147,15 @@ def move(maze: Maze, state: Walk, action: int) -> Walk:
     return Walk(target, state.used | {index} if maze.once else state.used)
 
 
-def held_key_wins(maze: Maze) -> bool:
+def _one_key_wins(maze: Maze) -> bool:
     """Whether pressing one key over and over from the start reaches the exit."""
-    for action in MOVES:
-        state = Walk(maze.start, frozenset())
-        seen = {state}
-        while state.at != maze.exit:
-            state = move(maze, state, action)
-            if state in seen:
-                break
-            seen.add(state)
-        if state.at == maze.exit:
-            return True
-    return False
+    return held_key_wins(Walk(maze.start, frozenset()), lambda s, a: move(maze, s, a), lambda s: s.at == maze.exit)
 
 
 def _walls(rng: random.Random, spec: Spec) -> set[Cell]:
-    """Walls between the regions of a random partition, then wall pieces inside that split no part."""
-    w, h = spec.width, spec.height
-    owner = regions(rng, w, h, spec.parts)
-    walls = {cell for cell, region in owner.items()
-             if any(owner.get((cell[0] + dx, cell[1] + dy), region) < region for dx, dy in MOVES.values())}
-    count = len(rooms(w, h, walls))
-    for _ in range(spec.inner):
-        for _try in range(15):
-            length = rng.randint(1, 3)
-            c, r = rng.randrange(w), rng.randrange(h)
-            dc, dr = rng.choice(((1, 0), (0, 1)))
-            piece = {(c + dc * i, r + dr * i) for i in range(length)}
-            if not all(inside(w, h, p) for p in piece) or piece <= walls:
-                continue
-            if len(rooms(w, h, walls | piece)) == count:
-                walls |= piece
-                break
-    for part in rooms(w, h, walls):  # tiny pockets become wall
-        if len(part) < 4:
-            walls |= part
-    return walls
+    """Walls between the regions of a random partition, then wall pieces inside that split no part, then
+    tiny pockets filled."""
+    return region_walls(rng, spec.width, spec.height, spec.parts, spec.inner, pockets_first=False)
 
 
 def cell_size(spec_width: int, spec_height: int, legend: bool) -> int:
@@ -213,7 +186,7 @@ class Xf01(Stage):
                 if maze is None:
                     continue
                 plan = solve(self, maze)
-                if plan is None or not lo <= len(plan) <= hi or held_key_wins(maze):
+                if plan is None or not lo <= len(plan) <= hi or _one_key_wins(maze):
                     continue
                 if spec.once and not spec.cycle:  # the once-only rule must change the way
                     free = solve(self, replace(maze, once=False))

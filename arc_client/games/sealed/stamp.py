@@ -49,6 +49,7 @@ from arc_client.games.heldout.stage import (
     art,
     block,
     glyphs,
+    grid_index,
     sprite,
     texture,
 )
@@ -304,12 +305,7 @@ class Xj01(Stage):
         return None
 
     def _canvas_at(self, puzzle: StampPuzzle, cell: tuple[int, int]) -> int | None:
-        ox, oy = puzzle.origin
-        col, dx = divmod(cell[0] - ox, puzzle.pitch)
-        row, dy = divmod(cell[1] - oy, puzzle.pitch)
-        if not (0 <= col < puzzle.side and 0 <= row < puzzle.side) or dx == puzzle.cell or dy == puzzle.cell:
-            return None
-        return row * puzzle.side + col
+        return grid_index(puzzle.origin, puzzle.pitch, puzzle.cell, puzzle.side, cell)
 
     def _point(self, puzzle: StampPuzzle, step: Step) -> tuple[int, int]:
         kind, value = step
