@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK
 from arc_client.games.play import act, play_plan
@@ -35,20 +36,6 @@ SEEDS = range(6)
 # the test's own reading of an arrow: UP, RIGHT, DOWN, LEFT as a cell step (y grows downward)
 STEP = {0: (0, -1), 1: (1, 0), 2: (0, 1), 3: (-1, 0)}
 Cell = tuple[int, int]
-
-
-def _frame(result, index: int = -1) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[index], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> tuple[Xb01, np.ndarray]:
-    """A game on `level` and its first frame."""
-    game = Xb01(seed=seed)
-    result = act(game, 0)
-    for plan in game.solutions[:level]:
-        result = play_plan(game, plan)
-    assert game.level_index == level
-    return game, _frame(result)
 
 
 def _patch(frame: np.ndarray, game: Xb01, yard: Yard, cell: Cell, dx: int = 0, dy: int = 0,
@@ -133,7 +120,7 @@ def test_the_scene_shows_tiles_crate_exit_and_pits() -> None:
         for level in range(6):
             result = play_plan(game, game.solutions[level - 1]) if level else act(game, 0)
             yard = game.puzzles[level]
-            frame = _frame(result)  # the level's first frame
+            frame = frame_of(result)  # the level's first frame
             for cell, direction in zip(yard.belts, yard.arrows, strict=True):
                 patch = _patch(frame, game, yard, cell)
                 if cell == yard.start:
@@ -150,7 +137,7 @@ def test_a_click_turns_only_the_clicked_tile_a_quarter() -> None:
     checked = {CLOCKWISE: 0, COUNTER: 0}
     for seed in SEEDS:
         for level in range(6):
-            game, first = _on_level(seed, level)
+            game, first = on_level(Xb01, seed, level)
             yard = game.puzzles[level]
             turn = 1 if level < 4 else -1
             for index, cell in enumerate(yard.belts):
@@ -163,7 +150,7 @@ def test_a_click_turns_only_the_clicked_tile_a_quarter() -> None:
                 changed = [i for i, (a, b) in enumerate(zip(before.arrows, game.state.arrows, strict=True)) if a != b]
                 assert changed == [index] and game.state.arrows[index] == (before.arrows[index] + turn) % 4
                 if cell not in (before.crate, game.state.crate):  # the drawn arrow turned a quarter, the same way
-                    last = _frame(result)
+                    last = frame_of(result)
                     assert (_patch(last, game, yard, cell) == np.rot90(_patch(first, game, yard, cell), k=-turn)).all()
                     assert (_patch(last, game, yard, cell) == arrow_pixels(game.state.arrows[index])).all()
                     checked[yard.turn] += 1
@@ -185,16 +172,16 @@ def test_each_click_moves_a_crate_on_a_tile_one_cell_along_its_arrow_with_an_in_
                 result = act(game, action, x, y)
                 if step == len(plan) - 1:  # the winning click carries the crate onto the exit
                     assert expected.crate == yard.exit and (game.level_index == level + 1 or result.state is GameState.WIN)
-                    assert _crate_drawn_at(_frame(result, 0), game, yard, before.crate, (
+                    assert _crate_drawn_at(frame_of(result, 0), game, yard, before.crate, (
                         3 * (yard.exit[0] - before.crate[0]), 3 * (yard.exit[1] - before.crate[1])))
                     continue
                 assert game.state == expected and game.level_index == level
-                last = _frame(result)
+                last = frame_of(result)
                 assert _crate_drawn_at(last, game, yard, expected.crate)
                 if expected.crate != before.crate:
                     dx, dy = expected.crate[0] - before.crate[0], expected.crate[1] - before.crate[1]
                     assert abs(dx) + abs(dy) == 1 and len(result.frame) == 2
-                    assert _crate_drawn_at(_frame(result, 0), game, yard, before.crate, (3 * dx, 3 * dy))
+                    assert _crate_drawn_at(frame_of(result, 0), game, yard, before.crate, (3 * dx, 3 * dy))
                     moved += 1
                 else:
                     assert len(result.frame) == 1
@@ -206,7 +193,7 @@ def test_a_crate_on_plain_floor_stays_whatever_is_clicked() -> None:
     stuck = 0
     for seed in SEEDS:
         for level in range(6):
-            game, _ = _on_level(seed, level)
+            game, _ = on_level(Xb01, seed, level)
             yard = game.puzzles[level]
             floor = set(np.ndindex(yard.width, yard.height)) - set(yard.belts) - yard.walls - yard.pits - {yard.exit}
             clicks = _search(game, yard, lambda s, a, floor=floor: a.crate in floor)
@@ -220,7 +207,7 @@ def test_a_crate_on_plain_floor_stays_whatever_is_clicked() -> None:
                 arrows = game.state.arrows
                 result = act(game, 6, *game.centre(yard, cell))
                 assert game.state.crate == crate and result.state is GameState.NOT_FINISHED
-                assert _crate_drawn_at(_frame(result), game, yard, crate) and len(result.frame) == 1
+                assert _crate_drawn_at(frame_of(result), game, yard, crate) and len(result.frame) == 1
                 if cell in yard.belts:
                     assert game.state.arrows != arrows
             stuck += 1
@@ -245,7 +232,7 @@ def test_a_wall_or_the_yards_edge_stops_the_crate() -> None:
     played = 0
     for seed in SEEDS:  # through the engine: reach a tick where the crate stands on a tile facing a wall or the edge
         for level in (1, 3, 5):
-            game, _ = _on_level(seed, level)
+            game, _ = on_level(Xb01, seed, level)
             yard = game.puzzles[level]
 
             def pushed_nowhere(before: Belts, after: Belts, yard: Yard = yard) -> bool:
@@ -260,7 +247,7 @@ def test_a_wall_or_the_yards_edge_stops_the_crate() -> None:
             before = game.state
             result = act(game, 6, *clicks[-1])
             assert game.state.crate == before.crate and len(result.frame) == 1
-            assert _crate_drawn_at(_frame(result), game, yard, before.crate)
+            assert _crate_drawn_at(frame_of(result), game, yard, before.crate)
             result = act(game, 6, *game.centre(yard, yard.wait))  # waiting changes nothing now
             assert game.state.crate == before.crate and len(result.frame) == 1
             played += 1
@@ -273,7 +260,7 @@ def test_a_pit_ends_the_game_from_level_3() -> None:
         game = Xb01(seed=seed)
         assert [bool(yard.pits) for yard in game.puzzles] == [False, False, True, True, True, True]
         for level in range(2, 6):
-            game, _ = _on_level(seed, level)
+            game, _ = on_level(Xb01, seed, level)
             yard = game.puzzles[level]
             clicks = _search(game, yard, lambda s, a, yard=yard: a.crate in yard.pits)
             assert clicks is not None, (seed, level)  # every pit level can be lost
@@ -282,7 +269,7 @@ def test_a_pit_ends_the_game_from_level_3() -> None:
             result = act(game, 6, *clicks[-1])
             pit = game.state.crate
             assert result.state is GameState.GAME_OVER and pit in yard.pits and game.level_index == level
-            assert (_patch(_frame(result), game, yard, pit, 2, 2, 3) == SUNK).all()  # the crate sunk in the pit
+            assert (_patch(frame_of(result), game, yard, pit, 2, 2, 3) == SUNK).all()  # the crate sunk in the pit
             assert act(game, 6, *game.centre(yard, yard.wait)).state is GameState.GAME_OVER  # nothing more happens
             result = act(game, 0)  # RESET restores the level
             assert result.state is GameState.NOT_FINISHED and game.state == game.initial_state(yard)
@@ -321,12 +308,12 @@ def test_every_level_is_won_by_its_plan_within_its_budget_and_never_by_waiting()
 
 
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
-    game, _ = _on_level(0, 1)  # level 2: no pits, and waiting never wins
+    game, _ = on_level(Xb01, 0, 1)  # level 2: no pits, and waiting never wins
     yard = game.puzzles[1]
     results = [act(game, 6, 0, 63) for _ in range(game.budgets[1])]  # clicks outside the yard tick too
     states = [result.state for result in results]
     assert states[-1] is GameState.GAME_OVER and GameState.GAME_OVER not in states[:-1]
-    bars = [np.count_nonzero(_frame(result)[0:2] != BLACK) for result in results]
+    bars = [np.count_nonzero(frame_of(result)[0:2] != BLACK) for result in results]
     assert bars == sorted(bars, reverse=True) and bars[0] > bars[-1] == 0  # the timer bar runs down, then is spent
     result = act(game, 0)
     assert result.state is GameState.NOT_FINISHED and game.level_index == 1 and game.state == game.initial_state(yard)

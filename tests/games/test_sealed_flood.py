@@ -5,6 +5,7 @@ won by its plan through the engine within its budget."""
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import WHITE
 from arc_client.games.play import act, play_plan
@@ -12,19 +13,6 @@ from arc_client.games.sealed import SEALED
 from arc_client.games.sealed.flood import LEVELS, SWATCH, FloodPuzzle, Xa01, shortest
 
 SEEDS = range(6)
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> Xa01:
-    game = Xa01(seed=seed)
-    act(game, 0)
-    for plan in game.solutions[:level]:
-        play_plan(game, plan)
-    assert game.level_index == level
-    return game
 
 
 def _grid(puzzle: FloodPuzzle, state: tuple[int, int]) -> list[int]:
@@ -87,7 +75,7 @@ def test_a_swatch_click_grows_the_region_by_the_joined_cells_of_that_colour() ->
     checked = grown = 0
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xa01, seed, level)[0]
             puzzle = game.puzzles[level]
             side = puzzle.side
             for _ in range(4):
@@ -106,7 +94,7 @@ def test_a_swatch_click_grows_the_region_by_the_joined_cells_of_that_colour() ->
                 assert game.state[1] == colour and _cells(game.state, side) == expected, (seed, level)
                 assert all(puzzle.board[i] == colour for i in expected - old)
                 assert old <= expected
-                assert _shown(game, _frame(result)) == repainted
+                assert _shown(game, frame_of(result)) == repainted
                 grown += len(expected) > len(old)
                 checked += 1
     assert checked >= 100 and grown >= 50
@@ -115,11 +103,11 @@ def test_a_swatch_click_grows_the_region_by_the_joined_cells_of_that_colour() ->
 def test_clicking_the_regions_own_colour_changes_nothing() -> None:
     for seed in SEEDS:
         for level in (0, 3, 5):
-            game = _on_level(seed, level)
+            game = on_level(Xa01, seed, level)[0]
             before, left = game.state, game.budget_left
-            frame = _frame(act(game, 6, *_swatch(game, before[1])))
+            frame = frame_of(act(game, 6, *_swatch(game, before[1])))
             assert game.state == before and game.level_index == level and game.budget_left == left - 1
-            again = _frame(act(game, 6, *_swatch(game, before[1])))
+            again = frame_of(act(game, 6, *_swatch(game, before[1])))
             assert (frame[2:] == again[2:]).all()  # only the timer bar moved
             puzzle = game.puzzles[level]
             assert game.transition(puzzle, before, 6, _swatch(game, before[1])) == before
@@ -136,7 +124,7 @@ def test_board_clicks_do_nothing_before_level_4() -> None:
             for x in range(ox - 3, ox + span + 3):
                 for y in range(oy - 3, oy + span + 3):
                     assert game.transition(puzzle, state, 6, (x, y)) == state, (seed, level, x, y)
-    game = _on_level(0, 1)
+    game = on_level(Xa01, 0, 1)[0]
     puzzle = game.puzzles[1]
     other = next(i for i, c in enumerate(puzzle.board) if c != game.state[1])
     before = game.state
@@ -148,7 +136,7 @@ def test_from_level_4_a_board_click_floods_with_that_cells_colour() -> None:
     flooded = 0
     for seed in SEEDS:
         for level in range(3, len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xa01, seed, level)[0]
             puzzle = game.puzzles[level]
             state = game.state
             grid = _grid(puzzle, state)
@@ -175,7 +163,7 @@ def test_from_level_4_a_board_click_floods_with_that_cells_colour() -> None:
 def test_from_level_5_the_flood_starts_at_the_other_corner() -> None:
     for seed in SEEDS:
         game = Xa01(seed=seed)
-        frame = _frame(act(game, 0))
+        frame = frame_of(act(game, 0))
         for level, plan in enumerate(game.solutions):
             puzzle = game.puzzles[level]
             last = puzzle.side**2 - 1
@@ -191,7 +179,7 @@ def test_from_level_5_the_flood_starts_at_the_other_corner() -> None:
             assert len(xs) and all(x0 <= ox + x < x0 + puzzle.cell and y0 <= oy + y < y0 + puzzle.cell
                                    for x, y in zip(xs, ys, strict=True)), (seed, level)
             if level + 1 < len(game.solutions):
-                frame = _frame(play_plan(game, plan))
+                frame = frame_of(play_plan(game, plan))
 
 
 def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
@@ -209,7 +197,7 @@ def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
 
 
 def test_clicks_off_the_board_and_swatches_change_nothing() -> None:
-    game = _on_level(0, 4)
+    game = on_level(Xa01, 0, 4)[0]
     before = game.state
     for x, y in ((0, 63), (1, 10), (63, 30), (2, 50), (32, 49), (60, 55)):
         result = act(game, 6, x, y)

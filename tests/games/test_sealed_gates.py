@@ -9,29 +9,16 @@ from dataclasses import replace
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout import stage
 from arc_client.games.heldout.stage import GRAY, GREEN, MOVES, RED, WHITE, inside, solve
-from arc_client.games.play import act, play_plan
+from arc_client.games.play import act
 from arc_client.games.sealed import SEALED
 from arc_client.games.sealed.gates import LEVELS, PALETTE, YARD_TOP, Walk, Xg01, Yard, move, start_walk
 
 SEEDS = range(6)
 BACK = {1: 2, 2: 1, 3: 4, 4: 3}
-
-
-def _frame(result, index: int = -1) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[index], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> tuple[Xg01, np.ndarray]:
-    """A game on `level` (0-based) and the level's first frame."""
-    game = Xg01(seed=seed)
-    result = act(game, 0)
-    for plan in game.solutions[:level]:
-        result = play_plan(game, plan)
-    assert game.level_index == level
-    return game, _frame(result)
 
 
 def _mover(frame: np.ndarray) -> tuple[int, int]:
@@ -93,20 +80,20 @@ def test_a_key_moves_the_mover_one_cell_and_walls_stop_it() -> None:
         game = Xg01(seed=seed)
         yard = game.puzzles[0]
         result = act(game, 0)
-        x, y = _mover(_frame(result))
+        x, y = _mover(frame_of(result))
         assert (x, y) == game.corner(yard, yard.start)
         for action, (dx, dy) in MOVES.items():
             target = (yard.start[0] + dx, yard.start[1] + dy)
             if _plain(yard, target) and not checked_step:
                 result = act(game, action)
                 assert game.state.at == target
-                assert _mover(_frame(result)) == (x + dx * yard.cell, y + dy * yard.cell)
+                assert _mover(frame_of(result)) == (x + dx * yard.cell, y + dy * yard.cell)
                 result = act(game, BACK[action])  # and back
-                assert game.state.at == yard.start and _mover(_frame(result)) == (x, y)
+                assert game.state.at == yard.start and _mover(frame_of(result)) == (x, y)
                 checked_step = True
             if (not inside(yard.width, yard.height, target) or target in yard.walls) and not checked_wall:
                 result = act(game, action)  # a wall or the rim: nothing moves
-                assert game.state == start_walk(yard) and _mover(_frame(result)) == (x, y)
+                assert game.state == start_walk(yard) and _mover(frame_of(result)) == (x, y)
                 checked_wall = True
     assert checked_step and checked_wall
     # every wall of every level stops the mover, in the rules
@@ -119,7 +106,7 @@ def test_a_key_moves_the_mover_one_cell_and_walls_stop_it() -> None:
 
 
 def test_a_pot_paints_the_mover_and_the_frame_shows_it() -> None:
-    game, frame = _on_level(0, 0)
+    game, frame = on_level(Xg01, 0, 0)
     yard = game.puzzles[0]
     assert _body(frame) == yard.start_colour
     painted = False
@@ -130,7 +117,7 @@ def test_a_pot_paints_the_mover_and_the_frame_shows_it() -> None:
         if stepped in yard.pots:
             colour = yard.pot_colours[yard.pots.index(stepped)]
             assert game.state == Walk(stepped, colour, yard.gate_colours)
-            assert _body(_frame(result)) == colour != yard.start_colour
+            assert _body(frame_of(result)) == colour != yard.start_colour
             px, py = game.corner(yard, stepped)
             painted = True
             break
@@ -139,7 +126,7 @@ def test_a_pot_paints_the_mover_and_the_frame_shows_it() -> None:
         after = game.transition(yard, game.state, action, None)
         if after.at != game.state.at and after.at not in yard.pots and after.at not in yard.gates:
             result = act(game, action)
-            frame = _frame(result)
+            frame = frame_of(result)
             assert game.state.colour == colour and _body(frame) == colour
             assert frame[py + 2, px + 2] == colour and frame[py + 1, px] == GRAY  # the pot, grey-rimmed
             break
@@ -172,7 +159,7 @@ def test_a_gate_passes_its_colour_in_levels_1_to_3_and_only_other_colours_from_l
     assert checked > 50
     # the legend in the top left corner shows the rule: a check mark for levels 1-3, a cross from level 4
     for level in (0, 3):
-        game, frame = _on_level(0, level)
+        game, frame = on_level(Xg01, 0, level)
         x, y, width, height = game.legend_box(game.puzzles[level])
         mark = frame[y + 1 : y + 6, x + 14 : x + 19]
         assert ((mark == GREEN).any() and not (mark == RED).any()) == (level < 3)
@@ -180,7 +167,7 @@ def test_a_gate_passes_its_colour_in_levels_1_to_3_and_only_other_colours_from_l
         colour = game.puzzles[level].gate_colours[0]
         assert frame[y + 3, x + 4] == colour and frame[y + 1, x + 8] == colour  # the mover's body and the gate
     # through the engine on level 1: the gate stops the unpainted mover and lets the painted one in
-    game, _ = _on_level(0, 0)
+    game, _ = on_level(Xg01, 0, 0)
     yard = game.puzzles[0]
     (gate,) = yard.gates
     painted = False
@@ -191,7 +178,7 @@ def test_a_gate_passes_its_colour_in_levels_1_to_3_and_only_other_colours_from_l
             assert painted and game.state.colour == yard.gate_colours[0]
             before = game.state
             result = act(game, action)
-            assert game.state.at == gate and _mover(_frame(result)) == game.corner(yard, gate)
+            assert game.state.at == gate and _mover(frame_of(result)) == game.corner(yard, gate)
             unpainted = before._replace(colour=yard.start_colour)
             assert move(yard, unpainted, action) == unpainted
             break
@@ -224,14 +211,14 @@ def test_from_level_five_a_pot_swaps_the_gates_of_its_colour_and_its_rims() -> N
                     state = move(replace(yard, swapping=False), state, action)
                     assert state.at != yard.exit
     # through the engine: the plan's first swap recolours the gates in the frame
-    game, frame = _on_level(0, 4)
+    game, frame = on_level(Xg01, 0, 4)
     yard = game.puzzles[4]
     for action, x, y in game.solutions[4]:
         result = act(game, action, x, y)
         if game.state.gates != yard.gate_colours:
             break
     assert game.state.gates != yard.gate_colours
-    frame = _frame(result)
+    frame = frame_of(result)
     for gate, colour in zip(yard.gates, game.state.gates, strict=True):
         px, py = game.corner(yard, gate)
         assert frame[py, px] == colour
@@ -258,7 +245,7 @@ def test_the_exit_needs_a_colour_change_and_no_held_key_reaches_it() -> None:
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
     game = Xg01(seed=0)
     yard = game.puzzles[0]
-    first = _frame(act(game, 0))
+    first = frame_of(act(game, 0))
     start = start_walk(yard)
     result = act(game, game.solutions[0][0][0])  # the mover leaves the start
     assert game.state != start
@@ -270,4 +257,4 @@ def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
     result = act(game, 0)
     assert result.state is GameState.NOT_FINISHED and game.level_index == 0
     assert game.state == start and game.budget_left == game.budgets[0]
-    assert (_frame(result) == first).all()
+    assert (frame_of(result) == first).all()

@@ -10,6 +10,7 @@ import random
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK, MAROON, ORANGE, WHITE, solve
 from arc_client.games.play import act, play_plan
@@ -17,19 +18,6 @@ from arc_client.games.sealed import SEALED
 from arc_client.games.sealed.gears import LEGEND_X, LEGEND_Y, LEVELS, SIZE, GearsPuzzle, Xh01, shortest
 
 SEEDS = range(6)
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> Xh01:
-    game = Xh01(seed=seed)
-    act(game, 0)
-    for plan in game.solutions[:level]:
-        play_plan(game, plan)
-    assert game.level_index == level
-    return game
 
 
 def _hops(puzzle: GearsPuzzle, index: int) -> dict[int, int]:
@@ -120,9 +108,9 @@ def test_a_click_turns_the_whole_chain_alternately_and_leaves_other_chains_alone
     # through the engine: the pointers drawn move the same way, with a diagonal frame in between
     for seed in SEEDS:
         for level in (1, 4, 6):
-            game = _on_level(seed, level)
+            game = on_level(Xh01, seed, level)[0]
             puzzle = game.puzzles[level]
-            first = _pointers(game, _frame(act(game, 6, 0, 63)))  # a click off the board: nothing turns
+            first = _pointers(game, frame_of(act(game, 6, 0, 63)))  # a click off the board: nothing turns
             assert first == list(puzzle.start)
             rng = random.Random(seed)
             for index in rng.sample([g for g in range(len(first)) if not puzzle.rusted[g]], 3):
@@ -130,7 +118,7 @@ def test_a_click_turns_the_whole_chain_alternately_and_leaves_other_chains_alone
                 if game.level_index != level:
                     break
                 hops = _hops(puzzle, index)
-                halfway, shown = _pointers(game, np.asarray(result.frame[0])), _pointers(game, _frame(result))
+                halfway, shown = _pointers(game, np.asarray(result.frame[0])), _pointers(game, frame_of(result))
                 assert len(result.frame) == 2
                 for g in range(len(first)):
                     turn = 0 if g not in hops else 1 if hops[g] % 2 == 0 else -1
@@ -143,7 +131,7 @@ def test_a_click_turns_the_whole_chain_alternately_and_leaves_other_chains_alone
 def test_the_legend_decides_the_win_per_colour_from_level_4() -> None:
     for seed in SEEDS:
         game = Xh01(seed=seed)
-        frame = _frame(act(game, 0))
+        frame = frame_of(act(game, 0))
         for level, plan in enumerate(game.solutions):
             puzzle = game.puzzles[level]
             legend = _arrows(puzzle, frame)
@@ -163,7 +151,7 @@ def test_the_legend_decides_the_win_per_colour_from_level_4() -> None:
             assert result.levels_completed == level + 1
             if level + 1 < len(game.solutions):
                 assert game.state == game.puzzles[level + 1].start
-            frame = _frame(result)
+            frame = frame_of(result)
         assert result.state is GameState.WIN
 
 
@@ -171,9 +159,9 @@ def test_rusted_gears_ignore_clicks_but_turn_with_their_chain_from_level_5() -> 
     seen = 0
     for seed in SEEDS:
         for level in (4, 5, 6):
-            game = _on_level(seed, level)
+            game = on_level(Xh01, seed, level)[0]
             puzzle = game.puzzles[level]
-            frame = _frame(act(game, 6, 0, 63))
+            frame = frame_of(act(game, 6, 0, 63))
             for rusty in (g for g in range(len(puzzle.sockets)) if puzzle.rusted[g]):
                 if game.level_index != level:
                     break
@@ -182,8 +170,8 @@ def test_rusted_gears_ignore_clicks_but_turn_with_their_chain_from_level_5() -> 
                 before = game.state
                 result = act(game, 6, *game.gear_centre(puzzle, rusty))
                 assert game.state == before and len(result.frame) == 1
-                assert (_frame(result)[2:] == frame[2:]).all()  # only the timer moved
-                frame = _frame(result)
+                assert (frame_of(result)[2:] == frame[2:]).all()  # only the timer moved
+                frame = frame_of(result)
                 mate = next((g for g, d in _hops(puzzle, rusty).items() if d and not puzzle.rusted[g]), None)
                 if mate is not None and game.level_index == level:
                     distance = _hops(puzzle, mate)[rusty]
@@ -191,8 +179,8 @@ def test_rusted_gears_ignore_clicks_but_turn_with_their_chain_from_level_5() -> 
                     turn = 1 if distance % 2 == 0 else -1
                     assert game.state[rusty] == (before[rusty] + turn) % 4
                     if game.level_index == level:
-                        assert _pointer(game, puzzle, _frame(result), rusty) == game.state[rusty]
-                        frame = _frame(result)
+                        assert _pointer(game, puzzle, frame_of(result), rusty) == game.state[rusty]
+                        frame = frame_of(result)
                         seen += 1
             for g in range(len(puzzle.sockets)):
                 if not puzzle.rusted[g]:
@@ -227,7 +215,7 @@ def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
 
 
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
-    game = _on_level(0, 2)
+    game = on_level(Xh01, 0, 2)[0]
     puzzle = game.puzzles[2]
     unsolved = next(puzzle.chains[g] for g in range(len(puzzle.start)) if puzzle.start[g] != puzzle.goal(g))
     point = game.gear_centre(puzzle, next(g for g in range(len(puzzle.start)) if puzzle.chains[g] != unsolved))
@@ -235,7 +223,7 @@ def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
     for _ in range(game.budgets[2]):  # turning another chain never sets the unsolved one right
         result = act(game, 6, *point)
         states.append(result.state)
-        bars.append(int(np.count_nonzero(_frame(result)[0:2] != BLACK)))
+        bars.append(int(np.count_nonzero(frame_of(result)[0:2] != BLACK)))
         assert game.level_index == 2
     assert states[-1] is GameState.GAME_OVER and GameState.GAME_OVER not in states[:-1]
     assert bars == sorted(bars, reverse=True) and bars[0] > bars[-1] == 0

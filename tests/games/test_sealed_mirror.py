@@ -9,6 +9,7 @@ import random
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK, GRAY, WHITE, YELLOW, solve
 from arc_client.games.play import act, play_plan
@@ -24,19 +25,6 @@ from arc_client.games.sealed.mirror import (
 )
 
 SEEDS = range(6)
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> Xd01:
-    game = Xd01(seed=seed)
-    act(game, 0)
-    for plan in game.solutions[:level]:
-        play_plan(game, plan)
-    assert game.level_index == level
-    return game
 
 
 def _images(puzzle: MirrorPuzzle, index: int, level: int) -> set[int]:
@@ -111,16 +99,16 @@ def test_a_click_changes_the_cell_and_its_mirror_images() -> None:
     # through the engine: the drawn canvas changes in exactly those cells
     for seed in SEEDS:
         for level in (0, 3, 4, 5, 6):
-            game = _on_level(seed, level)
+            game = on_level(Xd01, seed, level)[0]
             puzzle = game.puzzles[level]
             rng = random.Random(seed * 10 + level)
-            first = _shown(game, _frame(act(game, 6, 0, 63)))  # a click off the canvas: only the timer moves
+            first = _shown(game, frame_of(act(game, 6, 0, 63)))  # a click off the canvas: only the timer moves
             for index in rng.sample(range(puzzle.side**2), 6):
                 before = game.state
                 result = act(game, 6, *game.cell_centre(puzzle, index))
                 if game.level_index != level:
                     break
-                shown = _shown(game, _frame(result))
+                shown = _shown(game, frame_of(result))
                 changed = {i for i in range(puzzle.side**2) if shown[i] != first[i]}
                 assert changed == _images(puzzle, index, level) and shown == [_colour(puzzle, v) for v in game.state]
                 assert before != game.state
@@ -130,7 +118,7 @@ def test_a_click_changes_the_cell_and_its_mirror_images() -> None:
 def test_cells_toggle_on_levels_1_2_and_cycle_through_two_colours_from_level_3() -> None:
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xd01, seed, level)[0]
             puzzle = game.puzzles[level]
             cycle = 2 if level < 2 else 3
             index = next(i for i in range(puzzle.side**2) if game.state[i] == 0)
@@ -140,7 +128,7 @@ def test_cells_toggle_on_levels_1_2_and_cycle_through_two_colours_from_level_3()
                 result = act(game, 6, *point)
                 if game.level_index != level:
                     break
-                seen.append(_shown(game, _frame(result))[index])
+                seen.append(_shown(game, frame_of(result))[index])
             else:
                 assert seen == [*puzzle.paints, GRAY], (seed, level)
                 assert game.state[index] == 0
@@ -156,7 +144,7 @@ def test_cells_toggle_on_levels_1_2_and_cycle_through_two_colours_from_level_3()
 def test_the_mirror_line_runs_down_then_across_then_both_ways() -> None:
     for seed in (0, 3):
         game = Xd01(seed=seed)
-        frame = _frame(act(game, 0))
+        frame = frame_of(act(game, 0))
         for level, plan in enumerate(game.solutions):
             puzzle = game.puzzles[level]
             ox, oy = puzzle.origin
@@ -182,13 +170,13 @@ def test_the_mirror_line_runs_down_then_across_then_both_ways() -> None:
             assert (legend[1 : 1 + 2 * puzzle.side + across, 1 + 2 * half] == YELLOW).all() == down
             assert (legend[1 + 2 * half, 1 : 1 + 2 * puzzle.side + down] == YELLOW).all() == across
             if level + 1 < len(game.solutions):
-                frame = _frame(play_plan(game, plan))
+                frame = frame_of(play_plan(game, plan))
 
 
 def test_the_level_is_won_exactly_when_the_canvas_equals_the_legend() -> None:
     for seed in SEEDS:
         game = Xd01(seed=seed)
-        frame = _frame(act(game, 0))
+        frame = frame_of(act(game, 0))
         for level, plan in enumerate(game.solutions):
             puzzle = game.puzzles[level]
             assert _legend(puzzle, frame) == [_colour(puzzle, v) for v in puzzle.target]
@@ -197,9 +185,9 @@ def test_the_level_is_won_exactly_when_the_canvas_equals_the_legend() -> None:
                 result = act(game, action, x, y)
                 if step < len(plan) - 1:
                     assert game.level_index == level and game.state != puzzle.target
-                    assert _legend(puzzle, _frame(result)) != _shown(game, _frame(result))
+                    assert _legend(puzzle, frame_of(result)) != _shown(game, frame_of(result))
             assert result.levels_completed == level + 1
-            frame = _frame(result)
+            frame = frame_of(result)
             # the rule itself: solved iff the canvas is the target
             rng = random.Random(seed)
             for _ in range(50):
@@ -237,7 +225,7 @@ def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
 
 def test_clicks_off_the_cells_change_nothing() -> None:
     for level in (0, 4, 5):
-        game = _on_level(0, level)
+        game = on_level(Xd01, 0, level)[0]
         puzzle = game.puzzles[level]
         before = game.state
         ox, oy = puzzle.origin
@@ -256,14 +244,14 @@ def test_clicks_off_the_cells_change_nothing() -> None:
 
 
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
-    game = _on_level(0, 2)
+    game = on_level(Xd01, 0, 2)[0]
     puzzle = game.puzzles[2]
     same = next(i for i in range(puzzle.side**2) if puzzle.start[i] == puzzle.target[i])
     point = game.cell_centre(puzzle, same)  # cycling a cell the target leaves alone never wins
     results = [act(game, 6, *point) for _ in range(game.budgets[2])]
     states = [result.state for result in results]
     assert states[-1] is GameState.GAME_OVER and GameState.GAME_OVER not in states[:-1]
-    bars = [np.count_nonzero(_frame(result)[0:2] != BLACK) for result in results]
+    bars = [np.count_nonzero(frame_of(result)[0:2] != BLACK) for result in results]
     assert bars == sorted(bars, reverse=True) and bars[0] > bars[-1] == 0
     result = act(game, 0)
     assert result.state is GameState.NOT_FINISHED and game.level_index == 2 and game.state == puzzle.start

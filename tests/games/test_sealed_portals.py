@@ -7,27 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK, GRAY, MOVES, WHITE, inside, solve, walk_from
-from arc_client.games.play import act, play_plan
+from arc_client.games.play import act
 from arc_client.games.sealed import SEALED
 from arc_client.games.sealed.portals import LEGEND_TOP, LEVELS, MAZE_TOP, Maze, Walk, Xf01
 
 SEEDS = range(6)
-
-
-def _frame(result, index: int = -1) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[index], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> tuple[Xf01, np.ndarray]:
-    """A game on `level` (0-based) and the level's first frame."""
-    game = Xf01(seed=seed)
-    result = act(game, 0)
-    for plan in game.solutions[:level]:
-        result = play_plan(game, plan)
-    assert game.level_index == level
-    return game, _frame(result)
 
 
 def _mover(maze: Maze, frame: np.ndarray) -> tuple[int, int]:
@@ -76,21 +63,21 @@ def test_a_key_moves_the_mover_one_cell_and_walls_stop_it() -> None:
         game = Xf01(seed=seed)
         maze = game.puzzles[0]
         result = act(game, 0)
-        x, y = _mover(maze, _frame(result))
+        x, y = _mover(maze, frame_of(result))
         assert (x, y) == game.corner(maze, maze.start)
         for action, (dx, dy) in MOVES.items():
             target = (maze.start[0] + dx, maze.start[1] + dy)
             if _open(maze, target) and target not in _rings(maze) and not checked_step:
                 result = act(game, action)
                 assert game.state.at == target
-                assert _mover(maze, _frame(result)) == (x + dx * maze.cell, y + dy * maze.cell)
+                assert _mover(maze, frame_of(result)) == (x + dx * maze.cell, y + dy * maze.cell)
                 assert maze.cell >= 5
                 result = act(game, {1: 2, 2: 1, 3: 4, 4: 3}[action])  # and back
-                assert game.state.at == maze.start and _mover(maze, _frame(result)) == (x, y)
+                assert game.state.at == maze.start and _mover(maze, frame_of(result)) == (x, y)
                 checked_step = True
             if not _open(maze, target) and not checked_wall:
                 result = act(game, action)  # a wall or the rim: nothing moves
-                assert game.state == Walk(maze.start, frozenset()) and _mover(maze, _frame(result)) == (x, y)
+                assert game.state == Walk(maze.start, frozenset()) and _mover(maze, frame_of(result)) == (x, y)
                 checked_wall = True
     assert checked_step and checked_wall
     # every wall of every level stops the mover, in the rules
@@ -105,7 +92,7 @@ def test_a_key_moves_the_mover_one_cell_and_walls_stop_it() -> None:
 
 
 def test_stepping_onto_a_ring_lands_on_its_partner_with_an_in_between_frame() -> None:
-    game, _ = _on_level(0, 0)
+    game, _ = on_level(Xf01, 0, 0)
     maze = game.puzzles[0]
     (a, b), = maze.rings
     jumped = False
@@ -116,8 +103,8 @@ def test_stepping_onto_a_ring_lands_on_its_partner_with_an_in_between_frame() ->
         if stepped in (a, b):
             partner = b if stepped == a else a
             assert len(result.frame) == 2  # first the mover on the ring it stepped onto, then on the partner
-            assert _mover(maze, _frame(result, 0)) == game.corner(maze, stepped)
-            assert _mover(maze, _frame(result)) == game.corner(maze, partner)
+            assert _mover(maze, frame_of(result, 0)) == game.corner(maze, stepped)
+            assert _mover(maze, frame_of(result)) == game.corner(maze, partner)
             assert game.state.at == partner
             jumped = True
             break
@@ -147,13 +134,13 @@ def test_from_level_four_a_used_pair_is_dim_and_acts_as_floor() -> None:
     # the once-only rule matters: with reusable pairs the level would be shorter
     assert len(solve(game, replace(maze, once=False)) or []) < len(game.solutions[3])
     # through the engine: after the first jump both rings of the pair are drawn grey with a dot of their colour
-    game, _ = _on_level(0, 3)
+    game, _ = on_level(Xf01, 0, 3)
     for action, x, y in game.solutions[3]:
         result = act(game, action, x, y)
         if game.state.used:
             break
     (index,) = game.state.used
-    frame = _frame(result)
+    frame = frame_of(result)
     for cell in maze.rings[index]:
         if cell != game.state.at:  # (the mover covers the ring it landed on)
             px, py = game.corner(maze, cell)
@@ -182,7 +169,7 @@ def test_from_level_five_a_ring_leads_to_the_next_colour_of_the_legend() -> None
                 spent = frozenset({(index + 1) % count})
                 assert game.transition(maze, Walk(beside, spent), action, None) == Walk(ring, spent)
     # the legend in the top right corner shows the cycle: the colours in order, the first again at the end
-    game, frame = _on_level(0, 4)
+    game, frame = on_level(Xf01, 0, 4)
     maze = game.puzzles[4]
     x, y, width, height = game.legend_box(maze)
     assert y == LEGEND_TOP and x + width == 63
@@ -198,7 +185,7 @@ def test_from_level_five_a_ring_leads_to_the_next_colour_of_the_legend() -> None
             (index,) = game.state.used
             assert stepped == maze.rings[index][0]
             assert game.state.at == maze.rings[(index + 1) % len(maze.rings)][0]
-            assert len(result.frame) == 2 and _mover(maze, _frame(result, 0)) == game.corner(maze, stepped)
+            assert len(result.frame) == 2 and _mover(maze, frame_of(result, 0)) == game.corner(maze, stepped)
             break
     assert game.state.used
 
@@ -228,7 +215,7 @@ def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
             break
     else:
         raise AssertionError("no level 1 with a blocked key at the start")
-    first = _frame(act(game, 0))
+    first = frame_of(act(game, 0))
     result = act(game, next(a for a in MOVES if a not in blocked))  # the mover leaves the start
     assert game.state != start
     for _ in range(game.budgets[0] - 1):
@@ -240,4 +227,4 @@ def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
     result = act(game, 0)
     assert result.state is GameState.NOT_FINISHED and game.level_index == 0
     assert game.state == start and game.budget_left == game.budgets[0]
-    assert (_frame(result) == first).all()
+    assert (frame_of(result) == first).all()

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK, OFF_BLACK, WHITE
 from arc_client.games.play import act, play_plan
@@ -28,19 +29,6 @@ from arc_client.games.sealed.sort import (
 
 SEEDS = range(6)
 SHELF_TOP = 16  # below the legend boxes
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> Xe01:
-    game = Xe01(seed=seed)
-    act(game, 0)
-    for plan in game.solutions[:level]:
-        play_plan(game, plan)
-    assert game.level_index == level
-    return game
 
 
 def _click(game: Xe01, position: int):  # noqa: ANN202
@@ -112,14 +100,14 @@ def test_the_levels_are_as_designed() -> None:
 
 def test_a_first_click_selects_the_bar_and_draws_it_framed_with_an_arrow() -> None:
     for seed in SEEDS:
-        game = _on_level(seed, 2)
+        game = on_level(Xe01, seed, 2)[0]
         shelf = game.puzzles[2]
-        before = _frame(act(game, 6, 0, 63))  # a click off the shelf: nothing happens
+        before = frame_of(act(game, 6, 0, 63))  # a click off the shelf: nothing happens
         assert game.state == Order(shelf.start, -1) and not _white_on_shelf(before)
         position = seed % shelf.size
         result = _click(game, position)
         assert game.state == Order(shelf.start, position) and len(result.frame) == 1
-        frame = _frame(result)
+        frame = frame_of(result)
         x, height = bar_x(shelf.size, position), shelf.heights[shelf.start[position]]
         white = _white_on_shelf(frame)
         top = FLOOR - height - 1
@@ -134,7 +122,7 @@ def test_a_click_on_a_neighbour_swaps_the_two_with_an_in_between_frame_and_desel
     swaps = 0
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xe01, seed, level)[0]
             shelf = game.puzzles[level]
             for p in range(shelf.size - 1):
                 bars = game.state.bars
@@ -150,7 +138,7 @@ def test_a_click_on_a_neighbour_swaps_the_two_with_an_in_between_frame_and_desel
                 middle = np.asarray(result.frame[0], dtype=np.int16)
                 lifted = [middle[FLOOR - 1, bar_x(shelf.size, q) + 1] in (BLACK, OFF_BLACK) for q in range(shelf.size)]
                 assert lifted == [q in (p, p + 1) for q in range(shelf.size)]  # only the two rise off the plank
-                frame = _frame(result)
+                frame = frame_of(result)
                 assert _drawn(shelf, frame) == _expected(shelf, tuple(after)) and not _white_on_shelf(frame)
                 swaps += 1
     assert swaps >= 100
@@ -159,7 +147,7 @@ def test_a_click_on_a_neighbour_swaps_the_two_with_an_in_between_frame_and_desel
 def test_a_click_on_a_bar_that_may_not_swap_moves_the_selection_and_a_second_click_deselects() -> None:
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xe01, seed, level)[0]
             shelf = game.puzzles[level]
             bars = shelf.start
             far = [(p, q) for p in range(shelf.size) for q in range(shelf.size)
@@ -169,8 +157,8 @@ def test_a_click_on_a_bar_that_may_not_swap_moves_the_selection_and_a_second_cli
             result = _click(game, q)
             assert game.state == Order(bars, q) and len(result.frame) == 1, (seed, level)
             x = bar_x(shelf.size, q)
-            assert {xx for xx, _ in _white_on_shelf(_frame(result))} == set(range(x - 1, x + WIDTH + 1))
-            frame = _frame(_click(game, q))  # the selected bar again: deselected
+            assert {xx for xx, _ in _white_on_shelf(frame_of(result))} == set(range(x - 1, x + WIDTH + 1))
+            frame = frame_of(_click(game, q))  # the selected bar again: deselected
             assert game.state == Order(bars, -1) and not _white_on_shelf(frame)
             assert game.budget_left == game.budgets[level] - 3
 
@@ -187,7 +175,7 @@ def test_bars_must_ascend_on_levels_1_to_3_and_descend_from_level_4() -> None:
                 assert game.is_solved(shelf, Order(won, selected)) and not game.is_solved(shelf, Order(wrong, selected))
     for seed in SEEDS:
         for level in range(4):  # through the engine: the other order stands and the level goes on
-            game = _on_level(seed, level)
+            game = on_level(Xe01, seed, level)[0]
             shelf = game.puzzles[level]
             wrong = shelf.goal[::-1]
             result = act(game, 6, 0, 63)  # a click off the shelf (the start may already be the other order)
@@ -196,7 +184,7 @@ def test_bars_must_ascend_on_levels_1_to_3_and_descend_from_level_4() -> None:
                 result = _click(game, p + 1)
             assert game.state == Order(wrong, -1) and game.level_index == level
             assert result.state is GameState.NOT_FINISHED and result.levels_completed == level
-            heights = [h for h, _ in _drawn(shelf, _frame(result))]
+            heights = [h for h, _ in _drawn(shelf, frame_of(result))]
             assert heights == sorted(heights, reverse=level < 3)
             act(game, 0)  # RESET; the legend's order wins
             for p in _neighbour_swaps(shelf.start, shelf.goal):
@@ -209,7 +197,7 @@ def test_bars_of_one_colour_swap_over_any_distance_from_level_5_only() -> None:
     long_swaps = refused = 0
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xe01, seed, level)[0]
             shelf = game.puzzles[level]
             bars = shelf.start
             pairs = [(p, q) for p in range(shelf.size) for q in range(p + 2, shelf.size)
@@ -226,13 +214,13 @@ def test_bars_of_one_colour_swap_over_any_distance_from_level_5_only() -> None:
                 refused += 1
             elif game.level_index == level:
                 assert game.state == Order(_swapped(bars, p, q), -1) and len(result.frame) == 2
-                assert _drawn(shelf, _frame(result)) == _expected(shelf, game.state.bars)
+                assert _drawn(shelf, frame_of(result)) == _expected(shelf, game.state.bars)
                 long_swaps += 1
     assert refused == 2 * len(SEEDS) and long_swaps == 3 * len(SEEDS)
 
 
 def test_clicks_off_the_bars_change_nothing() -> None:
-    game = _on_level(0, 6)
+    game = on_level(Xe01, 0, 6)[0]
     shelf = game.puzzles[6]
     state = game.state
     x = bar_x(shelf.size, 3)
@@ -258,12 +246,12 @@ def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
 
 
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
-    game = _on_level(2, 1)
+    game = on_level(Xe01, 2, 1)[0]
     shelf = game.puzzles[1]
     results = [_click(game, 0) for _ in range(game.budgets[1])]  # select, deselect, ...: never a win
     states = [result.state for result in results]
     assert states[-1] is GameState.GAME_OVER and GameState.GAME_OVER not in states[:-1]
-    bars = [np.count_nonzero(_frame(result)[0:2] != BLACK) for result in results]
+    bars = [np.count_nonzero(frame_of(result)[0:2] != BLACK) for result in results]
     assert bars == sorted(bars, reverse=True) and bars[0] > bars[-1] == 0  # the timer bar runs down, then is spent
     assert _click(game, 1).state is GameState.GAME_OVER  # nothing more happens
     result = act(game, 0)

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 from arcengine import GameState
+from stage_testkit import frame_of, on_level
 
 from arc_client.games.heldout.stage import BLACK, GRAY, WHITE, solve
 from arc_client.games.play import act, play_plan
@@ -24,19 +25,6 @@ from arc_client.games.sealed.stamp import (
 )
 
 SEEDS = range(6)
-
-
-def _frame(result) -> np.ndarray:  # noqa: ANN001
-    return np.asarray(result.frame[-1], dtype=np.int16)
-
-
-def _on_level(seed: int, level: int) -> Xj01:
-    game = Xj01(seed=seed)
-    act(game, 0)
-    for plan in game.solutions[:level]:
-        play_plan(game, plan)
-    assert game.level_index == level
-    return game
 
 
 def _turn(shape: tuple[tuple[int, int], ...], turns: int) -> set[tuple[int, int]]:
@@ -110,12 +98,12 @@ def test_the_levels_are_as_designed() -> None:
 def test_a_tray_click_selects_the_stamp_and_draws_it_selected() -> None:
     for seed in SEEDS:
         for level in (0, 3, 5):
-            game = _on_level(seed, level)
+            game = on_level(Xj01, seed, level)[0]
             puzzle = game.puzzles[level]
             assert game.state[1] == -1
             for stamp in reversed(range(len(puzzle.shapes))):
                 canvas = game.state[0]
-                frame = _frame(act(game, 6, *_slot(game, stamp)))
+                frame = frame_of(act(game, 6, *_slot(game, stamp)))
                 assert game.state[1] == stamp and game.state[0] == canvas
                 for other in range(len(puzzle.shapes)):
                     x, y = game.slot_corner(puzzle, other)
@@ -126,13 +114,13 @@ def test_a_tray_click_selects_the_stamp_and_draws_it_selected() -> None:
 def test_with_no_stamp_selected_a_canvas_click_does_nothing() -> None:
     for seed in SEEDS:
         for level in (0, 3, 6):
-            game = _on_level(seed, level)
+            game = on_level(Xj01, seed, level)[0]
             puzzle = game.puzzles[level]
             before = game.state
             for index in range(0, puzzle.side**2, 5):
                 assert game.transition(puzzle, before, 6, _cell(game, index)) == before
-            first = _frame(act(game, 6, *_cell(game, 0)))
-            again = _frame(act(game, 6, *_cell(game, puzzle.side**2 - 1)))
+            first = frame_of(act(game, 6, *_cell(game, 0)))
+            again = frame_of(act(game, 6, *_cell(game, puzzle.side**2 - 1)))
             assert game.state == before and (first[2:] == again[2:]).all()
             assert _shown(game, again) == [FLOOR] * puzzle.side**2
 
@@ -141,7 +129,7 @@ def test_a_canvas_click_paints_the_selected_shape_at_that_cell() -> None:
     clipped = 0
     for seed in SEEDS:
         for level in range(3):
-            game = _on_level(seed, level)
+            game = on_level(Xj01, seed, level)[0]
             puzzle = game.puzzles[level]
             n = puzzle.side
             corners = [0, n - 1, n * n - n, n * n - 1, n + 1, n * (n // 2) + n // 2]
@@ -155,7 +143,7 @@ def test_a_canvas_click_paints_the_selected_shape_at_that_cell() -> None:
                         assert expected == list(puzzle.target)
                         break
                     assert list(game.state[0]) == expected and game.state[1:] == before[1:], (seed, level, index)
-                    assert _shown(game, _frame(result)) == expected
+                    assert _shown(game, frame_of(result)) == expected
                     clipped += sum(1 for dx, dy in puzzle.shapes[stamp]
                                    if not (0 <= index % n + dx < n and 0 <= index // n + dy < n))
                     # painting again in the same place changes nothing on a plain level
@@ -166,7 +154,7 @@ def test_a_canvas_click_paints_the_selected_shape_at_that_cell() -> None:
 def test_from_level_4_a_stamp_xors() -> None:
     for seed in SEEDS:
         for level in range(3, len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xj01, seed, level)[0]
             puzzle = game.puzzles[level]
             act(game, 6, *_slot(game, 0))
             index = puzzle.side + 1
@@ -186,7 +174,7 @@ def test_from_level_4_a_stamp_xors() -> None:
             assert all(after[0][i] == puzzle.colours[1] for i in cells
                        if (i % puzzle.side - 1, i // puzzle.side - 1) in _turn(puzzle.shapes[1], 0))
     for seed in SEEDS:  # levels 1-3 paint: pressing twice leaves the paint
-        game = _on_level(seed, 2)
+        game = on_level(Xj01, seed, 2)[0]
         puzzle = game.puzzles[2]
         act(game, 6, *_slot(game, 0))
         act(game, 6, *_cell(game, 8))
@@ -197,10 +185,10 @@ def test_from_level_4_a_stamp_xors() -> None:
 def test_from_level_5_each_press_turns_the_selected_stamp_and_the_tray_shows_it() -> None:
     for seed in SEEDS:
         for level in range(len(LEVELS)):
-            game = _on_level(seed, level)
+            game = on_level(Xj01, seed, level)[0]
             puzzle = game.puzzles[level]
             count = len(puzzle.shapes)
-            frame = _frame(act(game, 6, *_slot(game, count - 1)))
+            frame = frame_of(act(game, 6, *_slot(game, count - 1)))
             for stamp in range(count):
                 assert _tray_shape(game, frame, stamp) == set(puzzle.shapes[stamp])
             turns = 0
@@ -208,7 +196,7 @@ def test_from_level_5_each_press_turns_the_selected_stamp_and_the_tray_shows_it(
                 index = [puzzle.side + 1, 2 * puzzle.side + 3, 3 * puzzle.side + 2][press % 3]
                 before = game.state
                 expected = _expected(puzzle, before[0], count - 1, turns, index)
-                frame = _frame(act(game, 6, *_cell(game, index)))
+                frame = frame_of(act(game, 6, *_cell(game, index)))
                 if game.level_index != level:
                     break
                 assert list(game.state[0]) == expected, (seed, level, press)
@@ -228,7 +216,7 @@ def test_from_level_5_each_press_turns_the_selected_stamp_and_the_tray_shows_it(
 def test_the_win_is_exactly_canvas_equals_legend_and_the_legend_shows_the_target() -> None:
     for seed in SEEDS:
         game = Xj01(seed=seed)
-        frame = _frame(act(game, 0))
+        frame = frame_of(act(game, 0))
         for level, plan in enumerate(game.solutions):
             puzzle = game.puzzles[level]
             lx, ly = puzzle.legend_origin
@@ -246,7 +234,7 @@ def test_the_win_is_exactly_canvas_equals_legend_and_the_legend_shows_the_target
             result = play_plan(game, plan[-1:])
             assert result.levels_completed == level + 1
             if level + 1 < len(game.solutions):
-                frame = _frame(result)
+                frame = frame_of(result)
 
 
 def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
@@ -269,7 +257,7 @@ def test_every_level_is_won_by_its_plan_within_its_budget() -> None:
 
 
 def test_click_targets_are_the_other_stamps_and_the_cells_a_press_changes() -> None:
-    game = _on_level(0, 1)
+    game = on_level(Xj01, 0, 1)[0]
     puzzle = game.puzzles[1]
     assert game.click_targets(puzzle, game.state) == [_slot(game, j) for j in range(len(puzzle.shapes))]
     act(game, 6, *_slot(game, 0))
@@ -283,7 +271,7 @@ def test_click_targets_are_the_other_stamps_and_the_cells_a_press_changes() -> N
 
 
 def test_clicks_off_the_canvas_and_tray_change_nothing() -> None:
-    game = _on_level(0, 4)
+    game = on_level(Xj01, 0, 4)[0]
     puzzle = game.puzzles[4]
     act(game, 6, *_slot(game, 0))
     before = game.state
@@ -299,7 +287,7 @@ def test_clicks_off_the_canvas_and_tray_change_nothing() -> None:
 
 
 def test_a_spent_budget_is_game_over_and_reset_restores_the_level() -> None:
-    game = _on_level(0, 2)
+    game = on_level(Xj01, 0, 2)[0]
     act(game, 6, *_slot(game, 0))
     act(game, 6, *_cell(game, 8))
     states = []
