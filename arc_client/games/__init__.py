@@ -42,7 +42,8 @@ def suite_dir() -> Path:
 
 def builtin_dir() -> Path:
     """Every bundled game: the suite's tree, the held-out tree (`heldout/environment_files`) and the
-    sealed tree (`sealed/environment_files`) lie below this directory, and the toolkit finds each game by its metadata.json at any depth."""
+    sealed tree (`sealed/environment_files`) lie below this directory, and the toolkit finds each game
+    by its metadata.json at any depth."""
     return Path(__file__).parent
 
 
