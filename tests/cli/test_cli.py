@@ -14,6 +14,7 @@ from clikit import REPO, aria, one_line_error
 
 from arc_client.games import SUITE
 from arc_client.games.heldout import HELDOUT
+from arc_client.games.sealed import SEALED
 
 
 def test_help_is_quick_and_lists_the_commands() -> None:
@@ -41,18 +42,19 @@ def test_games_list_shows_every_builtin_game() -> None:
     done = aria("games", "list", "--json")
     assert done.returncode == 0, done.stderr
     listed = {g["game_id"].split("-")[0]: g for g in json.loads(done.stdout)}
-    assert set(listed) == {cls.NAME for cls in SUITE} | {cls.NAME for cls in HELDOUT}  # the suite and the held-out set
+    # the suite, the held-out set and the sealed set
+    assert set(listed) == {cls.NAME for cls in SUITE} | {cls.NAME for cls in HELDOUT} | {cls.NAME for cls in SEALED}
     for cls in SUITE:
         assert len(listed[cls.NAME]["baseline_actions"]) == cls.LEVELS
         assert listed[cls.NAME]["tags"] == list(cls.TAGS)
         assert listed[cls.NAME]["available_actions"] == list(cls.AVAILABLE)  # read from a real RESET
         assert listed[cls.NAME]["levels"] == cls.LEVELS
-    for held in HELDOUT:
-        assert listed[held.NAME]["tags"] == list(held.TAGS) and "heldout" in held.TAGS
+    for held in [*HELDOUT, *SEALED]:
+        assert listed[held.NAME]["tags"] == list(held.TAGS) and ("heldout" in held.TAGS) != ("sealed" in held.TAGS)
         assert listed[held.NAME]["available_actions"] == list(held.AVAILABLE)
         assert listed[held.NAME]["levels"] == len(listed[held.NAME]["baseline_actions"]) >= 6
     table = aria("games", "list")
-    assert table.returncode == 0 and all(cls.NAME in table.stdout for cls in [*SUITE, *HELDOUT])
+    assert table.returncode == 0 and all(cls.NAME in table.stdout for cls in [*SUITE, *HELDOUT, *SEALED])
 
 
 def test_games_export_writes_a_tree_the_toolkit_loads(tmp_path: Path) -> None:
