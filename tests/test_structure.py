@@ -10,7 +10,8 @@ fail that way, so it is left out on purpose.
 
 The layering rules look at every import anywhere in a file, functions included (a deferred
 `import textual` is still a dependency): `agent/` and `arc_client/` never import `textual` (nor the
-app); `arc_client/` never imports `agent` or `torch`.
+app); `arc_client/` never imports `agent` or `torch`. And the sealed games (`arc_client.games.sealed`, the
+test set) stay out of the agent: no file of `agent/` or `configs/` names one, and `agent/` imports only their tag.
 """
 
 from __future__ import annotations
@@ -178,3 +179,35 @@ def test_packages_import_only_what_their_layer_allows(package: str) -> None:
     assert files
     offenders = {str(f.relative_to(REPO)): sorted(imported_roots(f) & FORBIDDEN[package]) for f in files}
     assert {f: bad for f, bad in offenders.items() if bad} == {}
+
+
+def sealed_uses(path: Path, names: set[str]) -> list[str]:
+    """What a file takes of the sealed games: names imported from `arc_client.games.sealed` (or its modules)
+    and string constants holding one of the sealed games' ids."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("arc_client.games.sealed"):
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.startswith("arc_client.games.sealed")]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += sorted(name for name in names if name in node.value.lower())
+    return found
+
+
+def test_the_agent_and_its_presets_know_no_sealed_game(tmp_path: Path) -> None:
+    """The sealed games are measured, never developed on: nothing in `agent/` or `configs/` names one, and
+    `agent/` takes nothing of their package but its tag (which `--games all` leaves out)."""
+    from arc_client.games.sealed import SEALED
+
+    names = {cls.NAME for cls in SEALED}
+    assert len(names) >= 3
+    uses = {str(f.relative_to(REPO)): sealed_uses(f, names) for f in sorted((REPO / "agent").rglob("*.py"))}
+    assert {f: u for f, u in uses.items() if u} == {
+        "agent/evaluation/run.py": ["arc_client.games.sealed.SEALED_TAG"]}
+    presets = sorted((REPO / "configs").glob("*.toml"))
+    assert presets and not [p.name for p in presets if any(n in p.read_text().lower() for n in names)]
+    # the check sees what it looks for
+    probe = tmp_path / "probe.py"
+    probe.write_text('from arc_client.games.sealed.flood import LEVELS\nGAME = "XA01-4ce9ed56"\n')
+    assert sealed_uses(probe, names) == ["arc_client.games.sealed.flood.LEVELS", "xa01"]
