@@ -28,7 +28,10 @@ timing of what the key leaves out, a sentry's phase, killed it).
 The path that completed each level is kept (`winning_paths`).
 
 Click candidates are objects (`agent.perception`): one pixel per sprite, textures and HUD left out,
-ranked by what clicking such sprites did so far in this game (`ClickRanker`). Where clicks have
+ranked by what clicking such sprites did so far in this game (`ClickRanker`); then, for a sprite of
+several parts, a pixel of each other part of 9 cells or more (`part_clicks`): touching parts may be
+separate objects, and a click on the sprite reaches one of them only (Depot's level 1, a block beside
+the block to move, was out of reach: 0 -> 3 levels for the explorer alone). Where clicks have
 proved foreseeable (`agent.effects.ClickEffects`: the same click changes the same cells between the
 same colours, as toggles do), an untried click foreseen to lead to a state already in the graph is
 not worth an action: it counts as tried, and plans may go through it. Each click point counts as an
@@ -159,6 +162,7 @@ class Node:
     version: int = 0  # raised whenever one of its edges (or its candidates) change
     clickable: bool = False  # ACTION6 was available here
     closer: bool = False  # its tiles are candidates too (`GraphExplorer._look_closer`)
+    parts: set[ActionKey] = field(default_factory=set)  # its clicks on a part of a sprite (`part_clicks`)
     # the explorer's `_successors` of this node, with the (node, graph, effects) versions it holds for
     successors: tuple[tuple[Any, ...], list[tuple[bytes, ActionKey]]] | None = field(default=None, repr=False)
     useful: tuple[tuple[Any, ...], bool] | None = field(default=None, repr=False)  # `_useful_frontier`'s, likewise
@@ -237,6 +241,7 @@ class GraphExplorer:
         foresee: bool = True,
         look_closer: bool = True,
         win_bonus: float = 0.0,
+        part_clicks: bool = True,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         # click candidates a state offers, objects first (then tiles, `_add_tiles`): our games show at most 22
@@ -258,6 +263,7 @@ class GraphExplorer:
         self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
         self.effects = ClickEffects()
         self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
+        self.part_clicks = part_clicks
         self.closer_allowed = look_closer  # False: tiles are never clicked (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
@@ -293,15 +299,18 @@ class GraphExplorer:
             available = tuple(response.available_actions) or (1, 2, 3, 4, 5, 6)
             candidates: list[ActionKey] = [(a, NO_XY, NO_XY) for a in KEY_ACTIONS if a in available]
             signatures: dict[ActionKey, tuple[Signature, ...]] = {}
+            parts: set[ActionKey] = set()
             if GameAction.ACTION6 in available:
                 objects = segment(response.frame, self.mask, boards=True, known_boards=self.graph.boards)
                 self.graph.boards |= objects.boards
-                for t in click_candidates(objects, self.ranker, self.max_clicks):
+                for t in click_candidates(objects, self.ranker, self.max_clicks, parts=self.part_clicks):
                     action = (int(GameAction.ACTION6), t.x, t.y)
                     candidates.append(action)
                     signatures[action] = t.signature
+                    if t.part:
+                        parts.add(action)
             node = Node(candidates, signatures, frame=response.frame,
-                        clickable=GameAction.ACTION6 in available)
+                        clickable=GameAction.ACTION6 in available, parts=parts)
             for action in signatures:
                 self.nodes_by_point.setdefault(action[1:], []).append(node)
             if self.graph.closer:

@@ -10,7 +10,7 @@ HUD. Numpy only, a fraction of a millisecond per frame:
   that moved together by the same offset.
 - `click_candidates(seg, ranker)`: one pixel per sprite, ranked by what clicking such sprites did so
   far in this game (`ClickRanker`), not 4,096 pixels; sprites whose clicks all had one and the same
-  effect are merged into one candidate.
+  effect are merged into one candidate; with `parts=True`, the larger other parts of a sprite too.
 HUD and timer areas are masked before hashing and change detection by `agent.frames`
 (`StatusBarDetector`, `state_key`); `segment` skips objects lying wholly inside that mask.
 """
@@ -37,6 +37,7 @@ BACKGROUND_AREA = 32  # pieces of the background colour at least this big are ba
 BOARD_SHARE = 0.5  # like parts within a box of at most this share of the frame are a board (`segment(boards=True)`)
 TILE_AREA = 4  # looking closer (`segment(with_tiles=True)`), repeated parts this big are clickable objects
 SPRITE_SIDE = 12  # touching parts group into one sprite while its box fits in this square
+PART_AREA = 9  # a part of a sprite this big or bigger is a click candidate of its own (`click_candidates(parts=True)`)
 SEARCH_OFFSET = 20  # the farthest a part is looked for after it moved
 
 _SIDE = 64
@@ -360,6 +361,7 @@ class ClickCandidate:
     colour: int
     area: int
     signature: tuple[Signature, ...]
+    part: bool = False  # a part of a sprite whose own candidate is elsewhere (`click_candidates(parts=True)`)
 
 
 @dataclass
@@ -459,11 +461,32 @@ def _salience(area: int) -> int:
     return 0 if 4 <= area <= 400 else (1 if area < 4 else 2)
 
 
-def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit: int = 48) -> list[ClickCandidate]:
-    """One candidate per sprite (its pixel nearest its centre), ranked; at most `limit`."""
+def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit: int = 48,
+                     parts: bool = False) -> list[ClickCandidate]:
+    """One candidate per sprite (its pixel nearest its centre), ranked; at most `limit`. `parts`: a
+    sprite's other parts of `PART_AREA` cells or more (not of the background's colour, nor round the
+    sprite's click point, nor inside another part's box) are candidates of their own too, after the
+    sprites: touching parts may be separate objects (two blocks side by side) that only a click on each
+    can tell apart."""
     candidates = [
         ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) for s in seg.sprites
     ]
+    if parts:
+        background = int(np.bincount(seg.frame.ravel(), minlength=16).argmax())
+        extra = []
+        for s in seg.sprites:
+            if len(s.parts) < 2:
+                continue
+            for p in s.parts:
+                # not a part round the sprite's click point (a ring or frame round it is most likely the same
+                # object: the highlight of a block held, say), nor one within another part's box (a detail
+                # drawn on a larger part: a rotor's marks)
+                if (p.area >= PART_AREA and p.colour != background
+                        and not (p.top <= s.y < p.bottom and p.left <= s.x < p.right)
+                        and not any(q is not p and q.top <= p.top and q.left <= p.left and p.bottom <= q.bottom
+                                    and p.right <= q.right for q in s.parts)):
+                    extra.append(ClickCandidate(p.x, p.y, p.colour, p.area, (p.signature,), part=True))
+        candidates += extra
     ranked = (ranker or ClickRanker()).rank(candidates)
     return ranked[:limit]
 

@@ -683,7 +683,8 @@ class AriaAgent(Agent):
         mask = self.explorer.mask
         out = []
         for action, x, y in node.candidates:
-            if action == int(GameAction.ACTION6) and (mask is None or not mask[y, x]):
+            # (a click on a part of a sprite is the explorer's second guess, not a button of its own)
+            if action == int(GameAction.ACTION6) and (mask is None or not mask[y, x]) and (action, x, y) not in node.parts:
                 main = max(node.click_signature[(action, x, y)], key=lambda part: part[3])
                 out.append((x, y, main[:3]))
         return out

