@@ -465,9 +465,9 @@ def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit
                      parts: bool = False) -> list[ClickCandidate]:
     """One candidate per sprite (its pixel nearest its centre), ranked; at most `limit`. `parts`: a
     sprite's other parts of `PART_AREA` cells or more (not of the background's colour, nor round the
-    sprite's click point, nor inside another part's box) are candidates of their own too, after the
-    sprites: touching parts may be separate objects (two blocks side by side) that only a click on each
-    can tell apart."""
+    sprite's click point, nor inside another part's box) are candidates of their own too, listed after the
+    sprites (the ranker's order decides; ties go to the sprites): touching parts may be separate objects
+    (two blocks side by side) that only a click on each can tell apart."""
     candidates = [
         ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) for s in seg.sprites
     ]
