@@ -46,7 +46,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from math import gcd
 
 import numpy as np
 
@@ -67,13 +66,12 @@ NEAR = 6  # pixels from a click that changed the number within which larger part
 MAX_GLYPH = 24  # the largest glyph's side, in pixels, looked for in a legend
 
 
-def _runs(cells: np.ndarray) -> list[int]:
-    """The lengths of the runs of equal cells along every row of a 2-D array."""
-    out: list[int] = []
-    for row in cells:
-        edges = np.flatnonzero(row[1:] != row[:-1]) + 1
-        out.extend(np.diff(np.concatenate(([0], edges, [len(row)]))).tolist())
-    return out
+def _runs(cells: np.ndarray) -> np.ndarray:
+    """The lengths of the runs of equal cells along every row of a 2-D array (row by row, in order)."""
+    h, w = cells.shape
+    starts = np.ones((h, w), dtype=bool)
+    starts[:, 1:] = cells[:, 1:] != cells[:, :-1]
+    return np.diff(np.append(np.flatnonzero(starts), h * w))
 
 
 def pattern(ink: np.ndarray) -> Glyph | None:
@@ -82,9 +80,7 @@ def pattern(ink: np.ndarray) -> Glyph | None:
     if not len(rows):
         return None
     crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    step = 0
-    for length in _runs(crop) + _runs(crop.T):
-        step = gcd(step, length)
+    step = int(np.gcd.reduce(np.concatenate((_runs(crop), _runs(crop.T)))))
     down = crop[::step, ::step]
     return down.shape[0], down.shape[1], np.packbits(down).tobytes()
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import label_boxes, label_components
 
 Box = tuple[int, int, int, int]  # top, left, bottom (exclusive), right (exclusive)
 
@@ -79,22 +79,25 @@ def _layer(frame: np.ndarray, box: Box, d: int) -> np.ndarray | None:
 def framed_swatches(frame: np.ndarray, max_cells: int = 64) -> list[tuple[int, Box]]:
     """(colour, box) of every filled one-colour rectangle (2x2 cells or more, at most `max_cells`) inside
     a frame of one other colour 1-3 cells wide that does not go on past it (a frame, not a floor), whose
-    colour also shows elsewhere in the frame in small amounts (not the background, at most 1/8 of it)."""
+    colour also shows elsewhere in the frame in small amounts (not the background, at most 1/8 of it).
+    The components are sifted on arrays first (size, a box they fill, not the background's colour); only
+    the few filled rectangles left are looked at one by one (a textured frame has hundreds of specks)."""
     h, w = frame.shape
     labels = label_components(frame)
     ids, first, sizes = np.unique(labels.ravel(), return_index=True, return_counts=True)
+    tops, lefts, bottoms, rights = label_boxes(labels)[ids].T
+    heights, widths = bottoms - tops, rights - lefts
+    colours = frame.ravel()[first]
     background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    filled = ((sizes >= 4) & (sizes <= max_cells) & (heights * widths == sizes) & (heights >= 2) & (widths >= 2)
+              & (colours != background))
     out = []
-    for label, at, n in zip(ids.tolist(), first.tolist(), sizes.tolist(), strict=True):
-        if not 4 <= n <= max_cells:
-            continue
-        box = cells_box(labels == label)
-        assert box is not None  # a component has cells
+    for k in np.flatnonzero(filled).tolist():
+        box = (int(tops[k]), int(lefts[k]), int(bottoms[k]), int(rights[k]))
         top, left, bottom, right = box
-        colour = int(frame.flat[at])
+        colour = int(colours[k])
         ring = _layer(frame, box, 1)
-        if ((bottom - top) * (right - left) != n or bottom - top < 2 or right - left < 2 or colour == background
-                or ring is None):
+        if ring is None:
             continue
         edge = int(ring[0])
         if (ring != edge).any():
@@ -112,10 +115,26 @@ def framed_swatches(frame: np.ndarray, max_cells: int = 64) -> list[tuple[int, B
     return out
 
 
+#: `legend_guess`'s last answer, by the frame's bytes and the margin: the navigator's rules and the online
+#: learner's guess on the same first frame (one tuple, replaced whole: safe from every thread)
+_LAST_GUESS: tuple[bytes, int, tuple[int, Box] | None] | None = None
+
+
 def legend_guess(frame: np.ndarray, margin: int = 12) -> tuple[int, Box] | None:
     """The one framed swatch in the frame's margin whose colour no other framed swatch has (a legend
     naming a goal colour, before any level-up has shown what the goal is); None when there is not
     exactly one (a texture of framed specks, or a row of several swatches: another reader's legend)."""
+    global _LAST_GUESS
+    key = np.ascontiguousarray(frame).tobytes() + bytes(frame.shape)
+    last = _LAST_GUESS
+    if last is not None and last[0] == key and last[1] == margin:
+        return last[2]
+    answer = _legend_guess(frame, margin)
+    _LAST_GUESS = (key, margin, answer)
+    return answer
+
+
+def _legend_guess(frame: np.ndarray, margin: int) -> tuple[int, Box] | None:
     h, w = frame.shape
     by_colour: dict[int, list[Box]] = {}
     for colour, box in framed_swatches(frame):

@@ -1,17 +1,22 @@
 """The goal readers' array and table short cuts answer what their plain definitions answer: the
 legend's lattices (every full regular lattice of points, each maximal from its top-left point), the
 walker's maximal rectangles (none inside another) and its solid rectangles (boxes spanning the
-components of one solid region), and the small components (`agent.matcher.objects`, with every box
-found at once), on seeded random inputs and on real held-out frames."""
+components of one solid region), the small components (`agent.matcher.objects`, with every box
+found at once), the framed swatches a legend is guessed from (`agent.rules.framed_swatches`, the
+components sifted on arrays) and a glyph's stroke width (`agent.numerals.pattern`, every run's length
+at once), on seeded random inputs and on real held-out frames."""
 
 from __future__ import annotations
 
 import random
+from math import gcd
 
 import numpy as np
 
 from agent.frames import label_components
 from agent.matcher import _lattices, objects
+from agent.numerals import pattern
+from agent.rules import _layer, framed_swatches, legend_guess
 from agent.walker import _maximal, _solid_rectangles
 from arc_client.games.heldout import HELDOUT
 from arc_client.games.play import act
@@ -119,3 +124,90 @@ def test_objects_are_the_small_components() -> None:
         for side in (3, 5, 8, 16):
             for m in (None, mask):
                 assert objects(frame, m, side * side, side) == plain_objects(frame, m, side * side, side)
+
+
+def plain_framed_swatches(frame: np.ndarray, max_cells: int = 64) -> list:
+    """`framed_swatches` by its definition: every component looked at one by one."""
+    h, w = frame.shape
+    labels = label_components(frame)
+    background = int(np.bincount(frame.ravel(), minlength=16).argmax())
+    out = []
+    for label in np.unique(labels).tolist():
+        cells = labels == label
+        rows, cols = np.nonzero(cells)
+        top, left, bottom, right = int(rows.min()), int(cols.min()), int(rows.max()) + 1, int(cols.max()) + 1
+        n, colour = int(cells.sum()), int(frame[rows[0], cols[0]])
+        ring = _layer(frame, (top, left, bottom, right), 1)
+        if (not 4 <= n <= max_cells or (bottom - top) * (right - left) != n or bottom - top < 2 or right - left < 2
+                or colour == background or ring is None or (ring != ring[0]).any()):
+            continue
+        edge, width = int(ring[0]), 1
+        while width < 3 and (nxt := _layer(frame, (top, left, bottom, right), width + 1)) is not None \
+                and (nxt == edge).all():
+            width += 1
+        beyond = _layer(frame, (top, left, bottom, right), width + 1)
+        if beyond is not None and (beyond == edge).all():
+            continue
+        elsewhere = frame == colour
+        elsewhere[max(top - width, 0):bottom + width, max(left - width, 0):right + width] = False
+        if 0 < int(elsewhere.sum()) <= h * w // 8:
+            out.append((colour, (top, left, bottom, right)))
+    return out
+
+
+def test_framed_swatches_are_every_framed_filled_rectangle() -> None:
+    rng = np.random.default_rng(11)
+    frames = []
+    for _ in range(60):  # blocks on a field, some framed, some touching, specks over a third of them
+        frame = np.full((64, 64), rng.integers(16), dtype=np.uint8)
+        for _ in range(rng.integers(1, 40)):
+            t, le = rng.integers(0, 60, 2)
+            hh, ww = rng.integers(1, 10, 2)
+            frame[t:t + hh, le:le + ww] = rng.integers(16)
+            if rng.random() < 0.4:
+                frame[t + 1:t + hh - 1, le + 1:le + ww - 1] = rng.integers(16)
+        if rng.random() < 0.3:
+            frame[rng.random((64, 64)) < 0.05] = rng.integers(16)
+        frames.append(frame)
+    frames += [np.asarray(act(cls(seed=0), 0).frame[-1], dtype=np.uint8) for cls in HELDOUT]
+    found = 0
+    for frame in frames:
+        plain = plain_framed_swatches(frame)
+        assert framed_swatches(frame) == plain
+        assert legend_guess(frame) == legend_guess(frame.copy())  # the remembered answer is the frame's own
+        found += bool(plain)
+    assert found >= 10  # the frames hold framed swatches to find
+
+
+def plain_pattern(ink: np.ndarray) -> tuple[int, int, bytes] | None:
+    """`pattern` by its definition: the gcd of every run's length, row by row and column by column."""
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    if not len(rows):
+        return None
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    step = 0
+    for grid in (crop, crop.T):
+        for line in grid.tolist():
+            run = 1
+            for a, b in zip(line, line[1:], strict=False):
+                if a == b:
+                    run += 1
+                else:
+                    step, run = gcd(step, run), 1
+            step = gcd(step, run)
+    down = crop[::step, ::step]
+    return down.shape[0], down.shape[1], np.packbits(down).tobytes()
+
+
+def test_glyph_patterns_scale_down_by_the_stroke_width() -> None:
+    rng = np.random.default_rng(13)
+    widths = set()
+    for _ in range(400):
+        h, w, stroke = *rng.integers(1, 8, 2), int(rng.integers(1, 4))
+        ink = np.kron(rng.random((h, w)) < rng.random(), np.ones((stroke, stroke), dtype=bool))
+        ink = np.pad(ink, int(rng.integers(0, 3)))
+        assert pattern(ink) == plain_pattern(ink)
+        glyph = pattern(ink)
+        if glyph is not None:
+            widths.add(ink.sum() // max(1, np.unpackbits(np.frombuffer(glyph[2], dtype=np.uint8)).sum()))
+    assert {1, 4, 9} <= widths  # strokes one, two and three cells wide were scaled down
