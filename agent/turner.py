@@ -75,6 +75,16 @@ def _turned_square(before: np.ndarray, after: np.ndarray, where: np.ndarray) -> 
     return None
 
 
+def _runs_from(frame: np.ndarray) -> np.ndarray:
+    """For each cell, how many cells from it rightwards (itself included) have its colour without a break."""
+    h, w = frame.shape
+    starts = np.ones((h, w), dtype=bool)
+    starts[:, 1:] = frame[:, 1:] != frame[:, :-1]
+    flat = starts.ravel()
+    ends = np.flatnonzero(np.append(flat[1:], True))  # each run's last cell (every row starts a run)
+    return (ends[np.cumsum(flat) - 1] - np.arange(h * w) + 1).reshape(h, w)
+
+
 def legend_windows(frame: np.ndarray, side: int, away: list[Box]) -> list[Box]:
     """Small pictures of `side`: windows of exactly two colours whose one-pixel ring is all one other
     colour, clear of the squares `away` and of each other, in reading order."""
@@ -90,10 +100,14 @@ def legend_windows(frame: np.ndarray, side: int, away: list[Box]) -> list[Box]:
     taken = np.zeros((h, w), dtype=bool)
     for t, le, s in away:
         taken[max(t - 1, 0):t + s + 1, max(le - 1, 0):le + s + 1] = True
-    for y, x in zip(*np.nonzero(two & ring_one), strict=True):
-        top, left = int(y) + 1, int(x) + 1
-        ring = ring_colour(frame, (top, left, side))
-        if ring is None or ring in _colours(int(inner[y, x])):
+    ys, xs = np.nonzero(two & ring_one)
+    # the ring is all one colour where its four sides are each one run (`ring_colour`, for every window at once)
+    across, down, ring_side = _runs_from(frame), _runs_from(frame.T).T, side + 2
+    one = ((across[ys, xs] >= ring_side) & (across[ys + side + 1, xs] >= ring_side)
+           & (down[ys, xs] >= ring_side) & (down[ys, xs + side + 1] >= ring_side))
+    for y, x, ring in zip(ys[one].tolist(), xs[one].tolist(), frame[ys[one], xs[one]].tolist(), strict=True):
+        top, left = y + 1, x + 1
+        if ring in _colours(int(inner[y, x])):
             continue
         if taken[top:top + side, left:left + side].any():
             continue
@@ -276,7 +290,11 @@ class Turner:
         contents = [frame[t:t + s, le:le + s] for t, le, s in self.pieces]
         pictures = [frame[t:t + s, le:le + s] for t, le, s in self.pictures]
         cells = self.pictures[0][2]
-        turns = [[sample(np.rot90(c, k), cells) for k in range(4)] for c in contents]
+        # a turned piece's sample is its sample turned where the cells divide its side (the pieces' side is
+        # a multiple of the pictures' cells: `_find_pictures`)
+        turns = [[np.rot90(sampled, k) for k in range(4)] for sampled in (sample(c, cells) for c in contents)] \
+            if all(c.shape[0] == c.shape[1] and c.shape[0] % cells == 0 for c in contents) else \
+            [[sample(np.rot90(c, k), cells) for k in range(4)] for c in contents]
         readings = [self.reading] if self.reading is not None else [
             (int(e), int(f)) for e in set.intersection(*(set(np.unique(t[0]).tolist()) for t in turns))
             for f in set(np.unique(pictures[0]).tolist())]
