@@ -26,6 +26,7 @@ game).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,25 +152,37 @@ class KeyLock:
     def _lock(self, found: list[Shape], containers: list[Box]) -> tuple[Shape, int, Box] | None:
         """The lock, the keys' colour and the lock's object: the one shape of its colour, drawn inside a
         small object (a door), whose class loose shapes of exactly one other colour have (keys lie on
-        the floor); the display's shape is no lock."""
+        the floor); the display's shape is no lock. (Which shape lies inside which object is found for
+        every pair at once: a textured floor makes hundreds of both.)"""
+        if not found or not containers:
+            return None
+        inner = np.array([s[0] for s in found], dtype=np.int64)
+        outer = np.array(containers, dtype=np.int64)
+        within = ((outer[None, :, 0] <= inner[:, None, 0]) & (outer[None, :, 1] <= inner[:, None, 1])
+                  & (inner[:, None, 2] <= outer[None, :, 2]) & (inner[:, None, 3] <= outer[None, :, 3])
+                  & (outer[None, :, :] != inner[:, None, :]).any(-1))  # (shape, object): drawn inside it
+        drawn = within.any(1).tolist()  # each shape lies inside some object
+        display = self.display
+        shown = [display is not None and _contains(display, s[0]) for s in found]
+        by_colour = Counter(s[1] for s in found)
+        by_class: dict[bytes, list[int]] = {}
+        for i, s in enumerate(found):
+            by_class.setdefault(s[3], []).append(i)
         best = None
-        for lock in found:
-            if self.display is not None and _contains(self.display, lock[0]):
+        for i, lock in enumerate(found):
+            if shown[i] or not drawn[i]:
                 continue
-            holder = [c for c in containers if _contains(c, lock[0]) and c != lock[0]]
-            if not holder:
-                continue
-            alike = [s for s in found if s[1] != lock[1] and s[3] == lock[3]]
-            if any(_contains(c, s[0]) and c != s[0] for s in alike for c in containers
-                   if self.display is None or not _contains(self.display, s[0])):
+            alike = [j for j in by_class[lock[3]] if found[j][1] != lock[1]]
+            if any(drawn[j] and not shown[j] for j in alike):
                 continue  # keys lie loose (drawn inside objects, they are pictures like the lock)
-            if not alike or sum(1 for s in found if s[1] == lock[1]) != 1:
+            if not alike or by_colour[lock[1]] != 1:
                 continue
-            colours = {s[1] for s in alike}
+            colours = {found[j][1] for j in alike}
             if len(colours) != 1:
                 continue
             if best is not None:
                 return None  # two readings: no lock
+            holder = [containers[j] for j in np.flatnonzero(within[i]).tolist()]
             door = min(holder, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]))
             best = (lock, colours.pop(), door)
         return best

@@ -114,6 +114,9 @@ class Slider:
     expected: Box | None = None  # where the proposed move should stop the mover
     misses: int = 0
     off: bool = False
+    # searches that reached every box they could and found no slide onto their target, by what decided them
+    # (`_search`): the boxes they reached
+    hopeless: dict[bytes, set[Box]] = field(default_factory=dict)
 
     # -- learning ---------------------------------------------------------------------------------
     def unit(self) -> int | None:
@@ -300,11 +303,16 @@ class Slider:
 
     def _grids(self, frame: np.ndarray, allowed: set[int] | None) -> tuple[Integral, Integral | None]:
         """Integral images of the cells that stop a slide and of those it may not cross (None: any)."""
+        stops, bad = self._cells(frame, allowed)
+        return _integral(stops), None if bad is None else _integral(bad)
+
+    def _cells(self, frame: np.ndarray, allowed: set[int] | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The cells that stop a slide and those it may not cross (None: any)."""
         passed = self.passed if self.passed is not None and self.passed.shape == frame.shape else \
             np.zeros(frame.shape, dtype=bool)
         stops = np.isin(frame, list(self.stoppers)) & ~passed
-        bad = None if allowed is None else _integral(~np.isin(frame, list(allowed)) & ~passed & ~stops)
-        return _integral(stops), bad
+        bad = None if allowed is None else ~np.isin(frame, list(allowed)) & ~passed & ~stops
+        return stops, bad
 
     def _slide(self, frame: np.ndarray, box: Box, step: int, d: tuple[int, int],
                allowed: set[int] | None, grids: tuple[Integral, Integral | None] | None = None) -> Box | None:
@@ -324,7 +332,15 @@ class Slider:
     def _search(self, frame: np.ndarray, mask: np.ndarray | None, box: Box, step: int,
                 moves: list[tuple[int, tuple[int, int]]], target: np.ndarray) -> list[tuple[int, Box]]:
         allowed = self.free | {int(c) for c in np.unique(frame[target])}
-        grids = self._grids(frame, allowed)
+        stops, bad = self._cells(frame, allowed)
+        assert bad is not None
+        # a search that reached every box it could and none on the target is remembered (by what decides the
+        # slides and the target): from any box it reached no search can find one either (a mover that steps
+        # rather than slides, its target walled off, was searched for at every step)
+        key = b"".join((stops.tobytes(), bad.tobytes(), target.tobytes(), repr((step, moves, frame.shape)).encode()))
+        if box in self.hopeless.get(key, ()):
+            return []
+        grids = (_integral(stops), _integral(bad))
 
         def slides(at: Box) -> Iterator[tuple[int, Box]]:
             for action, d in moves:
@@ -333,4 +349,10 @@ class Slider:
                     yield action, stop
 
         goal = _integral(target)
-        return box_search(box, slides, lambda b: self._arrived(goal, b), self.max_nodes)
+        everywhere: set[Box] = set()
+        path = box_search(box, slides, lambda b: self._arrived(goal, b), self.max_nodes, everywhere)
+        if not path and everywhere and not self._arrived(goal, box):
+            if len(self.hopeless) >= 16:
+                del self.hopeless[next(iter(self.hopeless))]
+            self.hopeless[key] = everywhere
+        return path
