@@ -351,11 +351,11 @@ class Tilter:
         sizes = [k.size for k in self.kinds]
         unit = self._step()
 
-        def count(table: list[list[int]], t: int, le: int, b: int, r: int) -> int:
-            return table[b][r] - table[t][r] - table[b][le] + table[t][le]
+        heavy = self.heavy
 
         def tilt(state: State, action: int) -> State | None:
             dr, dc = self._direction(action)
+            down, across = dr * unit, dc * unit
             blocks = [(i, p) for i, at in enumerate(state) for p in at]
             # the front block first: it stops before the ones behind it do
             blocks.sort(key=lambda b: -(b[1][0] * dr + b[1][1] * dc))
@@ -363,15 +363,24 @@ class Tilter:
             out: list[list[Place]] = [[] for _ in state]
             for i, (r, c) in blocks:
                 h, w = sizes[i]
-                if (r, c) not in self.heavy:
-                    while True:
-                        t, le = r + dr * unit, c + dc * unit
-                        if (t < 0 or le < 0 or t + h > height or le + w > width or count(stop_l, t, le, t + h, le + w)
-                                or any(t < b2 and b0 < t + h and le < b3 and b1 < le + w for b0, b1, b2, b3 in placed)
-                                or any(t < q[0] + sizes[j][0] and q[0] < t + h and le < q[1] + sizes[j][1] and q[1] < le + w
-                                       for j, q in blocks_heavy)):
+                if (r, c) not in heavy:
+                    kill = kills[i]
+                    while True:  # one unit further while nothing stops it (`count` written out: the inner loop)
+                        t, le = r + down, c + across
+                        b, ri = t + h, le + w
+                        if (t < 0 or le < 0 or b > height or ri > width
+                                or stop_l[b][ri] - stop_l[t][ri] - stop_l[b][le] + stop_l[t][le]):
                             break
-                        if count(kills[i], t, le, t + h, le + w):
+                        blocked = False
+                        for b0, b1, b2, b3 in placed:
+                            if t < b2 and b0 < b and le < b3 and b1 < ri:
+                                blocked = True
+                                break
+                        if blocked or (blocks_heavy and any(
+                                t < q[0] + sizes[j][0] and q[0] < b and le < q[1] + sizes[j][1] and q[1] < ri
+                                for j, q in blocks_heavy)):
+                            break
+                        if kill[b][ri] - kill[t][ri] - kill[b][le] + kill[t][le]:
                             return None
                         r, c = t, le
                 placed.append((r, c, r + h, c + w))
