@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agent.frames import label_components
+from agent.frames import colour_in, label_components
 from agent.matcher import Box, Move
 from agent.navigator import Navigator, _any, _integral, specks, with_convention
 from agent.rules import GameRules
@@ -300,14 +300,14 @@ class Seeker:
         # there stops it (one passed over is stepped onto)
         passes = {action: [] if navigator is None else self._passes(navigator, d) for action, d in moves}
         allowed = self.free | {int(c) for c in np.unique(frame[target])}
-        barred = ~np.isin(frame, list(allowed))
-        bad, aim = _integral(barred), _integral(target)
+        barred = ~(colour_in(frame, allowed) if frame.dtype == np.uint8 else np.isin(frame, list(allowed)))
         key = None
         if reached is None and to is None:
             key = b"".join((barred.tobytes(), target.tobytes(), repr((moves, passes, goal, sorted(self.edges.items()),
                                                                      frame.shape)).encode()))
             if box in self.hopeless.get(key, ()):
                 return []
+        bad, aim = _integral(barred), _integral(target)  # (after the memo: most asks where it applies end there)
         h, w = frame.shape
 
         def steps(at: Box) -> Iterator[tuple[int, Box]]:
