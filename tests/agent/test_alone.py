@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from agent_testkit import actions_per_level, play_game
 
-from agent.agents.aria_agent import AriaAgent
+from agent.agents.aria_agent import QUIET_AFTER, QUIET_EVERY, AriaAgent
+from agent.keylock import KeyLock
+from agent.slider import Slider
 from arc_client.games.heldout import heldout_dir
 
 
@@ -66,3 +68,32 @@ async def test_a_reader_that_won_two_levels_waits_for_the_navigator_alone() -> N
     assert actions_per_level(both.steps) == actions_per_level(run.steps)
     early = len(modes[0]) + len(modes[1])  # the key moves of levels 1-2, which every reader saw
     assert alone.tilter.still <= early < together.tilter.still
+
+
+
+async def test_readers_that_never_moved_are_asked_now_and_then_once_long_silent(monkeypatch) -> None:
+    # Courier: the navigator walks every parcel home; the slider and the key reader search the frame at each
+    # step and never find their puzzle. Once silent for `QUIET_AFTER` asks in a row (and no move of theirs in
+    # the game) they are asked at every `QUIET_EVERY`th step only: the same levels in the same actions, with
+    # far fewer of their searches
+    asks = {"slide": 0, "key": 0}
+    for cls, mode in ((Slider, "slide"), (KeyLock, "key")):
+        def counted(self, *args, __act=cls.act, __mode=mode, **kwargs):  # type: ignore[no-untyped-def]
+            asks[__mode] += 1
+            return __act(self, *args, **kwargs)
+        monkeypatch.setattr(cls, "act", counted)
+
+    quiet = AriaAgent(seed=0)
+    run = await play_game(heldout_dir(), "hv01", quiet, 1500)
+    quiet_asks, asks["slide"], asks["key"] = dict(asks), 0, 0
+    every = AriaAgent(seed=0, quiet_after=None)
+    both = await play_game(heldout_dir(), "hv01", every, 1500)
+    assert run.levels == both.levels == 6
+    assert actions_per_level(run.steps) == actions_per_level(both.steps)
+    steps = len(run.steps)
+    assert steps > 200
+    assert not {"slide", "key"} & (quiet._moved | every._moved)
+    # without the rule they are asked at most steps; with it, at their first QUIET_AFTER asks, then at one
+    # step in QUIET_EVERY
+    assert min(asks.values()) > steps // 2, asks
+    assert max(quiet_asks.values()) <= QUIET_AFTER + steps // QUIET_EVERY + 2, quiet_asks
