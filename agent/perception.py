@@ -125,7 +125,8 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
             boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset()) -> Segmentation:
     """`_segment` (below), remembered for the last `RECENT_SEGMENTATIONS` frames: the answer is shared."""
     frame = np.asarray(frame)
-    key = (frame.tobytes() + bytes(frame.shape), None if mask is None else np.packbits(mask).tobytes(), with_tiles,
+    pixels = frame.tobytes() + bytes(frame.shape)
+    key = (pixels, None if mask is None else np.packbits(mask).tobytes(), with_tiles,
            boards, frozenset(known_boards) if boards else frozenset())
     recent: dict[tuple[bytes, bytes | None, bool, bool, frozenset[int]], Segmentation] | None = getattr(
         _RECENT, "seen", None)
@@ -133,27 +134,55 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
         recent = _RECENT.seen = {}
     seen = recent.get(key)
     if seen is None:
-        seen = recent[key] = _segment(frame, mask, with_tiles, boards, known_boards)
+        seen = recent[key] = _segment(frame, mask, with_tiles, boards, known_boards, _core_of(frame, pixels))
         if len(recent) > RECENT_SEGMENTATIONS:
             del recent[next(iter(recent))]
     return seen
 
 
-def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
-             boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset()) -> Segmentation:
-    """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
-    `with_tiles`: the repeated parts of at least `TILE_AREA` cells that would be texture (a tiled floor, or a
-    board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`). `boards`:
-    like parts that all lie within a box of at most `BOARD_SHARE` of the frame are a board's cells, not a
-    floor's tiles, and stay objects (the explorer's click candidates); so do like parts in a larger box that
-    holds nothing else (no mover, crate or piece lies on them: `_anything_on`), and like parts whose key
-    is in `known_boards` (read as a board before in the level, though a piece now lies on them). The
-    keys read as boards are the segmentation's `boards`.
+@dataclass
+class _Core:
+    """What a segmentation of a frame computes whatever its mask and options: the parts (compact ids, their
+    pixels grouped part by part), their boxes, colours and shape keys, and how often each key repeats; and,
+    once asked for, each part's centroid and the pixel nearest it (`inside`)."""
 
-    Everything is computed on arrays; Python objects are made for object parts only, since a
-    textured floor alone is hundreds of specks.
-    """
-    frame = np.asarray(frame)
+    comp: np.ndarray  # compact part id per pixel (scan order)
+    n: int
+    area: np.ndarray
+    first: np.ndarray  # per part, its first pixel in the grouped order
+    ys_s: np.ndarray  # the pixels' rows, columns and parts, grouped part by part
+    xs_s: np.ndarray
+    comp_s: np.ndarray
+    top: np.ndarray
+    left: np.ndarray
+    bottom: np.ndarray
+    right: np.ndarray
+    colours: np.ndarray
+    keys: np.ndarray
+    inverse: np.ndarray  # per part, its key's index among the distinct keys
+    repeats: np.ndarray  # per part, how many parts share its key
+    centres: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (cx, cy, inside)
+
+
+#: the cores of the last few frames segmented, per thread: a frame segmented again with another mask or
+#: other options (the explorer's and a reader's) is labelled once
+_CORES = threading.local()
+RECENT_CORES = 4
+
+
+def _core_of(frame: np.ndarray, pixels: bytes) -> _Core:
+    cores: dict[bytes, _Core] | None = getattr(_CORES, "seen", None)
+    if cores is None:
+        cores = _CORES.seen = {}
+    core = cores.get(pixels)
+    if core is None:
+        core = cores[pixels] = _core(frame)
+        if len(cores) > RECENT_CORES:
+            del cores[next(iter(cores))]
+    return core
+
+
+def _core(frame: np.ndarray) -> _Core:
     h, w = frame.shape
     raw = label_components(frame).ravel()
     used = np.zeros(h * w, dtype=bool)
@@ -174,9 +203,53 @@ def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool
     colours = frame.ravel()[order[first]].astype(np.int64)
     # one int per (colour, height, width, shape): equal for identical parts anywhere in the frame
     keys = ((shape_hash * 65 + (bottom - top)) * 65 + (right - left)) * 16 + colours
-    kinds = np.full(n, OBJECT, dtype=np.int8)
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    repeats = counts[inverse]
+    core = _Core(comp, n, area, first, ys_s, xs_s, comp_s, top, left, bottom, right, colours, keys, inverse,
+                 counts[inverse])
+    for array in (comp, area, first, ys_s, xs_s, comp_s, top, left, bottom, right, colours, keys, inverse):
+        array.setflags(write=False)  # shared by every segmentation of the frame (`labels` is `comp`)
+    return core
+
+
+def _centres(core: _Core, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every part's centroid (cx, cy) and, per part, the index (in the grouped order) of its pixel nearest the
+    centroid (the first in scan order on ties): inside it even for a ring."""
+    if core.centres is None:
+        comp, n, area, first, ys_s, xs_s, comp_s = (core.comp, core.n, core.area, core.first, core.ys_s,
+                                                    core.xs_s, core.comp_s)
+        ys, xs = (_YS, _XS) if comp.size == _SIDE * _SIDE and w == _SIDE else np.divmod(np.arange(comp.size), w)
+        cy = np.bincount(comp, weights=ys, minlength=n) / area
+        cx = np.bincount(comp, weights=xs, minlength=n) / area
+        dist = (ys_s - cy[comp_s]) ** 2 + (xs_s - cx[comp_s]) ** 2
+        hits = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, first), area))
+        inside = hits[np.r_[True, comp_s[hits][1:] != comp_s[hits][:-1]]]
+        core.centres = (cx, cy, inside)
+    return core.centres
+
+
+def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
+             boards: bool = False, known_boards: frozenset[int] | set[int] = frozenset(),
+             core: _Core | None = None) -> Segmentation:
+    """Parts, their kinds and the sprites they form; parts wholly inside `mask` (HUD) are kind HUD.
+    `with_tiles`: the repeated parts of at least `TILE_AREA` cells that would be texture (a tiled floor, or a
+    board of many like cells) are objects too (the explorer looking closer, `GraphExplorer`). `boards`:
+    like parts that all lie within a box of at most `BOARD_SHARE` of the frame are a board's cells, not a
+    floor's tiles, and stay objects (the explorer's click candidates); so do like parts in a larger box that
+    holds nothing else (no mover, crate or piece lies on them: `_anything_on`), and like parts whose key
+    is in `known_boards` (read as a board before in the level, though a piece now lies on them). The
+    keys read as boards are the segmentation's `boards`. `core`: the frame's `_core`, when made already.
+
+    Everything is computed on arrays; Python objects are made for object parts only, since a
+    textured floor alone is hundreds of specks.
+    """
+    frame = np.asarray(frame)
+    h, w = frame.shape
+    if core is None:
+        core = _core(frame)
+    comp, n, area = core.comp, core.n, core.area
+    top, left, bottom, right = core.top, core.left, core.bottom, core.right
+    colours, keys, inverse, repeats = core.colours, core.keys, core.inverse, core.repeats
+    kinds = np.full(n, OBJECT, dtype=np.int8)
     kinds[(area <= TEXTURE_AREA) & (repeats >= TEXTURE_COUNT)] = TEXTURE
     tiles = repeats >= TILE_COUNT  # a tiled floor; its cut-off tiles at the edges are texture too
     board_keys: set[int] = set()
@@ -207,12 +280,8 @@ def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool
     objects = np.flatnonzero(kinds == OBJECT)
     parts: dict[int, Part] = {}
     if len(objects):
-        cy = np.bincount(comp, weights=ys, minlength=n) / area
-        cx = np.bincount(comp, weights=xs, minlength=n) / area
-        dist = (ys_s - cy[comp_s]) ** 2 + (xs_s - cx[comp_s]) ** 2
-        hits = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, first), area))
-        inside = hits[np.r_[True, comp_s[hits][1:] != comp_s[hits][:-1]]]  # per part: the pixel nearest
-        # its centroid (the first in scan order on ties), inside it even for a ring
+        cx, cy, inside = _centres(core, w)
+        xs_s, ys_s = core.xs_s, core.ys_s
         columns = zip(objects.tolist(), colours[objects].tolist(), area[objects].tolist(), top[objects].tolist(),
                       left[objects].tolist(), bottom[objects].tolist(), right[objects].tolist(),
                       xs_s[inside[objects]].tolist(), ys_s[inside[objects]].tolist(), keys[objects].tolist(),

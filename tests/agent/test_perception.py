@@ -249,6 +249,34 @@ def test_the_parts_a_segmentation_makes_are_parts_as_their_class_makes_them() ->
             assert made == part and hash(made) == hash(part) and repr(made) == repr(part)
 
 
+
+def _reading(seg) -> tuple:  # type: ignore[no-untyped-def]
+    return (seg.labels.tobytes(), seg.kinds.tobytes(), [tuple(vars(p).items()) for p in seg.parts.values()],
+            [(tuple(p.index for p in s.parts), s.x, s.y) for s in seg.sprites], seg.boards)
+
+
+def test_a_frame_segmented_again_with_other_options_reads_as_a_fresh_segmentation() -> None:
+    # the labelling a frame's segmentations share (`_core`: parts, boxes, shape keys, centroids) is made once
+    # per frame; each mask and option then reads as if the frame were segmented afresh, in any order
+    from agent.perception import _segment
+
+    mask = np.zeros((64, 64), dtype=bool)
+    mask[:3] = True
+    mask[:, -2:] = True
+    options: list[dict] = [{}, {"mask": mask}, {"mask": mask, "boards": True}, {"with_tiles": True},
+                           {"boards": True, "known_boards": frozenset({1, 2})}]
+    frames = []
+    for cls in HELDOUT:
+        _, raw = start_level(cls, 0, 0)
+        frames.append(level_frame(raw))
+    rng = random.Random(5)
+    for frame in frames:
+        for opts in rng.sample(options, len(options)) + options:
+            seg = segment(frame, **opts)
+            assert _reading(seg) == _reading(_segment(frame, **opts))
+            assert not seg.labels.flags.writeable  # shared by the frame's segmentations: read only
+
+
 def test_touching_blocks_of_two_colours_offer_a_click_on_each_with_parts() -> None:
     frame = np.full((64, 64), 5, dtype=np.uint8)  # the floor
     frame[20:25, 20:25] = 14                      # two blocks side by side: one sprite
