@@ -538,7 +538,9 @@ def click_candidates(seg: Segmentation, ranker: ClickRanker | None = None, limit
     sprites (the ranker's order decides; ties go to the sprites): touching parts may be separate objects
     (two blocks side by side) that only a click on each can tell apart."""
     candidates = [
-        ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) for s in seg.sprites
+        ClickCandidate(s.x, s.y, int(seg.frame[s.y, s.x]), s.area, s.signature) if len(s.parts) > 1 else
+        ClickCandidate(s.x, s.y, s.parts[0].colour, s.parts[0].area, (s.parts[0].signature,))  # (its one part's)
+        for s in seg.sprites
     ]
     if parts:
         background = int(np.bincount(seg.frame.ravel(), minlength=16).argmax())
