@@ -298,7 +298,9 @@ def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool
 
 
 def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) -> list[Sprite]:
-    """Union touching object parts while the union's box fits in SPRITE_SIDE x SPRITE_SIDE."""
+    """Union touching object parts while the union's box fits in SPRITE_SIDE x SPRITE_SIDE: the touching pairs
+    in order, each joining its two groups when their joint box fits. The sprites come in the order of their
+    first parts (`parts` is in index order, as `_segment` makes it)."""
     if not parts:
         return []
     n = len(is_object)
@@ -306,8 +308,9 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
     for a, b in ((labels[:, 1:], labels[:, :-1]), (labels[1:, :], labels[:-1, :])):
         touch = (a != b) & is_object[a] & is_object[b]
         pairs.append(a[touch] * n + b[touch])
-    parent = {i: i for i in parts}
-    box = {i: (p.top, p.left, p.bottom, p.right) for i, p in parts.items()}
+    touching = np.unique(np.concatenate(pairs)).tolist()
+    parent: dict[int, int] = {}  # the parts that touch another object part, to their group's root
+    box: dict[int, tuple[int, int, int, int]] = {}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -315,28 +318,47 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
             i = parent[i]
         return i
 
-    for pair in np.unique(np.concatenate(pairs)).tolist():
+    for pair in touching:
         a, b = divmod(pair, n)
-        ra = a if parent[a] == a else find(a)
-        rb = b if parent[b] == b else find(b)
+        if a not in parent:
+            p = parts[a]
+            parent[a], box[a] = a, (p.top, p.left, p.bottom, p.right)
+            ra = a
+        else:
+            ra = a if parent[a] == a else find(a)
+        if b not in parent:
+            p = parts[b]
+            parent[b], box[b] = b, (p.top, p.left, p.bottom, p.right)
+            rb = b
+        else:
+            rb = b if parent[b] == b else find(b)
         if ra == rb:
             continue
         ta, la, ba, rta = box[ra]
         tb, lb, bb, rtb = box[rb]
-        merged = (min(ta, tb), min(la, lb), max(ba, bb), max(rta, rtb))
-        if merged[2] - merged[0] <= SPRITE_SIDE and merged[3] - merged[1] <= SPRITE_SIDE:
+        top, left = ta if ta < tb else tb, la if la < lb else lb
+        bottom, right = ba if ba > bb else bb, rta if rta > rtb else rtb
+        if bottom - top <= SPRITE_SIDE and right - left <= SPRITE_SIDE:
             parent[rb] = ra
-            box[ra] = merged
+            box[ra] = (top, left, bottom, right)
     groups: dict[int, list[Part]] = {}
-    for i in sorted(parts):
-        groups.setdefault(find(i), []).append(parts[i])
+    for i, part in parts.items():
+        root = (i if parent[i] == i else find(i)) if i in parent else -1 - i  # (alone: a sprite of its own)
+        members = groups.get(root)
+        if members is None:
+            groups[root] = [part]
+        else:
+            members.append(part)
     return [_sprite(members) for members in groups.values()]
 
 
 def _sprite(members: list[Part]) -> Sprite:
     """The sprite's click point: of its parts' inside pixels, the one nearest the sprite's centroid."""
     if len(members) == 1:
-        return Sprite((members[0],), members[0].x, members[0].y)
+        part = members[0]
+        sprite = _new(Sprite)  # (without the frozen dataclass's field-by-field __init__, as `Part`)
+        _set(sprite, "__dict__", {"parts": (part,), "x": part.x, "y": part.y})
+        return sprite
     total = sum(p.area for p in members)
     cx = sum(p.cx * p.area for p in members) / total
     cy = sum(p.cy * p.area for p in members) / total
