@@ -143,8 +143,7 @@ def segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool 
 @dataclass
 class _Core:
     """What a segmentation of a frame computes whatever its mask and options: the parts (compact ids, their
-    pixels grouped part by part), their boxes, colours and shape keys, and how often each key repeats; and,
-    once asked for, each part's centroid and the pixel nearest it (`inside`)."""
+    pixels grouped part by part), their boxes, colours and shape keys, and how often each key repeats."""
 
     comp: np.ndarray  # compact part id per pixel (scan order)
     n: int
@@ -161,7 +160,6 @@ class _Core:
     keys: np.ndarray
     inverse: np.ndarray  # per part, its key's index among the distinct keys
     repeats: np.ndarray  # per part, how many parts share its key
-    centres: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (cx, cy, inside)
 
 
 #: the cores of the last few frames segmented, per thread: a frame segmented again with another mask or
@@ -211,20 +209,23 @@ def _core(frame: np.ndarray) -> _Core:
     return core
 
 
-def _centres(core: _Core, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every part's centroid (cx, cy) and, per part, the index (in the grouped order) of its pixel nearest the
-    centroid (the first in scan order on ties): inside it even for a ring."""
-    if core.centres is None:
-        comp, n, area, first, ys_s, xs_s, comp_s = (core.comp, core.n, core.area, core.first, core.ys_s,
-                                                    core.xs_s, core.comp_s)
-        ys, xs = (_YS, _XS) if comp.size == _SIDE * _SIDE and w == _SIDE else np.divmod(np.arange(comp.size), w)
-        cy = np.bincount(comp, weights=ys, minlength=n) / area
-        cx = np.bincount(comp, weights=xs, minlength=n) / area
-        dist = (ys_s - cy[comp_s]) ** 2 + (xs_s - cx[comp_s]) ** 2
-        hits = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, first), area))
-        inside = hits[np.r_[True, comp_s[hits][1:] != comp_s[hits][:-1]]]
-        core.centres = (cx, cy, inside)
-    return core.centres
+def _centres(core: _Core, objects: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the parts `objects` (ascending): their centroids (cx, cy) and each one's pixel nearest its centroid
+    (x, y; the first in scan order on ties): inside it even for a ring. Only these parts' pixels are looked at
+    (a textured frame has hundreds of parts, a few dozen of them objects)."""
+    area, first = core.area[objects], core.first[objects]
+    ends = np.cumsum(area)
+    starts = ends - area
+    # the objects' pixels, part by part (each part's pixels lie together in the grouped order, in scan order)
+    pixels = np.repeat(first - starts, area) + np.arange(int(ends[-1]))
+    ys, xs = core.ys_s[pixels], core.xs_s[pixels]
+    cy = np.add.reduceat(ys, starts) / area
+    cx = np.add.reduceat(xs, starts) / area
+    dist = (ys - np.repeat(cy, area)) ** 2 + (xs - np.repeat(cx, area)) ** 2
+    hits = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, starts), area))
+    owner = np.repeat(np.arange(len(objects)), area)[hits]
+    inside = hits[np.r_[True, owner[1:] != owner[:-1]]]
+    return cx, cy, xs[inside], ys[inside]
 
 
 def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool = False,
@@ -280,12 +281,11 @@ def _segment(frame: np.ndarray, mask: np.ndarray | None = None, with_tiles: bool
     objects = np.flatnonzero(kinds == OBJECT)
     parts: dict[int, Part] = {}
     if len(objects):
-        cx, cy, inside = _centres(core, w)
-        xs_s, ys_s = core.xs_s, core.ys_s
+        cx, cy, inside_x, inside_y = _centres(core, objects)
         columns = zip(objects.tolist(), colours[objects].tolist(), area[objects].tolist(), top[objects].tolist(),
                       left[objects].tolist(), bottom[objects].tolist(), right[objects].tolist(),
-                      xs_s[inside[objects]].tolist(), ys_s[inside[objects]].tolist(), keys[objects].tolist(),
-                      cx[objects].tolist(), cy[objects].tolist(), strict=True)
+                      inside_x.tolist(), inside_y.tolist(), keys[objects].tolist(),
+                      cx.tolist(), cy.tolist(), strict=True)
         for i, c, a, t, le, b, r, x, y, key, mx, my in columns:
             # `Part(...)` without the frozen dataclass's field-by-field __init__ (a third of its time: a frame
             # has up to hundreds of object parts, and the explorer segments every new state)
