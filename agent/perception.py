@@ -308,9 +308,12 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
     for a, b in ((labels[:, 1:], labels[:, :-1]), (labels[1:, :], labels[:-1, :])):
         touch = (a != b) & is_object[a] & is_object[b]
         pairs.append(a[touch] * n + b[touch])
-    touching = np.unique(np.concatenate(pairs)).tolist()
+    upper, lower = np.divmod(np.unique(np.concatenate(pairs)), n)
     parent: dict[int, int] = {}  # the parts that touch another object part, to their group's root
     box: dict[int, tuple[int, int, int, int]] = {}
+    for i in np.union1d(upper, lower).tolist():
+        p = parts[i]
+        parent[i], box[i] = i, (p.top, p.left, p.bottom, p.right)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -318,20 +321,9 @@ def _group(labels: np.ndarray, parts: dict[int, Part], is_object: np.ndarray) ->
             i = parent[i]
         return i
 
-    for pair in touching:
-        a, b = divmod(pair, n)
-        if a not in parent:
-            p = parts[a]
-            parent[a], box[a] = a, (p.top, p.left, p.bottom, p.right)
-            ra = a
-        else:
-            ra = a if parent[a] == a else find(a)
-        if b not in parent:
-            p = parts[b]
-            parent[b], box[b] = b, (p.top, p.left, p.bottom, p.right)
-            rb = b
-        else:
-            rb = b if parent[b] == b else find(b)
+    for a, b in zip(upper.tolist(), lower.tolist(), strict=True):
+        ra = a if parent[a] == a else find(a)
+        rb = b if parent[b] == b else find(b)
         if ra == rb:
             continue
         ta, la, ba, rta = box[ra]
