@@ -33,6 +33,7 @@ from math import gcd
 
 import numpy as np
 
+from agent.frames import colour_in
 from agent.matcher import Box, Move
 from agent.navigator import CONVENTION, Integral, Navigator, _any, _count, _integral
 
@@ -310,8 +311,11 @@ class Slider:
         """The cells that stop a slide and those it may not cross (None: any)."""
         passed = self.passed if self.passed is not None and self.passed.shape == frame.shape else \
             np.zeros(frame.shape, dtype=bool)
-        stops = np.isin(frame, list(self.stoppers)) & ~passed
-        bad = None if allowed is None else ~np.isin(frame, list(allowed)) & ~passed & ~stops
+        def among(colours: set[int]) -> np.ndarray:  # (`colour_in`'s table look-up for a frame's colours)
+            return colour_in(frame, colours) if frame.dtype == np.uint8 else np.isin(frame, list(colours))
+
+        stops = among(self.stoppers) & ~passed
+        bad = None if allowed is None else ~among(allowed) & ~passed & ~stops
         return stops, bad
 
     def _slide(self, frame: np.ndarray, box: Box, step: int, d: tuple[int, int],
