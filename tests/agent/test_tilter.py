@@ -111,3 +111,38 @@ async def test_key_games_whose_movers_step_or_slide_alone_get_no_tilt(game: str)
     run = await play_game(heldout_dir(), game, agent, 400)
     assert run.levels >= 3
     assert not any(d.mode == "tilt" for _, a, _ in run.steps if (d := a.decision) is not None)
+
+
+def test_a_game_whose_frames_show_none_of_the_known_blocks_is_looked_at_no_more() -> None:
+    # blocks seen sliding, then frames of fresh noise: the known blocks show in none, and a few-pixel sprite a
+    # move changed shows whole once elsewhere by chance, taken for a block too; after `MOST_STILL` key moves in
+    # a row with none of them read, the tilter stops looking (it had looked for 46 kinds of specks a step)
+    from agent.tilter import MOST_STILL
+
+    before = _tray()
+    _block(before, (2, 1), RED)
+    _block(before, (2, 4), BLUE)
+    after = _tray()
+    _block(after, (2, 0), RED)
+    _block(after, (2, 1), BLUE)
+    tilter = Tilter()
+    tilter.observe(before, 3, after, None, 0)
+    assert tilter.slides  # (so the rule for games whose blocks never slide does not apply)
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 16, (64, 64))
+    seen: list[set[tuple[bytes, int]]] = []  # the frames whose blocks were looked for, after each step
+    unread: list[int] = []
+    for step in range(3 * MOST_STILL):
+        after = rng.integers(0, 16, (64, 64))
+        tilter.observe(frame, 1 + step % 4, after, None, 0)
+        assert tilter.act(after, (1, 2, 3, 4), 0) is None
+        seen.append(set(tilter._found))
+        unread.append(getattr(tilter, "unread", 0))
+        frame = after
+    assert len(tilter.kinds) > 2  # specks taken for blocks
+    assert all(s == seen[2 * MOST_STILL] for s in seen[2 * MOST_STILL:]), "still looking at every frame"
+    last = unread.index(MOST_STILL)  # the move that made it `MOST_STILL` in a row
+    assert last < 2 * MOST_STILL and unread[last - MOST_STILL + 1:last + 1] == list(range(1, MOST_STILL + 1))
+    # every frame was looked at up to then, none after
+    assert all(seen[i] != seen[i + 1] for i in range(last))
+    assert all(s == seen[last] for s in seen[last:])
