@@ -361,3 +361,46 @@ async def test_the_wall_clock_budget_stops_the_online_agent_within_one_action(tm
     assert row["stop_reason"] == "time_limit" and 0 < row["actions"] < 100_000
     slowest_action = 0.5 / row["actions"] * 50  # generous: fifty average actions past the deadline at most
     assert 0.5 <= row["wall_s"] <= 0.5 + slowest_action + 0.25, row
+
+
+def plain_features(learner: OnlineLearner, frame: np.ndarray, mask: np.ndarray | None, action: tuple[int, int, int],
+                   signature: tuple | None, toward: dict[int, float]) -> np.ndarray:
+    """`OnlineLearner.features` by its definition, every key hashed afresh (no clicks' features remembered)."""
+    from agent.online import ACTION, AHEAD, BIAS, CLICK_COLOUR, CLICK_SEEN, CLICK_SHAPE, CLICK_SIZE, DIM, PREV, TOWARD, _size
+
+    a = action[0]
+    keys: list[tuple[int, ...]] = [(BIAS,), (ACTION, a), (PREV, a, *learner.prev)]
+    if a == 6 and signature is not None and 0 <= action[2] < frame.shape[0] and 0 <= action[1] < frame.shape[1]:
+        colour = int(frame[action[2], action[1]])
+        shape = hash(signature) & 0xFFFF
+        keys += [(CLICK_COLOUR, colour), (CLICK_SIZE, colour, _size(sum(s[3] for s in signature))),
+                 (CLICK_SHAPE, shape), (CLICK_SEEN, int((CLICK_SHAPE, shape) in learner.clicked))]
+    elif a != 6:
+        ahead = learner.rules.ahead(frame, mask, a)
+        keys += [(AHEAD, a, c) for c in ahead] + [(AHEAD, -1, c) for c in ahead]
+        if a in toward:
+            keys.append((TOWARD, int(toward[a])))
+    return np.array([hash(k) % DIM for k in keys], dtype=np.int64)
+
+
+class CheckedLearner(OnlineLearner):
+    """Checks every feature vector it proposes from against `plain_features`."""
+
+    checked = 0
+
+    def features(self, frame, mask, action, signature, toward):  # type: ignore[no-untyped-def]
+        fast = super().features(frame, mask, action, signature, toward)
+        assert np.array_equal(fast, plain_features(self, frame, mask, action, signature, toward)), action
+        self.checked += action[0] == 6
+        return fast
+
+
+async def test_the_clicks_remembered_features_are_their_features_afresh() -> None:
+    # boards of like cells (Lantern Grid), buttons (Counter), and a game of keys and clicks (Shunt): every click
+    # proposed or learnt from, as the level goes on (whether such a sprite was clicked changes) and across levels
+    for game in ("hl01", "hc01", "hb01"):
+        learner = CheckedLearner(seed=0)
+        learner._click_features.clear()
+        run = await play_game(heldout_dir(), game, ExplorerAgent(seed=0, learner=learner), 400)
+        assert run.levels >= 1 and learner.checked >= 200, (game, run.levels, learner.checked)
+        assert learner._click_features  # (remembered: what is checked is the remembered answer)
