@@ -20,7 +20,21 @@ from agent.base import Action, Agent
 from agent.evaluation.config import EvalConfig
 from agent.evaluation.run import run_eval
 from agent.explorer import Edge, GraphExplorer
-from agent.online import OnlineLearner, OnlineModel
+from agent.online import (
+    ACTION,
+    AHEAD,
+    BIAS,
+    CLICK_COLOUR,
+    CLICK_SEEN,
+    CLICK_SHAPE,
+    CLICK_SIZE,
+    DIM,
+    PREV,
+    TOWARD,
+    OnlineLearner,
+    OnlineModel,
+    _size,
+)
 from arc_client import FrameResponse, GameAction, GameState
 from arc_client.games import suite_dir
 from arc_client.games.heldout import heldout_dir
@@ -366,8 +380,6 @@ async def test_the_wall_clock_budget_stops_the_online_agent_within_one_action(tm
 def plain_features(learner: OnlineLearner, frame: np.ndarray, mask: np.ndarray | None, action: tuple[int, int, int],
                    signature: tuple | None, toward: dict[int, float]) -> np.ndarray:
     """`OnlineLearner.features` by its definition, every key hashed afresh (no clicks' features remembered)."""
-    from agent.online import ACTION, AHEAD, BIAS, CLICK_COLOUR, CLICK_SEEN, CLICK_SHAPE, CLICK_SIZE, DIM, PREV, TOWARD, _size
-
     a = action[0]
     keys: list[tuple[int, ...]] = [(BIAS,), (ACTION, a), (PREV, a, *learner.prev)]
     if a == 6 and signature is not None and 0 <= action[2] < frame.shape[0] and 0 <= action[1] < frame.shape[1]:
