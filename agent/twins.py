@@ -62,6 +62,9 @@ class MoverModel:
 class Twins:
     max_nodes: int = 8000
     max_area: int = 64  # a mover is a sprite of at most this many cells
+    # a key that moved more sprites than this at once moved an animation's, not twins (24 drifting sprites, each
+    # looked for in every frame once two of them turned on one move: 3 ms a step)
+    most_movers: int = 6
     movers: list[MoverModel] = field(default_factory=list)
     entered: set[int] = field(default_factory=set)
     stopped: set[int] = field(default_factory=set)  # colours ahead of a mover that stayed put
@@ -215,7 +218,7 @@ class Twins:
             models.append(model)
         pictures = [m.picture.tobytes() + bytes(m.picture.shape) for m in models]
         models = [m for m, p in zip(models, pictures, strict=True) if pictures.count(p) == 1]  # twins alike: no template
-        if len(models) >= 2:
+        if 2 <= len(models) <= self.most_movers:
             self.candidates = models  # movers once seen moving together again (a pushed block moves once)
 
     # -- acting ---------------------------------------------------------------------------------------

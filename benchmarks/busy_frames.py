@@ -1,7 +1,7 @@
 """The agents' time per step on frames unlike any built-in game: noise, a textured scene, a big board.
 
     .venv/bin/python benchmarks/busy_frames.py [--steps 5000] [--agents random,aria-slow,aria-online,aria]
-        [--scenes noise,textured,board,flicker]
+        [--scenes noise,textured,board,flicker,toggles,drift]
 
 Real ARC-AGI-3 games draw textured backgrounds, animations and boards of hundreds of cells, where a
 perception pass or a goal reader that is quick on the built-in games may meet thousands of objects.
@@ -15,6 +15,8 @@ moves put a 4x4 mover), so what is timed is the agent's own work per step:
 - `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation);
 - `toggles`: a lights-out board of 16x16 cells: a click toggles its cell and the four beside it (every
   click a new state, and the same effect wherever it is clicked: foreseeable).
+- `drift`: 24 small two-colour sprites drifting a pixel a step and bouncing off the edges, and the mover
+  (an animated scene: every frame new, and sprites that move on their own under every key).
 
 Printed per agent and scene: the step's time p50 / p95 / max (ms), the slowest step's index, and the
 mean of the slowest window of 500 steps with its first step. A single slow step matters on its own (a
@@ -44,6 +46,8 @@ class Scene:
         self.cells = self.rng.integers(1, 16, (16, 16)).astype(np.uint8)
         self.x = self.y = 30
         self.lit = self.rng.random((16, 16)) < 0.5
+        self.sprites = [[int(v) for v in self.rng.integers(0, 61, 2)] + [int(d) for d in self.rng.choice((-1, 1), 2)]
+                        + [int(c) for c in self.rng.choice(np.arange(4, 16), 2, replace=False)] for _ in range(24)]
 
     def move(self, action: GameAction, x: int | None = None, y: int | None = None) -> None:
         if self.kind == "toggles" and action is GameAction.ACTION6 and x is not None and y is not None:
@@ -68,6 +72,18 @@ class Scene:
             cells[r, c] = cells[r, c] % 15 + 1
             frame = np.zeros((64, 64), dtype=np.uint8)
             frame.reshape(16, 4, 16, 4)[:, :3, :, :3] = cells[:, None, :, None]
+            return frame
+        if self.kind == "drift":
+            frame = np.ones((64, 64), dtype=np.uint8)
+            for sprite in self.sprites:
+                for i in (0, 1):  # a pixel a step, bouncing off the frame's edges
+                    if not 0 <= sprite[i] + sprite[2 + i] <= 61:
+                        sprite[2 + i] = -sprite[2 + i]
+                    sprite[i] += sprite[2 + i]
+                x, y, _, _, outer, inner = sprite
+                frame[y:y + 3, x:x + 3] = outer
+                frame[y + 1, x + 1] = inner
+            frame[self.y:self.y + 4, self.x:self.x + 4] = 3
             return frame
         if self.kind == "textured":
             frame = self.texture.copy()
@@ -107,7 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--agents", default="random,aria-slow,aria-online,aria")
-    parser.add_argument("--scenes", default="noise,textured,board,flicker,toggles")
+    parser.add_argument("--scenes", default="noise,textured,board,flicker,toggles,drift")
     args = parser.parse_args()
     print(f"{args.steps} steps per agent and scene; ms per step (act + observe), one process")
     print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s} {'at':>5s}  slowest 500 steps: mean, from")

@@ -74,3 +74,41 @@ async def test_the_twins_reader_clears_the_levels_the_other_systems_do_not() -> 
     assert with_twins.levels >= 5 and without.levels <= 2, (with_twins.levels, without.levels)
     twin_steps = [a for _, a, _ in with_twins.steps if a.decision is not None and a.decision.mode == "twin"]
     assert len(twin_steps) >= 40 and all(a.decision.system == "slow" for a in twin_steps)
+
+
+def drifting(count: int, steps: int, seed: int = 5) -> list[np.ndarray]:
+    """Frames of `count` small two-colour sprites drifting a pixel a step on their own, bouncing off the
+    edges, and a 4x4 mover the keys do not reach."""
+    rng = np.random.default_rng(seed)
+    pairs = [(int(a), int(b)) for a in range(4, 16) for b in range(4, 16) if a != b]
+    chosen = [pairs[i] for i in rng.choice(len(pairs), count, replace=False)]
+    sprites = [[*map(int, rng.integers(0, 61, 2)), *map(int, rng.choice((-1, 1), 2)), *colours] for colours in chosen]
+    frames = []
+    for _ in range(steps):
+        frame = np.ones((64, 64), dtype=np.uint8)
+        for sprite in sprites:
+            for i in (0, 1):
+                if not 0 <= sprite[i] + sprite[2 + i] <= 61:
+                    sprite[2 + i] = -sprite[2 + i]
+                sprite[i] += sprite[2 + i]
+            x, y, _, _, outer, inner = sprite
+            frame[y:y + 3, x:x + 3] = outer
+            frame[y + 1, x + 1] = inner
+        frame[30:34, 30:34] = 3
+        frames.append(frame)
+    return frames
+
+
+def test_sprites_drifting_on_their_own_in_numbers_are_no_movers() -> None:
+    # an animation: every key "moves" every drifting sprite; two that turn at a wall on one move looked steered,
+    # and all 24 became movers, each looked for in every frame after (3 ms a step); more than `most_movers`
+    # sprites moved by one key are no twins. A few drifting sprites are still candidates (what the bound spares)
+    for count, candidates in ((24, False), (3, True)):
+        frames = drifting(count, 120)
+        twins = Twins()
+        seen = False
+        for step, (before, after) in enumerate(zip(frames, frames[1:], strict=False)):
+            twins.observe(before, 1 + step % 4, after, None, 0)
+            seen |= bool(twins.candidates or twins.movers)
+        assert seen == candidates, (count, len(twins.candidates), len(twins.movers))
+        assert len(twins.movers) <= twins.most_movers
