@@ -1,7 +1,7 @@
 """The agents' time per step on frames unlike any built-in game: noise, a textured scene, a big board.
 
     .venv/bin/python benchmarks/busy_frames.py [--steps 5000] [--agents random,aria-slow,aria-online,aria]
-        [--scenes noise,textured,board,flicker,toggles,drift]
+        [--scenes noise,textured,board,flicker,toggles,objects,drift]
 
 Real ARC-AGI-3 games draw textured backgrounds, animations and boards of hundreds of cells, where a
 perception pass or a goal reader that is quick on the built-in games may meet thousands of objects.
@@ -15,6 +15,8 @@ moves put a 4x4 mover), so what is timed is the agent's own work per step:
 - `flicker`: a quiet scene with a mover, and an 8x8 patch of noise redrawn every step (an animation);
 - `toggles`: a lights-out board of 16x16 cells: a click toggles its cell and the four beside it (every
   click a new state, and the same effect wherever it is clicked: foreseeable).
+- `objects`: 40 small still sprites of many colours on a plain floor, a HUD bar along the top that shrinks
+  a pixel a step (and fills again), and the mover: a scene of things to walk to, none of which does anything;
 - `drift`: 24 small two-colour sprites drifting a pixel a step and bouncing off the edges, and the mover
   (an animated scene: every frame new, and sprites that move on their own under every key).
 
@@ -46,8 +48,15 @@ class Scene:
         self.cells = self.rng.integers(1, 16, (16, 16)).astype(np.uint8)
         self.x = self.y = 30
         self.lit = self.rng.random((16, 16)) < 0.5
-        self.sprites = [[int(v) for v in self.rng.integers(0, 61, 2)] + [int(d) for d in self.rng.choice((-1, 1), 2)]
-                        + [int(c) for c in self.rng.choice(np.arange(4, 16), 2, replace=False)] for _ in range(24)]
+        # the later scenes' own draws, so that the first five scenes' frames stay those of earlier versions
+        rng = np.random.default_rng(seed + 1)
+        self.floor = np.full((64, 64), 2, dtype=np.uint8)  # `objects`: the same 40 sprites in every frame
+        for _ in range(40):
+            x, y = (int(v) for v in rng.integers(0, 61, 2))
+            self.floor[max(y, 3):y + 3, x:x + 3] = int(rng.integers(4, 16))
+            self.floor[max(y, 3) + 1, x + 1] = int(rng.integers(4, 16))
+        self.sprites = [[int(v) for v in rng.integers(0, 61, 2)] + [int(d) for d in rng.choice((-1, 1), 2)]
+                        + [int(c) for c in rng.choice(np.arange(4, 16), 2, replace=False)] for _ in range(24)]
 
     def move(self, action: GameAction, x: int | None = None, y: int | None = None) -> None:
         if self.kind == "toggles" and action is GameAction.ACTION6 and x is not None and y is not None:
@@ -72,6 +81,12 @@ class Scene:
             cells[r, c] = cells[r, c] % 15 + 1
             frame = np.zeros((64, 64), dtype=np.uint8)
             frame.reshape(16, 4, 16, 4)[:, :3, :, :3] = cells[:, None, :, None]
+            return frame
+        if self.kind == "objects":
+            frame = self.floor.copy()
+            frame[0:2, :] = 0
+            frame[0:2, :64 - step % 64] = 14  # the bar
+            frame[self.y:self.y + 4, self.x:self.x + 4] = 3
             return frame
         if self.kind == "drift":
             frame = np.ones((64, 64), dtype=np.uint8)
@@ -123,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--agents", default="random,aria-slow,aria-online,aria")
-    parser.add_argument("--scenes", default="noise,textured,board,flicker,toggles,drift")
+    parser.add_argument("--scenes", default="noise,textured,board,flicker,toggles,objects,drift")
     args = parser.parse_args()
     print(f"{args.steps} steps per agent and scene; ms per step (act + observe), one process")
     print(f"{'scene':10s} {'agent':12s} {'p50':>7s} {'p95':>7s} {'max':>8s} {'at':>5s}  slowest 500 steps: mean, from")
