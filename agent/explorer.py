@@ -502,13 +502,13 @@ class GraphExplorer:
         if searched is not None:
             # a search from here crossed everything it reached while this action is chosen (the graph is as it
             # was): a new one would reach the same states in the same order, by the same edges
-            reached, how = searched
-            found = next((key for key in reached if goal_test(key, self.graph.nodes[key])), None)
-            return None if found is None else _path_to(how, found)
+            order, parents = searched
+            found = next((key for key in order if goal_test(key, self.graph.nodes[key])), None)
+            return None if found is None else _path_to(parents, found)
         parents: dict[bytes, tuple[bytes, ActionKey] | None] = {origin: None}
         depth = {origin: 0}
         queue = deque([origin])
-        order: list[bytes] = []
+        order = []
         while queue:
             key = queue.popleft()
             if max_depth is not None and depth[key] >= max_depth:
