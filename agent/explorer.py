@@ -115,16 +115,6 @@ def within_budget(step: int, budget: int | None) -> bool:
     return budget is not None and budget - 1 <= step <= budget + 1
 
 
-def _path_to(parents: dict[bytes, tuple[bytes, ActionKey] | None], goal: bytes) -> deque[tuple[bytes, ActionKey, bytes]]:
-    """The path a search's `parents` give from its origin to `goal`: (state, action, next state) steps."""
-    path: deque[tuple[bytes, ActionKey, bytes]] = deque()
-    step = goal
-    while (parent := parents[step]) is not None:
-        path.appendleft((parent[0], parent[1], step))
-        step = parent[0]
-    return path
-
-
 @dataclass
 class Edge:
     """What followed one (state, action) each time it was tried.
@@ -268,9 +258,6 @@ class GraphExplorer:
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self._bar_memo: tuple[tuple[int, int, int], tuple[Any, ...]] | None = None  # `_bar_stamp`'s
-        # while one action is chosen (`_choose_key`), the searches that crossed all they reached and found no
-        # goal, by origin: the states in the order they were reached, and how (`_plan_to`)
-        self._searched: dict[bytes, tuple[list[bytes], dict[bytes, tuple[bytes, ActionKey] | None]]] | None = None
         # every node (of any level) with a click candidate at each point: the nodes whose caches a change
         # of that point's click effect (`ClickEffects.points`) makes stale
         self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
@@ -498,17 +485,9 @@ class GraphExplorer:
         at most `max_depth` steps away."""
         origin = self.current if origin is None else origin
         assert origin is not None
-        searched = self._searched.get(origin) if self._searched is not None and max_depth is None else None
-        if searched is not None:
-            # a search from here crossed everything it reached while this action is chosen (the graph is as it
-            # was): a new one would reach the same states in the same order, by the same edges
-            order, parents = searched
-            found = next((key for key in order if goal_test(key, self.graph.nodes[key])), None)
-            return None if found is None else _path_to(parents, found)
         parents: dict[bytes, tuple[bytes, ActionKey] | None] = {origin: None}
         depth = {origin: 0}
         queue = deque([origin])
-        order = []
         while queue:
             key = queue.popleft()
             if max_depth is not None and depth[key] >= max_depth:
@@ -519,11 +498,13 @@ class GraphExplorer:
                 parents[nxt] = (key, action)
                 depth[nxt] = depth[key] + 1
                 if goal_test(nxt, self.graph.nodes[nxt]):
-                    return _path_to(parents, nxt)
-                order.append(nxt)
+                    path: deque[tuple[bytes, ActionKey, bytes]] = deque()
+                    step = nxt
+                    while (parent := parents[step]) is not None:
+                        path.appendleft((parent[0], parent[1], step))
+                        step = parent[0]
+                    return path
                 queue.append(nxt)
-        if self._searched is not None and max_depth is None:
-            self._searched[origin] = (order, parents)
         return None
 
     def _random(self, node: Node) -> ActionKey:
@@ -549,13 +530,6 @@ class GraphExplorer:
         return path is None or 1 + from_start + self.restart_margin < len(path)
 
     def _choose_key(self, node: Node) -> tuple[ActionKey, str]:
-        self._searched = {}
-        try:
-            return self._choose_key_searched(node)
-        finally:
-            self._searched = None
-
-    def _choose_key_searched(self, node: Node) -> tuple[ActionKey, str]:
         assert self.current is not None
         if self.since_progress > self.patience:
             # stuck in a loop: a random move now, and every patience/2 moves until something new turns up

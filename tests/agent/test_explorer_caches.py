@@ -71,36 +71,3 @@ async def test_the_explorers_caches_answer_as_fresh_computations_do(games_dir, g
         assert any(node.parts for node in agent.explorer.graph.nodes.values())
     if game in ("hl01", "hc01"):  # clicks foreseen: the caches of foreseen states were exercised
         assert agent.explorer.effects.trusted
-
-
-class CheckedSearches(GraphExplorer):
-    """Every search answered from an earlier one of the same choice (`GraphExplorer._searched`) made afresh too."""
-
-    answered = 0
-
-    def _plan_to(self, goal_test, origin=None, max_depth=None):  # type: ignore[no-untyped-def]
-        start = self.current if origin is None else origin
-        remembered = self._searched is not None and max_depth is None and start in self._searched
-        answer = super()._plan_to(goal_test, origin, max_depth)
-        if remembered:
-            searched, self._searched = self._searched, None
-            try:
-                assert answer == super()._plan_to(goal_test, origin, max_depth)
-            finally:
-                self._searched = searched
-            self.answered += 1
-        return answer
-
-
-@pytest.mark.parametrize(("games_dir", "game", "budget"), [
-    (heldout_dir(), "hc01", 1500),  # Counter: a click game of many states
-    (suite_dir(), "mz01", 1500),  # a keyboard maze
-    (suite_dir(), "kd01", 1500),  # keys and doors: stuck for long stretches (683 searches answered so)
-    (heldout_dir(), "hk01", 1500),  # Legend Run: sentries, game overs, restarts
-])
-async def test_a_search_answered_from_an_earlier_one_of_the_same_choice_answers_as_a_fresh_one(
-        games_dir, game, budget) -> None:  # type: ignore[no-untyped-def]
-    agent = CheckedExplorer(seed=0, every=10 ** 9)
-    agent.explorer = CheckedSearches(seed=0)
-    await play_game(games_dir, game, agent, budget)
-    assert agent.explorer.answered >= 20, (game, agent.explorer.answered)
