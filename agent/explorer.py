@@ -258,6 +258,9 @@ class GraphExplorer:
         self.priors = ActionPriors()
         self.ranker = ClickRanker()
         self._bar_memo: tuple[tuple[int, int, int], tuple[Any, ...]] | None = None  # `_bar_stamp`'s
+        # the last search that crossed everything it reached without a goal: its origin, goal test and the
+        # states it reached (`_restart_pays` needs no search from a start among them)
+        self._exhausted: tuple[bytes, Any, dict[bytes, Any]] | None = None
         # every node (of any level) with a click candidate at each point: the nodes whose caches a change
         # of that point's click effect (`ClickEffects.points`) makes stale
         self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
@@ -505,6 +508,8 @@ class GraphExplorer:
                         step = parent[0]
                     return path
                 queue.append(nxt)
+        if max_depth is None:
+            self._exhausted = (origin, goal_test, parents)
         return None
 
     def _random(self, node: Node) -> ActionKey:
@@ -519,6 +524,10 @@ class GraphExplorer:
             return False
         if path is not None and len(path) <= 2 + self.restart_margin:
             return False
+        exhausted = self._exhausted
+        if (path is None and exhausted is not None and exhausted[0] == self.current and exhausted[1] is goal_test
+                and start in exhausted[2]):
+            return False  # what the start reaches, here reaches too: the search from here found no goal there
         if goal_test(start, self.graph.nodes[start]):
             from_start = 0
         else:

@@ -71,3 +71,35 @@ async def test_the_explorers_caches_answer_as_fresh_computations_do(games_dir, g
         assert any(node.parts for node in agent.explorer.graph.nodes.values())
     if game in ("hl01", "hc01"):  # clicks foreseen: the caches of foreseen states were exercised
         assert agent.explorer.effects.trusted
+
+
+class CheckedRestarts(GraphExplorer):
+    """Every restart weighed with the search from here that found no goal (`GraphExplorer._exhausted`) weighed
+    afresh too."""
+
+    shortcuts = 0
+
+    def _restart_pays(self, path, goal_test):  # type: ignore[no-untyped-def]
+        answer = super()._restart_pays(path, goal_test)
+        remembered, self._exhausted = self._exhausted, None
+        try:
+            fresh = super()._restart_pays(path, goal_test)
+        finally:
+            self._exhausted = remembered
+        assert answer == fresh
+        self.shortcuts += (path is None and remembered is not None and remembered[1] is goal_test
+                           and self.graph.start in remembered[2] and remembered[0] == self.current)
+        return answer
+
+
+@pytest.mark.parametrize(("games_dir", "game"), [
+    (heldout_dir(), "hc01"),  # Counter: a click game of many states
+    (suite_dir(), "mz01"),  # a keyboard maze
+    (suite_dir(), "kd01"),  # keys and doors: stuck for long stretches
+    (heldout_dir(), "hk01"),  # Legend Run: sentries, game overs, restarts
+])
+async def test_a_restart_weighed_from_the_search_that_found_nothing_is_weighed_as_afresh(games_dir, game) -> None:  # type: ignore[no-untyped-def]
+    agent = CheckedExplorer(seed=0, every=10 ** 9)
+    agent.explorer = CheckedRestarts(seed=0)
+    await play_game(games_dir, game, agent, 1500)
+    assert agent.explorer.shortcuts >= 10, (game, agent.explorer.shortcuts)
