@@ -8,7 +8,7 @@ import pytest
 from agent_testkit import actions_per_level, play_game
 
 from agent.agents.aria_agent import AriaAgent
-from agent.tilter import Kind, Tilter
+from agent.tilter import MOST_STILL, Kind, Tilter
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.stage import BLACK, BLUE, GRAY, GREEN, LIGHT_GRAY, OFF_BLACK, RED
 from arc_client.games.heldout.tilt import Hg01
@@ -29,13 +29,20 @@ def _block(frame: np.ndarray, cell: tuple[int, int], colour: int) -> None:
     frame[r + 1:r + 3, c + 1:c + 3] = LIGHT_GRAY  # a highlight: a block of two colours
 
 
-def test_blocks_slide_together_stack_and_are_planned_onto_their_ring() -> None:
+def _slid_left() -> tuple[np.ndarray, np.ndarray]:
+    """A red and a blue block in one row, before and after a tilt left: blue stacks against red, which stopped
+    at the wall."""
     before = _tray()
     _block(before, (2, 1), RED)
     _block(before, (2, 4), BLUE)
     after = _tray()
     _block(after, (2, 0), RED)
-    _block(after, (2, 1), BLUE)  # slid left: blue stacks against red, which stopped at the wall
+    _block(after, (2, 1), BLUE)
+    return before, after
+
+
+def test_blocks_slide_together_stack_and_are_planned_onto_their_ring() -> None:
+    before, after = _slid_left()
     tilter = Tilter()
     tilter.observe(before, 3, after, None, 0)
     assert [k.main for k in tilter.kinds] == [RED, BLUE]
@@ -117,14 +124,7 @@ def test_a_game_whose_frames_show_none_of_the_known_blocks_is_looked_at_no_more(
     # blocks seen sliding, then frames of fresh noise: the known blocks show in none, and a few-pixel sprite a
     # move changed shows whole once elsewhere by chance, taken for a block too; after `MOST_STILL` key moves in
     # a row with none of them read, the tilter stops looking (it had looked for 46 kinds of specks a step)
-    from agent.tilter import MOST_STILL
-
-    before = _tray()
-    _block(before, (2, 1), RED)
-    _block(before, (2, 4), BLUE)
-    after = _tray()
-    _block(after, (2, 0), RED)
-    _block(after, (2, 1), BLUE)
+    before, after = _slid_left()
     tilter = Tilter()
     tilter.observe(before, 3, after, None, 0)
     assert tilter.slides  # (so the rule for games whose blocks never slide does not apply)
