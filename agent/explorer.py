@@ -36,6 +36,11 @@ proved foreseeable (`agent.effects.ClickEffects`: the same click changes the sam
 same colours, as toggles do), an untried click foreseen to lead to a state already in the graph is
 not worth an action: it counts as tried, and plans may go through it. Each click point counts as an
 action of its own for the HUD detector, so a counter that only some clicks change is not a timer.
+Key moves are foreseen too, one way: the explorer learns which key undoes which kind of move (`Inverses`:
+down after up, over plain floor; a push, whose colours differ, is a kind of its own, and the step back
+leaves the block where it went), and an untried key that would undo the move that led here is not tried
+for news but planned through (random steps on a maze, Courier and Crates: 99.5% and more of such foresights
+right; 20-35% of the explorer's actions on the keyboard games had been such steps back).
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
 a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
 the state), the click ranker's scores and the record of how well clicks were foreseen carry over;
@@ -166,6 +171,8 @@ class Node:
     # the explorer's `_successors` of this node, with the (node, graph, effects) versions it holds for
     successors: tuple[tuple[Any, ...], list[tuple[bytes, ActionKey]]] | None = field(default=None, repr=False)
     useful: tuple[tuple[Any, ...], bool] | None = field(default=None, repr=False)  # `_useful_frontier`'s, likewise
+    # the key moves seen to lead here: (the state before, the action id, the colours the move changed)
+    into: set[tuple[bytes, int, bytes]] = field(default_factory=set, repr=False)
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -225,6 +232,45 @@ class ActionPriors:
         return (changes + 1) / (tries + 2)
 
 
+class Inverses:
+    """Which key action undoes which kind of move, learnt in this game: where a move `a` that changed cells of
+    some colours (its kind) led, what key action `b` did next, back to the state before `a` or elsewhere.
+    `b` undoes that kind of `a` once it went back `MIN_BACKS` times or more and went elsewhere at most a
+    tenth as often (a step back over plain floor, not where the move pushed a block: the block's colour
+    makes a kind of its own). Learnt over the whole game (levels keep their moves), by observation only:
+    one way back that failed counts against it.
+    """
+
+    MIN_BACKS = 3
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[int, bytes, int], list[int]] = {}  # (a, kind, b) -> [tries, backs]
+        self.known: set[tuple[int, bytes, int]] = set()
+        self.version = 0  # raised whenever `known` changes
+
+    def observe(self, a: int, kind: bytes, b: int, back: bool) -> None:
+        key = (a, kind, b)
+        counts = self.counts.setdefault(key, [0, 0])
+        counts[0] += 1
+        counts[1] += int(back)
+        holds = counts[1] >= self.MIN_BACKS and 10 * (counts[0] - counts[1]) <= counts[1]
+        if holds != (key in self.known):
+            (self.known.add if holds else self.known.discard)(key)
+            self.version += 1
+
+    def undoes(self, a: int, kind: bytes, b: int) -> bool:
+        return (a, kind, b) in self.known
+
+
+def move_kind(before: np.ndarray, after: np.ndarray, mask: np.ndarray | None) -> bytes:
+    """The colours a move changed outside the mask, before or after (wherever the mover stood)."""
+    diff = before != after
+    if mask is not None:
+        diff &= ~mask
+    seen = np.bincount(before[diff], minlength=16)[:16] + np.bincount(after[diff], minlength=16)[:16]
+    return np.flatnonzero(seen).astype(np.uint8).tobytes()
+
+
 class GraphExplorer:
     """Chooses actions by systematic exploration of the graph seen so far (see the module doc)."""
 
@@ -242,6 +288,7 @@ class GraphExplorer:
         look_closer: bool = True,
         win_bonus: float = 0.0,
         part_clicks: bool = True,
+        undo_moves: bool = True,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         # click candidates a state offers, objects first (then tiles, `_add_tiles`): our games show at most 22
@@ -267,6 +314,8 @@ class GraphExplorer:
         self.effects = ClickEffects()
         self.foresee = foresee  # False: never act on foreseen clicks (an ablation)
         self.part_clicks = part_clicks
+        self.undo_moves = undo_moves  # False: untried key moves never foreseen to undo the last (an ablation)
+        self.inverses = Inverses()
         self.closer_allowed = look_closer  # False: tiles are never clicked (an ablation)
         self.detector = StatusBarDetector()
         self.mask = self.detector.mask()
@@ -440,7 +489,7 @@ class GraphExplorer:
         level's budget, the click effects or the graph's states change (searches over a large graph that
         stopped growing ask every node at every step)."""
         stamp = (node.version, self.graph.budget, len(self.graph.nodes), self.effects.version,
-                 self.foresee and self.effects.trusted)
+                 self.foresee and self.effects.trusted, self.inverses.version)
         if node.successors is not None and node.successors[0] == stamp:
             return node.successors[1]
         out = self._edges_out(key, node)
@@ -455,10 +504,13 @@ class GraphExplorer:
             nxt, share = edge.likely()
             if nxt != key and share >= 0.5 and nxt in self.graph.nodes:
                 out.append((nxt, action))
-        if self.foresee and self.effects.trusted:
+        clicks = self.foresee and self.effects.trusted
+        keys = self.undo_moves and bool(node.into) and bool(self.inverses.known)
+        if clicks or keys:
             for action in node.candidates:
                 tried = node.edges.get(action)
-                if action[0] != 6 or (tried is not None and (tried.tries or tried.game_overs)):
+                if (action[0] == 6 and not clicks) or (action[0] != 6 and not keys) or \
+                        (tried is not None and (tried.tries or tried.game_overs)):
                     continue
                 foreseen = self._foreseen(node, action)
                 if foreseen is not None and foreseen != key and foreseen in self.graph.nodes:
@@ -466,8 +518,11 @@ class GraphExplorer:
         return out
 
     def _foreseen(self, node: Node, action: ActionKey) -> bytes | None:
-        """The state a click from `node` is foreseen to lead to (None: not foreseeable, or not trusted)."""
-        if action[0] != 6 or node.frame is None or not self.foresee or not self.effects.trusted:
+        """The state a click from `node` is foreseen to lead to (None: not foreseeable, or not trusted); for a
+        key move, the state it undoes a move from (`_undone`)."""
+        if action[0] != 6:
+            return self._undone(node, action[0])
+        if node.frame is None or not self.foresee or not self.effects.trusted:
             return None
         if node.foreseen_version != self.effects.version:
             node.foreseen, node.foreseen_version = {}, self.effects.version
@@ -477,6 +532,20 @@ class GraphExplorer:
             after = self.effects.predict(node.frame, action[1], action[2])
             known = node.foreseen[action] = (point, None if after is None else self._key(after))
         return known[1]
+
+    def _undone(self, node: Node, action: int) -> bytes | None:
+        """The state before a move that led here, where key `action` is known to undo such moves
+        (`Inverses`; None: none, or moves it undoes led here from several states: a key that takes
+        distinct places for one state, as a HUD mask too wide does, says nothing of where a step back goes)."""
+        if not self.undo_moves or not node.into or not self.inverses.known:
+            return None
+        back = None
+        for before, move, kind in node.into:
+            if self.inverses.undoes(move, kind, action):
+                if back is not None and back != before:
+                    return None
+                back = before
+        return back
 
     def _leads_back(self, node: Node, action: ActionKey) -> bool:
         """An untried click foreseen to lead to a state already in the graph: nothing to learn by trying it."""
@@ -577,7 +646,7 @@ class GraphExplorer:
         its edges, the level's budget, the graph's states and the click effects (which clicks lead back),
         the key actions that score at least the bar, and (when clicks may) the clicks' scores."""
         stamp = (node.version, self.graph.budget, len(self.graph.nodes), self.effects.version,
-                 self.foresee and self.effects.trusted, self._bar_stamp())
+                 self.foresee and self.effects.trusted, self.inverses.version, self._bar_stamp())
         if node.useful is None or node.useful[0] != stamp:
             node.useful = (stamp, self._best_untried(node, useful_only=True) is not None)
         return node.useful[1]
@@ -790,12 +859,24 @@ class GraphExplorer:
         edge.tries += 1
         edge.outcomes[after_key] += 1
         changed = after_key != before_key
+        key_move = action_key[0] != 6
+        if key_move and node.into:  # did this key undo the moves that led here (`Inverses`)?
+            for earlier, move, colours in node.into:
+                self.inverses.observe(move, colours, action_key[0], after_key == earlier)
         self.priors.update(action_key, changed)
         if signature is not None:
             self.ranker.update(signature, effect_of(self.frame, result.frame, self.mask))
         if self.plan and self.plan[0][0] != after_key:
             self.plan.clear()  # the game disagreed with the plan's expectation: re-plan
+        moved = move_kind(blank(self.frame, self.hidden), blank(result.frame, self.hidden), self.mask) \
+            if key_move and changed else b""
         self._sync(result)
+        if moved:
+            arrived = self.graph.nodes[after_key]
+            entry = (before_key, action_key[0], moved)
+            if entry not in arrived.into:
+                arrived.into.add(entry)
+                arrived.version += 1  # an untried key here may now be foreseen to undo it
 
     def _check_click(self, action: ActionKey, after: np.ndarray) -> None:
         """Score the click's foreseen outcome against what happened, then learn from it."""
@@ -843,6 +924,7 @@ class GraphExplorer:
         for frame, action, step in old.deaths:
             self.graph.deaths_by_key.setdefault(self._key(frame), []).append((action, step))
         rekey = {key: self._key(node.frame) for key, node in old.nodes.items() if node.frame is not None}
+        into = {key: node.into for key, node in old.nodes.items()}
         for key, node in old.nodes.items():
             if key not in rekey:
                 continue
@@ -859,6 +941,12 @@ class GraphExplorer:
                 mine.outcomes.update(edge.outcomes)
                 mine.game_overs += edge.game_overs
                 mine.death_steps.extend(edge.death_steps)
+        for node in self.graph.nodes.values():
+            node.into = set()
+        for key, entries in into.items():
+            if key in rekey:
+                self.graph.nodes[rekey[key]].into |= {(rekey.get(k, k), a, kind) for k, a, kind in entries
+                                                      if rekey.get(k, k) != rekey[key]}
         if self.start_frame is not None:  # RESET still leads to the level's start, under its new key
             self.graph.start = self._key(self.start_frame)
         self.graphs.pop(self.level, None)
