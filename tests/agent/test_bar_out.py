@@ -82,9 +82,9 @@ def test_an_emptied_bar_is_told_from_a_move_that_kills() -> None:
 class _Explorer(Agent):
     name = "explorer"
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, undo_moves: bool = True) -> None:
         super().__init__(seed)
-        self.explorer = GraphExplorer(seed=seed)
+        self.explorer = GraphExplorer(seed=seed, undo_moves=undo_moves)
         self.overs: list[tuple[int, bool]] = []
 
     def act(self, latest):  # type: ignore[no-untyped-def]
@@ -97,7 +97,10 @@ class _Explorer(Agent):
 
 
 async def test_a_tank_run_dry_blames_no_edge() -> None:
-    agent = _Explorer(seed=0)
+    # (the explorer that foresees its steps back takes no can on Fuel's level 2 within these 200 actions: every
+    # attempt runs dry after 13, and a tank read as a step budget is right by what it saw; the one without
+    # that foresight takes a can and runs dry after 22 once, which is what this test needs)
+    agent = _Explorer(seed=0, undo_moves=False)
     await play_game(heldout_dir(), "hf01", agent, 200)
     assert len(agent.overs) >= 3 and all(spent for _, spent in agent.overs), agent.overs
     assert agent.explorer.refills  # the tank ran out after different numbers of actions in a level

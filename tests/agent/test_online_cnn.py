@@ -24,7 +24,9 @@ async def test_online_tuning_raises_the_policys_accuracy_on_the_games_own_transi
     torch.manual_seed(0)
     policy = load_models()["fast_policy"]
     learner = OnlineLearner(seed=0, cnn=OnlineCNN(policy, seed=0))
-    await play_game(heldout_dir(), "hk01", ExplorerAgent(0, learner), 600)
+    # 900 actions: in 600 the explorer that foresees its steps back labelled 57% of the first 70% of its rows
+    # "new" and 26% of the last 30% (a model tuned on the first said "new" too often there: 0.523 -> 0.500)
+    await play_game(heldout_dir(), "hk01", ExplorerAgent(0, learner), 900)
     assert learner.cnn is not None and learner.cnn.updates >= 20  # it was tuned while playing
     rows = learner.cnn.memory + learner.cnn.fresh  # every transition, in the order played
     assert len(rows) >= 500
