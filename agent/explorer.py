@@ -308,6 +308,10 @@ class GraphExplorer:
         # the last search that crossed everything it reached without a goal: its origin, goal test and the
         # states it reached (`_restart_pays` needs no search from a start among them)
         self._exhausted: tuple[bytes, Any, dict[bytes, Any]] | None = None
+        # the states a search for a useful frontier crossed without finding one, with what decided it (`_dry_stamp`):
+        # from any of them none is reachable while the stamp holds and every edge taken since stayed among them
+        # (a graph explored but for its steps back, each step taken from a state that has nothing useful left)
+        self._dry: tuple[tuple[Any, ...], set[bytes]] | None = None
         # every node (of any level) with a click candidate at each point: the nodes whose caches a change
         # of that point's click effect (`ClickEffects.points`) makes stale
         self.nodes_by_point: dict[tuple[int, int], list[Node]] = {}
@@ -380,6 +384,7 @@ class GraphExplorer:
         """Its tiles as click candidates too, after its objects: repeated parts that look like a floor may
         be a board of many like cells (at most `max_clicks` of them, spread over the frame)."""
         node.closer = True
+        self._dry = None  # (new candidates: a state may be a frontier again)
         if not node.clickable or node.frame is None:
             return
         known = {a[1:] for a in node.candidates}
@@ -597,6 +602,10 @@ class GraphExplorer:
         if (path is None and exhausted is not None and exhausted[0] == self.current and exhausted[1] is goal_test
                 and start in exhausted[2]):
             return False  # what the start reaches, here reaches too: the search from here found no goal there
+        dry = self._dry
+        if path is None and dry is not None and goal_test == self._useful_frontier and self._dry_here() \
+                and start in dry[1]:
+            return False  # likewise, for the states the last dry search reached (`_dry`)
         if goal_test(start, self.graph.nodes[start]):
             from_start = 0
         else:
@@ -620,7 +629,14 @@ class GraphExplorer:
         if chosen is not None:
             return chosen
         useful = self._useful_frontier
-        path = self._plan_to(useful)
+        if self._dry_here():
+            path = None  # no useful frontier is reachable from here (`_dry`)
+        else:
+            path = self._plan_to(useful)
+            exhausted = self._exhausted
+            self._dry = None
+            if path is None and exhausted is not None and exhausted[1] is useful and exhausted[0] == self.current:
+                self._dry = (self._dry_stamp(), set(exhausted[2]))
         if self._restart_pays(path, useful):
             return RESET_KEY, "restart"
         if path is None:
@@ -640,6 +656,19 @@ class GraphExplorer:
             self.plan = path
             return self.plan.popleft()[1], "plan"
         return self._random(node), "random"
+
+    def _dry_stamp(self) -> tuple[Any, ...]:
+        """What, beside the edges taken, decides whether a state is a useful frontier or reachable (`_dry`)."""
+        return (id(self.graph), len(self.graph.nodes), self.graph.budget, self.effects.version,
+                self.foresee and self.effects.trusted, self.inverses.version, id(self.mask), self._bar_stamp())
+
+    def _dry_here(self) -> bool:
+        """The last search for a useful frontier that found none reached this state, and nothing that could
+        make one reachable from here happened since: trying an action only takes an untried one away, an edge
+        between states it reached leads nowhere new, and a new state, a new budget, mask, click effect, step
+        back or prior ends it (the stamp); so does a game over, a level, a restart and a state's new tiles."""
+        dry = self._dry
+        return dry is not None and self.current in dry[1] and dry[0] == self._dry_stamp()
 
     def _useful_frontier(self, key: bytes, node: Node) -> bool:
         """An untried action here that priors call useful. Kept on the node until what decides it changes:
@@ -765,6 +794,7 @@ class GraphExplorer:
         """Count what `action` did; called with every result, RESETs included."""
         pending, self.pending = self.pending, None
         trial, self.trial = self.trial, None
+        dry, self._dry = self._dry, None  # kept below only for an edge between states the dry search reached
         if pending is None and self.current is not None and action.action is not GameAction.RESET:
             # an action this explorer did not choose (the fast policy's): learn from it all the same
             pending = (self.current, key_of_action(action))
@@ -877,6 +907,8 @@ class GraphExplorer:
             if entry not in arrived.into:
                 arrived.into.add(entry)
                 arrived.version += 1  # an untried key here may now be foreseen to undo it
+        if dry is not None and before_key in dry[1] and after_key in dry[1]:
+            self._dry = dry
 
     def _check_click(self, action: ActionKey, after: np.ndarray) -> None:
         """Score the click's foreseen outcome against what happened, then learn from it."""

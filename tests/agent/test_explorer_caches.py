@@ -111,3 +111,47 @@ async def test_a_restart_weighed_from_the_search_that_found_nothing_is_weighed_a
     agent.explorer = CheckedRestarts(seed=0, undo_moves=undo_moves)
     await play_game(games_dir, game, agent, 1500)
     assert agent.explorer.shortcuts >= 10, (game, agent.explorer.shortcuts)
+
+
+class CheckedDry(GraphExplorer):
+    """Every time the last dry search is taken to answer for this state (`GraphExplorer._dry`), a fresh search for
+    a useful frontier from here finds none; every restart weighed then is weighed afresh too."""
+
+    hits = 0
+
+    def _dry_here(self) -> bool:
+        answer = super()._dry_here()
+        if answer:
+            self.hits += 1
+            saved = self._exhausted, self._dry
+            try:
+                self._dry = None
+                assert self._plan_to(self._useful_frontier) is None, self.steps
+            finally:
+                self._exhausted, self._dry = saved
+        return answer
+
+    def _restart_pays(self, path, goal_test):  # type: ignore[no-untyped-def]
+        answer = super()._restart_pays(path, goal_test)
+        saved = self._exhausted, self._dry
+        self._exhausted, self._dry = None, None
+        try:
+            assert super()._restart_pays(path, goal_test) == answer, self.steps
+        finally:
+            self._exhausted, self._dry = saved
+        return answer
+
+
+# (games whose graph the explorer crosses without a useful frontier within the budget: a maze, Fuel, Keys and
+# Doors, Courier, Crates, Depot... are not: their levels fall first)
+@pytest.mark.parametrize(("games_dir", "game", "budget"), [
+    (heldout_dir(), "hc01", 1500),  # Counter: a click game of many states
+    (heldout_dir(), "hk01", 1500),  # Legend Run: sentries, game overs, restarts
+    (suite_dir(), "sw01", 1500),  # switches: no level won within the budget, the graph crossed again and again
+])
+async def test_a_state_the_last_dry_search_reached_is_answered_as_a_fresh_search_answers(games_dir, game,  # type: ignore[no-untyped-def]
+                                                                                        budget) -> None:
+    agent = CheckedExplorer(seed=0, every=10 ** 9)
+    agent.explorer = CheckedDry(seed=0)
+    await play_game(games_dir, game, agent, budget)
+    assert agent.explorer.hits >= 10, (game, agent.explorer.hits)
