@@ -33,6 +33,7 @@ import time
 
 import numpy as np
 
+from agent.evaluation.synthetic import drift
 from agent.registry import load_agent
 from arc_client.types import ActionInput, FrameResponse, GameAction, GameInfo, GameState
 
@@ -90,14 +91,7 @@ class Scene:
             return frame
         if self.kind == "drift":
             frame = np.ones((64, 64), dtype=np.uint8)
-            for sprite in self.sprites:
-                for i in (0, 1):  # a pixel a step, bouncing off the frame's edges
-                    if not 0 <= sprite[i] + sprite[2 + i] <= 61:
-                        sprite[2 + i] = -sprite[2 + i]
-                    sprite[i] += sprite[2 + i]
-                x, y, _, _, outer, inner = sprite
-                frame[y:y + 3, x:x + 3] = outer
-                frame[y + 1, x + 1] = inner
+            drift(frame, self.sprites)  # a pixel a step, bouncing off the frame's edges
             frame[self.y:self.y + 4, self.x:self.x + 4] = 3
             return frame
         if self.kind == "textured":

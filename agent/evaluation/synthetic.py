@@ -31,6 +31,20 @@ class Scene:
     available: tuple[int, ...]
 
 
+def drift(frame: np.ndarray, sprites: list[list[int]]) -> None:
+    """Sprites that move on their own, a frame on: each `[x, y, dx, dy, outer, inner]` goes a pixel along its
+    heading, turning back at the frame's edges (in place), and is drawn on `frame` as a 3x3 box of `outer`
+    round one cell of `inner` (`benchmarks/busy_frames.py`'s `drift` scene, the twins reader's tests)."""
+    for sprite in sprites:
+        for i in (0, 1):
+            if not 0 <= sprite[i] + sprite[2 + i] <= 61:
+                sprite[2 + i] = -sprite[2 + i]
+            sprite[i] += sprite[2 + i]
+        x, y, _, _, outer, inner = sprite
+        frame[y:y + 3, x:x + 3] = outer
+        frame[y + 1, x + 1] = inner
+
+
 def scene(rng: random.Random) -> Scene:
     """A new level: a background (textured at times), up to 60 rectangles (six large ones in `big`), or
     static in `noise`, and a random set of available actions."""

@@ -8,6 +8,7 @@ import numpy as np
 from agent_testkit import play_game
 
 from agent.agents.aria_agent import AriaAgent
+from agent.evaluation.synthetic import drift
 from agent.twins import MoverModel, Twins
 from arc_client.games.heldout import heldout_dir
 from arc_client.games.heldout.stage import LIGHT_GRAY, MAGENTA, ORANGE, PURPLE, RED, YELLOW
@@ -86,14 +87,7 @@ def drifting(count: int, steps: int, seed: int = 5) -> list[np.ndarray]:
     frames = []
     for _ in range(steps):
         frame = np.ones((64, 64), dtype=np.uint8)
-        for sprite in sprites:
-            for i in (0, 1):
-                if not 0 <= sprite[i] + sprite[2 + i] <= 61:
-                    sprite[2 + i] = -sprite[2 + i]
-                sprite[i] += sprite[2 + i]
-            x, y, _, _, outer, inner = sprite
-            frame[y:y + 3, x:x + 3] = outer
-            frame[y + 1, x + 1] = inner
+        drift(frame, sprites)
         frame[30:34, 30:34] = 3
         frames.append(frame)
     return frames
