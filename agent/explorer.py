@@ -41,6 +41,12 @@ down after up, over plain floor; a push, whose colours differ, is a kind of its 
 leaves the block where it went), and an untried key that would undo the move that led here is not tried
 for news but planned through (random steps on a maze, Courier and Crates: 99.5% and more of such foresights
 right; 20-35% of the explorer's actions on the keyboard games had been such steps back).
+Which useful frontier to go to is carried across levels too (`progress`): each level won says which way
+its colours went, from its first frame to its last (in shares of the cells outside the HUD mask: lights
+switched on, a display counted up, crates onto their pads); on the next levels, of the useful frontiers
+found within `progress_horizon` states of the nearest, the one whose frame has gone furthest that way from
+the level's first, less `progress_step` per step further away, is gone to (the nearest where none has
+gone further).
 On GAME_OVER it sends RESET (the level restarts; the graph is kept). A new level gets a new graph and
 a fresh HUD detector (layouts change between levels); the action priors (which action kinds change
 the state), the click ranker's scores and the record of how well clicks were foreseen carry over;
@@ -52,6 +58,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -81,6 +88,7 @@ KEY_ACTIONS = (1, 2, 3, 4, 5, 7)
 RESET_KEY: ActionKey = (int(GameAction.RESET), NO_XY, NO_XY)
 CLICK_KEY: ActionKey = (int(GameAction.ACTION6), NO_XY, NO_XY)  # the clicks' prior (`ActionPriors`: per action id)
 # mask re-checks: often at first, then rarely, since a new mask makes every state key new
+PROGRESS_CELLS = 4  # a level whose first and last frames differ in fewer cells gives no direction
 MASK_CHECKPOINTS = frozenset({6, 12, 24, 48, 96, 192, 384, 768})
 
 
@@ -111,6 +119,10 @@ def bar_emptied(before: np.ndarray | None, after: np.ndarray, mask: np.ndarray |
         return False
     outside = ~mask
     return bool((before[outside] != after[outside]).sum() <= 0.05 * outside.sum())
+
+
+def _is_state(key: bytes, other: bytes, _node: Any) -> bool:
+    return other == key
 
 
 def within_budget(step: int, budget: int | None) -> bool:
@@ -173,6 +185,7 @@ class Node:
     useful: tuple[tuple[Any, ...], bool] | None = field(default=None, repr=False)  # `_useful_frontier`'s, likewise
     # the key moves seen to lead here: (the state before, the action id, the colours the move changed)
     into: set[tuple[bytes, int, bytes]] = field(default_factory=set, repr=False)
+    progress: tuple[tuple[Any, ...], float] | None = field(default=None, repr=False)  # `GraphExplorer._progress`'s
 
     def is_untried(self, action: ActionKey, max_deaths: int, budget: int | None = None) -> bool:
         edge = self.edges.get(action)
@@ -289,6 +302,9 @@ class GraphExplorer:
         win_bonus: float = 0.0,
         part_clicks: bool = True,
         undo_moves: bool = True,
+        progress: bool = True,
+        progress_step: float = 0.0002,
+        progress_horizon: int = 300,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         # click candidates a state offers, objects first (then tiles, `_add_tiles`): our games show at most 22
@@ -347,6 +363,14 @@ class GraphExplorer:
         self.win_actions: Counter[int] = Counter()  # key actions in those paths: earlier levels' way to go
         self.win_bonus = win_bonus
         self.start_frame: np.ndarray | None = None  # the level's first frame (where RESET leads)
+        # the way the colours of the last level won went (`progress`): its first frame's colour shares to its
+        # last's, a unit vector (None before a level was won, or where it changed fewer than PROGRESS_CELLS)
+        self.progress = progress  # False: the nearest useful frontier, always (an ablation)
+        self.progress_step = progress_step  # what a step further away costs, in shares along the direction
+        self.progress_horizon = progress_horizon  # states searched beyond the nearest useful frontier
+        self.direction: np.ndarray | None = None
+        self.direction_version = 0
+        self._start_shares: tuple[tuple[Any, ...], np.ndarray] | None = None
 
     # -- state bookkeeping ------------------------------------------------------------------------
     def _node(self, key: bytes, response: FrameResponse) -> Node:
@@ -556,17 +580,25 @@ class GraphExplorer:
         """An untried click foreseen to lead to a state already in the graph: nothing to learn by trying it."""
         return self._foreseen(node, action) in self.graph.nodes
 
-    def _plan_to(self, goal_test: Any, origin: bytes | None = None,
-                 max_depth: int | None = None) -> deque[tuple[bytes, ActionKey, bytes]] | None:
+    def _plan_to(self, goal_test: Any, origin: bytes | None = None, max_depth: int | None = None,
+                 ranked: bool = False) -> deque[tuple[bytes, ActionKey, bytes]] | None:
         """BFS from `origin` (the current state) to the nearest other state passing `goal_test(key, node)`,
-        at most `max_depth` steps away."""
+        at most `max_depth` steps away. `ranked`: where the last level won gave a direction (`progress`),
+        the search goes on for `progress_horizon` states past the nearest such state, and the one whose frame
+        went furthest along the direction, less `progress_step` a step, is the goal (the first found on ties)."""
         origin = self.current if origin is None else origin
         assert origin is not None
         parents: dict[bytes, tuple[bytes, ActionKey] | None] = {origin: None}
         depth = {origin: 0}
         queue = deque([origin])
+        ranked = ranked and self.progress and self.direction is not None
+        best: bytes | None = None
+        best_rank = 0.0
+        horizon = 0
         while queue:
             key = queue.popleft()
+            if best is not None and len(parents) > horizon:
+                break
             if max_depth is not None and depth[key] >= max_depth:
                 continue
             for nxt, action in self._successors(key, self.graph.nodes[key]):
@@ -574,17 +606,67 @@ class GraphExplorer:
                     continue
                 parents[nxt] = (key, action)
                 depth[nxt] = depth[key] + 1
-                if goal_test(nxt, self.graph.nodes[nxt]):
-                    path: deque[tuple[bytes, ActionKey, bytes]] = deque()
-                    step = nxt
-                    while (parent := parents[step]) is not None:
-                        path.appendleft((parent[0], parent[1], step))
-                        step = parent[0]
-                    return path
+                node = self.graph.nodes[nxt]
+                if goal_test(nxt, node):
+                    if not ranked:
+                        return self._path(parents, nxt)
+                    rank = self._progress(node) - self.progress_step * depth[nxt]
+                    if best is None:
+                        best, best_rank, horizon = nxt, rank, len(parents) + self.progress_horizon
+                    elif rank > best_rank:
+                        best, best_rank = nxt, rank
                 queue.append(nxt)
+        if best is not None:
+            return self._path(parents, best)
         if max_depth is None:
             self._exhausted = (origin, goal_test, parents)
         return None
+
+    @staticmethod
+    def _path(parents: dict[bytes, tuple[bytes, ActionKey] | None], goal: bytes) -> deque[tuple[bytes, ActionKey, bytes]]:
+        path: deque[tuple[bytes, ActionKey, bytes]] = deque()
+        step = goal
+        while (parent := parents[step]) is not None:
+            path.appendleft((parent[0], parent[1], step))
+            step = parent[0]
+        return path
+
+    def _shares(self, frame: np.ndarray) -> np.ndarray:
+        """The share of each colour among the cells outside the HUD mask (self-moving colours left out)."""
+        cells = blank(frame, self.hidden)
+        if self.mask is not None and self.mask.shape == cells.shape:
+            cells = cells[~self.mask]
+        counts = np.bincount(cells.ravel(), minlength=256)[:16].astype(np.float64)
+        return counts / max(1.0, float(counts.sum()))
+
+    def _progress(self, node: Node) -> float:
+        """How far `node`'s frame went from the level's first along the last won level's direction."""
+        assert self.direction is not None
+        stamp = (self.direction_version, id(self.mask), self.hidden, self.level)
+        if node.progress is not None and node.progress[0] == stamp:
+            return node.progress[1]
+        value = 0.0
+        if node.frame is not None and self.start_frame is not None and node.frame.shape == self.start_frame.shape:
+            if self._start_shares is None or self._start_shares[0] != stamp:
+                self._start_shares = (stamp, self._shares(self.start_frame))
+            value = float(np.dot(self._shares(node.frame) - self._start_shares[1], self.direction))
+        node.progress = (stamp, value)
+        return value
+
+    def _learn_direction(self) -> None:
+        """The level was just won from `self.frame`: the way its colours went from its first frame."""
+        first, last = self.start_frame, self.frame
+        if first is None or last is None or first.shape != last.shape:
+            return
+        changed = blank(first, self.hidden) != blank(last, self.hidden)
+        if self.mask is not None and self.mask.shape == changed.shape:
+            changed &= ~self.mask
+        way = self._shares(last) - self._shares(first)
+        norm = float(np.linalg.norm(way))
+        if int(changed.sum()) < PROGRESS_CELLS or norm == 0.0:
+            return
+        self.direction = way / norm
+        self.direction_version += 1
 
     def _random(self, node: Node) -> ActionKey:
         safe = node.safe(self.graph.budget) or node.candidates
@@ -632,12 +714,16 @@ class GraphExplorer:
         if self._dry_here():
             path = None  # no useful frontier is reachable from here (`_dry`)
         else:
-            path = self._plan_to(useful)
+            path = self._plan_to(useful, ranked=True)
             exhausted = self._exhausted
             self._dry = None
             if path is None and exhausted is not None and exhausted[1] is useful and exhausted[0] == self.current:
                 self._dry = (self._dry_stamp(), set(exhausted[2]))
-        if self._restart_pays(path, useful):
+        aim: Any = useful
+        if path is not None and self.progress and self.direction is not None:
+            # the frontier the direction chose: a restart pays if it reaches that one sooner
+            aim = partial(_is_state, path[-1][2])
+        if self._restart_pays(path, aim):
             return RESET_KEY, "restart"
         if path is None:
             action = self._best_untried(node, useful_only=False)
@@ -825,6 +911,8 @@ class GraphExplorer:
                 if trial is not None:
                     self.learner.judge(trial, True)
                 self.learner.level_up(self.frame, self.mask, action_key)
+            if self.progress:
+                self._learn_direction()
             self.winning_paths[self.level] = self._winning_path(before_key, action_key)
             self.win_actions.update(a[0] for a in self.winning_paths[self.level] if a[0] != 6)
             self.priors.update(action_key, changed=True)
@@ -1003,4 +1091,6 @@ class GraphExplorer:
             "game_overs": self.counts["game_overs"],
             "clicks_foreseen": [self.effects.hits, self.effects.misses],
             "levels_looked_closer": self.counts["look_closer"],  # levels whose tiles were clicked too
+            # the colour shares' way the last level won went (`progress`)
+            "progress_direction": None if self.direction is None else [round(float(v), 3) for v in self.direction],
         }
