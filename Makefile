@@ -27,8 +27,11 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/aria eval --arc
 
+# The tests run in parallel, one worker per core (pytest-xdist; `make test TEST_WORKERS=0` runs them in
+# one process); the slowest are listed at the end.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check agent arc_client aria_tui tests benchmarks
