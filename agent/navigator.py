@@ -273,12 +273,18 @@ class Navigator:
             for colour in colours:
                 self.entered[colour] += 1
             plain = without_mover(before, box, self.rules.mover, self.floor) if self.rules.mover is not None else before
-            labels = label_components(plain)
             speckled: np.ndarray | None = None  # a speckled floor's cells, found when a small part is entered
             background = int(np.bincount(plain.ravel(), minlength=16).argmax())  # no object, as in `_search`
             reached: set[tuple[int, int]] = set()
             stirred = False  # an object reached was pushed or flipped
-            for label in np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist():
+            # a step onto the mover's, the floor's and the background's colours only (most steps) reaches
+            # nothing: the frame is labelled only where it may
+            ground = [c for c in (self.rules.mover, self.floor, background) if c is not None]
+            inside: list[int] = []
+            if not colour_in(plain[dest[0]:dest[2], dest[1]:dest[3]], ground).all():
+                labels = label_components(plain)
+                inside = np.unique(labels[dest[0]:dest[2], dest[1]:dest[3]]).tolist()
+            for label in inside:
                 cells = labels == label
                 colour = int(plain[cells][0])
                 if colour in (self.rules.mover, self.floor, background) or not self._small(cells, box):
