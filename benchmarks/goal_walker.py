@@ -2,7 +2,7 @@
 
     python benchmarks/goal_walker.py [--train-seeds 0-149] [--agree-seeds 20100-20109]
         [--play-seeds 20000-20009] [--steps 6000] [--thresholds 0.9,0.8,0.6,0] [--workers 2]
-        [--out /tmp/goal-walker] [--load FILE.pt] [--no-veto] [--repeat]
+        [--out /tmp/goal-walker] [--load FILE.pt] [--no-veto] [--repeat] [--seed 0]
 
 On the suite's familiar levels the navigator (part of the slow system) takes 45% of `aria`'s steps: it
 picks the nearest object not reached yet, searches the way there and walks it. Here the slow system keeps
@@ -266,6 +266,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=6000)
     parser.add_argument("--thresholds", default="0.9,0.8,0.6,0")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0, help="torch's seed: the walker's training batches")
     parser.add_argument("--out", default="/tmp/goal-walker")
     parser.add_argument("--load", default=None, help="a walker saved by an earlier run: play it only")
     parser.add_argument("--repeat", action="store_true", help="no loop rule: the walker may act again from a place")
@@ -276,7 +277,7 @@ def main() -> None:
         # (play seeds may be reserved ones: played to measure, as `aria_heldout.py` does, never to train or tune)
         if name != "play_seeds" and any(s in RESERVED for s in values):
             parser.error(f"--{name.replace('_', '-')} overlaps the reserved evaluation seeds 10000-19999")
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, args.workers))
     models = load_models(None)
     walker = GoalWalker(models["fast_policy"])
