@@ -50,7 +50,7 @@ from agent.base import Action
 from agent.decision import Decision, DecisionTally
 from agent.frames import label_components
 from agent.models.encoding import coord_planes
-from agent.models.fast_policy import NEG, FastPolicy
+from agent.models.fast_policy import FastPolicy
 from agent.models.loading import load_models
 from agent.training.datasets import suite_games
 from agent.training.evaluate import evaluate_agents
@@ -87,14 +87,7 @@ class GoalWalker(nn.Module):
         x = torch.cat([enc.embed(frames).permute(0, 3, 1, 2), coord_planes(frames.shape[0], frames.shape[-1], frames.device)], 1)
         x = enc.act(enc.down1(x) + self.goal_fine(plane))
         mid = enc.act(enc.down2(x) + self.goal_mid(plane))
-        for conv in p.context:
-            mid = mid + enc.act(conv(mid))
-        hidden = p.trunk(enc.act(enc.down3(mid)).flatten(1))
-        logits = p.action_head(hidden)
-        if len(p.context):
-            attention = p.spatial_attention(mid).flatten(1).softmax(-1)
-            logits = logits + (p.spatial_actions(mid).flatten(2) * attention[:, None]).sum(-1)
-        logits = logits.masked_fill(~mask, NEG)
+        _, hidden, logits = p.action_logits(mid, mask)
         probs = logits.softmax(-1).detach()
         no_click = torch.zeros(frames.shape[0], 1, device=frames.device)  # (the walker never clicks)
         features = torch.cat([hidden, probs, probs.max(-1, keepdim=True).values, no_click], 1)

@@ -44,16 +44,8 @@ class FastPolicy(nn.Module):
 
         `mask` (B, 7) is True for available actions.
         """
-        enc = self.encoder
-        emb, mid = enc.features(frames)
-        for conv in self.context:
-            mid = mid + enc.act(conv(mid))
-        hidden = self.trunk(enc.act(enc.down3(mid)).flatten(1))
-        logits = self.action_head(hidden)
-        if len(self.context):
-            attention = self.spatial_attention(mid).flatten(1).softmax(-1)
-            logits = logits + (self.spatial_actions(mid).flatten(2) * attention[:, None]).sum(-1)
-        logits = logits.masked_fill(~mask, NEG)
+        emb, mid = self.encoder.features(frames)
+        mid, hidden, logits = self.action_logits(mid, mask)
         film = self.click_film(hidden)[:, :, None, None]
         coarse = self.click_mid(F.leaky_relu(mid + film, 0.1))
         click = F.interpolate(coarse, size=(FRAME, FRAME), mode="nearest") + self.click_fine(emb)
@@ -62,3 +54,16 @@ class FastPolicy(nn.Module):
         features = torch.cat([hidden, probs, probs.max(-1, keepdim=True).values, click_peak[:, None]], 1)
         confidence = self.confidence_head(features).squeeze(1)
         return logits, click.flatten(1), confidence
+
+    def action_logits(self, mid: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """From the encoder's mid features (B, W, 16, 16): (those features after the context blocks, the
+        trunk's hidden vector, the masked action logits)."""
+        enc = self.encoder
+        for conv in self.context:
+            mid = mid + enc.act(conv(mid))
+        hidden = self.trunk(enc.act(enc.down3(mid)).flatten(1))
+        logits = self.action_head(hidden)
+        if len(self.context):
+            attention = self.spatial_attention(mid).flatten(1).softmax(-1)
+            logits = logits + (self.spatial_actions(mid).flatten(2) * attention[:, None]).sum(-1)
+        return mid, hidden, logits.masked_fill(~mask, NEG)
