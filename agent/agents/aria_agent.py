@@ -93,6 +93,7 @@ from agent.matcher import Matcher
 from agent.matcher import Move as ReaderMove
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
+from agent.models.goal_walker import destination, walk
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
@@ -156,6 +157,7 @@ class AriaAgent(Agent):
                  online_cnn: bool = False, navigate: str = "commit", match: bool = True,
                  legend: bool = True, walk: bool = True, push: bool = True, turn: bool = True,
                  key: bool = True, toggle: bool = True, lead_alone: bool = True, quiet_after: int | None = QUIET_AFTER,
+                 walker_threshold: float | None = None, walker_veto: bool = True, walker_repeat: bool = False,
                  novel_readers: tuple[str, ...] = ("match", "legend", "walk", "push", "turn", "key", "twin", "shunt",
                                                    "count", "tiles", "beam", "tilt", "slide", "seek", "navigate"),
                  **options: Any) -> None:
@@ -171,6 +173,17 @@ class AriaAgent(Agent):
         self.max_novelty = float(arbiter.max_novelty)
         self.seen = arbiter.seen.cpu().numpy()
         self.arbiter = arbiter
+        # the goal walker (agent.models.goal_walker): the fast policy walking the navigator's routes on
+        # familiar levels where its confidence reaches its threshold (phase 5's; inf: the checkpoint has none)
+        self.goal_walker = self.models.get("goal_walker")
+        walker = self.goal_walker
+        self.walker_threshold = (float(walker.threshold) if walker is not None else float("inf")) \
+            if walker_threshold is None else float(walker_threshold)
+        self.walker_veto = walker_veto  # never a bump, a stopping colour or a step straight back
+        self.walker_repeat = walker_repeat  # False: never twice from one place for one destination in a level
+        self._walked_from: set[tuple[int, tuple[int, int], tuple[int, int]]] = set()
+        self._here: tuple[int, int] | None = None  # the mover's place when last seen, and the one before it
+        self._left_from: tuple[int, int] | None = None
         self.planner = SearchPlanner(self.world_model, self.models["value"], expansions=expansions)
         self.online_cnn = online_cnn  # novel levels: the online model averaged with this policy tuned on the game
         self.explorer = online_explorer(seed, self._tuned())
@@ -274,6 +287,8 @@ class AriaAgent(Agent):
         self.gauge = Gauge()
         self._hazard_level, self._hazard_seen = -1, None
         self._readers_level(-1)
+        self._walked_from = set()
+        self._here = self._left_from = None
 
     def _share_rules(self) -> None:
         """The navigator's rules and the online learner's see the same sprites that move on their own: the
@@ -581,7 +596,11 @@ class AriaAgent(Agent):
 
     def _navigate(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
                   common: dict[str, Any]) -> Action | None:
-        """The navigator's move toward the nearest untouched object (`agent.navigator`), if any."""
+        """The navigator's move toward the nearest untouched object (`agent.navigator`), if any; on the way
+        there, the goal walker's move as a fast step where the arbiter trusts it (`_walk`)."""
+        walked = self._walk(latest, started, uncertainty, common)
+        if walked is not None:
+            return walked
         route = self.navigator.route(latest.frame, latest.available_actions, self.guided.map.mask,
                                      latest.levels_completed)
         if route is None:
@@ -591,6 +610,67 @@ class AriaAgent(Agent):
                             think_ms=(time.perf_counter() - started) * 1000,
                             reason=f"{why}; {route.why}", **common)
         return Action(GameAction(route.action), decision=decision)
+
+    def _walk(self, latest: FrameResponse, started: float, uncertainty: float | None,
+              common: dict[str, Any]) -> Action | None:
+        """The goal walker's step along a route under way, or None (the navigator walks it).
+
+        On a familiar level, while the navigator's route is under way and the mover stands on its path
+        (fast steps that kept to it are taken off the route), the walker's move toward the route's
+        destination is a fast step when its confidence reaches the threshold, and not: a second step from
+        one place for one destination in a level (the arbiter's loop rule: a confident mistake would repeat
+        for ever), a move that bumped from there before, one straight back to where the mover just was (no
+        shortest way does it) or one onto a colour that has stopped the mover in this level (the veto).
+        Elsewhere the navigator's route is followed as before, and searched again when a fast step left it.
+        """
+        if self.goal_walker is None or self.walker_threshold == float("inf"):
+            return None
+        nav = self.navigator
+        now = nav.rules.mover_box(latest.frame, self.guided.map.mask)
+        if now is not None and (now[0], now[1]) != self._here:
+            self._left_from, self._here = self._here, (now[0], now[1])
+        if now is None or not nav.plan or nav.last is None or self.unfamiliar is not None:
+            return None
+        here = (now[0], now[1])
+        ahead = next((i for i, (place, _) in enumerate(nav.plan) if place == here), None)
+        if ahead is None:
+            if here == nav.end:
+                nav.plan.clear()  # fast steps walked to the route's end: the navigator marks the object reached
+            return None
+        for _ in range(ahead):
+            nav.plan.popleft()  # fast steps took the mover along the path
+        place = (latest.levels_completed, here, nav.last.target)
+        if place in self._walked_from and not self.walker_repeat:
+            return None
+        self._walked_from.add(place)
+        move, sure = walk(self.goal_walker, latest.frame, destination(latest.frame, nav.last.target),
+                          latest.available_actions)
+        if sure < self.walker_threshold or (self.walker_veto and self._into_a_wall(latest.frame, now, move)):
+            return None
+        self.plan.clear()
+        walked = {**common, "confidence": sure, "threshold": self.walker_threshold,
+                  "fast": Proposal(GameAction(move).name, None, None, sure)}
+        decision = Decision("fast", "goal", uncertainty=uncertainty, **walked,
+                            think_ms=(time.perf_counter() - started) * 1000,
+                            reason=f"the goal walker walks to the navigator's destination ({sure:.2f} >= "
+                                   f"{self.walker_threshold:.2f})")
+        return Action(GameAction(move), decision=decision)
+
+    def _into_a_wall(self, frame: np.ndarray, box: tuple[int, int, int, int], action: int) -> bool:
+        """Whether `action` bumped from here before, takes the mover straight back to where it just was,
+        leaves the frame, or enters a colour that has stopped it in this level (the walker's veto)."""
+        nav = self.navigator
+        if (box[0], box[1], action) in nav.blocked:
+            return True
+        move = nav.rules.displacement(action)
+        if move is None:
+            return False
+        top, left, bottom, right = box[0] + move[1], box[1] + move[0], box[2] + move[1], box[3] + move[0]
+        if (top, left) == self._left_from:
+            return True
+        if top < 0 or left < 0 or bottom > frame.shape[0] or right > frame.shape[1]:
+            return True
+        return any(nav.blocking(int(c)) for c in np.unique(frame[top:bottom, left:right]) if c != nav.rules.mover)
 
     def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any],
                     mask: np.ndarray | None = None, only: tuple[str, ...] | None = None,

@@ -58,6 +58,11 @@ def _masks(available: tuple[int, ...]) -> tuple[np.ndarray, torch.Tensor]:
     return mask, torch.from_numpy(~mask)[None]
 
 
+def action_blocked(available: tuple[int, ...]) -> torch.Tensor:
+    """(1, 7) True for the actions not in `available` (cached per set)."""
+    return _masks(available)[1]
+
+
 @dataclass(frozen=True)
 class FastProposal:
     action: int  # 1..7
@@ -157,28 +162,47 @@ class PolicyRuntime:
         first = F.embedding_bag(cells + self.tap_offsets, self.taps, mode="sum")
         fine = F.embedding(frames, self.fine_table)
         logits, click, _, _, confidence = self._forward(first, fine, ~mask, b)
+        assert click is not None
         return logits, click, confidence.squeeze(1)
 
     def one(self, frame: np.ndarray, blocked: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One frame (64, 64) of colours on the CPU, `blocked` (1, 7) True for unavailable actions:
         (action probabilities (7,), click probabilities (64·64,), confidence logit ()), the numbers
         `__call__` gives followed by the softmaxes. Call it under `torch.inference_mode()`."""
+        fine = torch.from_numpy(self.fine_colours[np.asarray(frame, dtype=np.intp)])
+        _, _, probs, click_probs, confidence = self._forward(self._first(frame), fine, blocked, 1)
+        assert click_probs is not None
+        return probs[0], click_probs[0], confidence[0, 0]
+
+    def walk(self, frame: np.ndarray, blocked: torch.Tensor, goal_fine: torch.Tensor,
+             goal_mid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """`one` for the goal walker (agent.models.goal_walker), whose policy this runtime runs: the
+        destination's terms (1, 32, 32, W/2) and (1, 16, 16, W) added before the encoder's first two
+        activations, no click map (its confidence feature is 0). (action probabilities (7,), confidence logit ())."""
+        _, _, probs, _, confidence = self._forward(self._first(frame), None, blocked, 1, (goal_fine, goal_mid))
+        return probs[0], confidence[0, 0]
+
+    def _first(self, frame: np.ndarray) -> torch.Tensor:
         padded = np.full((PADDED, PADDED), COLOURS, dtype=np.uint8)
         padded[1:-1, 1:-1] = frame
         cells = torch.from_numpy((padded.ravel()[_CELLS] + _TAP_OFFSETS).ravel())
-        first = F.embedding_bag(cells, self.taps, self.bags, mode="sum")  # the 2-D call's bags, given
-        fine = torch.from_numpy(self.fine_colours[np.asarray(frame, dtype=np.intp)])
-        _, _, probs, click_probs, confidence = self._forward(first, fine, blocked, 1)
-        return probs[0], click_probs[0], confidence[0, 0]
+        return F.embedding_bag(cells, self.taps, self.bags, mode="sum")  # the 2-D call's bags, given
 
-    def _forward(self, first: torch.Tensor, fine: torch.Tensor, blocked: torch.Tensor,
-                 b: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _forward(self, first: torch.Tensor, fine: torch.Tensor | None, blocked: torch.Tensor, b: int,
+                 goal: tuple[torch.Tensor, torch.Tensor] | None = None,
+                 ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor, torch.Tensor | None, torch.Tensor]:
         """From the first convolution's colour part (B·32·32, out) and the click map's colour term
-        (B, 64, 64[, 1]): (logits, click logits, action probabilities, click probabilities,
-        confidence logit (B, 1))."""
+        (B, 64, 64[, 1]; None: no click map): (logits, click logits, action probabilities, click
+        probabilities, confidence logit (B, 1)); `goal`: the goal walker's two terms."""
         encoder = self.policy.encoder
-        x = F.leaky_relu_(first.view(b, HALF, HALF, -1) + self.constant1, SLOPE)
-        mid = F.leaky_relu_(_conv(x, cast(nn.Conv2d, encoder.down2), 2), SLOPE)  # (B, 16, 16, W)
+        x = first.view(b, HALF, HALF, -1) + self.constant1
+        if goal is not None:
+            x = x + goal[0]
+        x = F.leaky_relu_(x, SLOPE)
+        mid = _conv(x, cast(nn.Conv2d, encoder.down2), 2)
+        if goal is not None:
+            mid = mid + goal[1]
+        mid = F.leaky_relu_(mid, SLOPE)  # (B, 16, 16, W)
         if self.context:
             # the 16×16 cells as rows, and one row of zeros that taps outside the board read
             rows = torch.cat([mid.reshape(-1, mid.shape[-1]), mid.new_zeros(1, mid.shape[-1])])
@@ -195,12 +219,17 @@ class PolicyRuntime:
             per_cell = (mid @ self.spatial_actions[0] + self.spatial_actions[1]).view(b, -1, ACTIONS)
             logits = logits + (per_cell * attention[:, :, None]).sum(1)
         logits = logits.masked_fill(blocked, NEG)
-        film = F.linear(hidden, *self.click_film)[:, None, None, :]
-        coarse = F.leaky_relu(mid + film, SLOPE) @ self.mid_weight + self.mid_bias  # (B, 16, 16)
-        click = (fine.view(b, 16, 4, 16, 4) + coarse.view(b, 16, 1, 16, 1)).view(b, FRAME * FRAME)  # nearest ×4
         probs = logits.softmax(-1)
-        click_probs = click.softmax(-1)
-        click_peak = click_probs.max(-1).values
+        click: torch.Tensor | None = None
+        click_probs: torch.Tensor | None = None
+        if fine is None:
+            click_peak = probs.new_zeros(b)
+        else:
+            film = F.linear(hidden, *self.click_film)[:, None, None, :]
+            coarse = F.leaky_relu(mid + film, SLOPE) @ self.mid_weight + self.mid_bias  # (B, 16, 16)
+            click = (fine.view(b, 16, 4, 16, 4) + coarse.view(b, 16, 1, 16, 1)).view(b, FRAME * FRAME)  # nearest ×4
+            click_probs = click.softmax(-1)
+            click_peak = click_probs.max(-1).values
         features = torch.cat([hidden, probs, probs.max(-1, keepdim=True).values, click_peak[:, None]], 1)
         confidence = F.linear(F.leaky_relu_(F.linear(features, *self.confidence1), SLOPE), *self.confidence2)
         return logits, click, probs, click_probs, confidence

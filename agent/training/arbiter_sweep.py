@@ -90,4 +90,11 @@ def play_point(models: dict[str, Any], threshold: float, bound: float, games: Se
     return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": overall["success"] or 0.0,
             "successes": overall["successes"], "attempts": overall["attempts"], "ci95": overall["ci95"],
             "fast_share": overall.get("fast_share") or 0.0, "score": overall.get("score"),
-            "score_se": overall.get("score_se")}
+            "score_se": overall.get("score_se"), "policy_share": _share(overall, "fast/policy")}
+
+
+def _share(overall: dict[str, Any], mode: str) -> float:
+    """The share of the steps decided in `mode` ("fast/policy": the fast policy's own, not the goal walker's)."""
+    modes = overall.get("decision_modes") or {}
+    total = sum(modes.values())
+    return modes.get(mode, 0) / total if total else 0.0

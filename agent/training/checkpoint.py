@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,15 +176,18 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
 
 
 def apply_state_dicts(models: dict[str, torch.nn.Module], state_dicts: dict[str, dict[str, torch.Tensor]],
-                      source: Path) -> None:
-    """Load weights into `models`; CheckpointError naming the file when names or shapes differ."""
+                      source: Path, addable: Sequence[str] = ()) -> None:
+    """Load weights into `models`; CheckpointError naming the file when names or shapes differ. Models named
+    in `addable` may be missing from the checkpoint (a run adding them): they keep their own weights."""
     file = source / WEIGHTS if source.is_dir() else source
-    missing = sorted(set(models) - set(state_dicts))
+    missing = sorted(set(models) - set(state_dicts) - set(addable))
     unexpected = sorted(set(state_dicts) - set(models))
     if missing or unexpected:
         raise CheckpointError(f"checkpoint {file} does not fit these models: "
                               f"missing {missing or 'none'}, unexpected {unexpected or 'none'}")
     for name, model in models.items():
+        if name not in state_dicts:
+            continue  # an addable model this checkpoint has not got yet
         own = model.state_dict()
         theirs = state_dicts[name]
         for key in sorted(set(own) | set(theirs)):

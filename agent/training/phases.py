@@ -10,7 +10,9 @@
    the world-model disagreement bound (none included) on validation levels played by the full agent:
    the most fast usage that loses no success (within a tolerance).
 5. joint: DAgger: the agent plays training levels, the oracle relabels every state it reached, and the
-   fast policy and the value are fine-tuned on the union.
+   fast policy and the value are fine-tuned on the union; then, where the run has a goal walker
+   (`[model] walker = true`), the walker is trained on the navigator's moves in the full agent's own
+   rollouts and its threshold swept on validation levels (agent/training/walking.py).
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ class ArbiterPhase:
             ctx.log(step + 1, point=step, threshold=threshold, success=point["success"],
                     successes=point["successes"], attempts=point["attempts"], fast_share=point["fast_share"],
                     ci95_low=point["ci95"][0], ci95_high=point["ci95"][1], score=point["score"] or 0.0,
-                    score_se=point["score_se"] or 0.0)
+                    score_se=point["score_se"] or 0.0, policy_share=point["policy_share"])
             ctx.maybe_checkpoint(step + 1, force=step + 1 < len(grid))  # each point is ~a minute of play
         chosen = choose(sweep, float(s["tolerance"]), float(s["tolerance_se"]), float(s["score_tolerance_se"]))
         bound = math.inf if chosen["max_uncertainty"] is None else float(chosen["max_uncertainty"])
@@ -230,19 +232,86 @@ def _point_of(grid: list[tuple[float, float]], logged: dict[str, float]) -> dict
     return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": logged["success"],
             "successes": int(logged["successes"]), "attempts": int(logged["attempts"]),
             "ci95": [logged["ci95_low"], logged["ci95_high"]], "fast_share": logged["fast_share"],
-            "score": logged.get("score"), "score_se": logged.get("score_se")}
+            "score": logged.get("score"), "score_se": logged.get("score_se"),
+            "policy_share": logged.get("policy_share", logged["fast_share"])}
 
 
 class JointPhase:
     number, name = 5, "joint"
     defaults: dict[str, Any] = {"seeds": 40, "levels": 3, "dagger_seeds": 10, "rounds": 1, "steps": 200,
                                 "batch": 32, "lr": 1e-3, "confidence_weight": 0.5, "calibration_share": 0.0,
-                                "cosine": False, "eval_seeds": 67, "eval_levels": 3}
+                                "cosine": False, "eval_seeds": 67, "eval_levels": 3,
+                                # the goal walker (runs with [model] walker = true; walker_steps 0: not trained)
+                                "walker_seeds": 150, "walker_levels": 5, "walker_steps": 6000, "walker_batch": 64,
+                                "walker_lr": 5e-4, "walker_workers": 1, "walker_check_seeds": 10,
+                                "walker_thresholds": [0.9, 0.6, 0.0], "walker_val_seeds": 10,
+                                "walker_val_levels": 3, "walker_tolerance": 0.01, "walker_tolerance_se": 1.0,
+                                "walker_score_tolerance_se": 1.0}
 
     def steps(self, ctx: PhaseContext) -> int:
-        return int(ctx.settings(self.name)["steps"])
+        s = ctx.settings(self.name)
+        return int(s["steps"]) + (int(s["walker_steps"]) if "goal_walker" in ctx.models else 0)
 
     def run(self, ctx: PhaseContext) -> dict[str, Any]:
+        s = ctx.settings(self.name)
+        report: dict[str, Any] = self._dagger(ctx) if int(s["steps"]) > 0 else {"dagger_rows": 0}
+        if "goal_walker" in ctx.models and int(s["walker_steps"]) > 0:
+            report["walker"] = self._walker(ctx, int(s["steps"]))
+        return report
+
+    @staticmethod
+    def _walker(ctx: PhaseContext, begin: int) -> dict[str, Any]:
+        """The goal walker: steps `begin`..`begin + walker_steps` of the phase, then its threshold (walking.py)."""
+        from agent.models.goal_walker import GoalWalker
+        from agent.training.arbiter_sweep import choose
+        from agent.training.datasets import pick_seeds
+        from agent.training.training_loop import optimise
+        from agent.training.walking import agreement, collect, play_walker_point, walker_loss
+
+        s = ctx.settings("joint")
+        walker = cast(GoalWalker, ctx.models["goal_walker"])
+        if ctx.start_step <= begin:
+            walker.start_from(cast(FastPolicy, ctx.models["fast_policy"]))
+        games = validation_games(ctx)
+        seeds = pick_seeds(ctx.config.train_seeds, int(s["walker_seeds"]) + int(s["walker_check_seeds"]),
+                           ctx.config.seed, 5)
+        fit, check = seeds[:int(s["walker_seeds"])], seeds[int(s["walker_seeds"]):]
+        models = play_models(ctx)
+        workers = int(s["walker_workers"])
+        data, per_game = collect(models, games, fit, int(s["walker_levels"]), workers)
+        held, _ = collect(models, games, check, int(s["walker_levels"]), workers)
+        if not len(data["action"]):
+            walker.threshold.fill_(math.inf)
+            return {"rows": 0, "threshold": None, "why": "no navigator steps in these games: no walker"}
+        before = agreement(walker, held, ctx.device) if ctx.start_step <= begin else None
+        rows_all = np.arange(len(data["action"]))
+        end = begin + int(s["walker_steps"])
+
+        def step(_: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]]:
+            return walker_loss(walker, data, rng.choice(rows_all, size=int(s["walker_batch"])), ctx.device)
+
+        history = optimise(replace(ctx, start_step=max(begin, ctx.start_step)), walker.parameters(), end,
+                           float(s["walker_lr"]), step, restore=ctx.start_step > begin)
+        walker.eval()
+        after = agreement(walker, held, ctx.device)
+        # the threshold: the walker off (inf) and at each threshold, on validation levels, by phase 4's rule
+        val_seeds = pick_seeds(ctx.config.val_seeds, int(s["walker_val_seeds"]), ctx.config.seed, 3)
+        levels = range(int(s["walker_val_levels"]))
+        models = play_models(ctx)
+        sweep = [play_walker_point(models, float(t), games, val_seeds, levels, ctx.check_stop)
+                 for t in [math.inf, *s["walker_thresholds"]]]
+        chosen = choose(sweep, float(s["walker_tolerance"]), float(s["walker_tolerance_se"]),
+                        float(s["walker_score_tolerance_se"]))
+        threshold = math.inf if chosen["threshold"] is None else float(chosen["threshold"])
+        walker.threshold.fill_(threshold)
+        return {"rows": len(data["action"]), "rows_by_game": per_game, "train_seeds": len(fit),
+                "levels": int(s["walker_levels"]), "check_seeds": check, "agreement_before": before,
+                "agreement_after": after, **trend(ctx.history()[begin:], "walker_accuracy"),
+                **trend(ctx.history()[begin:], "walker_confidence_loss"), "threshold": chosen["threshold"],
+                "val_success": chosen["success"], "val_fast_share": chosen["fast_share"], "sweep": sweep,
+                "val_seeds": val_seeds, "val_levels": [lvl + 1 for lvl in levels], "steps": len(history) - begin}
+
+    def _dagger(self, ctx: PhaseContext) -> dict[str, Any]:
         """DAgger in `rounds` rounds: each plays `dagger_seeds` fresh training seeds with the policy as it
         stands, labels every state it reached with the oracle's optimal moves, adds them to the data and
         trains its share of the steps on everything gathered so far. A run resumed inside round r replays
@@ -251,7 +320,7 @@ class JointPhase:
         from agent.training.datasets import pick_seeds
 
         s = ctx.settings(self.name)
-        rounds, per_round, total = max(1, int(s["rounds"])), int(s["dagger_seeds"]), self.steps(ctx)
+        rounds, per_round, total = max(1, int(s["rounds"])), int(s["dagger_seeds"]), int(s["steps"])
         union = transitions(ctx.config, "train", s["seeds"], s["levels"])
         seeds = pick_seeds(ctx.config.train_seeds, s["seeds"] + per_round * rounds, ctx.config.seed, 1)[s["seeds"]:]
         played: list[dict[str, Any]] = []

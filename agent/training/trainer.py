@@ -110,6 +110,7 @@ class Trainer:
         seed_everything(config.seed)
         self.rng = np.random.default_rng([config.seed, self.rank])
         self.models = {name: m.to(self.device) for name, m in registry.build_models(config).items()}
+        self._addable = tuple(getattr(registry, "ADDABLE", ()))  # models `init_from` may lack
         state = self._load_resume_state() if self.resume else {}
         self._resume_state = state
         completed: list[int] = list(state.get("completed", []))
@@ -202,7 +203,7 @@ class Trainer:
     def _load_initial(self, selected: list[Phase]) -> tuple[list[int], dict[str, Any]]:
         """Weights from `init_from`; its completed phases and metrics, less those about to run."""
         loaded = ckpt.load_checkpoint(self.init_from)  # type: ignore[arg-type]
-        ckpt.apply_state_dicts(self.models, loaded.state_dicts, loaded.path)
+        ckpt.apply_state_dicts(self.models, loaded.state_dicts, loaded.path, self._addable)
         numbers, names = {p.number for p in selected}, {p.name for p in selected}
         completed = [int(n) for n in loaded.state.get("completed", []) if n not in numbers]
         metrics = {k: v for k, v in dict(loaded.state.get("metrics", {})).items() if k not in names}

@@ -14,16 +14,19 @@ StepFn = Callable[[int, np.random.Generator], tuple[torch.Tensor, dict[str, floa
 
 
 def optimise(ctx: PhaseContext, params: Iterable[torch.nn.Parameter], steps: int, lr: float, step_fn: StepFn,
-             clip: float = 1.0, cosine: bool = False, total: int | None = None) -> list[dict[str, float]]:
+             clip: float = 1.0, cosine: bool = False, total: int | None = None,
+             restore: bool = True) -> list[dict[str, float]]:
     """Adam over `params` for steps ctx.start_step..steps; `step_fn(step, rng)` returns (loss, metrics).
 
     `cosine` decays the learning rate from `lr` to 5% of it along a half cosine over the phase's `total`
     steps (default `steps`; a function of the step alone, so a resumed run follows the same curve). Returns every step's
-    metrics (averaged over ranks), for first-vs-last comparisons.
+    metrics (averaged over ranks), for first-vs-last comparisons. `restore` False: a fresh optimizer even where the
+    run resumes at ctx.start_step (a phase's second optimizer starting where its first one stopped).
     """
     params = [p for p in params if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=lr)
-    ctx.restore_optimizer(optimizer)
+    if restore:
+        ctx.restore_optimizer(optimizer)
     for step in range(ctx.start_step, steps):
         if cosine:
             for group in optimizer.param_groups:

@@ -27,6 +27,8 @@ async def test_aria_with_the_default_checkpoint_decides_every_step_with_its_reas
     agent = AriaAgent(seed=0)
     threshold = float(load_models()["arbiter"].threshold)
     assert threshold <= 1.0  # phase 4 calibrated it (1.01, its initial value, would mean "never fast")
+    walker = float(load_models()["goal_walker"].threshold)
+    assert walker <= 1.0  # phase 5 calibrated the goal walker's (inf: never trusted)
     result = await play_game(suite_dir(), "mz01", agent, 120)
     assert len(result.steps) == 120  # (how often it clears levels is measured in benchmarks/aria_heldout.py)
     tally = DecisionTally()
@@ -36,7 +38,9 @@ async def test_aria_with_the_default_checkpoint_decides_every_step_with_its_reas
         tally.add(decision)
         if decision.mode == "reset":
             continue
-        assert decision.threshold == threshold and decision.confidence is not None
+        # the arbiter's threshold, or on the goal walker's steps the walker's
+        assert decision.threshold == (walker if decision.mode == "goal" else threshold)
+        assert decision.confidence is not None
         assert decision.fast is not None and decision.novelty is not None and decision.think_ms is not None
         assert decision.reason
         if decision.system == "slow":
@@ -44,7 +48,8 @@ async def test_aria_with_the_default_checkpoint_decides_every_step_with_its_reas
     assert tally.counts["fast"] > 0 and tally.counts["slow"] > 0, tally.counts
     # by mode: the fast policy's steps, and the slow system's split between its parts (the maze's
     # navigator among them), adding up to the systems' counts
-    assert tally.modes["fast/policy"] == tally.counts["fast"] and tally.modes.get("slow/navigate", 0) > 0
+    assert tally.modes["fast/policy"] + tally.modes.get("fast/goal", 0) == tally.counts["fast"]
+    assert tally.modes.get("slow/navigate", 0) > 0 and tally.modes.get("fast/goal", 0) > 0  # the maze's routes
     assert sum(n for m, n in tally.modes.items() if m.startswith("slow/")) == tally.counts["slow"]
     shares = tally.shares(2)
     assert shares.count("%") == 2 and shares.split()[0] == next(iter(tally.modes_json()))

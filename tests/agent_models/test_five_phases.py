@@ -36,6 +36,15 @@ def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tm
     assert [r["round"] for r in joint["rounds"]] == [1, 2]  # DAgger: two rounds of the policy's own play
     assert all(r["rows"] > 0 for r in joint["rounds"])
     assert joint["dagger_rows"] == sum(r["rows"] for r in joint["rounds"])
+    # the goal walker: the navigator's moves in the full agent's own play of mz01 (sq01 has no mover: none),
+    # then the threshold swept against the walker off (None)
+    walker = joint["walker"]
+    assert walker["rows_by_game"]["mz01"] == walker["rows"] > 0 and walker["rows_by_game"]["sq01"] == 0
+    assert [p["threshold"] for p in walker["sweep"]] == [None, 0.0]
+    assert walker["agreement_after"]["rows"] > 0 and walker["steps"] == 20
+    assert walker["threshold"] in (None, 0.0)
+    shipped = float(load_models(run_dir)["goal_walker"].threshold)
+    assert shipped == (float("inf") if walker["threshold"] is None else walker["threshold"])
     summary = results["evaluation"]["summary"]
     agents = results["evaluation"]["agents"]
     assert set(agents) == {"random", "oracle", "aria-fast", "aria"}

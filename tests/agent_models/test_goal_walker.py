@@ -1,0 +1,153 @@
+"""The goal walker (agent/models/goal_walker.py): its runtime, its training on the navigator's moves in the
+full agent's own play, and its fast steps inside `aria` (the loop rule and the veto)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from agent.agents.aria_agent import AriaAgent
+from agent.errors import CheckpointError
+from agent.frames import label_components
+from agent.models.fast_policy import FastPolicy
+from agent.models.goal_walker import GoalWalker, destination, walk
+from agent.models.loading import load_models
+from agent.models.policy_runtime import PolicyRuntime, runtime_of
+from agent.training.checkpoint import apply_state_dicts
+from agent.training.levels import response_of
+from agent.training.walking import agreement, collect, walker_loss
+from arc_client.games import game_class
+from arc_client.games.play import act
+from arc_client.types import GameInfo
+
+
+def _random_walker(blocks: int) -> GoalWalker:
+    torch.manual_seed(blocks)
+    walker = GoalWalker(blocks=blocks)
+    for conv in (walker.goal_fine, walker.goal_mid):
+        torch.nn.init.normal_(conv.weight, std=0.3)
+        torch.nn.init.normal_(conv.bias, std=0.1)
+    return walker.eval()
+
+
+@pytest.mark.parametrize("blocks", [0, 4])
+def test_the_walkers_runtime_computes_what_its_module_does(blocks: int) -> None:
+    walker = _random_walker(blocks)
+    rng = np.random.default_rng(blocks)
+    for i in range(12):
+        frame = rng.integers(0, 16, (64, 64))
+        goal = np.zeros((64, 64), dtype=bool)
+        top, left = rng.integers(0, 60, 2)
+        goal[top:top + 4, left:left + 4] = True
+        available = [1, 2, 3, 4] if i % 2 else [1, 2, 3, 4, 5]
+        move, sure = walk(walker, frame, goal, available)
+        mask = torch.zeros(1, 7, dtype=torch.bool)
+        mask[0, [a - 1 for a in available]] = True
+        with torch.no_grad():
+            logits, confidence = walker(torch.from_numpy(frame)[None], torch.from_numpy(goal)[None], mask)
+        assert move == int(logits.argmax()) + 1 and move in available
+        assert sure == pytest.approx(float(torch.sigmoid(confidence[0])), abs=1e-5)
+        runtime = runtime_of(walker.policy)
+        assert isinstance(runtime, PolicyRuntime)  # the fast path, not the module's fallback
+        plane = torch.from_numpy(goal.astype(np.float32))[None, None]
+        with torch.inference_mode():
+            probs, _ = runtime.walk(frame, ~mask, walker.goal_fine(plane).permute(0, 2, 3, 1),
+                                    walker.goal_mid(plane).permute(0, 2, 3, 1))
+        assert torch.allclose(probs, logits.softmax(-1)[0], atol=1e-5)  # every action's probability
+
+
+def test_an_untrained_walker_answers_what_its_fast_policy_answers() -> None:
+    policy = load_models()["fast_policy"]
+    walker = _random_walker(len(policy.context))
+    walker.start_from(policy)
+    assert float(walker.threshold) == float("inf")  # never trusted before phase 5 calibrates it
+    rng = np.random.default_rng(0)
+    frames = torch.from_numpy(rng.integers(0, 16, (3, 64, 64)))
+    goal = torch.from_numpy(rng.random((3, 64, 64)) < 0.05)
+    mask = torch.ones(3, 7, dtype=torch.bool)
+    with torch.no_grad():
+        logits, _ = walker(frames, goal, mask)
+        expected, _, _ = policy(frames, mask)
+    assert torch.allclose(logits, expected, atol=1e-5)  # the destination's convolutions start at zero
+
+
+def test_walker_training_learns_the_navigators_moves_from_the_agents_own_play() -> None:
+    """Phase 5's data and loss on a small scale: the navigator's moves in `aria`'s own play of mz01 (levels
+    1-2, training seeds), learnt by a walker from scratch, then measured on seeds it never saw."""
+    models = load_models()
+    game = game_class("mz01")
+    data, per_game = collect(models, [game], list(range(40)), 2)
+    held, _ = collect(models, [game], list(range(100, 108)), 2)
+    assert per_game["mz01"] == len(data["action"]) > 1000 and len(held["action"]) > 200
+    torch.manual_seed(0)
+    walker = GoalWalker(blocks=len(models["fast_policy"].context))  # from scratch: what it knows, it learnt here
+    before = agreement(walker, held, torch.device("cpu"))["agreement"]
+    optimiser = torch.optim.Adam(walker.parameters(), lr=1e-3)
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        loss, _ = walker_loss(walker, data, rng.choice(len(data["action"]), 32), torch.device("cpu"))
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    after = agreement(walker, held, torch.device("cpu"))["agreement"]
+    commonest = np.bincount(held["action"].numpy(), minlength=7).max() / len(held["action"])
+    print(f"held-out agreement with the navigator: {before:.3f} untrained -> {after:.3f}; commonest move {commonest:.3f}")
+    assert after >= before + 0.12 and after > commonest + 0.12  # learnt where to go, not the commonest move
+
+
+def _walk_mz01(agent: AriaAgent, seed: int, steps: int) -> list[tuple[int, tuple[int, int] | None, tuple[int, int]]]:
+    """Play mz01; the (level, mover's place, destination) of every step the walker took."""
+    game = game_class("mz01")(seed=seed)
+    latest = response_of(act(game, 0), game)
+    agent.start(GameInfo(game.game_id), latest)
+    walked = []
+    for _ in range(steps):
+        chosen = agent.act(latest)
+        decision = chosen.decision
+        assert decision is not None
+        if decision.mode == "goal":
+            assert decision.system == "fast" and decision.confidence is not None
+            assert decision.confidence >= agent.walker_threshold
+            assert agent.navigator.last is not None
+            walked.append((latest.levels_completed, agent._here, agent.navigator.last.target))
+        raw = act(game, int(chosen.action), chosen.x, chosen.y)
+        latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
+        agent.observe(chosen, latest)
+    return walked
+
+
+def test_a_trusted_walker_takes_fast_steps_on_routes_never_twice_from_one_place() -> None:
+    models = load_models()
+    assert "goal_walker" in models, "the default checkpoint has a goal walker"
+    walked = _walk_mz01(AriaAgent(2, models=models, walker_threshold=0.0), 2, 150)
+    assert len(walked) >= 10
+    assert len(set(walked)) == len(walked)  # the loop rule: one step per (level, place, destination)
+    repeating = AriaAgent(2, models=models, walker_threshold=0.0, walker_repeat=True, walker_veto=False)
+    assert len(_walk_mz01(repeating, 2, 150)) >= len(walked)
+    assert not _walk_mz01(AriaAgent(2, models=models, walker_threshold=float("inf")), 2, 60)  # off: none
+
+
+def test_a_destination_is_the_one_colour_object_at_the_target() -> None:
+    frame = np.zeros((64, 64), dtype=np.int64)
+    frame[10:14, 20:24] = 3
+    frame[30:34, 20:24] = 3
+    cells = destination(frame, (11, 21))
+    assert cells.sum() == 16 and cells[10:14, 20:24].all() and not cells[30:34].any()
+    rng = np.random.default_rng(0)
+    for colours in (2, 3, 8):  # few colours: parts larger than the flood fill's limit, labelled instead
+        frame = rng.integers(0, colours, (64, 64))
+        labels = label_components(frame)
+        for target in rng.integers(0, 64, (20, 2)):
+            place = (int(target[0]), int(target[1]))
+            assert np.array_equal(destination(frame, place), labels == labels[place])
+
+
+def test_a_run_may_add_the_walker_to_a_checkpoint_without_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = {"fast_policy": FastPolicy()}
+    saved = {"fast_policy": base["fast_policy"].state_dict()}
+    grown = {"fast_policy": FastPolicy(), "goal_walker": GoalWalker()}
+    with pytest.raises(CheckpointError, match="missing \\['goal_walker'\\]"):
+        apply_state_dicts(grown, saved, tmp_path)
+    apply_state_dicts(grown, saved, tmp_path, addable=("goal_walker",))
+    assert torch.equal(grown["fast_policy"].action_head.weight, base["fast_policy"].action_head.weight)
