@@ -3,6 +3,9 @@ full agent's own play, and its fast steps inside `aria` (the loop rule and the v
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -20,6 +23,7 @@ from agent.training.walking import agreement, collect, walker_loss
 from arc_client.games import game_class
 from arc_client.games.play import act
 from arc_client.types import GameInfo
+from tests.training.trainkit import aria
 
 
 def _random_walker(blocks: int) -> GoalWalker:
@@ -151,3 +155,32 @@ def test_a_run_may_add_the_walker_to_a_checkpoint_without_one(tmp_path) -> None:
         apply_state_dicts(grown, saved, tmp_path)
     apply_state_dicts(grown, saved, tmp_path, addable=("goal_walker",))
     assert torch.equal(grown["fast_policy"].action_head.weight, base["fast_policy"].action_head.weight)
+
+
+@pytest.mark.slow
+def test_a_run_resumed_inside_the_walkers_training_ends_with_the_uninterrupted_runs_walker(tmp_path: Path) -> None:
+    """The smoke preset (phase 5: 20 DAgger steps, then 20 walker steps), checkpointed every 5 steps; a copy
+    cut back to its checkpoint at phase 5's step 30 (inside the walker's training) and resumed ends with the
+    same walker, threshold included."""
+    whole = tmp_path / "whole"
+    common = ("--device", "cpu", "--quiet", "--set", "checkpoint_every=5", "--set", "keep_checkpoints=100")
+    done = aria("train", "--preset", "smoke", "--run-dir", str(whole), *common, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    cut = tmp_path / "cut"
+    shutil.copytree(whole, cut)
+    shutil.rmtree(cut / "final")
+    (cut / "results.json").unlink()
+    kept = []
+    for saved in sorted((cut / "checkpoints").iterdir()):
+        phase, step = int(saved.name.split("-p")[1].split("-")[0]), int(saved.name.split("-s")[1])
+        if (phase, step) > (5, 30):
+            shutil.rmtree(saved)
+        else:
+            kept.append((phase, step))
+    assert kept[-1] == (5, 30)
+    done = aria("train", "--resume", str(cut), "--quiet", timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ours, theirs = load_models(cut)["goal_walker"], load_models(whole)["goal_walker"]
+    for (name, mine), (_, ref) in zip(ours.state_dict().items(), theirs.state_dict().items(), strict=True):
+        assert torch.allclose(mine, ref, atol=1e-6), name
+    assert float(ours.goal_mid.weight.abs().sum()) > 0  # trained: its destination convolutions moved from zero
