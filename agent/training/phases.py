@@ -256,7 +256,12 @@ class JointPhase:
         s = ctx.settings(self.name)
         report: dict[str, Any] = self._dagger(ctx) if int(s["steps"]) > 0 else {"dagger_rows": 0}
         if "goal_walker" in ctx.models and int(s["walker_steps"]) > 0:
-            report["walker"] = self._walker(ctx, int(s["steps"]))
+            walker = report["walker"] = self._walker(ctx, int(s["steps"]))
+            # the headline figures beside the whole record, for the summary table
+            report.update({"walker_rows": walker["rows"], "walker_threshold": walker.get("threshold"),
+                           "walker_agreement_before": (walker.get("agreement_before") or {}).get("agreement"),
+                           "walker_agreement_after": (walker.get("agreement_after") or {}).get("agreement"),
+                           "walker_val_fast_share": walker.get("val_fast_share")})
         return report
 
     @staticmethod

@@ -43,6 +43,7 @@ def test_the_smoke_preset_trains_all_five_phases_and_reports_held_out_figures(tm
     assert [p["threshold"] for p in walker["sweep"]] == [None, 0.0]
     assert walker["agreement_after"]["rows"] > 0 and walker["steps"] == 20
     assert walker["threshold"] in (None, 0.0)
+    assert (joint["walker_rows"], joint["walker_threshold"]) == (walker["rows"], walker["threshold"])  # the summary
     shipped = float(load_models(run_dir)["goal_walker"].threshold)
     assert shipped == (float("inf") if walker["threshold"] is None else walker["threshold"])
     summary = results["evaluation"]["summary"]
