@@ -86,10 +86,13 @@ def play_point(models: dict[str, Any], threshold: float, bound: float, games: Se
     arbiter.max_uncertainty.fill_(bound)
     result = evaluate_agents({"aria": lambda seed: AriaAgent(seed, models=models)}, games, seeds, levels,
                              stop=stop)
-    overall = result["aria"]["overall"]
-    return {"threshold": threshold, "max_uncertainty": bound_json(bound), "success": overall["success"] or 0.0,
-            "successes": overall["successes"], "attempts": overall["attempts"], "ci95": overall["ci95"],
-            "fast_share": overall.get("fast_share") or 0.0, "score": overall.get("score"),
+    return {"threshold": threshold, "max_uncertainty": bound_json(bound), **point_figures(result["aria"]["overall"])}
+
+
+def point_figures(overall: dict[str, Any]) -> dict[str, Any]:
+    """What `choose` reads of a sweep point, from the played agent's overall summary (`evaluate_agents`)."""
+    return {"success": overall["success"] or 0.0, "successes": overall["successes"], "attempts": overall["attempts"],
+            "ci95": overall["ci95"], "fast_share": overall.get("fast_share") or 0.0, "score": overall.get("score"),
             "score_se": overall.get("score_se"), "policy_share": _share(overall, "fast/policy")}
 
 

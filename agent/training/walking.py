@@ -129,16 +129,13 @@ def agreement(walker: GoalWalker, data: dict[str, torch.Tensor], device: torch.d
 def play_walker_point(models: dict[str, Any], threshold: float, games: Sequence[Any], seeds: Sequence[int],
                       levels: Sequence[int], stop: Callable[[], None] | None) -> dict[str, Any]:
     """The full agent with the walker's threshold at `threshold` (inf: off) on every game × seed × level."""
-    from agent.training.arbiter_sweep import bound_json
+    from agent.training.arbiter_sweep import bound_json, point_figures
     from agent.training.evaluate import evaluate_agents
 
     result = evaluate_agents({"aria": lambda seed: AriaAgent(seed, models=models, walker_threshold=threshold)},
                              games, seeds, levels, stop=stop)
     overall = result["aria"]["overall"]
-    return {"threshold": bound_json(threshold), "success": overall["success"] or 0.0,
-            "successes": overall["successes"], "attempts": overall["attempts"], "ci95": overall["ci95"],
-            "fast_share": overall.get("fast_share") or 0.0, "score": overall.get("score"),
-            "score_se": overall.get("score_se"),
+    return {"threshold": bound_json(threshold), **point_figures(overall),
             "lowest_game": min(((g, r["success"] or 0.0) for g, r in result["aria"]["games"].items()),
                                key=lambda kv: kv[1], default=(None, None)),
             "fast_ms_p50": overall.get("fast_ms_p50")}
