@@ -93,7 +93,8 @@ from agent.matcher import Matcher
 from agent.matcher import Move as ReaderMove
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
-from agent.models.goal_walker import destination, walk
+from agent.models.goal_walker import destination
+from agent.models.goal_walker import walk as walk_toward
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
@@ -643,7 +644,7 @@ class AriaAgent(Agent):
         if place in self._walked_from and not self.walker_repeat:
             return None
         self._walked_from.add(place)
-        move, sure = walk(self.goal_walker, latest.frame, destination(latest.frame, nav.last.target),
+        move, sure = walk_toward(self.goal_walker, latest.frame, destination(latest.frame, nav.last.target),
                           latest.available_actions)
         if sure < self.walker_threshold or (self.walker_veto and self._into_a_wall(latest.frame, now, move)):
             return None

@@ -34,12 +34,20 @@ class GridEncoder(nn.Module):
         low = self.act(self.down3(mid))
         return emb, mid, low.flatten(1)
 
-    def features(self, frames: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The embedding and the mid features alone, for a caller that works on them before the code."""
+    def features(self, frames: torch.Tensor, extra: tuple[torch.Tensor, torch.Tensor] | None = None,
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The embedding and the mid features alone, for a caller that works on them before the code.
+        `extra`: terms added to the first two convolutions' outputs before their activations (the goal
+        walker's destination, agent/models/goal_walker.py)."""
         emb = self.embed(frames).permute(0, 3, 1, 2)
         x = torch.cat([emb, coord_planes(frames.shape[0], frames.shape[-1], frames.device)], 1)
-        x = self.act(self.down1(x))
-        return emb, self.act(self.down2(x))
+        x = self.down1(x)
+        if extra is not None:
+            x = x + extra[0]
+        x = self.down2(self.act(x))
+        if extra is not None:
+            x = x + extra[1]
+        return emb, self.act(x)
 
     def code(self, frames: torch.Tensor) -> torch.Tensor:
         return self.forward(frames)[2]

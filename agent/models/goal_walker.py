@@ -24,7 +24,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from agent.frames import label_components
-from agent.models.encoding import coord_planes
 from agent.models.fast_policy import FastPolicy
 
 
@@ -78,12 +77,8 @@ class GoalWalker(nn.Module):
     def forward(self, frames: torch.Tensor, goal: torch.Tensor,
                 mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(masked action logits (B, 7), confidence logit (B,)). `mask` (B, 7): True where available."""
-        policy, enc = self.policy, self.policy.encoder
-        fine, mid_term = self.goal_terms(goal)
-        coords = coord_planes(frames.shape[0], frames.shape[-1], frames.device)
-        x = torch.cat([enc.embed(frames).permute(0, 3, 1, 2), coords], 1)
-        x = enc.act(enc.down1(x) + fine)
-        mid = enc.act(enc.down2(x) + mid_term)
+        policy = self.policy
+        _, mid = policy.encoder.features(frames, self.goal_terms(goal))
         _, hidden, logits = policy.action_logits(mid, mask)
         probs = logits.softmax(-1).detach()
         no_click = torch.zeros(frames.shape[0], 1, device=frames.device, dtype=probs.dtype)  # it never clicks

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 
 from agent.agents.aria_agent import AriaAgent
 from agent.base import Action
+from agent.models.encoding import action_mask
 from agent.models.goal_walker import GoalWalker, destination
 from arc_client.types import FrameResponse
 
@@ -40,10 +41,8 @@ class _Recorder(AriaAgent):
         decision = action.decision
         nav = self.navigator
         if decision is not None and decision.mode == "navigate" and nav.last is not None and self.unfamiliar is None:
-            available = np.zeros(7, dtype=bool)
-            available[[int(a) - 1 for a in latest.available_actions]] = True
             self.rows["frame"].append(latest.frame.astype(np.uint8))
-            self.rows["available"].append(available)
+            self.rows["available"].append(action_mask(latest.available_actions))
             self.rows["goal"].append(np.packbits(destination(latest.frame, nav.last.target)))
             self.rows["action"].append(int(action.action) - 1)
         return action
