@@ -135,6 +135,45 @@ def shortest_walk(blocked: np.ndarray, goal: np.ndarray, box: Box, moves: list[t
     return None
 
 
+def shortest_moves(blocked: np.ndarray, goal: np.ndarray, box: Box,
+                   moves: list[tuple[int, tuple[int, int]]]) -> set[int]:
+    """The moves that begin a shortest walk from `box` to a position whose box overlaps `goal` (the walks of
+    `shortest_walk`, without its bumps): a breadth-first search back from the goal over every position at
+    once, as boolean planes. Empty when no walk is there."""
+    h, w = blocked.shape
+    bh, bw = box[2] - box[0], box[3] - box[1]
+    rows, cols = h - bh + 1, w - bw + 1  # the positions (top, left) whose box is inside the frame
+
+    def boxes(cells: np.ndarray) -> np.ndarray:  # per position: whether its box holds one of `cells`
+        table = np.zeros((h + 1, w + 1), dtype=np.int32)
+        table[1:, 1:] = cells.astype(np.int32).cumsum(0).cumsum(1)
+        return (table[bh:bh + rows, bw:bw + cols] - table[:rows, bw:bw + cols]
+                - table[bh:bh + rows, :cols] + table[:rows, :cols]) > 0
+
+    free = ~boxes(blocked)
+    reached = free & boxes(goal)
+    frontier = reached.copy()
+    distance = np.full((rows, cols), -1, dtype=np.int32)
+    distance[reached] = 0
+    step = 0
+    while frontier.any():
+        step += 1
+        ahead = np.zeros_like(frontier)
+        for _, (dx, dy) in moves:  # a position one move (dx, dy) before the frontier
+            src = frontier[max(dy, 0):rows + min(dy, 0), max(dx, 0):cols + min(dx, 0)]
+            ahead[max(-dy, 0):rows + min(-dy, 0), max(-dx, 0):cols + min(-dx, 0)] |= src
+        frontier = ahead & free & ~reached
+        reached |= frontier
+        distance[frontier] = step
+    best: dict[int, int] = {}
+    for action, (dx, dy) in moves:
+        top, left = box[0] + dy, box[1] + dx
+        if 0 <= top < rows and 0 <= left < cols and distance[top, left] >= 0:
+            best[action] = int(distance[top, left])
+    least = min(best.values(), default=None)
+    return {a for a, d in best.items() if d == least}
+
+
 def here_box(shape: tuple[int, ...], box: Box) -> np.ndarray:
     """The cells of `box` in a frame of `shape`."""
     out = np.zeros(shape, dtype=bool)
@@ -215,6 +254,8 @@ class Navigator:
     moved: set[tuple[int, int]] = field(default_factory=set)  # (top, left) where each disturbed object is now
     touched: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of the objects reached
     refused: set[tuple[int, int]] = field(default_factory=set)  # (top, left) of small objects that stopped it
+    walkable: np.ndarray | None = None  # the blocked cells of the last search (`_search`)
+    moves: list[tuple[int, tuple[int, int]]] = field(default_factory=list)  # and the moves it searched with
     reset_touched: bool = False  # see `observe`: reached objects are destinations again after a change elsewhere
 
     def begin(self, level: int) -> None:
@@ -512,6 +553,7 @@ class Navigator:
             if (first & objects).any():
                 objects &= first
         passable = blocked & ~here
+        self.walkable, self.moves = passable, moves  # the map and moves of the route searched last
         walk = shortest_walk(passable, objects, box, moves, self.blocked, self.max_nodes)
         if walk is not None and toward is not None and within is not None:
             walk = self._on_the_way(walk, passable, objects, labels, toward, box, moves, within)

@@ -18,7 +18,7 @@ from agent_testkit import play_suite_game
 from agent.agents.aria_agent import AriaAgent
 from agent.guided import LevelMap
 from agent.models.loading import load_models
-from agent.navigator import Navigator
+from agent.navigator import Navigator, shortest_moves, shortest_walk
 from agent.training.evaluate import Tally, play_level
 from agent.training.levels import frame_of, start_level
 from arc_client.games import game_class
@@ -322,3 +322,43 @@ def test_the_goal_colours_objects_come_first() -> None:
     prefer = yard(28) == 6
     route = navigator.route(yard(28), (1, 2, 3, 4), None, 0, prefer)
     assert route is not None and route.target == (10, 40), route  # past the nearer parcel, to a slot
+
+
+def _walk_length(blocked: np.ndarray, goal: np.ndarray, box: tuple[int, int, int, int],
+                 moves: list[tuple[int, tuple[int, int]]], action: int) -> int | None:
+    """The moves of the shortest walk to `goal` that begins with `action` (None: that move is not allowed or
+    leads nowhere), by `shortest_walk` from where the move lands."""
+    dx, dy = dict(moves)[action]
+    nxt = (box[0] + dy, box[1] + dx, box[2] + dy, box[3] + dx)
+    if min(nxt) < 0 or nxt[2] > 64 or nxt[3] > 64 or blocked[nxt[0]:nxt[2], nxt[1]:nxt[3]].any():
+        return None
+    if goal[nxt[0]:nxt[2], nxt[1]:nxt[3]].any():
+        return 1
+    walk = shortest_walk(blocked, goal, nxt, moves, set(), 10 ** 6)
+    return None if walk is None else 1 + len(walk[0])
+
+
+def test_the_shortest_moves_are_those_that_begin_a_shortest_walk() -> None:
+    """`shortest_moves` (the goal walker's labels) against `shortest_walk` (the navigator's search) from each
+    move's landing place, on random walls, goals, box sizes and step lengths."""
+    rng = np.random.default_rng(0)
+    ties = 0
+    for _ in range(150):
+        blocked = rng.random((64, 64)) < 0.25
+        goal = np.zeros((64, 64), dtype=bool)
+        row, col = rng.integers(0, 60, 2)
+        goal[row:row + 2, col:col + 2] = True
+        blocked &= ~goal
+        step, side = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        moves = [(1, (0, -step)), (2, (0, step)), (3, (-step, 0)), (4, (step, 0))]
+        top, left = (int(v) for v in rng.integers(0, 60, 2))
+        box = (top, left, top + side, left + side)
+        blocked[top:top + side, left:left + side] = False
+        best = shortest_moves(blocked, goal, box, moves)
+        lengths = {a: _walk_length(blocked, goal, box, moves, a) for a, _ in moves}
+        least = min((v for v in lengths.values() if v is not None), default=None)
+        assert best == {a for a, v in lengths.items() if v is not None and v == least}
+        whole = shortest_walk(blocked, goal, box, moves, set(), 10 ** 6)
+        assert (whole is None) == (not best) and (whole is None or whole[0][0][1] in best)
+        ties += len(best) > 1
+    assert ties >= 10  # the sets were tested, not single moves alone
