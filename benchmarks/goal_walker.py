@@ -1,6 +1,6 @@
 """The goal walker inside `aria`: its threshold, its loop rule and its veto, measured side by side.
 
-    python benchmarks/goal_walker.py [--checkpoint DIR] [--play-seeds 20000-20009] [--thresholds 0.9,0.6,0]
+    python benchmarks/goal_walker.py [--checkpoint DIR] [--play-seeds 20000-20009] [--thresholds 0.97,0.9,0]
         [--no-veto] [--repeat]
 
 The walker (agent/models/goal_walker.py) is the fast policy given the destination the navigator chose; phase 5
@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", default=None, help="a run or checkpoint with a goal walker (default: shipped)")
     parser.add_argument("--play-seeds", default="20000-20009")
-    parser.add_argument("--thresholds", default="0.9,0.6,0")
+    parser.add_argument("--thresholds", default="0.97,0.9,0")
     parser.add_argument("--repeat", action="store_true", help="no loop rule: the walker may act again from a place")
     parser.add_argument("--no-veto", action="store_true", help="drop the veto (a bump, a stopping colour, a step back)")
     args = parser.parse_args()

@@ -93,7 +93,7 @@ from agent.matcher import Matcher
 from agent.matcher import Move as ReaderMove
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
-from agent.models.goal_walker import destination
+from agent.models.goal_walker import destination, planes
 from agent.models.goal_walker import walk as walk_toward
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
@@ -313,6 +313,9 @@ class AriaAgent(Agent):
             return self.explorer.choose(latest)
         started = time.perf_counter()
         self._steps += 1
+        if latest.levels_completed != self.level:
+            self._here = self._left_from = None
+        self._track_mover(latest.frame)
         if latest.levels_completed != self.level:
             self.level = latest.levels_completed
             novelty = self.arbiter.novelty(latest.frame, self.seen)
@@ -628,8 +631,6 @@ class AriaAgent(Agent):
             return None
         nav = self.navigator
         now = nav.rules.mover_box(latest.frame, self.guided.map.mask)
-        if now is not None and (now[0], now[1]) != self._here:
-            self._left_from, self._here = self._here, (now[0], now[1])
         if now is None or not nav.plan or nav.last is None or self.unfamiliar is not None:
             return None
         here = (now[0], now[1])
@@ -644,8 +645,8 @@ class AriaAgent(Agent):
         if place in self._walked_from and not self.walker_repeat:
             return None
         self._walked_from.add(place)
-        move, sure = walk_toward(self.goal_walker, latest.frame, destination(latest.frame, nav.last.target),
-                          latest.available_actions)
+        added = planes(destination(latest.frame, nav.last.target), now, self._left_from)
+        move, sure = walk_toward(self.goal_walker, latest.frame, added, latest.available_actions)
         if sure < self.walker_threshold or (self.walker_veto and self._into_a_wall(latest.frame, now, move)):
             return None
         self.plan.clear()
@@ -656,6 +657,13 @@ class AriaAgent(Agent):
                             reason=f"the goal walker walks to the navigator's destination ({sure:.2f} >= "
                                    f"{self.walker_threshold:.2f})")
         return Action(GameAction(move), decision=decision)
+
+    def _track_mover(self, frame: np.ndarray) -> None:
+        """The mover's place in this level (`_here`) and the one it left last (`_left_from`), at every step
+        (whichever system moved it): the goal walker's third plane and its veto's step back."""
+        now = self.navigator.rules.mover_box(frame, self.guided.map.mask)
+        if now is not None and (now[0], now[1]) != self._here:
+            self._left_from, self._here = self._here, (now[0], now[1])
 
     def _into_a_wall(self, frame: np.ndarray, box: tuple[int, int, int, int], action: int) -> bool:
         """Whether `action` bumped from here before, takes the mover straight back to where it just was,

@@ -178,7 +178,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
 def apply_state_dicts(models: dict[str, torch.nn.Module], state_dicts: dict[str, dict[str, torch.Tensor]],
                       source: Path, addable: Sequence[str] = ()) -> None:
     """Load weights into `models`; CheckpointError naming the file when names or shapes differ. Models named
-    in `addable` may be missing from the checkpoint (a run adding them): they keep their own weights."""
+    in `addable` may be missing from the checkpoint, or saved there at another shape (a run adding them, or
+    adding them again as they are now): they keep their own weights."""
     file = source / WEIGHTS if source.is_dir() else source
     missing = sorted(set(models) - set(state_dicts) - set(addable))
     unexpected = sorted(set(state_dicts) - set(models))
@@ -190,6 +191,9 @@ def apply_state_dicts(models: dict[str, torch.nn.Module], state_dicts: dict[str,
             continue  # an addable model this checkpoint has not got yet
         own = model.state_dict()
         theirs = state_dicts[name]
+        if name in addable and (set(own) != set(theirs)
+                                or any(tuple(own[k].shape) != tuple(theirs[k].shape) for k in own)):
+            continue  # saved at another shape: added again, from its own weights
         for key in sorted(set(own) | set(theirs)):
             if key not in own or key not in theirs:
                 side = "missing from" if key not in theirs else "unexpected in"

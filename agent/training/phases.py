@@ -244,7 +244,7 @@ class JointPhase:
                                 # the goal walker (runs with [model] walker = true; walker_steps 0: not trained)
                                 "walker_seeds": 150, "walker_levels": 5, "walker_steps": 6000, "walker_batch": 64,
                                 "walker_lr": 5e-4, "walker_workers": 1, "walker_check_seeds": 10,
-                                "walker_thresholds": [0.9, 0.6, 0.0], "walker_val_seeds": 10,
+                                "walker_thresholds": [0.99, 0.97, 0.95, 0.9, 0.6, 0.0], "walker_val_seeds": 10,
                                 "walker_val_levels": 3, "walker_tolerance": 0.01, "walker_tolerance_se": 1.0,
                                 "walker_score_tolerance_se": 1.0}
 

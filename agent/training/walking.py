@@ -3,11 +3,14 @@ and the threshold sweep on validation levels.
 
 - data: the full agent (`aria` with the run's models) plays levels 1..`walker_levels` of the suite's games
   on training seeds; every step the navigator takes on a familiar level gives (frame, available actions, the
-  destination object's cells, the navigator's move). A game whose first seed gives no such step (no mover
-  to walk) is not played further.
-- training: the walker starts from the fast policy's weights (its destination convolutions at zero) and
-  is fine-tuned on those moves (cross-entropy), its confidence head on whether its argmax is the
-  navigator's move (binary cross-entropy). Every rank takes the same steps on the same batches (no DDP
+  walker's added planes (the destination's cells, the mover's box, where it came from), the navigator's
+  move, and the moves that begin a shortest walk to the destination on the navigator's map of the level
+  (`agent.navigator.shortest_moves`; the navigator's move alone where it is not one of them: a map that
+  changed since the route was searched). A game whose first seed gives no such step (no mover to walk) is
+  not played further.
+- training: the walker starts from the fast policy's weights (its added convolutions at zero) and is
+  fine-tuned to put its probability on the shortest moves (the negative log of their summed probability),
+  its confidence head on whether its argmax is one of them (binary cross-entropy). Every rank takes the same steps on the same batches (no DDP
   wrapper: the walker's click layers are unused), so ranks stay equal.
 - threshold: the full agent plays validation levels with the walker off and at each threshold; the
   phase-4 rule (`arbiter_sweep.choose`) picks the most fast usage that keeps success and level score.
@@ -27,7 +30,8 @@ import torch.nn.functional as F
 from agent.agents.aria_agent import AriaAgent
 from agent.base import Action
 from agent.models.encoding import action_mask
-from agent.models.goal_walker import GoalWalker, destination
+from agent.models.goal_walker import PLANES, GoalWalker, destination, planes
+from agent.navigator import shortest_moves
 from arc_client.types import FrameResponse
 
 
@@ -41,10 +45,19 @@ class _Recorder(AriaAgent):
         decision = action.decision
         nav = self.navigator
         if decision is not None and decision.mode == "navigate" and nav.last is not None and self.unfamiliar is None:
+            box = nav.rules.mover_box(latest.frame, self.guided.map.mask)
+            if box is None:
+                return action
+            goal = destination(latest.frame, nav.last.target)
+            move = int(action.action)
+            best = shortest_moves(nav.walkable, goal, box, nav.moves) if nav.walkable is not None else set()
+            shortest = np.zeros(7, dtype=bool)
+            shortest[[a - 1 for a in (best if move in best else {move})]] = True
             self.rows["frame"].append(latest.frame.astype(np.uint8))
             self.rows["available"].append(action_mask(latest.available_actions))
-            self.rows["goal"].append(np.packbits(destination(latest.frame, nav.last.target)))
-            self.rows["action"].append(int(action.action) - 1)
+            self.rows["planes"].append(np.packbits(planes(goal, box, self._left_from)))
+            self.rows["action"].append(move - 1)
+            self.rows["shortest"].append(shortest)
         return action
 
 
@@ -54,7 +67,7 @@ def _collect_game(job: tuple[dict[str, Any], Any, list[int], int]) -> dict[str, 
 
     models, game, seeds, levels = job
     torch.set_num_threads(1)
-    rows: dict[str, list[Any]] = {"frame": [], "available": [], "goal": [], "action": []}
+    rows: dict[str, list[Any]] = {"frame": [], "available": [], "planes": [], "action": [], "shortest": []}
 
     def make(seed: int) -> AriaAgent:
         agent = _Recorder(seed, models=models, walker_threshold=math.inf)  # the navigator walks every route
@@ -67,8 +80,9 @@ def _collect_game(job: tuple[dict[str, Any], Any, list[int], int]) -> dict[str, 
             break  # no navigator steps in this game: nothing to learn from it
     return {"frame": np.array(rows["frame"], dtype=np.uint8).reshape(-1, 64, 64),
             "available": np.array(rows["available"], dtype=bool).reshape(-1, 7),
-            "goal": np.array(rows["goal"], dtype=np.uint8).reshape(-1, 512),
-            "action": np.array(rows["action"], dtype=np.int64)}
+            "planes": np.array(rows["planes"], dtype=np.uint8).reshape(-1, PLANES * 512),
+            "action": np.array(rows["action"], dtype=np.int64),
+            "shortest": np.array(rows["shortest"], dtype=bool).reshape(-1, 7)}
 
 
 def collect(models: dict[str, Any], games: Sequence[Any], seeds: Sequence[int], levels: int,
@@ -81,11 +95,12 @@ def collect(models: dict[str, Any], games: Sequence[Any], seeds: Sequence[int], 
             parts = list(pool.map(_collect_game, jobs))
     else:
         parts = [_collect_game(job) for job in jobs]
-    goal = np.unpackbits(np.concatenate([p["goal"] for p in parts]), axis=1)[:, :4096].reshape(-1, 64, 64)
+    added = np.unpackbits(np.concatenate([p["planes"] for p in parts]), axis=1).reshape(-1, PLANES, 64, 64)
     return {"frame": torch.from_numpy(np.concatenate([p["frame"] for p in parts])),
-            "goal": torch.from_numpy(goal.astype(bool)),
+            "planes": torch.from_numpy(added.astype(bool)),
             "available": torch.from_numpy(np.concatenate([p["available"] for p in parts])),
-            "action": torch.from_numpy(np.concatenate([p["action"] for p in parts]))}, \
+            "action": torch.from_numpy(np.concatenate([p["action"] for p in parts])),
+            "shortest": torch.from_numpy(np.concatenate([p["shortest"] for p in parts]))}, \
         {g.NAME: len(p["action"]) for g, p in zip(games, parts, strict=True)}
 
 
@@ -93,31 +108,35 @@ def walker_loss(walker: GoalWalker, data: dict[str, torch.Tensor], rows: np.ndar
                 confidence_weight: float = 0.5) -> tuple[torch.Tensor, dict[str, float]]:
     index = torch.from_numpy(rows)
     frames = data["frame"][index].long().to(device)
-    logits, confidence = walker(frames, data["goal"][index].to(device), data["available"][index].to(device))
-    labels = data["action"][index].to(device)
-    right = (logits.argmax(-1) == labels).float()
-    move_loss = F.cross_entropy(logits.float(), labels)
+    logits, confidence = walker(frames, data["planes"][index].to(device), data["available"][index].to(device))
+    shortest = data["shortest"][index].to(device)
+    right = shortest.gather(1, logits.argmax(-1, keepdim=True)).squeeze(1).float()
+    log_probs = logits.float().log_softmax(-1)
+    move_loss = -log_probs.masked_fill(~shortest, -1e9).logsumexp(-1).mean()
     confidence_loss = F.binary_cross_entropy_with_logits(confidence.float(), right)
     return move_loss + confidence_weight * confidence_loss, {
         "walker_accuracy": float(right.mean()), "walker_confidence_loss": float(confidence_loss.detach())}
 
 
 def agreement(walker: GoalWalker, data: dict[str, torch.Tensor], device: torch.device) -> dict[str, Any]:
-    """How often the walker's argmax is the navigator's move, and how often it is sure (>= 0.5, 0.9) and right."""
+    """How often the walker's argmax is a shortest move (`agreement`) and the navigator's own (`navigator`),
+    and how often it is sure (>= 0.5, 0.9) and its move a shortest one."""
     if not len(data["action"]):
         return {"rows": 0, "agreement": None}
     walker.eval()
-    hits, sure = [], []
+    hits, same, sure = [], [], []
     with torch.no_grad():
         for i in range(0, len(data["action"]), 512):
             part = slice(i, i + 512)
-            logits, confidence = walker(data["frame"][part].long().to(device), data["goal"][part].to(device),
+            logits, confidence = walker(data["frame"][part].long().to(device), data["planes"][part].to(device),
                                         data["available"][part].to(device))
-            hits.append((logits.argmax(-1).cpu() == data["action"][part]).float())
+            move = logits.argmax(-1, keepdim=True).cpu()
+            hits.append(data["shortest"][part].gather(1, move).squeeze(1).float())
+            same.append((move.squeeze(1) == data["action"][part]).float())
             sure.append(torch.sigmoid(confidence.float()).cpu())
     walker.train()
     hit, conf = torch.cat(hits), torch.cat(sure)
-    out: dict[str, Any] = {"rows": len(hit), "agreement": float(hit.mean())}
+    out: dict[str, Any] = {"rows": len(hit), "agreement": float(hit.mean()), "navigator": float(torch.cat(same).mean())}
     for t in (0.5, 0.9):
         chosen = conf >= t
         out[f"sure_{t}_share"] = float(chosen.float().mean())

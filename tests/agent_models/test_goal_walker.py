@@ -14,7 +14,7 @@ from agent.agents.aria_agent import AriaAgent
 from agent.errors import CheckpointError
 from agent.frames import label_components
 from agent.models.fast_policy import FastPolicy
-from agent.models.goal_walker import GoalWalker, destination, walk
+from agent.models.goal_walker import PLANES, GoalWalker, destination, planes, walk
 from agent.models.loading import load_models
 from agent.models.policy_runtime import PolicyRuntime, runtime_of
 from agent.training.checkpoint import apply_state_dicts
@@ -44,17 +44,20 @@ def test_the_walkers_runtime_computes_what_its_module_does(blocks: int) -> None:
         goal = np.zeros((64, 64), dtype=bool)
         top, left = rng.integers(0, 60, 2)
         goal[top:top + 4, left:left + 4] = True
+        mover = rng.integers(0, 58, 2)
+        box = (int(mover[0]), int(mover[1]), int(mover[0]) + 3, int(mover[1]) + 3)
+        added = planes(goal, box, None if i % 3 == 0 else (box[0] + 3, box[1]))
         available = [1, 2, 3, 4] if i % 2 else [1, 2, 3, 4, 5]
-        move, sure = walk(walker, frame, goal, available)
+        move, sure = walk(walker, frame, added, available)
         mask = torch.zeros(1, 7, dtype=torch.bool)
         mask[0, [a - 1 for a in available]] = True
         with torch.no_grad():
-            logits, confidence = walker(torch.from_numpy(frame)[None], torch.from_numpy(goal)[None], mask)
+            logits, confidence = walker(torch.from_numpy(frame)[None], torch.from_numpy(added)[None], mask)
         assert move == int(logits.argmax()) + 1 and move in available
         assert sure == pytest.approx(float(torch.sigmoid(confidence[0])), abs=1e-5)
         runtime = runtime_of(walker.policy)
         assert isinstance(runtime, PolicyRuntime)  # the fast path, not the module's fallback
-        plane = torch.from_numpy(goal.astype(np.float32))[None, None]
+        plane = torch.from_numpy(added.astype(np.float32))[None]
         with torch.inference_mode():
             probs, _ = runtime.walk(frame, ~mask, walker.goal_fine(plane).permute(0, 2, 3, 1),
                                     walker.goal_mid(plane).permute(0, 2, 3, 1))
@@ -68,22 +71,37 @@ def test_an_untrained_walker_answers_what_its_fast_policy_answers() -> None:
     assert float(walker.threshold) == float("inf")  # never trusted before phase 5 calibrates it
     rng = np.random.default_rng(0)
     frames = torch.from_numpy(rng.integers(0, 16, (3, 64, 64)))
-    goal = torch.from_numpy(rng.random((3, 64, 64)) < 0.05)
+    added = torch.from_numpy(rng.random((3, PLANES, 64, 64)) < 0.05)
     mask = torch.ones(3, 7, dtype=torch.bool)
     with torch.no_grad():
-        logits, _ = walker(frames, goal, mask)
+        logits, _ = walker(frames, added, mask)
         expected, _, _ = policy(frames, mask)
-    assert torch.allclose(logits, expected, atol=1e-5)  # the destination's convolutions start at zero
+    assert torch.allclose(logits, expected, atol=1e-5)  # the added planes' convolutions start at zero
+
+
+def test_the_added_planes_are_the_destination_the_mover_and_where_it_came_from() -> None:
+    goal = np.zeros((64, 64), dtype=bool)
+    goal[40:44, 50:54] = True
+    added = planes(goal, (10, 20, 14, 24), (10, 16))
+    assert added.shape == (PLANES, 64, 64) and np.array_equal(added[0], goal)
+    assert added[1].sum() == 16 and added[1, 10:14, 20:24].all()
+    assert added[2].sum() == 16 and added[2, 10:14, 16:20].all()
+    assert not planes(goal, (10, 20, 14, 24), None)[2].any()  # a level's first place: nowhere yet
+    edge = planes(goal, (0, 0, 4, 4), (-4, 0))  # came from off the frame's edge (clipped, never wrapped)
+    assert not edge[2].any()
 
 
 def test_walker_training_learns_the_navigators_moves_from_the_agents_own_play() -> None:
-    """Phase 5's data and loss on a small scale: the navigator's moves in `aria`'s own play of mz01 (levels
-    1-2, training seeds), learnt by a walker from scratch, then measured on seeds it never saw."""
+    """Phase 5's data and loss on a small scale: the shortest moves to the navigator's destinations in `aria`'s
+    own play of mz01 (levels 1-2, training seeds), learnt by a walker from scratch, then measured on seeds it
+    never saw (a move counts when it begins a shortest walk there)."""
     models = load_models()
     game = game_class("mz01")
     data, per_game = collect(models, [game], list(range(40)), 2)
     held, _ = collect(models, [game], list(range(100, 108)), 2)
     assert per_game["mz01"] == len(data["action"]) > 1000 and len(held["action"]) > 200
+    navigators = held["shortest"].gather(1, held["action"][:, None]).float().mean()
+    assert navigators > 0.95  # the navigator's own moves are shortest ones (its map is the one measured)
     torch.manual_seed(0)
     walker = GoalWalker(blocks=len(models["fast_policy"].context))  # from scratch: what it knows, it learnt here
     before = agreement(walker, held, torch.device("cpu"))["agreement"]
@@ -95,8 +113,8 @@ def test_walker_training_learns_the_navigators_moves_from_the_agents_own_play() 
         loss.backward()
         optimiser.step()
     after = agreement(walker, held, torch.device("cpu"))["agreement"]
-    commonest = np.bincount(held["action"].numpy(), minlength=7).max() / len(held["action"])
-    print(f"held-out agreement with the navigator: {before:.3f} untrained -> {after:.3f}; commonest move {commonest:.3f}")
+    commonest = float(held["shortest"].float().mean(0).max())  # the one move best on most steps
+    print(f"held-out shortest moves: {before:.3f} untrained -> {after:.3f}; commonest move {commonest:.3f}")
     assert after >= before + 0.12 and after > commonest + 0.12  # learnt where to go, not the commonest move
 
 
@@ -128,7 +146,8 @@ def test_a_trusted_walker_takes_fast_steps_on_routes_never_twice_from_one_place(
     assert len(walked) >= 10
     assert len(set(walked)) == len(walked)  # the loop rule: one step per (level, place, destination)
     repeating = AriaAgent(2, models=models, walker_threshold=0.0, walker_repeat=True, walker_veto=False)
-    assert len(_walk_mz01(repeating, 2, 150)) >= len(walked)
+    again = _walk_mz01(repeating, 2, 150)
+    assert len(set(again)) < len(again)  # without them, a confident mistake repeats (a bump into the same wall)
     assert not _walk_mz01(AriaAgent(2, models=models, walker_threshold=float("inf")), 2, 60)  # off: none
 
 
@@ -147,13 +166,24 @@ def test_a_destination_is_the_one_colour_object_at_the_target() -> None:
             assert np.array_equal(destination(frame, place), labels == labels[place])
 
 
-def test_a_run_may_add_the_walker_to_a_checkpoint_without_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_may_add_the_walker_to_a_checkpoint_without_one_or_with_an_older_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
     base = {"fast_policy": FastPolicy()}
     saved = {"fast_policy": base["fast_policy"].state_dict()}
     grown = {"fast_policy": FastPolicy(), "goal_walker": GoalWalker()}
     with pytest.raises(CheckpointError, match="missing \\['goal_walker'\\]"):
         apply_state_dicts(grown, saved, tmp_path)
     apply_state_dicts(grown, saved, tmp_path, addable=("goal_walker",))
+    assert torch.equal(grown["fast_policy"].action_head.weight, base["fast_policy"].action_head.weight)
+    # a checkpoint whose walker has another shape (an older walker with fewer added planes): an error, but
+    # for a run adding the walker again, which starts it from its own weights
+    older = GoalWalker()
+    older.goal_fine = torch.nn.Conv2d(1, 16, 3, stride=2, padding=1)
+    saved["goal_walker"] = older.state_dict()
+    with pytest.raises(CheckpointError, match="goal_walker.goal_fine.weight is \\[16, 1, 3, 3\\] there"):
+        apply_state_dicts(grown, saved, tmp_path)
+    kept = grown["goal_walker"].goal_fine.weight.clone()
+    apply_state_dicts(grown, saved, tmp_path, addable=("goal_walker",))
+    assert torch.equal(grown["goal_walker"].goal_fine.weight, kept)
     assert torch.equal(grown["fast_policy"].action_head.weight, base["fast_policy"].action_head.weight)
 
 
