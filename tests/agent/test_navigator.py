@@ -229,13 +229,15 @@ def test_a_route_the_navigator_began_is_walked_to_its_end_before_the_fast_policy
     # 59 against 29 with the bar inside the frame masked)
     models = load_models()
     results: dict[str, Tally] = {"commit": Tally(), "slow": Tally()}
-    # routes with moves left; cut by the fast policy (the goal walker's fast steps walk the route instead)
+    # routes with moves left; cut by the fast policy
     under_way, cut = {"commit": 0, "slow": 0}, {"commit": 0, "slow": 0}
     for mode, tally in results.items():
         for name in ("kd01", "mz01"):
             for seed in range(20000, 20010):
                 for level in range(3):
-                    agent = AriaAgent(seed, models=models, threshold=0.0, navigate=mode)
+                    # the goal walker off: what is measured is the hand-off between the navigator and the
+                    # fast policy (the walker, which walks routes under way, takes more of them as it improves)
+                    agent = AriaAgent(seed, models=models, threshold=0.0, navigate=mode, walker_threshold=float("inf"))
                     decisions: list = []
                     original = agent.act
 
@@ -249,7 +251,7 @@ def test_a_route_the_navigator_began_is_walked_to_its_end_before_the_fast_policy
                     for (lvl, before), (lvl_next, after) in pairwise(decisions):
                         if lvl == lvl_next and before.mode == "navigate" and before.plan_left >= 2:
                             under_way[mode] += 1
-                            cut[mode] += after.system == "fast" and after.mode == "policy"  # (the walker walks it)
+                            cut[mode] += after.system == "fast"
     commit, slow = results["commit"], results["slow"]
     # a route under way keeps the step (it ends early only where its next cell holds another object)
     assert cut["commit"] <= 0.01 * under_way["commit"] and cut["slow"] >= 0.3 * under_way["slow"], (under_way, cut)
