@@ -314,10 +314,8 @@ class AriaAgent(Agent):
         started = time.perf_counter()
         self._steps += 1
         if latest.levels_completed != self.level:
-            self._here = self._left_from = None
-        self._track_mover(latest.frame)
-        if latest.levels_completed != self.level:
             self.level = latest.levels_completed
+            self._here = self._left_from = None  # the mover's places are per level
             novelty = self.arbiter.novelty(latest.frame, self.seen)
             self.unfamiliar = (self.level, novelty) if novelty > self.max_novelty else None
             # objects reached before are destinations again once reaching one changed the world elsewhere,
@@ -345,6 +343,7 @@ class AriaAgent(Agent):
             self._alone = self._won_by if (self.lead_alone and self.unfamiliar is not None
                                            and self._won_by in self.novel_readers and self._won_by != "navigate") else None
             self._alone_idle = 0 if self._alone is not None and self._streak >= 2 else ALONE_PATIENCE
+        self._track_mover(latest.frame)
         if self.unfamiliar is not None:
             if self.novel_readers and self._readers_trusted(latest):
                 if self.explorer.looks:
