@@ -26,7 +26,7 @@ is not planned through.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,13 +167,14 @@ class _Seen:
     first needs it (a state the fast policy leaves at once never pays for its click components)."""
 
     frame: np.ndarray
-    fast: FastProposal
+    fast: FastProposal | Callable[[], FastProposal]  # (or the call that makes it: made when first needed)
     available: tuple[int, ...]
     ranking: list[tuple[Move, float]] | None = None
 
     def moves(self, max_clicks: int) -> list[tuple[Move, float]]:
         if self.ranking is None:
-            self.ranking = ranked_moves(self.frame, self.fast, self.available, max_clicks)
+            fast = self.fast() if callable(self.fast) else self.fast
+            self.ranking = ranked_moves(self.frame, fast, self.available, max_clicks)
         return self.ranking
 
 
@@ -202,8 +203,9 @@ class GuidedSearch:
         self.visits: Counter[bytes] = Counter()  # visits per state in this level, under the map's keys
 
     # -- what happened ----------------------------------------------------------------------------
-    def see(self, latest: FrameResponse, fast: FastProposal) -> bytes:
-        """Make `latest` the current state and remember the policy's ranking there."""
+    def see(self, latest: FrameResponse, fast: FastProposal | Callable[[], FastProposal]) -> bytes:
+        """Make `latest` the current state and remember the policy's ranking there (`fast`: the policy's
+        proposal, or the call that makes it, made only if the search ranks this state's moves)."""
         if latest.levels_completed != self.level:
             self.level = latest.levels_completed
             self.map = LevelMap()
@@ -217,7 +219,7 @@ class GuidedSearch:
             self.seen[key] = _Seen(latest.frame, fast, tuple(latest.available_actions))
         return key
 
-    def arrive(self, latest: FrameResponse, fast: FastProposal) -> tuple[bytes, int]:
+    def arrive(self, latest: FrameResponse, fast: FastProposal | Callable[[], FastProposal]) -> tuple[bytes, int]:
         """`see` for a new step: the state, and its visits in this level under the map's keys, this one
         included (the loop check: counted afresh whenever the HUD mask changes, as every key does)."""
         key = self.see(latest, fast)
@@ -286,7 +288,7 @@ class GuidedSearch:
                 best = (untried[0][1] * worth, path, state)
         return best
 
-    def choose(self, latest: FrameResponse, fast: FastProposal) -> GuidedChoice:
+    def choose(self, latest: FrameResponse, fast: FastProposal | Callable[[], FastProposal]) -> GuidedChoice:
         key = self.see(latest, fast)
         if self.target == key:
             self.target = None

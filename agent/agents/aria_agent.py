@@ -93,8 +93,7 @@ from agent.matcher import Matcher
 from agent.matcher import Move as ReaderMove
 from agent.models.encoding import frames_tensor
 from agent.models.fast_policy import FastPolicy
-from agent.models.goal_walker import destination, planes
-from agent.models.goal_walker import walk as walk_toward
+from agent.models.goal_walker import destination, planes, walk_proposal
 from agent.models.loading import load_models
 from agent.models.policy_runtime import FastProposal, propose
 from agent.models.world_model_runtime import runtime_of
@@ -147,6 +146,29 @@ QUIET_EVERY = 8
 
 def _xy(fast: FastProposal) -> tuple[int, int]:
     return (fast.x if fast.x is not None else -1, fast.y if fast.y is not None else -1)
+
+
+class _Shown:
+    """What a familiar step's decision shows beside its own move: the arbiter's threshold, the frame's
+    novelty and the fast policy's proposal, made once when first asked for. A goal walker's step shows the
+    walker's proposal instead and never runs the policy (the policy's pass was half a walker step's time:
+    #8's fast decision p50); the guided search asks for it only where it ranks the state's moves."""
+
+    def __init__(self, policy: FastPolicy, latest: FrameResponse, threshold: float, novelty: float) -> None:
+        self.policy, self.latest = policy, latest
+        self.threshold, self.novelty = threshold, novelty
+        self._fast: FastProposal | None = None
+
+    def fast(self) -> FastProposal:
+        if self._fast is None:
+            self._fast = propose(self.policy, self.latest.frame, self.latest.available_actions)
+        return self._fast
+
+    def fields(self) -> dict[str, Any]:
+        fast = self.fast()
+        return {"confidence": fast.confidence, "threshold": self.threshold, "novelty": self.novelty,
+                "fast": Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence),
+                "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
 
 
 class AriaAgent(Agent):
@@ -355,20 +377,21 @@ class AriaAgent(Agent):
                 alone = self._alone
                 if alone is not None and alone in self._reader_off:
                     alone = self._alone = None  # struck out: the others are asked again
-                read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]}, self._reader_mask(latest),
+                reading = {"novelty": self.unfamiliar[1]}
+                read = self._read_goals(latest, started, lambda: reading, self._reader_mask(latest),
                                         only if alone is None else tuple(m for m in only if m == alone), note)
                 if read is not None and alone is not None and self._alone_idle < ALONE_PATIENCE:
                     self._alone_idle = 0  # (the asks without a move are counted in a row)
                 if read is None and alone is not None and alone in only and self._alone_idle < ALONE_PATIENCE:
                     self._alone_idle += 1  # the game's reader has no move yet: the walkers', if they have one
-                    read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
-                                            self._reader_mask(latest), tuple(m for m in only if m in WALKERS), note)
+                    read = self._read_goals(latest, started, lambda: reading, self._reader_mask(latest),
+                                            tuple(m for m in only if m in WALKERS), note)
                 elif read is None and alone is not None and alone in only:
                     # the reader that won the level before has no move here: every reader is asked from now
                     # on in this level (this step too)
                     self._alone = None
-                    read = self._read_goals(latest, started, {"novelty": self.unfamiliar[1]},
-                                            self._reader_mask(latest), tuple(m for m in only if m != alone), note)
+                    read = self._read_goals(latest, started, lambda: reading, self._reader_mask(latest),
+                                            tuple(m for m in only if m != alone), note)
                 self._reader_acted = read is not None
                 self._reader_idle = 0 if read is not None else self._reader_idle + 1
                 if read is not None:
@@ -383,24 +406,22 @@ class AriaAgent(Agent):
             return self._online(latest, started)
         frame = latest.frame
         self._before = (frame, latest.levels_completed)
-        fast = propose(self.policy, frame, latest.available_actions)
-        # the state and the policy's ranking there; loops counted under the graph's keys (one HUD
-        # detector for both), the previous slow system's with its own
-        state, visits = self.guided.arrive(latest, fast) if self.use_guided else (None, self.visits.visit(latest))
         novelty = self.arbiter.novelty(frame, self.seen)
-        fast_proposal = Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence)
-        common = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": novelty,
-                  "fast": fast_proposal, "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
+        shown = _Shown(self.policy, latest, self.threshold, novelty)
+        # the state and the policy's ranking there (made when the search ranks it); loops counted under
+        # the graph's keys (one HUD detector for both), the previous slow system's with its own
+        state, visits = self.guided.arrive(latest, shown.fast) if self.use_guided else (None, self.visits.visit(latest))
         uncertainty = None
-        read = self._read_goals(latest, started, common)
+        read = self._read_goals(latest, started, shown.fields)
         if read is not None:
             return read
         if self.navigate == "first" or (self.navigate == "commit" and self.navigator.plan):
             under_way = ("the route it began is under way" if self.navigate == "commit"
                          else "an untouched object is within reach")
-            routed = self._navigate(latest, started, under_way, None, common)
+            routed = self._navigate(latest, started, under_way, None, shown)
             if routed is not None:
                 return routed
+        fast, common = shown.fast(), shown.fields()
         if fast.confidence < self.threshold:
             why = f"fast confidence {fast.confidence:.2f} below the threshold {self.threshold:.2f}"
         elif novelty > self.max_novelty:
@@ -422,7 +443,7 @@ class AriaAgent(Agent):
                                     think_ms=(time.perf_counter() - started) * 1000,
                                     reason="confident, familiar, no loop: the fast policy acts")
                 return Action(GameAction(fast.action), fast.x, fast.y, decision=decision)
-        return self._slow(latest, started, why, uncertainty, common, fast)
+        return self._slow(latest, started, why, uncertainty, shown)
 
     def _reader_mask(self, latest: FrameResponse) -> np.ndarray | None:
         """The HUD mask the readers see a novel level through: the explorer's, but for the lines where
@@ -531,9 +552,10 @@ class AriaAgent(Agent):
         return None
 
     def _slow(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
-              common: dict[str, Any], fast: FastProposal) -> Action:
+              shown: _Shown) -> Action:
         if self.use_guided:
-            return self._guided(latest, started, why, uncertainty, common, fast)
+            return self._guided(latest, started, why, uncertainty, shown)
+        common = shown.fields()
         move = self._on_plan(latest.frame)
         if move is not None:
             action, x, y = move
@@ -581,13 +603,14 @@ class AriaAgent(Agent):
         return Action(chosen.action, chosen.x, chosen.y, decision=decision)
 
     def _guided(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
-                common: dict[str, Any], fast: FastProposal) -> Action:
+                shown: _Shown) -> Action:
         """The policy-guided search over the exact graph (`agent.guided`)."""
         if self.navigate in ("slow", "commit"):
-            routed = self._navigate(latest, started, why, uncertainty, common)
+            routed = self._navigate(latest, started, why, uncertainty, shown)
             if routed is not None:
                 return routed
-        choice = self.guided.choose(latest, fast)
+        common = shown.fields()
+        choice = self.guided.choose(latest, shown.fast)
         action, x, y = choice.move
         slow = Proposal(GameAction(action).name, x if x >= 0 else None, y if y >= 0 else None,
                         choice.probability)
@@ -598,24 +621,24 @@ class AriaAgent(Agent):
         return Action(GameAction(action), slow.x, slow.y, decision=decision)
 
     def _navigate(self, latest: FrameResponse, started: float, why: str, uncertainty: float | None,
-                  common: dict[str, Any]) -> Action | None:
+                  shown: _Shown) -> Action | None:
         """The navigator's move toward the nearest untouched object (`agent.navigator`), if any; on the way
         there, the goal walker's move as a fast step where the arbiter trusts it (`_walk`)."""
-        walked = self._walk(latest, started, uncertainty, common)
+        walked = self._walk(latest, started, uncertainty, shown)
         if walked is not None:
             return walked
         route = self.navigator.route(latest.frame, latest.available_actions, self.guided.map.mask,
                                      latest.levels_completed)
         if route is None:
             return None
-        slow = Proposal(GameAction(route.action).name, None, None)
+        slow, common = Proposal(GameAction(route.action).name, None, None), shown.fields()
         decision = Decision("slow", "navigate", uncertainty=uncertainty, slow=slow, plan_left=route.length,
                             think_ms=(time.perf_counter() - started) * 1000,
                             reason=f"{why}; {route.why}", **common)
         return Action(GameAction(route.action), decision=decision)
 
     def _walk(self, latest: FrameResponse, started: float, uncertainty: float | None,
-              common: dict[str, Any]) -> Action | None:
+              shown: _Shown) -> Action | None:
         """The goal walker's step along a route under way, or None (the navigator walks it).
 
         On a familiar level, while the navigator's route is under way and the mover stands on its path
@@ -645,12 +668,15 @@ class AriaAgent(Agent):
             return None
         self._walked_from.add(place)
         added = planes(destination(latest.frame, nav.last.target), now, self._left_from)
-        move, sure = walk_toward(self.goal_walker, latest.frame, added, latest.available_actions)
+        walker = walk_proposal(self.goal_walker, latest.frame, added, latest.available_actions)
+        move, sure = walker.action, walker.confidence
         if sure < self.walker_threshold or (self.walker_veto and self._into_a_wall(latest.frame, now, move)):
             return None
         self.plan.clear()
-        walked = {**common, "confidence": sure, "threshold": self.walker_threshold,
-                  "fast": Proposal(GameAction(move).name, None, None, sure)}
+        # (the fast policy's own proposal is not made: the walker's is the step's, and its time the step's)
+        walked: dict[str, Any] = {"confidence": sure, "threshold": self.walker_threshold, "novelty": shown.novelty,
+                                  "fast": Proposal(GameAction(move).name, None, None, sure),
+                                  "top_actions": top_actions(walker)}
         decision = Decision("fast", "goal", uncertainty=uncertainty, **walked,
                             think_ms=(time.perf_counter() - started) * 1000,
                             reason=f"the goal walker walks to the navigator's destination ({sure:.2f} >= "
@@ -680,7 +706,7 @@ class AriaAgent(Agent):
             return True
         return any(nav.blocking(int(c)) for c in np.unique(frame[top:bottom, left:right]) if c != nav.rules.mover)
 
-    def _read_goals(self, latest: FrameResponse, started: float, common: dict[str, Any],
+    def _read_goals(self, latest: FrameResponse, started: float, common: Callable[[], dict[str, Any]],
                     mask: np.ndarray | None = None, only: tuple[str, ...] | None = None,
                     note: str = "") -> Action | None:
         """The first goal reader that proposes a move, in order: the twins reader (movers that move
@@ -781,8 +807,9 @@ class AriaAgent(Agent):
             if mode == "navigate" and self._destination() != aim[2]:
                 self._reader_seen.pop(mode, None)  # a new destination: over old ground to reach it, no circle
             slow = Proposal(GameAction(move.action).name, move.x, move.y)
+            shown = common()  # (the fast policy's proposal, where shown, made before the step's time is taken)
             decision = Decision("slow", mode, slow=slow, think_ms=(time.perf_counter() - started) * 1000,
-                                reason=f"{note}: {seen}; {move.why}" if note else f"{seen}; {move.why}", **common)
+                                reason=f"{note}: {seen}; {move.why}" if note else f"{seen}; {move.why}", **shown)
             return Action(GameAction(move.action), move.x, move.y, decision=decision)
         return None
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
@@ -30,6 +30,9 @@ from torch import nn
 
 from agent.frames import label_components
 from agent.models.fast_policy import FastPolicy
+
+if TYPE_CHECKING:
+    from agent.models.policy_runtime import FastProposal
 
 
 def destination(frame: np.ndarray, target: tuple[int, int], most: int = 256) -> np.ndarray:
@@ -109,7 +112,13 @@ class GoalWalker(nn.Module):
 
 def walk(walker: GoalWalker, frame: np.ndarray, added: np.ndarray, available: Sequence[int]) -> tuple[int, float]:
     """The walker's move (1..7) on one frame given its added `planes` ((3, 64, 64) bool), and its confidence."""
-    from agent.models.policy_runtime import PolicyRuntime, action_blocked, runtime_of
+    proposal = walk_proposal(walker, frame, added, available)
+    return proposal.action, proposal.confidence
+
+
+def walk_proposal(walker: GoalWalker, frame: np.ndarray, added: np.ndarray, available: Sequence[int]) -> FastProposal:
+    """`walk` as the fast policy's proposal: the move, its confidence and the action probabilities (no clicks)."""
+    from agent.models.policy_runtime import FastProposal, PolicyRuntime, action_blocked, runtime_of
 
     blocked = action_blocked(tuple(available or ()))
     runtime = runtime_of(walker.policy)
@@ -123,4 +132,5 @@ def walk(walker: GoalWalker, frame: np.ndarray, added: np.ndarray, available: Se
             logits, confidences = walker(torch.from_numpy(np.asarray(frame, dtype=np.int64))[None],
                                          torch.from_numpy(np.asarray(added, dtype=bool))[None], ~blocked)
             probs, confidence = logits.softmax(-1)[0], confidences[0]
-        return int(probs.argmax()) + 1, float(torch.sigmoid(confidence))
+        shares = probs.numpy()
+        return FastProposal(int(shares.argmax()) + 1, None, None, float(torch.sigmoid(confidence)), shares, None)

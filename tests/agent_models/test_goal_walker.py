@@ -151,6 +151,45 @@ def test_a_trusted_walker_takes_fast_steps_on_routes_never_twice_from_one_place(
     assert not _walk_mz01(AriaAgent(2, models=models, walker_threshold=float("inf")), 2, 60)  # off: none
 
 
+def test_a_walker_step_runs_no_policy_pass_and_shows_the_walkers_own_proposal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast policy's proposal is made at a familiar step only where a decision shows it or the guided
+    search ranks the state: a walker step pays for the walker alone (#8's fast decision p50)."""
+    import agent.agents.aria_agent as aria_module
+
+    passes = [0]
+    real = aria_module.propose
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aria_module, "propose", counted)
+    agent = AriaAgent(2, models=load_models(), walker_threshold=0.0)
+    game = game_class("mz01")(seed=2)
+    latest = response_of(act(game, 0), game)
+    agent.start(GameInfo(game.game_id), latest)
+    by_mode: dict[str, list[int]] = {}
+    for _ in range(120):
+        before = passes[0]
+        chosen = agent.act(latest)
+        decision = chosen.decision
+        assert decision is not None
+        by_mode.setdefault(f"{decision.system}/{decision.mode}", []).append(passes[0] - before)
+        if decision.mode == "goal":
+            assert decision.fast is not None and decision.fast.action == chosen.action.name
+            assert decision.top_actions[0][0] == chosen.action.name  # the walker's probabilities, its move first
+            assert decision.click_heatmap is None
+        raw = act(game, int(chosen.action), chosen.x, chosen.y)
+        latest = response_of(raw, game, int(chosen.action), chosen.x, chosen.y)
+        agent.observe(chosen, latest)
+    print({mode: (len(calls), sum(calls)) for mode, calls in by_mode.items()})
+    assert len(by_mode.get("fast/goal", [])) >= 10
+    assert sum(by_mode["fast/goal"]) == 0  # no policy pass on a walker step
+    # elsewhere the step's decision shows the policy's proposal (a guided step may also rank a state first
+    # seen on a walker step)
+    assert all(min(calls) >= 1 for mode, calls in by_mode.items() if mode != "fast/goal")
+
+
 def test_a_destination_is_the_one_colour_object_at_the_target() -> None:
     frame = np.zeros((64, 64), dtype=np.int64)
     frame[10:14, 20:24] = 3
