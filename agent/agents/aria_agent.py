@@ -158,6 +158,7 @@ class _Shown:
         self.policy, self.latest = policy, latest
         self.threshold, self.novelty = threshold, novelty
         self._fast: FastProposal | None = None
+        self._fields: dict[str, Any] | None = None
 
     def fast(self) -> FastProposal:
         if self._fast is None:
@@ -165,10 +166,12 @@ class _Shown:
         return self._fast
 
     def fields(self) -> dict[str, Any]:
-        fast = self.fast()
-        return {"confidence": fast.confidence, "threshold": self.threshold, "novelty": self.novelty,
-                "fast": Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence),
-                "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
+        if self._fields is None:
+            fast = self.fast()
+            self._fields = {"confidence": fast.confidence, "threshold": self.threshold, "novelty": self.novelty,
+                            "fast": Proposal(GameAction(fast.action).name, fast.x, fast.y, fast.confidence),
+                            "top_actions": top_actions(fast), "click_heatmap": fast.heatmap}
+        return self._fields
 
 
 class AriaAgent(Agent):
