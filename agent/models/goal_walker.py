@@ -13,7 +13,7 @@ and the place the mover came from raised it to 91% (1,000 training steps on 44,2
 7,436 check steps on validation seeds). `threshold` (phase 5's sweep on validation levels; `inf`
 until then) is the confidence at which the arbiter lets it take a step (`AriaAgent._walk`).
 
-At play time `walk` runs it through the fast policy's runtime (`agent.models.policy_runtime`) with the
+At play time `walk_proposal` runs it through the fast policy's runtime (`agent.models.policy_runtime`) with the
 added planes' two convolutions added where the module adds them (tests compare with `forward`).
 """
 
@@ -110,14 +110,9 @@ class GoalWalker(nn.Module):
         return logits, policy.confidence_head(features).squeeze(1)
 
 
-def walk(walker: GoalWalker, frame: np.ndarray, added: np.ndarray, available: Sequence[int]) -> tuple[int, float]:
-    """The walker's move (1..7) on one frame given its added `planes` ((3, 64, 64) bool), and its confidence."""
-    proposal = walk_proposal(walker, frame, added, available)
-    return proposal.action, proposal.confidence
-
-
 def walk_proposal(walker: GoalWalker, frame: np.ndarray, added: np.ndarray, available: Sequence[int]) -> FastProposal:
-    """`walk` as the fast policy's proposal: the move, its confidence and the action probabilities (no clicks)."""
+    """The walker's move (1..7) on one frame given its added `planes` ((3, 64, 64) bool), as the fast policy's
+    proposal: the move, its confidence and the action probabilities (no click map)."""
     from agent.models.policy_runtime import FastProposal, PolicyRuntime, action_blocked, runtime_of
 
     blocked = action_blocked(tuple(available or ()))

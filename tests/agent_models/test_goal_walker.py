@@ -14,7 +14,7 @@ from agent.agents.aria_agent import AriaAgent
 from agent.errors import CheckpointError
 from agent.frames import label_components
 from agent.models.fast_policy import FastPolicy
-from agent.models.goal_walker import PLANES, GoalWalker, destination, planes, walk
+from agent.models.goal_walker import PLANES, GoalWalker, destination, planes, walk_proposal
 from agent.models.loading import load_models
 from agent.models.policy_runtime import PolicyRuntime, runtime_of
 from agent.training.checkpoint import apply_state_dicts
@@ -48,7 +48,8 @@ def test_the_walkers_runtime_computes_what_its_module_does(blocks: int) -> None:
         box = (int(mover[0]), int(mover[1]), int(mover[0]) + 3, int(mover[1]) + 3)
         added = planes(goal, box, None if i % 3 == 0 else (box[0] + 3, box[1]))
         available = [1, 2, 3, 4] if i % 2 else [1, 2, 3, 4, 5]
-        move, sure = walk(walker, frame, added, available)
+        proposal = walk_proposal(walker, frame, added, available)
+        move, sure = proposal.action, proposal.confidence
         mask = torch.zeros(1, 7, dtype=torch.bool)
         mask[0, [a - 1 for a in available]] = True
         with torch.no_grad():
